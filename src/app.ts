@@ -1,0 +1,66 @@
+/**
+ * Koa composition: security headers → error pages → static assets → interaction pages → oidc-provider.
+ */
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type Provider from 'oidc-provider';
+import { findAccount } from './accounts/find-account.js';
+import { clientAdapter } from './clients/client-adapter.js';
+import { checkStaticClients } from './clients/static-clients.js';
+import { errorPages } from './http/error-pages.js';
+import { securityHeaders } from './http/security-headers.js';
+import { csrfProtection } from './interactions/csrf.js';
+import { providerPages } from './interactions/provider-pages.js';
+import { interactionRoutes } from './interactions/routes.js';
+import { loadViews, type Views } from './interactions/views.js';
+import { keptCookieKeys, keptSigningKeys } from './keys/generated-keys.js';
+import { createProvider } from './provider/provider.js';
+import type { Settings } from './settings.js';
+import { RedisAdapter } from './storage/redis-adapter.js';
+import type { Stores } from './storage/stores.js';
+
+export interface App {
+  app: Koa;
+  provider: Provider;
+}
+
+function assets(views: Views): Koa.Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/assets/app.css') return next();
+    ctx.type = 'text/css';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = views.css;
+  };
+}
+
+export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
+  checkStaticClients(settings.clients, 'config/clients.json', settings);
+  checkStaticClients(settings.demo?.clients ?? [], 'config/demo.json', settings);
+
+  const { redis } = stores;
+  const views = loadViews();
+  const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));
+  const provider = createProvider(settings, {
+    adapter: redis && ((model) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model))),
+    findAccount: findAccount(stores.users),
+    jwks: settings.jwks ?? (await keptSigningKeys(stores.keys)),
+    cookieKeys,
+    pages: providerPages(views),
+  });
+
+  const app = new Koa({ proxy: settings.proxy });
+  app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
+  const interactions = interactionRoutes({ provider, users: stores.users, views, csrf: csrfProtection(cookieKeys[0]!) });
+  const delegate = provider.callback();
+
+  app.use(securityHeaders);
+  app.use(errorPages(views, logger));
+  app.use(assets(views));
+  app.use(interactions.routes());
+  app.use(interactions.allowedMethods());
+  app.use(async (ctx) => {
+    ctx.respond = false; // oidc-provider writes the response itself
+    await delegate(ctx.req, ctx.res);
+  });
+  return { app, provider };
+}

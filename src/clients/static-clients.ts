@@ -1,0 +1,14 @@
+/** Start-up check of the clients config files declare, against the same redirect URI policy as the registry. */
+import { SettingsError, type ClientConfig } from '../settings.js';
+import { redirectUriProblem } from './redirect-uri-policy.js';
+
+export function checkStaticClients(clients: readonly ClientConfig[], label: string, policy: { production: boolean }): void {
+  clients.forEach((client, i) => {
+    for (const field of ['redirect_uris', 'post_logout_redirect_uris'] as const) {
+      (client[field] ?? []).forEach((uri, j) => {
+        const problem = redirectUriProblem(uri, policy);
+        if (problem) throw new SettingsError(`${label} [${i}].${field}[${j}]: ${uri} ${problem}`);
+      });
+    }
+  });
+}

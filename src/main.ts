@@ -1,0 +1,64 @@
+/** Process entry: settings → stores → app → listen, and a clean stop on SIGTERM/SIGINT. */
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { loadSettings, SettingsError, type Settings } from './settings.js';
+
+function banner(settings: Settings): string {
+  const lines = [`oidc-op is listening: issuer ${settings.issuer}`, `  discovery  ${settings.issuer}/.well-known/openid-configuration`];
+  if (!settings.redis) {
+    lines.push('  storage    IN MEMORY: nothing survives a restart; not for production (set REDIS_URL)');
+  }
+  for (const client of settings.demo?.clients ?? []) {
+    const params = new URLSearchParams({
+      client_id: client.client_id,
+      response_type: client.response_types[0]!,
+      scope: 'openid profile email',
+      redirect_uri: client.redirect_uris[0]!,
+      nonce: 'n-0S6_WzA2Mj',
+      state: 'af0ifjsldkj',
+    });
+    lines.push(`  try        ${settings.issuer}/auth?${params}`);
+  }
+  for (const user of settings.demo?.users ?? []) lines.push(`  demo user  ${user.username} / ${user.password}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = loadSettings();
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      process.stderr.write(`oidc-op cannot start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(settings.logLevel);
+  if (!settings.redis) logger.warn('storage is in memory: nothing survives a restart, this is not for production');
+  const running = await startServer(settings, logger);
+  logger.info({ issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory' }, 'listening');
+  if (!settings.production) process.stdout.write(`${banner(settings)}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof SettingsError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`oidc-op cannot start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/**
+ * Settings → oidc-provider Configuration. Pure: everything with side effects (storage, accounts, pages)
+ * arrives as a dependency, so the policy here is tested without a server.
+ */
+import type { Adapter, ClientMetadata, Configuration, ErrorOut, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientConfig, PrivateJwks, Settings } from '../settings.js';
+import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
+import { interactionPrompts } from './interaction-policy.js';
+
+export interface Pages {
+  error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void>;
+  logout(ctx: KoaContextWithOIDC, form: string): Promise<void>;
+  loggedOut(ctx: KoaContextWithOIDC): Promise<void>;
+}
+
+export interface ProviderDeps {
+  /** undefined: oidc-provider's in-memory adapter (the embedded default). */
+  adapter: ((model: string) => Adapter) | undefined;
+  findAccount: FindAccount;
+  jwks: PrivateJwks;
+  cookieKeys: string[];
+  pages: Pages;
+}
+
+export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+export const ACR_PASSWORD = 'urn:oidc-op:acr:password';
+export const UI_LOCALES = ['en'];
+export const interactionPath = (uid: string) => `/interaction/${uid}`;
+
+/** Config-file clients as oidc-provider metadata; grant types follow the response types when not given. */
+export function staticClient(client: ClientConfig): ClientMetadata {
+  const grantTypes = client.grant_types ?? [
+    ...new Set(client.response_types.map((t) => (t === 'code' ? 'authorization_code' : 'implicit'))),
+  ];
+  return { ...client, grant_types: grantTypes };
+}
+
+/**
+ * CORS for userinfo (discovery and JWKS are open to every origin): a browser app may call it
+ * from the origin of one of its client's redirect URIs.
+ */
+export function clientOriginAllowed(origin: string, redirectUris: readonly string[]): boolean {
+  if (origin === 'null') return false;
+  return redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
+}
+
+export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
+  const clients = [...settings.clients, ...(settings.demo?.clients ?? [])].map(staticClient);
+  const cookie = { httpOnly: true, sameSite: 'lax' as const, signed: true };
+  return {
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+    clients,
+    clientDefaults: {
+      grant_types: ['implicit'],
+      response_types: ['id_token'],
+      token_endpoint_auth_method: 'none',
+      id_token_signed_response_alg: settings.idTokenSigningAlg,
+    },
+    responseTypes: ['id_token', 'id_token token', 'code'],
+    scopes: [...STANDARD_SCOPES],
+    claims: claimsConfiguration(),
+    conformIdTokenClaims: true,
+    acrValues: [ACR_PASSWORD],
+    clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
+    enabledJWA: {
+      idTokenSigningAlgValues: [...SIGNING_ALGS],
+      userinfoSigningAlgValues: [...SIGNING_ALGS],
+    },
+    // Authorization code clients must use PKCE (S256), public or confidential.
+    pkce: { required: () => true },
+    findAccount: deps.findAccount,
+    jwks: deps.jwks as Configuration['jwks'],
+    cookies: {
+      keys: deps.cookieKeys,
+      long: cookie,
+      short: cookie,
+    },
+    ttl: {
+      AccessToken: settings.ttl.accessToken,
+      IdToken: settings.ttl.idToken,
+      AuthorizationCode: settings.ttl.authorizationCode,
+      Interaction: settings.ttl.interaction,
+      Session: settings.ttl.session,
+      Grant: settings.ttl.grant,
+    },
+    interactions: {
+      policy: interactionPrompts(),
+      url: (_ctx, interaction) => interactionPath(interaction.uid),
+    },
+    features: {
+      devInteractions: { enabled: false },
+      userinfo: { enabled: true },
+      claimsParameter: { enabled: true },
+      // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
+      requestObjects: { enabled: false },
+      revocation: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => deps.pages.logout(ctx, form),
+        postLogoutSuccessSource: (ctx) => deps.pages.loggedOut(ctx),
+      },
+    },
+    extraParams: ['skip_confirm'],
+    discovery: {
+      ui_locales_supported: UI_LOCALES,
+      claims_locales_supported: UI_LOCALES,
+      display_values_supported: ['page'],
+    },
+    // Token and revocation calls from a browser only for public clients: a confidential one keeps its secret server-side.
+    clientBasedCORS: (ctx, origin, client) =>
+      (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&
+      clientOriginAllowed(origin, client.redirectUris ?? []),
+    renderError: (ctx, out, error) => deps.pages.error(ctx, out, error),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The last hop of an authorization, back to the client's redirect_uri, goes out as 302 Found: the status
+ * relying parties (and the OneAccess documentation) expect. oidc-provider answers 303; to a browser
+ * following a GET both mean the same, so only these redirects change: interaction hops stay 303.
+ */
+import type { Middleware } from 'koa';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+const AUTHORIZATION_ROUTES = new Set(['authorization', 'resume']);
+
+/** True when `location` points at the request's redirect_uri (same origin and path), not at our own pages. */
+export function isClientRedirect(location: string, redirectUri: unknown): boolean {
+  if (typeof redirectUri !== 'string') return false;
+  const to = URL.parse(location);
+  const registered = URL.parse(redirectUri);
+  return !!to && !!registered && to.origin === registered.origin && to.pathname === registered.pathname;
+}
+
+export const finalRedirectAs302: Middleware = async (ctx, next) => {
+  await next();
+  const { oidc } = ctx as unknown as KoaContextWithOIDC;
+  if (ctx.status !== 303 || !oidc || !AUTHORIZATION_ROUTES.has(oidc.route)) return;
+  if (isClientRedirect(ctx.response.get('location'), oidc.params?.redirect_uri)) ctx.status = 302;
+};

@@ -1,0 +1,60 @@
+/** Opens the stores, builds the app and listens; close() stops accepting, drains, then closes the stores. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type Provider from 'oidc-provider';
+import { UserError } from './accounts/users.js';
+import { createApp } from './app.js';
+import type { Settings } from './settings.js';
+import { openStores, type Stores } from './storage/stores.js';
+
+export interface RunningServer {
+  server: Server;
+  provider: Provider;
+  stores: Stores;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Demo users exist for the embedded default and the compose stack; an existing one is left as it is. */
+async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> {
+  for (const user of settings.demo?.users ?? []) {
+    const { sub, username, password, claims } = user;
+    if (await stores.users.findBySub(sub)) continue;
+    await stores.users.create({ sub, username, password, claims }).catch((err: unknown) => {
+      if (!(err instanceof UserError && err.code === 'exists')) throw err;
+    });
+  }
+}
+
+export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
+  const stores = await openStores(settings);
+  try {
+    await seedDemoUsers(settings, stores);
+    const { app, provider } = await createApp(settings, stores, logger);
+    const server = createServer(app.callback());
+    // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    return {
+      server,
+      provider,
+      stores,
+      port,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await stores.close();
+      },
+    };
+  } catch (err) {
+    await stores.close();
+    throw err;
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * The one reader of process.env and config/. Everything else receives a typed, validated Settings.
+ * A bad value throws SettingsError naming the variable (or file and field) and the rule it broke.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const hostPort = z
+  .string()
+  .regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port')
+  .transform((v) => {
+    const at = v.lastIndexOf(':');
+    return { host: v.slice(0, at), port: Number(v.slice(at + 1)) };
+  });
+const hostPortList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(hostPort).min(1, 'expected at least one host:port'));
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    const parsed = URL.parse(v);
+    return parsed !== null && protocols.includes(parsed.protocol);
+  }, `expected an absolute ${protocols.map((p) => p.slice(0, -1)).join(' or ')} URL`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ISSUER: url(['http:', 'https:'])
+    .refine((v) => !v.includes('?') && !v.includes('#'), 'the issuer has no query or fragment')
+    .optional(),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PROXY: bool.default(false),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, 'letters, digits, _ : . - only').default(''),
+  DEMO: bool.optional(),
+  TTL_ACCESS_TOKEN: int(60, 86400).default(3600),
+  TTL_ID_TOKEN: int(60, 86400).default(3600),
+  TTL_AUTHORIZATION_CODE: int(10, 600).default(60),
+  TTL_INTERACTION: int(60, 86400).default(3600),
+  TTL_SESSION: int(300, 365 * 86400).default(14 * 86400),
+  TTL_GRANT: int(300, 365 * 86400).default(14 * 86400),
+  ARGON2_MEMORY_KIB: int(8 * 1024, 4 * 1024 * 1024).default(19 * 1024),
+  ARGON2_TIME_COST: int(1, 20).default(2),
+  ARGON2_PARALLELISM: int(1, 16).default(1),
+  ID_TOKEN_SIGNING_ALG: z.enum(SIGNING_ALGS).default('RS256'),
+  JWKS: z.string().optional(),
+  JWKS_FILE: z.string().optional(),
+  COOKIE_KEYS: z.string().optional(),
+  COOKIE_KEYS_FILE: z.string().optional(),
+  CONFIG_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const privateJwk = z
+  .object({ kty: z.enum(['RSA', 'EC', 'OKP']), kid: z.string().min(1), d: z.string().min(1) })
+  .loose();
+const jwksSchema = z.object({ keys: z.array(privateJwk).min(1, 'at least one private signing key') });
+export type PrivateJwks = z.infer<typeof jwksSchema>;
+
+const cookieKeysSchema = z
+  .array(z.string().min(32, 'each cookie key has at least 32 characters'))
+  .min(1, 'at least one cookie key');
+
+const redirectUri = z
+  .string()
+  .refine((v) => URL.parse(v) !== null, 'must be an absolute URL')
+  .refine((v) => !v.includes('#'), 'must not contain a fragment')
+  .refine((v) => !v.includes('*'), 'must not contain wildcards');
+
+export const RESPONSE_TYPES = ['id_token', 'id_token token', 'code'] as const;
+
+/** A client as config files declare it: oidc-provider metadata, checked for the fields we rely on. */
+export const clientConfigSchema = z
+  .object({
+    client_id: z.string().min(1).max(128),
+    client_name: z.string().min(1).max(200).optional(),
+    client_secret: z.string().min(32, 'a client secret has at least 32 characters').optional(),
+    redirect_uris: z.array(redirectUri).min(1, 'at least one redirect URI'),
+    post_logout_redirect_uris: z.array(redirectUri).optional(),
+    response_types: z.array(z.enum(RESPONSE_TYPES)).min(1),
+    grant_types: z.array(z.enum(['implicit', 'authorization_code', 'refresh_token'])).optional(),
+    token_endpoint_auth_method: z.enum(['none', 'client_secret_basic', 'client_secret_post']).default('none'),
+    scope: z.string().optional(),
+    logo_uri: z.url().optional(),
+    client_uri: z.url().optional(),
+    policy_uri: z.url().optional(),
+    tos_uri: z.url().optional(),
+  })
+  .strict();
+export type ClientConfig = z.infer<typeof clientConfigSchema>;
+
+export const userConfigSchema = z
+  .object({
+    sub: z.string().min(1).max(255),
+    username: z.string().min(1).max(128),
+    password: z.string().min(1),
+    claims: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type UserConfig = z.infer<typeof userConfigSchema>;
+
+const demoSchema = z
+  .object({
+    clients: z.array(clientConfigSchema).default([]),
+    users: z.array(userConfigSchema).default([]),
+  })
+  .strict();
+
+export type RedisSettings =
+  | { mode: 'standalone'; url: string; keyPrefix: string }
+  | { mode: 'sentinel'; sentinels: { host: string; port: number }[]; name: string; url?: string; keyPrefix: string }
+  | { mode: 'cluster'; nodes: { host: string; port: number }[]; url?: string; keyPrefix: string };
+
+export interface Settings {
+  env: 'development' | 'production' | 'test';
+  production: boolean;
+  issuer: string;
+  port: number;
+  host: string;
+  proxy: boolean;
+  /** undefined: the embedded in-memory store (development only). */
+  redis: RedisSettings | undefined;
+  ttl: {
+    accessToken: number;
+    idToken: number;
+    authorizationCode: number;
+    interaction: number;
+    session: number;
+    grant: number;
+  };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  idTokenSigningAlg: SigningAlg;
+  /** Configured signing keys; undefined means generate (and keep in Redis) — refused in production. */
+  jwks: PrivateJwks | undefined;
+  /** Configured cookie keys; undefined means generate (and keep in Redis) — refused in production. */
+  cookieKeys: string[] | undefined;
+  /** Declarative clients from config/clients.json. */
+  clients: ClientConfig[];
+  /** Demo clients and users: the embedded default and the compose stack only. */
+  demo: { clients: ClientConfig[]; users: UserConfig[] } | undefined;
+  logLevel: string;
+}
+
+function issuesText(error: z.ZodError, where: (path: PropertyKey[]) => string): string {
+  return error.issues.map((i) => `${where(i.path)}: ${i.message}`).join('; ');
+}
+
+function jsonPath(path: PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+}
+
+function readJsonFile(file: string, label: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SettingsError(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(`${label}: ${file} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, label: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new SettingsError(issuesText(result.error, (path) => `${label} ${jsonPath(path)}`));
+  }
+  return result.data;
+}
+
+function parseJsonText<T>(schema: z.ZodType<T>, text: string, label: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(`${label}: not valid JSON (${(err as Error).message})`);
+  }
+  return parseWith(schema, value, label);
+}
+
+function uniqueClientIds(clients: ClientConfig[], label: string): void {
+  const seen = new Set<string>();
+  clients.forEach((c, i) => {
+    if (seen.has(c.client_id)) throw new SettingsError(`${label} [${i}].client_id: duplicate client_id ${c.client_id}`);
+    seen.add(c.client_id);
+  });
+}
+
+/**
+ * Builds Settings from an environment (process.env by default) and the config directory.
+ * Pure apart from reading the files the environment names.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new SettingsError(`invalid environment: ${issuesText(parsed.error, (path) => String(path[0]))}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const configDir = resolve(e.CONFIG_DIR ?? join(projectRoot, 'config'));
+  const shown = (file: string) => relative(process.cwd(), file) || file;
+
+  if (e.REDIS_SENTINELS && e.REDIS_CLUSTER_NODES) {
+    throw new SettingsError('REDIS_SENTINELS and REDIS_CLUSTER_NODES: set one of them, not both');
+  }
+  let redis: RedisSettings | undefined;
+  const keyPrefix = e.REDIS_KEY_PREFIX;
+  // With Sentinel or Cluster, REDIS_URL may still carry credentials and TLS (rediss://) for every node.
+  if (e.REDIS_SENTINELS) redis = { mode: 'sentinel', sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME, url: e.REDIS_URL, keyPrefix };
+  else if (e.REDIS_CLUSTER_NODES) redis = { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES, url: e.REDIS_URL, keyPrefix };
+  else if (e.REDIS_URL) redis = { mode: 'standalone', url: e.REDIS_URL, keyPrefix };
+
+  if (e.JWKS && e.JWKS_FILE) throw new SettingsError('JWKS and JWKS_FILE: set one of them, not both');
+  const jwks = e.JWKS_FILE
+    ? parseWith(jwksSchema, readJsonFile(e.JWKS_FILE, 'JWKS_FILE'), `JWKS_FILE ${shown(e.JWKS_FILE)}`)
+    : e.JWKS
+      ? parseJsonText(jwksSchema, e.JWKS, 'JWKS')
+      : undefined;
+
+  if (e.COOKIE_KEYS && e.COOKIE_KEYS_FILE) throw new SettingsError('COOKIE_KEYS and COOKIE_KEYS_FILE: set one of them, not both');
+  let cookieKeys: string[] | undefined;
+  if (e.COOKIE_KEYS_FILE) {
+    cookieKeys = parseWith(cookieKeysSchema, readJsonFile(e.COOKIE_KEYS_FILE, 'COOKIE_KEYS_FILE'), `COOKIE_KEYS_FILE ${shown(e.COOKIE_KEYS_FILE)}`);
+  } else if (e.COOKIE_KEYS) {
+    cookieKeys = parseWith(cookieKeysSchema, e.COOKIE_KEYS.split(',').map((k) => k.trim()), 'COOKIE_KEYS');
+  }
+
+  const clientsFile = join(configDir, 'clients.json');
+  const clients = existsSync(clientsFile)
+    ? parseWith(z.array(clientConfigSchema), readJsonFile(clientsFile, 'config'), shown(clientsFile))
+    : [];
+  uniqueClientIds(clients, shown(clientsFile));
+
+  // The demo data is for a first look (no Redis) and for the compose stack (DEMO=true); never for production.
+  const demoWanted = e.DEMO ?? redis === undefined;
+  let demo: Settings['demo'];
+  if (demoWanted) {
+    const demoFile = join(configDir, 'demo.json');
+    const parsedDemo = parseWith(demoSchema, readJsonFile(demoFile, 'DEMO'), shown(demoFile));
+    uniqueClientIds([...clients, ...parsedDemo.clients], `${shown(clientsFile)} + ${shown(demoFile)}`);
+    demo = { clients: parsedDemo.clients, users: parsedDemo.users };
+  }
+
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/$/, '');
+
+  if (production) {
+    const refusals: string[] = [];
+    if (!redis) refusals.push('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required: the in-memory store loses everything on restart');
+    if (!jwks) refusals.push('JWKS or JWKS_FILE is required: generated signing keys are for development');
+    if (!cookieKeys) refusals.push('COOKIE_KEYS or COOKIE_KEYS_FILE is required: generated cookie keys are for development');
+    if (demo) refusals.push('DEMO must be off: demo users and clients have published passwords');
+    if (!issuer.startsWith('https://')) refusals.push('ISSUER must be an https URL');
+    if (refusals.length) throw new SettingsError(`NODE_ENV=production refuses to start: ${refusals.join('; ')}`);
+  }
+
+  return {
+    env: e.NODE_ENV,
+    production,
+    issuer,
+    port: e.PORT,
+    host: e.HOST,
+    proxy: e.PROXY,
+    redis,
+    ttl: {
+      accessToken: e.TTL_ACCESS_TOKEN,
+      idToken: e.TTL_ID_TOKEN,
+      authorizationCode: e.TTL_AUTHORIZATION_CODE,
+      interaction: e.TTL_INTERACTION,
+      session: e.TTL_SESSION,
+      grant: e.TTL_GRANT,
+    },
+    argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+    idTokenSigningAlg: e.ID_TOKEN_SIGNING_ALG,
+    jwks,
+    cookieKeys,
+    clients,
+    demo,
+    logLevel: e.LOG_LEVEL,
+  };
+}

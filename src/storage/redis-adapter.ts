@@ -1,0 +1,137 @@
+/**
+ * oidc-provider's storage on Redis. One JSON string per record, `SET … EX` with the expiry oidc-provider
+ * passes, so no record outlives it. Keys are hash-tagged by record id: single-key commands work on Cluster,
+ * and the only multi-key write (a grant and its token index) shares the grant's tag.
+ *
+ * The per-grant token index is a sorted set scored by expiry: each token write trims the expired members, and
+ * the index itself expires with its grant (tokens of a vanished grant are refused by oidc-provider anyway),
+ * so it never grows beyond the grant's live tokens.
+ */
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { RedisClient } from './redis.js';
+
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
+
+/** Keeps the index alive as long as its grant even before any token joins it; never trimmed (score +inf). */
+const GRANT_MARKER = '.';
+
+// Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
+const CONSUME = `
+local value = redis.call('GET', KEYS[1])
+if not value then return 0 end
+redis.call('SET', KEYS[1], string.sub(value, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}', 'KEEPTTL')
+return 1`;
+
+export const recordKey = (model: string, id: string) => `oidc:${model}:{${id}}`;
+export const grantIndexKey = (grantId: string) => `oidc:Grant:{${grantId}}:tokens`;
+const sessionUidKey = (uid: string) => `oidc:SessionUid:{${uid}}`;
+const userCodeKey = (userCode: string) => `oidc:UserCode:{${userCode}}`;
+
+type WithConsume = RedisClient & { oidcConsume(key: string, now: number): Promise<number> };
+
+function withConsume(redis: RedisClient): WithConsume {
+  if (!('oidcConsume' in redis)) redis.defineCommand('oidcConsume', { numberOfKeys: 1, lua: CONSUME });
+  return redis as WithConsume;
+}
+
+const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+export class RedisAdapter implements Adapter {
+  readonly #redis: WithConsume;
+  readonly #model: string;
+
+  constructor(redis: RedisClient, model: string) {
+    this.#redis = withConsume(redis);
+    this.#model = model;
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const redis = this.#redis;
+    const key = recordKey(this.#model, id);
+    const json = JSON.stringify(payload);
+    const ttl = typeof expiresIn === 'number' && expiresIn > 0 ? Math.ceil(expiresIn) : undefined;
+    const writes: Promise<unknown>[] = [];
+
+    if (this.#model === 'Grant') {
+      // Record and index in one slot, written together.
+      const index = grantIndexKey(id);
+      const multi = redis.multi();
+      if (ttl) multi.set(key, json, 'EX', ttl);
+      else multi.set(key, json);
+      multi.zadd(index, '+inf', GRANT_MARKER);
+      if (ttl) multi.expire(index, ttl);
+      else multi.persist(index);
+      writes.push(multi.exec());
+    } else {
+      writes.push(ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json));
+    }
+
+    if (this.#model === 'Session' && payload.uid) {
+      writes.push(ttl ? redis.set(sessionUidKey(payload.uid), id, 'EX', ttl) : redis.set(sessionUidKey(payload.uid), id));
+    }
+    if (payload.userCode) {
+      writes.push(ttl ? redis.set(userCodeKey(payload.userCode), id, 'EX', ttl) : redis.set(userCodeKey(payload.userCode), id));
+    }
+    if (GRANTABLE.has(this.#model) && payload.grantId) {
+      const index = grantIndexKey(payload.grantId);
+      const now = Date.now();
+      const expiresAt = ttl ? now + ttl * 1000 : '+inf';
+      writes.push(redis.zadd(index, expiresAt, key));
+      writes.push(redis.zremrangebyscore(index, '-inf', `(${now}`));
+    }
+    // Auto-pipelining sends these in one round trip per node.
+    await Promise.all(writes);
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const json = await this.#redis.get(recordKey(this.#model, id));
+    return json === null ? undefined : (JSON.parse(json) as AdapterPayload);
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const id = await this.#redis.get(sessionUidKey(uid));
+    return id === null ? undefined : this.find(id);
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const id = await this.#redis.get(userCodeKey(userCode));
+    return id === null ? undefined : this.find(id);
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.#redis.oidcConsume(recordKey(this.#model, id), epochSeconds());
+  }
+
+  async destroy(id: string): Promise<void> {
+    const key = recordKey(this.#model, id);
+    const redis = this.#redis;
+    if (this.#model === 'Grant') {
+      await Promise.all([redis.del(key), redis.del(grantIndexKey(id))]);
+      return;
+    }
+    const payload = await this.find(id);
+    const deletes: Promise<unknown>[] = [redis.del(key)];
+    if (payload?.uid && this.#model === 'Session') deletes.push(redis.del(sessionUidKey(payload.uid)));
+    if (payload?.userCode) deletes.push(redis.del(userCodeKey(payload.userCode)));
+    if (payload?.grantId && GRANTABLE.has(this.#model)) deletes.push(redis.zrem(grantIndexKey(payload.grantId), key));
+    await Promise.all(deletes);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    const index = grantIndexKey(grantId);
+    const members = await this.#redis.zrange(index, '0', '-1');
+    const tokens = members.filter((m) => m !== GRANT_MARKER);
+    // Tokens live in other slots: one DEL each (pipelined), then the index without them.
+    await Promise.all(tokens.map((key) => this.#redis.del(key)));
+    if (tokens.length) await this.#redis.zrem(index, ...tokens);
+  }
+}
+
+export const redisAdapterFactory = (redis: RedisClient) => (model: string) => new RedisAdapter(redis, model);

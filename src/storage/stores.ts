@@ -1,0 +1,36 @@
+/**
+ * Our own data stores on the configured backend: Redis when configured, memory for the embedded default.
+ * Shared by the server and the command line, so both read and write the same records.
+ */
+import { passwordHasher } from '../accounts/passwords.js';
+import { Users, type UserRecord } from '../accounts/users.js';
+import { ClientRegistry, type ClientRecord } from '../clients/registry.js';
+import type { KeyMaterial } from '../keys/generated-keys.js';
+import type { Settings } from '../settings.js';
+import type { Collection } from './collection.js';
+import { MemoryCollection } from './memory-collection.js';
+import { RedisCollection } from './redis-collection.js';
+import { createRedis, type RedisClient } from './redis.js';
+
+export interface Stores {
+  redis: RedisClient | undefined;
+  users: Users;
+  clients: ClientRegistry;
+  keys: Collection<KeyMaterial>;
+  close(): Promise<void>;
+}
+
+export async function openStores(settings: Settings, connectionName?: string): Promise<Stores> {
+  const redis = settings.redis ? createRedis(settings.redis, connectionName) : undefined;
+  if (redis) await redis.connect();
+  const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
+  return {
+    redis,
+    users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
+    clients: new ClientRegistry(collection<ClientRecord>('clients'), { production: settings.production }),
+    keys: collection<KeyMaterial>('keys'),
+    async close() {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
