@@ -55,6 +55,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       response_types: ['id_token'],
       token_endpoint_auth_method: 'none',
       id_token_signed_response_alg: settings.idTokenSigningAlg,
+      require_auth_time: true,
     },
     responseTypes: ['id_token', 'id_token token', 'code'],
     scopes: [...STANDARD_SCOPES],

@@ -21,6 +21,10 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
     return clientSecretMatches(this.clientSecret, actual);
   };
 
+  // Every ID token carries sid (oidc-provider adds it only for back-channel logout clients): relying
+  // parties use it to match logout and session-check events to the session that signed them in.
+  provider.Client.prototype.includeSid = () => true;
+
   if (!settings.production) {
     // Our own redirect URI policy (clients/redirect-uri-policy.ts) already limits http to loopback hosts.
     const schema = (provider.Client as unknown as { Schema: { prototype: ClientSchemaPrototype } }).Schema.prototype;

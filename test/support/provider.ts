@@ -1,0 +1,44 @@
+/** Starts the real server (in this process) on a free port with the test fixtures, on the given Redis. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { loadSettings, type Settings } from '../../src/settings.js';
+import { freePort } from './ports.js';
+import type { TestRedis } from './redis-server.js';
+
+export const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
+
+export const ALICE = { sub: '5ab1e5ab1e5ab1e5ab1e5ab1e5ab1e00', username: 'alice', password: 'correct horse battery' };
+export const BOB = { sub: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0', username: 'bob', password: "bob's long password" };
+export const RP = 'https://rp.example.test/cb';
+
+/** Cheap argon2id for tests: the hashing is real, the cost is not what production uses. */
+export const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' };
+
+export async function testEnv(redis: TestRedis | undefined, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const port = await freePort();
+  return {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ISSUER: `http://127.0.0.1:${port}`,
+    CONFIG_DIR: FIXTURES_CONFIG,
+    DEMO: 'true',
+    LOG_LEVEL: 'silent',
+    ...FAST_ARGON2,
+    ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix } : {}),
+    ...extra,
+  };
+}
+
+export interface TestProvider extends RunningServer {
+  issuer: string;
+  settings: Settings;
+}
+
+export async function startTestProvider(redis: TestRedis | undefined, extra: Record<string, string> = {}): Promise<TestProvider> {
+  const settings = loadSettings(await testEnv(redis, extra));
+  const running = await startServer(settings, pino({ level: 'silent' }));
+  return { ...running, issuer: settings.issuer, settings };
+}
