@@ -1,5 +1,5 @@
 /** The oidc-provider instance: our configuration plus the few documented extension points we use. */
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/secrets.js';
 import type { Settings } from '../settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
@@ -24,6 +24,14 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
   // Every ID token carries sid (oidc-provider adds it only for back-channel logout clients): relying
   // parties use it to match logout and session-check events to the session that signed them in.
   provider.Client.prototype.includeSid = () => true;
+
+  // RFC 6749 4.2.2.1 names a response type the client is not registered for unauthorized_client; oidc-provider
+  // says invalid_request. Its one caller of this check redirects what it throws, so throw the right error here.
+  const responseTypeAllowed = provider.Client.prototype.responseTypeAllowed;
+  provider.Client.prototype.responseTypeAllowed = function registeredResponseType(type) {
+    if (responseTypeAllowed.call(this, type)) return true;
+    throw new errors.UnauthorizedClient('requested response_type is not allowed for this client');
+  };
 
   if (!settings.production) {
     // Our own redirect URI policy (clients/redirect-uri-policy.ts) already limits http to loopback hosts.
