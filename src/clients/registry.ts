@@ -46,7 +46,18 @@ const newClientSchema = z.object({
   policyUri: optionalUrl('policy-uri'),
   tosUri: optionalUrl('tos-uri'),
 });
-export type NewClient = z.input<typeof newClientSchema>;
+/** What an administrator asks for, unchecked: metadataFor() validates every field. */
+export interface NewClient {
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  responseTypes: string[];
+  authMethod?: string;
+  logoUri?: string;
+  clientUri?: string;
+  policyUri?: string;
+  tosUri?: string;
+}
 
 export function grantTypesFor(responseTypes: readonly string[]): string[] {
   const grants = new Set<string>();

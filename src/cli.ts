@@ -1,0 +1,202 @@
+/**
+ * oidc-op: the administrator's command line. It talks to the same Redis as the server (REDIS_URL) through
+ * the same registry and user store, so what it writes is live at once. With --json every command prints
+ * exactly one JSON object on stdout; errors go to stderr with a non-zero exit, and nothing is changed.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { toView, UserError, type UserView } from './accounts/users.js';
+import { ClientError, publicMetadata, type ClientRecord } from './clients/registry.js';
+import { loadSettings, SettingsError } from './settings.js';
+import { openStores, type Stores } from './storage/stores.js';
+
+class UsageError extends Error {}
+
+const USAGE = `usage: oidc-op <command> [options] [--json]
+
+  client create --name NAME --redirect-uri URI… --response-type TYPE… [--post-logout-redirect-uri URI…]
+                [--auth-method none|client_secret_basic|client_secret_post]
+                [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
+  client list | client show ID | client delete ID
+  user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…]
+  user list | user show NAME | user set-password NAME --password-stdin | user delete NAME
+
+Response types: "id_token token", id_token, code. Repeat an option to give several values.
+Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
+  'response-type': { type: 'string', multiple: true },
+  'auth-method': { type: 'string' },
+  'logo-uri': { type: 'string' },
+  'client-uri': { type: 'string' },
+  'policy-uri': { type: 'string' },
+  'tos-uri': { type: 'string' },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  email: { type: 'string' },
+  claim: { type: 'string', multiple: true },
+} as const satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+interface Output {
+  /** The one JSON object --json prints. */
+  json: Record<string, unknown>;
+  /** What a person reads instead. */
+  text: string;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('--password-stdin reads the password from standard input: pipe it in');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function passwordFromStdin(values: Values): Promise<string> {
+  if (!values['password-stdin']) throw new UsageError('the password is read with --password-stdin (never from the command line)');
+  return readStdin();
+}
+
+/** --claim key=value: the value is JSON when it parses as JSON (true, 42, {"…"}), a string otherwise. */
+function parseClaims(values: Values): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  for (const pair of values.claim ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--claim ${pair}: expected key=value`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    claims[pair.slice(0, eq)] = value;
+  }
+  if (values.email !== undefined) claims.email = values.email;
+  if (values.name !== undefined) claims.name = values.name;
+  return claims;
+}
+
+function positional(args: string[], index: number, what: string): string {
+  const value = args[index];
+  if (!value) throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+const clientJson = (record: ClientRecord) => ({ ...publicMetadata(record.metadata), created_at: record.createdAt });
+const clientLine = (record: ClientRecord) =>
+  `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]`;
+const userLine = (user: UserView) => `${user.username}  sub=${user.sub}`;
+
+async function clientCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
+  switch (action) {
+    case 'create': {
+      const created = await stores.clients.create({
+        name: values.name ?? '',
+        redirectUris: values['redirect-uri'] ?? [],
+        postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
+        responseTypes: values['response-type'] ?? [],
+        authMethod: values['auth-method'],
+        logoUri: values['logo-uri'],
+        clientUri: values['client-uri'],
+        policyUri: values['policy-uri'],
+        tosUri: values['tos-uri'],
+      });
+      const secretLine = created.client_secret ? `\nclient_secret ${created.client_secret}\n(shown once: only its hash is stored)` : '';
+      return { json: { ...created }, text: `client_id ${created.client_id}${secretLine}` };
+    }
+    case 'list': {
+      const clients = await stores.clients.list();
+      return { json: { clients: clients.map(clientJson) }, text: clients.map(clientLine).join('\n') || '(no clients)' };
+    }
+    case 'show': {
+      const record = await stores.clients.require(positional(args, 0, 'client id'));
+      return { json: clientJson(record), text: JSON.stringify(clientJson(record), null, 2) };
+    }
+    case 'delete': {
+      const removed = await stores.clients.delete(positional(args, 0, 'client id'));
+      return { json: { deleted: removed.metadata.client_id }, text: `deleted client ${removed.metadata.client_id}` };
+    }
+    default:
+      throw new UsageError(`unknown client command ${action ?? ''}`.trim());
+  }
+}
+
+async function userCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
+  switch (action) {
+    case 'create': {
+      const claims = parseClaims(values);
+      const user = await stores.users.create({ username: values.username ?? '', password: await passwordFromStdin(values), claims });
+      return { json: { ...user }, text: `created user ${userLine(user)}` };
+    }
+    case 'list': {
+      const users = await stores.users.list();
+      return { json: { users }, text: users.map(userLine).join('\n') || '(no users)' };
+    }
+    case 'show': {
+      const user = toView(await stores.users.require(positional(args, 0, 'username')));
+      return { json: { ...user }, text: JSON.stringify(user, null, 2) };
+    }
+    case 'set-password': {
+      const username = positional(args, 0, 'username');
+      await stores.users.setPassword(username, await passwordFromStdin(values));
+      return { json: { username, password: 'changed' }, text: `password of ${username} changed` };
+    }
+    case 'delete': {
+      const removed = await stores.users.delete(positional(args, 0, 'username'));
+      return { json: { deleted: removed.username, sub: removed.sub }, text: `deleted user ${removed.username}` };
+    }
+    default:
+      throw new UsageError(`unknown user command ${action ?? ''}`.trim());
+  }
+}
+
+async function run(argv: string[]): Promise<Output | undefined> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [noun, action, ...rest] = positionals;
+  if (values.help || !noun) return undefined;
+  if (noun !== 'client' && noun !== 'user') throw new UsageError(`unknown command ${noun}`);
+
+  const settings = loadSettings();
+  if (!settings.redis) {
+    throw new SettingsError('REDIS_URL is not set: the command line changes the Redis the server uses (the in-memory store lives inside the server process)');
+  }
+  const stores = await openStores(settings, 'oidc-op-cli');
+  try {
+    return noun === 'client' ? await clientCommand(stores, action, rest, values) : await userCommand(stores, action, rest, values);
+  } finally {
+    await stores.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const json = argv.includes('--json');
+  try {
+    const output = await run(argv);
+    if (!output) {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    }
+    process.stdout.write(json ? `${JSON.stringify(output.json)}\n` : `${output.text}\n`);
+  } catch (err) {
+    const known = err instanceof UsageError || err instanceof SettingsError || err instanceof ClientError || err instanceof UserError;
+    const message = known ? err.message : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`oidc-op: ${message}\n`);
+    if (err instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  }
+}
+
+await main();

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import * as client from 'openid-client';
+import { startTestProvider, type TestProvider } from '../support/provider.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { jsonOf, runCli } from '../support/cli.js';
+import { authorizeUrl, signIn } from '../support/flows.js';
+import { rpConfiguration, verifyIdToken } from '../support/rp.js';
+import { fragmentParams, UserAgent } from '../support/user-agent.js';
+
+let redis: TestRedis;
+let op: TestProvider;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  op = await startTestProvider(redis);
+  env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, NODE_ENV: 'test', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' };
+});
+
+afterAll(async () => {
+  await op?.close();
+  await redis?.close();
+});
+
+const cli = (args: string[], stdin?: string) => runCli(args, env, stdin);
+
+describe('oidc-op client', () => {
+  test('create prints the generated client_id, and the running server honours the client at once', async () => {
+    const created = await cli(['client', 'create', '--name', 'Demo SPA', '--redirect-uri', 'http://127.0.0.1:4000/cb', '--response-type', 'id_token token', '--response-type', 'id_token', '--json']);
+    expect(created.code).toBe(0);
+    const { client_id: clientId, client_secret: secret } = jsonOf(created);
+    expect(clientId).toMatch(/^[\w-]{22}$/);
+    expect(secret).toBeUndefined();
+
+    const user = await cli(['user', 'create', '--username', 'dora', '--password-stdin', '--email', 'dora@example.com', '--name', 'Dora', '--claim', 'email_verified=true', '--json'], 'dora-password-1\n');
+    expect(user.code).toBe(0);
+    const { sub } = jsonOf(user);
+
+    const ua = new UserAgent(op.issuer);
+    const final = await signIn(
+      ua,
+      authorizeUrl(op.issuer, { client_id: String(clientId), response_type: 'id_token', scope: 'openid email', redirect_uri: 'http://127.0.0.1:4000/cb', nonce: 'n1', state: 's1' }),
+      { username: 'dora', password: 'dora-password-1' },
+    );
+    expect(final.status).toBe(302);
+    expect(final.location!.startsWith('http://127.0.0.1:4000/cb#')).toBe(true);
+    const { payload } = await verifyIdToken(op.issuer, fragmentParams(final.location).get('id_token')!, String(clientId));
+    expect(payload).toMatchObject({ sub, email: 'dora@example.com', email_verified: true });
+
+    const shown = jsonOf(await cli(['client', 'show', String(clientId), '--json']));
+    expect(shown).toMatchObject({ client_id: clientId, client_name: 'Demo SPA', redirect_uris: ['http://127.0.0.1:4000/cb'], response_types: ['id_token token', 'id_token'], grant_types: ['implicit'] });
+
+    const deleted = await cli(['client', 'delete', String(clientId), '--json']);
+    expect(jsonOf(deleted)).toEqual({ deleted: clientId });
+    const after = await new UserAgent(op.issuer).follow(
+      authorizeUrl(op.issuer, { client_id: String(clientId), response_type: 'id_token', scope: 'openid', redirect_uri: 'http://127.0.0.1:4000/cb', nonce: 'n', state: 's' }),
+    );
+    expect(after.status).toBe(400);
+    expect(after.location).toBeUndefined();
+  });
+
+  test('a confidential client gets a secret shown once, stored only as a hash, and usable at the token endpoint', async () => {
+    const created = jsonOf(await cli(['client', 'create', '--name', 'Legacy web', '--redirect-uri', 'https://legacy.example.test/cb', '--response-type', 'code', '--auth-method', 'client_secret_basic', '--json']));
+    const secret = String(created.client_secret);
+    expect(secret.length).toBeGreaterThanOrEqual(43);
+    const stored = await op.stores.redis!.hget('{clients}:records', String(created.client_id)); // the client adds the key prefix
+    expect(stored).not.toContain(secret);
+    expect(stored).toContain('sha256:');
+    expect(jsonOf(await cli(['client', 'show', String(created.client_id), '--json'])).client_secret).toBeUndefined();
+
+    const config = await client.discovery(new URL(op.issuer), String(created.client_id), undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: 'https://legacy.example.test/cb',
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'st',
+    });
+    const final = await signIn(new UserAgent(op.issuer), url.href, { username: 'alice', password: 'correct horse battery' });
+    const tokens = await client.authorizationCodeGrant(config, new URL(final.location!), { pkceCodeVerifier: verifier, expectedState: 'st' });
+    expect(tokens.access_token).toBeTruthy();
+
+    const wrong = await client.discovery(new URL(op.issuer), String(created.client_id), undefined, client.ClientSecretBasic('wrong'), { execute: [client.allowInsecureRequests] });
+    await expect(client.authorizationCodeGrant(wrong, new URL(final.location!), { pkceCodeVerifier: verifier, expectedState: 'st' })).rejects.toMatchObject({ status: 401 });
+  });
+
+  test('refusals name the field and rule, exit non-zero, and change nothing', async () => {
+    const before = jsonOf(await cli(['client', 'list', '--json']));
+    const cases: [string[], RegExp][] = [
+      [['client', 'create', '--name', 'x', '--redirect-uri', 'http://evil.example/cb', '--response-type', 'id_token', '--json'], /redirect-uri http:\/\/evil\.example\/cb: must use https/],
+      [['client', 'create', '--name', 'x', '--redirect-uri', 'https://a.example/cb#frag', '--response-type', 'id_token', '--json'], /must not contain a fragment/],
+      [['client', 'create', '--name', 'x', '--redirect-uri', 'https://*.example/cb', '--response-type', 'id_token', '--json'], /must not contain wildcards/],
+      [['client', 'create', '--name', 'x', '--redirect-uri', 'https://a.example/cb', '--response-type', 'token', '--json'], /response-type: one of/],
+      [['client', 'create', '--redirect-uri', 'https://a.example/cb', '--response-type', 'id_token', '--json'], /name: required/],
+      [['client', 'create', '--name', 'x', '--response-type', 'id_token', '--json'], /redirect-uri: at least one/],
+      [['client', 'show', 'nope', '--json'], /client nope: not found/],
+      [['client', 'delete', 'nope', '--json'], /client nope: not found/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(args);
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(message);
+    }
+    expect(jsonOf(await cli(['client', 'list', '--json']))).toEqual(before);
+
+    const usage = await cli(['client', 'create', '--bogus']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('usage: oidc-op');
+  });
+});
+
+describe('oidc-op user', () => {
+  test('create, list, show, set-password, delete; the server sees each change at once', async () => {
+    const created = jsonOf(await cli(['user', 'create', '--username', 'erin', '--password-stdin', '--claim', 'given_name=Erin', '--claim', 'address={"country":"NL"}', '--json'], 'first-password\n'));
+    expect(created).toMatchObject({ username: 'erin', claims: { given_name: 'Erin', address: { country: 'NL' } } });
+    expect(created.sub).not.toBe('erin');
+    expect(JSON.stringify(created)).not.toContain('argon2');
+
+    const listed = jsonOf(await cli(['user', 'list', '--json'])) as { users: { username: string }[] };
+    expect(listed.users.map((u) => u.username)).toContain('erin');
+    expect(jsonOf(await cli(['user', 'show', 'ERIN', '--json']))).toMatchObject({ username: 'erin', sub: created.sub });
+
+    const params = { client_id: 'spa-both', response_type: 'id_token', scope: 'openid', redirect_uri: 'https://rp.example.test/cb', nonce: 'n', state: 's' };
+    const first = await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, params), { username: 'erin', password: 'first-password' });
+    expect(first.status).toBe(302);
+
+    expect((await cli(['user', 'set-password', 'erin', '--password-stdin', '--json'], 'second-password\n')).code).toBe(0);
+    const ua = new UserAgent(op.issuer);
+    const page = await ua.follow(authorizeUrl(op.issuer, params));
+    const { submitLogin } = await import('../support/flows.js');
+    expect((await submitLogin(ua, page, 'erin', 'first-password')).status).toBe(400);
+    expect((await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, params), { username: 'erin', password: 'second-password' })).status).toBe(302);
+
+    const duplicate = await cli(['user', 'create', '--username', 'Erin', '--password-stdin', '--json'], 'another-password\n');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/already taken/);
+    const short = await cli(['user', 'create', '--username', 'frank', '--password-stdin', '--json'], 'short\n');
+    expect(short.stderr).toMatch(/password: at least 8 characters/);
+    const badClaim = await cli(['user', 'create', '--username', 'frank', '--password-stdin', '--claim', 'role=admin', '--json'], 'long-enough-pw\n');
+    expect(badClaim.stderr).toMatch(/claim role: not a standard/);
+    const noStdin = await cli(['user', 'create', '--username', 'frank', '--json']);
+    expect(noStdin.stderr).toMatch(/--password-stdin/);
+    expect((jsonOf(await cli(['user', 'list', '--json'])) as { users: { username: string }[] }).users.map((u) => u.username)).not.toContain('frank');
+
+    expect(jsonOf(await cli(['user', 'delete', 'erin', '--json']))).toMatchObject({ deleted: 'erin' });
+    expect((await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, params), { username: 'erin', password: 'second-password' }).catch(() => undefined))?.status).not.toBe(302);
+  });
+
+  test('without REDIS_URL the command line refuses plainly', async () => {
+    const result = await runCli(['user', 'list', '--json'], { NODE_ENV: 'test' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/REDIS_URL is not set/);
+  });
+});
