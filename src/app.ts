@@ -34,8 +34,8 @@ function assets(views: Views): Koa.Middleware {
 }
 
 export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
-  checkStaticClients(settings.clients, 'config/clients.json', settings);
-  checkStaticClients(settings.demo?.clients ?? [], 'config/demo.json', settings);
+  checkStaticClients(settings.clients, settings.sources.clients, settings);
+  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings);
 
   const { redis } = stores;
   const views = loadViews();

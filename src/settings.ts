@@ -154,6 +154,8 @@ export interface Settings {
   cookieKeys: string[] | undefined;
   /** Declarative clients from config/clients.json. */
   clients: ClientConfig[];
+  /** Where the clients and demo files were read from, as error messages name them. */
+  sources: { clients: string; demo: string };
   /** Demo clients and users: the embedded default and the compose stack only. */
   demo: { clients: ClientConfig[]; users: UserConfig[] } | undefined;
   logLevel: string;
@@ -295,6 +297,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     jwks,
     cookieKeys,
     clients,
+    sources: { clients: shown(clientsFile), demo: shown(join(configDir, 'demo.json')) },
     demo,
     logLevel: e.LOG_LEVEL,
   };

@@ -1,0 +1,77 @@
+/** The record collection contract, identical for the Redis store and the embedded in-memory one. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Redis } from 'ioredis';
+import type { Collection } from '../../src/storage/collection.js';
+import { MemoryCollection } from '../../src/storage/memory-collection.js';
+import { RedisCollection } from '../../src/storage/redis-collection.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+
+let server: TestRedis;
+let redis: Redis;
+let n = 0;
+
+beforeAll(async () => {
+  server = await startTestRedis();
+  redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
+});
+
+afterAll(async () => {
+  await redis?.quit();
+  await server?.close();
+});
+
+interface Rec {
+  name: string;
+  n?: number;
+}
+
+const kinds: [string, () => Collection<Rec>][] = [
+  ['redis', () => new RedisCollection<Rec>(redis, `test-${++n}`)],
+  ['memory', () => new MemoryCollection<Rec>()],
+];
+
+describe.each(kinds)('%s collection', (_kind, make) => {
+  test('insert, get, getByAlias, list, replace, remove', async () => {
+    const c = make();
+    expect(await c.insert('1', { name: 'one' }, 'uno')).toBe(true);
+    expect(await c.insert('2', { name: 'two' })).toBe(true);
+    expect(await c.get('1')).toEqual({ name: 'one' });
+    expect(await c.getByAlias('uno')).toEqual({ name: 'one' });
+    expect(await c.getByAlias('nope')).toBeUndefined();
+    expect((await c.list()).map((r) => r.name).sort()).toEqual(['one', 'two']);
+    expect(await c.replace('1', { name: 'uno', n: 1 })).toBe(true);
+    expect(await c.getByAlias('uno')).toEqual({ name: 'uno', n: 1 });
+    expect(await c.replace('missing', { name: 'x' })).toBe(false);
+    expect(await c.get('missing')).toBeUndefined();
+    expect(await c.remove('1')).toEqual({ name: 'uno', n: 1 });
+    expect(await c.getByAlias('uno')).toBeUndefined();
+    expect(await c.remove('1')).toBeUndefined();
+    // The alias is free again.
+    expect(await c.insert('3', { name: 'three' }, 'uno')).toBe(true);
+  });
+
+  test('an id or alias that is taken refuses the insert and changes nothing', async () => {
+    const c = make();
+    await c.insert('a', { name: 'first' }, 'alias');
+    expect(await c.insert('a', { name: 'second' }, 'other')).toBe(false);
+    expect(await c.insert('b', { name: 'third' }, 'alias')).toBe(false);
+    expect(await c.getByAlias('other')).toBeUndefined();
+    expect(await c.get('b')).toBeUndefined();
+    expect(await c.list()).toEqual([{ name: 'first' }]);
+  });
+
+  test('of concurrent inserts with one alias exactly one wins', async () => {
+    const c = make();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => c.insert(`id-${i}`, { name: `n${i}` }, 'same')));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await c.list()).toHaveLength(1);
+  });
+
+  test('returned records are copies: changing one does not change the store', async () => {
+    const c = make();
+    await c.insert('x', { name: 'kept' });
+    const got = (await c.get('x'))!;
+    got.name = 'changed';
+    expect(await c.get('x')).toEqual({ name: 'kept' });
+  });
+});
