@@ -221,7 +221,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const configDir = resolve(e.CONFIG_DIR ?? join(projectRoot, 'config'));
-  const shown = (file: string) => relative(process.cwd(), file) || file;
+  // Paths inside the working directory read best relative (config/clients.json); others stay absolute.
+  const shown = (file: string) => {
+    const rel = relative(process.cwd(), file);
+    return rel && !rel.startsWith('..') ? rel : file;
+  };
 
   if (e.REDIS_SENTINELS && e.REDIS_CLUSTER_NODES) {
     throw new SettingsError('REDIS_SENTINELS and REDIS_CLUSTER_NODES: set one of them, not both');
