@@ -1,6 +1,11 @@
-/** The steps a person takes through our pages, for tests that drive them over HTTP. */
-import { expect } from '@jest/globals';
+/** The steps a person takes through our pages, for tests (and benchmarks) that drive them over HTTP. */
 import { inputValue, UserAgent, type Hop } from './user-agent.js';
+
+function formAction(page: Hop, path: string): string {
+  const action = page.body.match(new RegExp(`action="([^"]*/${path})"`))?.[1];
+  if (!action) throw new Error(`no ${path} form on the page (status ${page.status}): ${page.body.slice(0, 300)}`);
+  return action;
+}
 
 export function authorizeUrl(issuer: string, params: Record<string, string>): string {
   return `${issuer}/auth?${new URLSearchParams(params)}`;
@@ -17,9 +22,7 @@ export const implicitParams = (overrides: Record<string, string> = {}) => ({
 });
 
 export async function submitLogin(ua: UserAgent, page: Hop, username: string, password: string): Promise<Hop> {
-  const action = page.body.match(/action="([^"]*\/login)"/)?.[1];
-  expect(action).toBeDefined();
-  return ua.follow(action!, {
+  return ua.follow(formAction(page, 'login'), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ csrf: inputValue(page.body, 'csrf')!, username, password }).toString(),
@@ -27,9 +30,7 @@ export async function submitLogin(ua: UserAgent, page: Hop, username: string, pa
 }
 
 export async function submitForm(ua: UserAgent, page: Hop, path: 'confirm' | 'abort' | 'continue' | 'switch'): Promise<Hop> {
-  const action = page.body.match(new RegExp(`action="([^"]*/${path})"`))?.[1];
-  expect(action).toBeDefined();
-  return ua.follow(action!, {
+  return ua.follow(formAction(page, path), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ csrf: inputValue(page.body, 'csrf')! }).toString(),
@@ -39,8 +40,9 @@ export async function submitForm(ua: UserAgent, page: Hop, path: 'confirm' | 'ab
 /** Authorize → login → consent (when asked) → the redirect back to the relying party. */
 export async function signIn(ua: UserAgent, url: string, user: { username: string; password: string }): Promise<Hop> {
   const loginPage = await ua.follow(url);
-  expect(loginPage.status).toBe(200);
-  expect(loginPage.body).toContain('name="password"');
+  if (loginPage.status !== 200 || !loginPage.body.includes('name="password"')) {
+    throw new Error(`expected the login page, got ${loginPage.status} ${loginPage.location ?? ''}`);
+  }
   let hop = await submitLogin(ua, loginPage, user.username, user.password);
   if (hop.status === 200 && hop.body.includes('/confirm"')) hop = await submitForm(ua, hop, 'confirm');
   return hop;

@@ -1,0 +1,280 @@
+import { describe, expect, test } from '@jest/globals';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client, ClientMetadata, Configuration, ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
+import {
+  ACR_PASSWORD,
+  buildConfiguration,
+  clientOriginAllowed,
+  interactionPath,
+  staticClient,
+  type ProviderDeps,
+} from '../../src/provider/configuration.js';
+import { loadSettings, type ClientConfig, type Settings } from '../../src/settings.js';
+
+const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
+
+const calls: string[] = [];
+const deps: ProviderDeps = {
+  adapter: undefined,
+  findAccount: async () => undefined,
+  jwks: { keys: [] },
+  cookieKeys: ['x'.repeat(32)],
+  pages: {
+    error: async (_ctx, out) => {
+      calls.push(`error:${out.error}`);
+    },
+    logout: async (_ctx, form) => {
+      calls.push(`logout:${form}`);
+    },
+    loggedOut: async () => {
+      calls.push('loggedOut');
+    },
+  },
+};
+
+const settings: Settings = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, NODE_ENV: 'test' });
+const config: Configuration = buildConfiguration(settings, deps);
+
+const demoClient: ClientConfig = {
+  client_id: 'demo-spa',
+  redirect_uris: ['http://localhost:5173/cb'],
+  response_types: ['id_token'],
+  token_endpoint_auth_method: 'none',
+};
+
+const ctx = (route: string) => ({ oidc: { route } }) as unknown as KoaContextWithOIDC;
+
+describe('buildConfiguration', () => {
+  test('response types: id_token, id_token token and code, nothing else', () => {
+    expect(config.responseTypes).toEqual(['id_token', 'id_token token', 'code']);
+  });
+
+  test('token lifetimes follow the settings; the access token lives at most an hour by default', () => {
+    expect(config.ttl?.AccessToken).toBe(settings.ttl.accessToken);
+    expect(config.ttl?.AccessToken).toBe(3600);
+    expect(config.ttl?.AccessToken as number).toBeLessThanOrEqual(3600);
+    expect(config.ttl).toMatchObject({
+      IdToken: 3600,
+      AuthorizationCode: 60,
+      Interaction: 3600,
+      Session: 14 * 86400,
+      Grant: 14 * 86400,
+    });
+  });
+
+  test('a shorter access token lifetime is passed through', () => {
+    const short = buildConfiguration({ ...settings, ttl: { ...settings.ttl, accessToken: 600 } }, deps);
+    expect(short.ttl?.AccessToken).toBe(600);
+  });
+
+  test('features: no request objects, no dev interactions, logout and claims parameter on', () => {
+    expect(config.features?.requestObjects?.enabled).toBe(false);
+    expect(config.features?.devInteractions?.enabled).toBe(false);
+    expect(config.features?.rpInitiatedLogout?.enabled).toBe(true);
+    expect(config.features?.claimsParameter?.enabled).toBe(true);
+    expect(config.features?.userinfo?.enabled).toBe(true);
+    expect(config.features?.revocation?.enabled).toBe(true);
+  });
+
+  test('PKCE is required for every client', () => {
+    const required = config.pkce?.required;
+    expect(typeof required).toBe('function');
+    expect(required?.(ctx('authorization'), {} as Client)).toBe(true);
+  });
+
+  test('client defaults: auth_time required, ID token signed with the configured algorithm', () => {
+    expect(config.clientDefaults).toEqual({
+      grant_types: ['implicit'],
+      response_types: ['id_token'],
+      token_endpoint_auth_method: 'none',
+      id_token_signed_response_alg: 'RS256',
+      require_auth_time: true,
+    });
+  });
+
+  test('id_token_signed_response_alg follows settings.idTokenSigningAlg', () => {
+    const es = buildConfiguration({ ...settings, idTokenSigningAlg: 'ES256' }, deps);
+    expect(es.clientDefaults?.id_token_signed_response_alg).toBe('ES256');
+    const ed = buildConfiguration({ ...settings, idTokenSigningAlg: 'EdDSA' }, deps);
+    expect(ed.clientDefaults?.id_token_signed_response_alg).toBe('EdDSA');
+  });
+
+  test('cookies: httpOnly, SameSite=Lax, signed with the given keys', () => {
+    expect(config.cookies?.keys).toEqual(['x'.repeat(32)]);
+    expect(config.cookies?.long).toEqual({ httpOnly: true, sameSite: 'lax', signed: true });
+    expect(config.cookies?.short).toEqual({ httpOnly: true, sameSite: 'lax', signed: true });
+  });
+
+  test('dependencies are passed through', () => {
+    expect(config.findAccount).toBe(deps.findAccount);
+    expect(config.jwks).toBe(deps.jwks);
+    expect('adapter' in config).toBe(false);
+  });
+
+  test('an adapter is used when given', () => {
+    const adapter = () => ({}) as never;
+    expect(buildConfiguration(settings, { ...deps, adapter }).adapter).toBe(adapter);
+  });
+
+  test('scopes, claims and ACR', () => {
+    expect(config.scopes).toEqual(['openid', 'profile', 'email', 'address', 'phone']);
+    expect(config.claims).toMatchObject({ email: ['email', 'email_verified'], openid: ['sub'] });
+    expect(config.acrValues).toEqual([ACR_PASSWORD]);
+    expect(config.conformIdTokenClaims).toBe(true);
+    expect(config.extraParams).toEqual(['skip_confirm']);
+  });
+
+  test('only asymmetric signing algorithms', () => {
+    expect(config.enabledJWA?.idTokenSigningAlgValues).toEqual(['RS256', 'ES256', 'EdDSA']);
+    expect(config.enabledJWA?.userinfoSigningAlgValues).toEqual(['RS256', 'ES256', 'EdDSA']);
+  });
+
+  test('the interaction URL is our interaction page', () => {
+    const url = config.interactions?.url;
+    expect(url?.(ctx('authorization'), { uid: 'abc123' } as never)).toBe('/interaction/abc123');
+  });
+
+  test('the interaction policy has select_account first, then login and consent', () => {
+    const policy = config.interactions?.policy;
+    expect(policy?.map((p) => p.name)).toEqual(['select_account', 'login', 'consent']);
+  });
+
+  test('logout and error pages are delegated to the page renderers', async () => {
+    calls.length = 0;
+    await config.features?.rpInitiatedLogout?.logoutSource?.(ctx('end_session'), '<form id="op.logoutForm"></form>');
+    await config.features?.rpInitiatedLogout?.postLogoutSuccessSource?.(ctx('end_session'));
+    await config.renderError?.(ctx('authorization'), { error: 'invalid_request' } as ErrorOut, new Error('x'));
+    expect(calls).toEqual(['logout:<form id="op.logoutForm"></form>', 'loggedOut', 'error:invalid_request']);
+  });
+});
+
+describe('static clients', () => {
+  test('the clients of clients.json, with grant types derived from response types', () => {
+    expect(config.clients?.map((c) => [c.client_id, c.grant_types])).toEqual([
+      ['spa-both', ['implicit']],
+      ['spa-id-token', ['implicit']],
+      ['spa-token', ['implicit']],
+      ['web-code', ['authorization_code']],
+    ]);
+  });
+
+  test('metadata is kept', () => {
+    const spaBoth = config.clients?.find((c) => c.client_id === 'spa-both');
+    expect(spaBoth).toMatchObject({
+      client_name: 'Both Implicit Types',
+      redirect_uris: ['https://rp.example.test/cb', 'http://127.0.0.1:4000/cb'],
+      post_logout_redirect_uris: ['https://rp.example.test/bye'],
+      response_types: ['id_token token', 'id_token'],
+      policy_uri: 'https://rp.example.test/privacy',
+      token_endpoint_auth_method: 'none',
+    });
+  });
+
+  test('demo clients follow the configured ones', () => {
+    const withDemo = buildConfiguration({ ...settings, demo: { clients: [demoClient], users: [] } }, deps);
+    expect(withDemo.clients?.map((c) => c.client_id)).toEqual([
+      'spa-both',
+      'spa-id-token',
+      'spa-token',
+      'web-code',
+      'demo-spa',
+    ]);
+    expect(withDemo.clients?.at(-1)?.grant_types).toEqual(['implicit']);
+  });
+
+  test('no clients at all', () => {
+    expect(buildConfiguration({ ...settings, clients: [], demo: undefined }, deps).clients).toEqual([]);
+  });
+});
+
+describe('staticClient', () => {
+  const base: ClientConfig = {
+    client_id: 'c',
+    redirect_uris: ['https://rp.example.test/cb'],
+    response_types: ['id_token'],
+    token_endpoint_auth_method: 'none',
+  };
+
+  test.each<[ClientConfig['response_types'], string[]]>([
+    [['id_token'], ['implicit']],
+    [['id_token token'], ['implicit']],
+    [['id_token', 'id_token token'], ['implicit']],
+    [['code'], ['authorization_code']],
+    [['code', 'id_token'], ['authorization_code', 'implicit']],
+    [['id_token token', 'code'], ['implicit', 'authorization_code']],
+  ])('response types %j → grant types %j', (responseTypes, grantTypes) => {
+    expect(staticClient({ ...base, response_types: responseTypes }).grant_types).toEqual(grantTypes);
+  });
+
+  test('declared grant types are kept', () => {
+    const metadata: ClientMetadata = staticClient({
+      ...base,
+      response_types: ['code'],
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
+    expect(metadata.grant_types).toEqual(['authorization_code', 'refresh_token']);
+  });
+
+  test('the other fields are copied unchanged', () => {
+    expect(staticClient(base)).toEqual({ ...base, grant_types: ['implicit'] });
+  });
+});
+
+describe('clientOriginAllowed', () => {
+  const uris = ['https://rp.example.test/cb', 'http://127.0.0.1:4000/cb'];
+
+  test.each([
+    ['https://rp.example.test', true],
+    ['http://127.0.0.1:4000', true],
+    ['https://other.example.test', false],
+    ['https://rp.example.test:8443', false],
+    ['http://rp.example.test', false],
+    ['http://127.0.0.1:4001', false],
+    ['http://localhost:4000', false],
+    ['https://rp.example.test.evil.test', false],
+    ['null', false],
+    ['', false],
+  ])('origin %s → %s', (origin, allowed) => {
+    expect(clientOriginAllowed(origin, uris)).toBe(allowed);
+  });
+
+  test('no redirect URIs: no origin', () => {
+    expect(clientOriginAllowed('https://rp.example.test', [])).toBe(false);
+  });
+
+  test('an opaque-origin redirect URI does not let the "null" origin in', () => {
+    expect(clientOriginAllowed('null', ['com.example.app:/cb'])).toBe(false);
+  });
+
+  test('a malformed redirect URI is skipped', () => {
+    expect(clientOriginAllowed('https://rp.example.test', ['not a url', 'https://rp.example.test/cb'])).toBe(true);
+  });
+});
+
+describe('clientBasedCORS', () => {
+  const cors = config.clientBasedCORS!;
+  const client = (clientAuthMethod: string) =>
+    ({ clientAuthMethod, redirectUris: ['https://rp.example.test/cb'] }) as unknown as Client;
+
+  test('userinfo from a redirect URI origin, public or confidential client', () => {
+    expect(cors(ctx('userinfo'), 'https://rp.example.test', client('none'))).toBe(true);
+    expect(cors(ctx('userinfo'), 'https://rp.example.test', client('client_secret_basic'))).toBe(true);
+  });
+
+  test('userinfo from another origin is refused', () => {
+    expect(cors(ctx('userinfo'), 'https://evil.example.test', client('none'))).toBe(false);
+  });
+
+  test('token endpoint: public clients only', () => {
+    expect(cors(ctx('token'), 'https://rp.example.test', client('none'))).toBe(true);
+    expect(cors(ctx('token'), 'https://rp.example.test', client('client_secret_post'))).toBe(false);
+  });
+});
+
+describe('interactionPath', () => {
+  test('is /interaction/<uid>', () => {
+    expect(interactionPath('abc')).toBe('/interaction/abc');
+    expect(interactionPath('Zx_9-q')).toBe('/interaction/Zx_9-q');
+  });
+});

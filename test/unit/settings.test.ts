@@ -1,0 +1,513 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSettings, SettingsError } from '../../src/settings.js';
+
+const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh config directory holding the given files (name → contents; objects are JSON-encoded). */
+function configDir(files: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'oidc-op-settings-'));
+  tempDirs.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+/** The SettingsError loadSettings throws for env; fails the test when it does not throw one. */
+function settingsError(env: NodeJS.ProcessEnv): SettingsError {
+  try {
+    loadSettings(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SettingsError);
+    return err as SettingsError;
+  }
+  throw new Error(`loadSettings accepted ${JSON.stringify(env)}`);
+}
+
+const client = (overrides: Record<string, unknown> = {}) => ({
+  client_id: 'app',
+  redirect_uris: ['https://rp.example.test/cb'],
+  response_types: ['id_token'],
+  ...overrides,
+});
+
+/** One RSA key pair for the whole file: generating one takes a while. */
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const privateJwks = () => JSON.stringify({ keys: [{ ...rsa.privateKey.export({ format: 'jwk' }), kid: 'test-key-1' }] });
+
+const COOKIE_KEY = 'k'.repeat(32);
+
+describe('loadSettings defaults', () => {
+  const settings = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG });
+
+  test('development on http://localhost:3000', () => {
+    expect(settings.env).toBe('development');
+    expect(settings.production).toBe(false);
+    expect(settings.issuer).toBe('http://localhost:3000');
+    expect(settings.port).toBe(3000);
+    expect(settings.host).toBe('0.0.0.0');
+    expect(settings.proxy).toBe(false);
+    expect(settings.logLevel).toBe('info');
+  });
+
+  test('token lifetimes', () => {
+    expect(settings.ttl).toEqual({
+      accessToken: 3600,
+      idToken: 3600,
+      authorizationCode: 60,
+      interaction: 3600,
+      session: 14 * 86400,
+      grant: 14 * 86400,
+    });
+  });
+
+  test('argon2 defaults: 19456 KiB, t=2, p=1', () => {
+    expect(settings.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  });
+
+  test('ID tokens signed with RS256', () => {
+    expect(settings.idTokenSigningAlg).toBe('RS256');
+  });
+
+  test('no Redis, no configured keys', () => {
+    expect(settings.redis).toBeUndefined();
+    expect(settings.jwks).toBeUndefined();
+    expect(settings.cookieKeys).toBeUndefined();
+  });
+
+  test('clients from clients.json', () => {
+    expect(settings.clients.map((c) => c.client_id)).toEqual(['spa-both', 'spa-id-token', 'spa-token', 'web-code']);
+    expect(settings.clients[0]?.token_endpoint_auth_method).toBe('none');
+    expect(settings.clients[0]?.response_types).toEqual(['id_token token', 'id_token']);
+  });
+
+  test('demo data loaded when there is no REDIS_URL', () => {
+    expect(settings.demo?.users.map((u) => u.username)).toEqual(['alice', 'bob']);
+    expect(settings.demo?.clients).toEqual([]);
+    expect(settings.demo?.users[0]?.claims).toMatchObject({ email: 'alice@example.com', email_verified: true });
+  });
+
+  test('demo data not loaded with REDIS_URL', () => {
+    expect(loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://localhost:6379' }).demo).toBeUndefined();
+  });
+
+  test('DEMO=true loads the demo data with REDIS_URL', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://localhost:6379', DEMO: 'true' });
+    expect(s.demo?.users).toHaveLength(2);
+  });
+
+  test('DEMO=false skips the demo data without REDIS_URL', () => {
+    expect(loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, DEMO: 'false' }).demo).toBeUndefined();
+  });
+
+  test('no clients.json: no clients', () => {
+    expect(loadSettings({ CONFIG_DIR: configDir(), DEMO: 'no' }).clients).toEqual([]);
+  });
+});
+
+describe('loadSettings values', () => {
+  test('PORT sets the port and the default issuer', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, PORT: '8080' });
+    expect(s.port).toBe(8080);
+    expect(s.issuer).toBe('http://localhost:8080');
+  });
+
+  test('PORT=0 keeps the default issuer on 3000', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, PORT: '0' });
+    expect(s.port).toBe(0);
+    expect(s.issuer).toBe('http://localhost:3000');
+  });
+
+  test('ISSUER loses its trailing slash', () => {
+    expect(loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, ISSUER: 'https://op.example.test/' }).issuer).toBe(
+      'https://op.example.test',
+    );
+  });
+
+  test('numeric and boolean variables are parsed', () => {
+    const s = loadSettings({
+      CONFIG_DIR: FIXTURES_CONFIG,
+      NODE_ENV: 'test',
+      PROXY: 'yes',
+      TTL_ACCESS_TOKEN: '600',
+      TTL_ID_TOKEN: '300',
+      ARGON2_MEMORY_KIB: '8192',
+      ARGON2_TIME_COST: '1',
+      ARGON2_PARALLELISM: '4',
+      ID_TOKEN_SIGNING_ALG: 'ES256',
+      LOG_LEVEL: 'silent',
+    });
+    expect(s.env).toBe('test');
+    expect(s.proxy).toBe(true);
+    expect(s.ttl.accessToken).toBe(600);
+    expect(s.ttl.idToken).toBe(300);
+    expect(s.argon2).toEqual({ memoryCost: 8192, timeCost: 1, parallelism: 4 });
+    expect(s.idTokenSigningAlg).toBe('ES256');
+    expect(s.logLevel).toBe('silent');
+  });
+
+  test('COOKIE_KEYS is a comma-separated list', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, COOKIE_KEYS: `${'a'.repeat(32)}, ${'b'.repeat(40)}` });
+    expect(s.cookieKeys).toEqual(['a'.repeat(32), 'b'.repeat(40)]);
+  });
+
+  test('JWKS is parsed', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, JWKS: privateJwks() });
+    expect(s.jwks?.keys).toHaveLength(1);
+    expect(s.jwks?.keys[0]?.kty).toBe('RSA');
+    expect(s.jwks?.keys[0]?.kid).toBe('test-key-1');
+  });
+
+  test('JWKS_FILE and COOKIE_KEYS_FILE are read', () => {
+    const dir = configDir({ 'jwks.json': privateJwks(), 'cookies.json': [COOKIE_KEY] });
+    const s = loadSettings({
+      CONFIG_DIR: FIXTURES_CONFIG,
+      JWKS_FILE: join(dir, 'jwks.json'),
+      COOKIE_KEYS_FILE: join(dir, 'cookies.json'),
+    });
+    expect(s.jwks?.keys[0]?.kid).toBe('test-key-1');
+    expect(s.cookieKeys).toEqual([COOKIE_KEY]);
+  });
+});
+
+describe('loadSettings Redis', () => {
+  test('REDIS_URL: standalone', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://redis.internal:6380/2' });
+    expect(s.redis).toEqual({ mode: 'standalone', url: 'redis://redis.internal:6380/2', keyPrefix: '' });
+  });
+
+  test('rediss:// and a key prefix', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'rediss://r:6379', REDIS_KEY_PREFIX: 'op:' });
+    expect(s.redis).toEqual({ mode: 'standalone', url: 'rediss://r:6379', keyPrefix: 'op:' });
+  });
+
+  test('REDIS_SENTINELS: sentinel mode with the default master name', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_SENTINELS: 's1:26379, s2:26380,' });
+    expect(s.redis).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+      ],
+      name: 'mymaster',
+      url: undefined,
+      keyPrefix: '',
+    });
+    expect(s.demo).toBeUndefined();
+  });
+
+  test('REDIS_SENTINELS with REDIS_SENTINEL_NAME and REDIS_URL for credentials', () => {
+    const s = loadSettings({
+      CONFIG_DIR: FIXTURES_CONFIG,
+      REDIS_SENTINELS: 'sentinel:26379',
+      REDIS_SENTINEL_NAME: 'op-master',
+      REDIS_URL: 'rediss://:secret@ignored:6379',
+    });
+    expect(s.redis).toEqual({
+      mode: 'sentinel',
+      sentinels: [{ host: 'sentinel', port: 26379 }],
+      name: 'op-master',
+      url: 'rediss://:secret@ignored:6379',
+      keyPrefix: '',
+    });
+  });
+
+  test('REDIS_CLUSTER_NODES: cluster mode', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_CLUSTER_NODES: 'n1:7000,n2:7001,n3:7002' });
+    expect(s.redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 7001 },
+        { host: 'n3', port: 7002 },
+      ],
+      url: undefined,
+      keyPrefix: '',
+    });
+  });
+
+  test('REDIS_SENTINELS and REDIS_CLUSTER_NODES together are refused', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_SENTINELS: 's:26379', REDIS_CLUSTER_NODES: 'n:7000' });
+    expect(err.message).toBe('REDIS_SENTINELS and REDIS_CLUSTER_NODES: set one of them, not both');
+  });
+
+  test('a sentinel without a port is refused', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_SENTINELS: 'sentinel' });
+    expect(err.message).toMatch(/^invalid environment: /);
+    expect(err.message).toContain('REDIS_SENTINELS');
+    expect(err.message).toContain('expected host:port');
+  });
+
+  test('an empty node list is refused', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_CLUSTER_NODES: ' , ' });
+    expect(err.message).toContain('REDIS_CLUSTER_NODES');
+    expect(err.message).toContain('expected at least one host:port');
+  });
+});
+
+describe('loadSettings refuses bad environment values, naming the variable', () => {
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['TTL_ACCESS_TOKEN', '5'],
+    ['TTL_ACCESS_TOKEN', '86401'],
+    ['TTL_AUTHORIZATION_CODE', '601'],
+    ['ARGON2_MEMORY_KIB', '1024'],
+    ['ARGON2_TIME_COST', '1.5'],
+    ['REDIS_URL', 'http://x'],
+    ['REDIS_URL', 'not a url'],
+    ['ID_TOKEN_SIGNING_ALG', 'HS256'],
+    ['ID_TOKEN_SIGNING_ALG', 'none'],
+    ['NODE_ENV', 'staging'],
+    ['PROXY', 'maybe'],
+    ['DEMO', 'on'],
+    ['ISSUER', 'ftp://op.example.test'],
+    ['ISSUER', 'https://op.example.test/?a=b'],
+    ['ISSUER', 'https://op.example.test/#x'],
+    ['REDIS_KEY_PREFIX', 'op prefix'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('%s=%s', (name, value) => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, [name]: value });
+    expect(err.name).toBe('SettingsError');
+    expect(err.message).toMatch(new RegExp(`^invalid environment: .*\\b${name}: `));
+  });
+
+  test('REDIS_URL=http://x explains the expected scheme', () => {
+    expect(settingsError({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'http://x' }).message).toBe(
+      'invalid environment: REDIS_URL: expected an absolute redis or rediss URL',
+    );
+  });
+
+  test('two bad variables are both named', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, PORT: 'abc', TTL_ACCESS_TOKEN: '5' });
+    expect(err.message).toContain('PORT: ');
+    expect(err.message).toContain('TTL_ACCESS_TOKEN: ');
+  });
+});
+
+describe('loadSettings refuses bad config files, naming the file and field', () => {
+  test('a bad redirect URI in clients.json', () => {
+    const dir = configDir({ 'clients.json': [client({ redirect_uris: ['https://rp.example.test/cb#frag'] })] });
+    const err = settingsError({ CONFIG_DIR: dir, DEMO: 'false' });
+    expect(err.message).toContain(join(basename(dir), 'clients.json'));
+    expect(err.message).toContain('[0].redirect_uris[0]: must not contain a fragment');
+  });
+
+  test('the index of the faulty client is named', () => {
+    const dir = configDir({
+      'clients.json': [client(), client({ client_id: 'two', redirect_uris: ['https://rp.example.test/*'] })],
+    });
+    expect(settingsError({ CONFIG_DIR: dir, DEMO: 'false' }).message).toContain(
+      'clients.json [1].redirect_uris[0]: must not contain wildcards',
+    );
+  });
+
+  test('a relative redirect URI', () => {
+    const dir = configDir({ 'clients.json': [client({ redirect_uris: ['/cb'] })] });
+    expect(settingsError({ CONFIG_DIR: dir, DEMO: 'false' }).message).toContain(
+      'clients.json [0].redirect_uris[0]: must be an absolute URL',
+    );
+  });
+
+  test('an unsupported response type', () => {
+    const dir = configDir({ 'clients.json': [client({ response_types: ['token'] })] });
+    expect(settingsError({ CONFIG_DIR: dir, DEMO: 'false' }).message).toContain('clients.json [0].response_types[0]: ');
+  });
+
+  test('an unknown field', () => {
+    const dir = configDir({ 'clients.json': [client({ redirect_uri: 'https://rp.example.test/cb' })] });
+    const err = settingsError({ CONFIG_DIR: dir, DEMO: 'false' });
+    expect(err.message).toContain('clients.json [0]: ');
+    expect(err.message).toContain('redirect_uri');
+  });
+
+  test('a short client secret', () => {
+    const dir = configDir({ 'clients.json': [client({ client_secret: 'short' })] });
+    expect(settingsError({ CONFIG_DIR: dir, DEMO: 'false' }).message).toContain(
+      'clients.json [0].client_secret: a client secret has at least 32 characters',
+    );
+  });
+
+  test('clients.json that is not an array', () => {
+    const dir = configDir({ 'clients.json': { client_id: 'app' } });
+    expect(settingsError({ CONFIG_DIR: dir, DEMO: 'false' }).message).toContain('clients.json (root): ');
+  });
+
+  test('invalid JSON names the file', () => {
+    const dir = configDir({ 'clients.json': '[{"client_id": ' });
+    const err = settingsError({ CONFIG_DIR: dir, DEMO: 'false' });
+    expect(err.message).toMatch(/^config: .*clients\.json is not valid JSON \(/);
+    expect(err.message).toContain(basename(dir));
+  });
+
+  test('invalid JSON in demo.json names the file', () => {
+    const dir = configDir({ 'demo.json': '{ users: [] }' });
+    const err = settingsError({ CONFIG_DIR: dir });
+    expect(err.message).toMatch(/^DEMO: .*demo\.json is not valid JSON \(/);
+  });
+
+  test('a missing demo.json when the demo is wanted', () => {
+    const dir = configDir();
+    const err = settingsError({ CONFIG_DIR: dir, DEMO: 'true' });
+    expect(err.message).toMatch(/^DEMO: cannot read .*demo\.json \(ENOENT\)$/);
+  });
+
+  test('a bad user in demo.json', () => {
+    const dir = configDir({ 'demo.json': { users: [{ sub: 'u1', username: 'alice', password: 'pw' }, { sub: '', username: 'b', password: 'x' }] } });
+    const err = settingsError({ CONFIG_DIR: dir });
+    expect(err.message).toContain('demo.json users[1].sub: ');
+  });
+
+  test('a bad client in demo.json', () => {
+    const dir = configDir({ 'demo.json': { clients: [client({ redirect_uris: [] })] } });
+    expect(settingsError({ CONFIG_DIR: dir }).message).toContain(
+      'demo.json clients[0].redirect_uris: at least one redirect URI',
+    );
+  });
+
+  test('a duplicate client_id in clients.json', () => {
+    const dir = configDir({ 'clients.json': [client(), client({ client_id: 'other' }), client()] });
+    const err = settingsError({ CONFIG_DIR: dir, DEMO: 'false' });
+    expect(err.message).toContain('clients.json [2].client_id: duplicate client_id app');
+  });
+
+  test('a client_id in both clients.json and demo.json', () => {
+    const dir = configDir({ 'clients.json': [client()], 'demo.json': { clients: [client()] } });
+    const err = settingsError({ CONFIG_DIR: dir });
+    expect(err.message).toContain('clients.json + ');
+    expect(err.message).toContain('demo.json [1].client_id: duplicate client_id app');
+  });
+});
+
+describe('loadSettings refuses bad keys', () => {
+  test('JWKS that is not JSON', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, JWKS: '{keys:' });
+    expect(err.message).toMatch(/^JWKS: not valid JSON \(/);
+  });
+
+  test('JWKS with a public key only', () => {
+    const publicJwk = rsa.publicKey.export({ format: 'jwk' });
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, JWKS: JSON.stringify({ keys: [{ ...publicJwk, kid: 'k' }] }) });
+    expect(err.message).toMatch(/^JWKS keys\[0\]\.d: /);
+  });
+
+  test('JWKS without a kid', () => {
+    const jwk = rsa.privateKey.export({ format: 'jwk' });
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, JWKS: JSON.stringify({ keys: [jwk] }) });
+    expect(err.message).toMatch(/^JWKS keys\[0\]\.kid: /);
+  });
+
+  test('JWKS with no keys', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, JWKS: '{"keys":[]}' });
+    expect(err.message).toBe('JWKS keys: at least one private signing key');
+  });
+
+  test('JWKS and JWKS_FILE together', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, JWKS: privateJwks(), JWKS_FILE: '/nonexistent/jwks.json' });
+    expect(err.message).toBe('JWKS and JWKS_FILE: set one of them, not both');
+  });
+
+  test('a JWKS_FILE that does not exist', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, JWKS_FILE: '/nonexistent/jwks.json' });
+    expect(err.message).toBe('JWKS_FILE: cannot read /nonexistent/jwks.json (ENOENT)');
+  });
+
+  test('COOKIE_KEYS shorter than 32 characters', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, COOKIE_KEYS: 'k'.repeat(31) });
+    expect(err.message).toBe('COOKIE_KEYS [0]: each cookie key has at least 32 characters');
+  });
+
+  test('the short one of several COOKIE_KEYS is named', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, COOKIE_KEYS: `${COOKIE_KEY},short` });
+    expect(err.message).toBe('COOKIE_KEYS [1]: each cookie key has at least 32 characters');
+  });
+
+  test('COOKIE_KEYS and COOKIE_KEYS_FILE together', () => {
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, COOKIE_KEYS: COOKIE_KEY, COOKIE_KEYS_FILE: '/x.json' });
+    expect(err.message).toBe('COOKIE_KEYS and COOKIE_KEYS_FILE: set one of them, not both');
+  });
+
+  test('a COOKIE_KEYS_FILE with a short key names the file', () => {
+    const dir = configDir({ 'cookies.json': ['short'] });
+    const err = settingsError({ CONFIG_DIR: FIXTURES_CONFIG, COOKIE_KEYS_FILE: join(dir, 'cookies.json') });
+    expect(err.message).toMatch(/^COOKIE_KEYS_FILE .*cookies\.json \[0\]: each cookie key has at least 32 characters$/);
+  });
+});
+
+describe('loadSettings in production', () => {
+  const jwks = privateJwks();
+  const emptyConfig = configDir();
+  const validProduction = {
+    NODE_ENV: 'production',
+    CONFIG_DIR: emptyConfig,
+    REDIS_URL: 'rediss://redis.internal:6379',
+    ISSUER: 'https://op.example.test',
+    JWKS: jwks,
+    COOKIE_KEYS: COOKIE_KEY,
+    DEMO: 'false',
+  };
+
+  test('refuses every development default at once, giving each reason', () => {
+    const err = settingsError({ NODE_ENV: 'production', CONFIG_DIR: FIXTURES_CONFIG, DEMO: 'true' });
+    expect(err.message).toMatch(/^NODE_ENV=production refuses to start: /);
+    expect(err.message).toContain('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required');
+    expect(err.message).toContain('JWKS or JWKS_FILE is required');
+    expect(err.message).toContain('COOKIE_KEYS or COOKIE_KEYS_FILE is required');
+    expect(err.message).toContain('DEMO must be off');
+    expect(err.message).toContain('ISSUER must be an https URL');
+  });
+
+  test.each([
+    ['REDIS_URL', 'REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required'],
+    ['JWKS', 'JWKS or JWKS_FILE is required'],
+    ['COOKIE_KEYS', 'COOKIE_KEYS or COOKIE_KEYS_FILE is required'],
+    ['ISSUER', 'ISSUER must be an https URL'],
+  ])('refuses without %s', (name, reason) => {
+    const env: NodeJS.ProcessEnv = { ...validProduction };
+    delete env[name];
+    const err = settingsError(env);
+    expect(err.message).toMatch(/^NODE_ENV=production refuses to start: /);
+    expect(err.message).toContain(reason);
+    expect(err.message.split('; ')).toHaveLength(1);
+  });
+
+  test('refuses DEMO=true', () => {
+    const err = settingsError({ ...validProduction, CONFIG_DIR: FIXTURES_CONFIG, DEMO: 'true' });
+    expect(err.message).toBe(
+      'NODE_ENV=production refuses to start: DEMO must be off: demo users and clients have published passwords',
+    );
+  });
+
+  test('refuses an http ISSUER', () => {
+    const err = settingsError({ ...validProduction, ISSUER: 'http://op.example.test' });
+    expect(err.message).toBe('NODE_ENV=production refuses to start: ISSUER must be an https URL');
+  });
+
+  test('accepts a complete production environment', () => {
+    const s = loadSettings(validProduction);
+    expect(s.production).toBe(true);
+    expect(s.env).toBe('production');
+    expect(s.issuer).toBe('https://op.example.test');
+    expect(s.redis).toEqual({ mode: 'standalone', url: 'rediss://redis.internal:6379', keyPrefix: '' });
+    expect(s.jwks?.keys[0]?.kid).toBe('test-key-1');
+    expect(s.cookieKeys).toEqual([COOKIE_KEY]);
+    expect(s.demo).toBeUndefined();
+    expect(s.clients).toEqual([]);
+  });
+
+  test('accepts production without DEMO when Redis is configured (the demo is off by default)', () => {
+    const env: NodeJS.ProcessEnv = { ...validProduction };
+    delete env.DEMO;
+    expect(loadSettings(env).demo).toBeUndefined();
+  });
+});
