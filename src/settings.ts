@@ -16,7 +16,13 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// Plain decimal digits only: Number() would also take '', '0x50' or '1e3'.
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `at least ${min}`).max(max, `at most ${max}`));
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -26,7 +32,8 @@ const hostPort = z
   .transform((v) => {
     const at = v.lastIndexOf(':');
     return { host: v.slice(0, at), port: Number(v.slice(at + 1)) };
-  });
+  })
+  .refine(({ port }) => port >= 1 && port <= 65535, 'port must be 1 to 65535');
 const hostPortList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
@@ -85,6 +92,9 @@ const redirectUri = z
   .refine((v) => !v.includes('#'), 'must not contain a fragment')
   .refine((v) => !v.includes('*'), 'must not contain wildcards');
 
+// Shown as links on the consent page: http(s) only, never javascript: or data:.
+const webUrl = url(['http:', 'https:']);
+
 export const RESPONSE_TYPES = ['id_token', 'id_token token', 'code'] as const;
 
 /** A client as config files declare it: oidc-provider metadata, checked for the fields we rely on. */
@@ -99,10 +109,10 @@ export const clientConfigSchema = z
     grant_types: z.array(z.enum(['implicit', 'authorization_code', 'refresh_token'])).optional(),
     token_endpoint_auth_method: z.enum(['none', 'client_secret_basic', 'client_secret_post']).default('none'),
     scope: z.string().optional(),
-    logo_uri: z.url().optional(),
-    client_uri: z.url().optional(),
-    policy_uri: z.url().optional(),
-    tos_uri: z.url().optional(),
+    logo_uri: webUrl.optional(),
+    client_uri: webUrl.optional(),
+    policy_uri: webUrl.optional(),
+    tos_uri: webUrl.optional(),
   })
   .strict();
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
@@ -214,7 +224,9 @@ function uniqueClientIds(clients: ClientConfig[], label: string): void {
  * Pure apart from reading the files the environment names.
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (PORT= in a compose file) means unset, not an empty value.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     throw new SettingsError(`invalid environment: ${issuesText(parsed.error, (path) => String(path[0]))}`);
   }
@@ -259,7 +271,19 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   uniqueClientIds(clients, shown(clientsFile));
 
   // The demo data is for a first look (no Redis) and for the compose stack (DEMO=true); never for production.
-  const demoWanted = e.DEMO ?? redis === undefined;
+  const demoWanted = e.DEMO ?? (redis === undefined && !production);
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/+$/, '');
+
+  if (production) {
+    const refusals: string[] = [];
+    if (!redis) refusals.push('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required: the in-memory store loses everything on restart');
+    if (!jwks) refusals.push('JWKS or JWKS_FILE is required: generated signing keys are for development');
+    if (!cookieKeys) refusals.push('COOKIE_KEYS or COOKIE_KEYS_FILE is required: generated cookie keys are for development');
+    if (demoWanted) refusals.push('DEMO must be off: demo users and clients have published passwords');
+    if (!issuer.startsWith('https://')) refusals.push('ISSUER must be an https URL');
+    if (refusals.length) throw new SettingsError(`NODE_ENV=production refuses to start: ${refusals.join('; ')}`);
+  }
+
   let demo: Settings['demo'];
   if (demoWanted) {
     const demoFile = join(configDir, 'demo.json');
@@ -268,17 +292,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     demo = { clients: parsedDemo.clients, users: parsedDemo.users };
   }
 
-  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/$/, '');
-
-  if (production) {
-    const refusals: string[] = [];
-    if (!redis) refusals.push('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required: the in-memory store loses everything on restart');
-    if (!jwks) refusals.push('JWKS or JWKS_FILE is required: generated signing keys are for development');
-    if (!cookieKeys) refusals.push('COOKIE_KEYS or COOKIE_KEYS_FILE is required: generated cookie keys are for development');
-    if (demo) refusals.push('DEMO must be off: demo users and clients have published passwords');
-    if (!issuer.startsWith('https://')) refusals.push('ISSUER must be an https URL');
-    if (refusals.length) throw new SettingsError(`NODE_ENV=production refuses to start: ${refusals.join('; ')}`);
-  }
 
   return {
     env: e.NODE_ENV,

@@ -52,10 +52,15 @@ interface FakeCtx {
   response: { get(header: string): string };
 }
 
-function fakeCtx(status: number, route: string | undefined, location: string, redirectUri: unknown = RP): FakeCtx {
+function fakeCtx(
+  status: number,
+  route: string | undefined,
+  location: string,
+  params: Record<string, unknown> = { redirect_uri: RP },
+): FakeCtx {
   return {
     status,
-    ...(route === undefined ? {} : { oidc: { route, params: { redirect_uri: redirectUri } } }),
+    ...(route === undefined ? {} : { oidc: { route, params } }),
     response: { get: (header: string) => (header.toLowerCase() === 'location' ? location : '') },
   };
 }
@@ -88,7 +93,8 @@ describe('finalRedirectAs302', () => {
   });
 
   test('without a redirect_uri parameter the status is untouched', async () => {
-    expect(await run(fakeCtx(303, 'authorization', RP, undefined))).toBe(303);
+    expect(await run(fakeCtx(303, 'authorization', RP, {}))).toBe(303);
+    expect(await run(fakeCtx(303, 'authorization', RP, { redirect_uri: undefined }))).toBe(303);
   });
 
   test.each([200, 302, 400])('status %d is untouched', async (status) => {

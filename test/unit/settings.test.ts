@@ -511,3 +511,41 @@ describe('loadSettings in production', () => {
     expect(loadSettings(env).demo).toBeUndefined();
   });
 });
+
+describe('loadSettings edge values', () => {
+  test('an empty variable counts as unset', () => {
+    const settings = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, PORT: '', ISSUER: ' ', REDIS_URL: '' });
+    expect(settings.port).toBe(3000);
+    expect(settings.issuer).toBe('http://localhost:3000');
+    expect(settings.redis).toBeUndefined();
+  });
+
+  test.each(['0x50', '1e3', '80.5', '-1'])('PORT=%s is not a port', (port) => {
+    expect(settingsMessage({ CONFIG_DIR: FIXTURES_CONFIG, PORT: port })).toMatch(/PORT: /);
+  });
+
+  test('host:port lists refuse ports out of range', () => {
+    expect(settingsMessage({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_SENTINELS: 'h:99999' })).toMatch(/REDIS_SENTINELS: .*1 to 65535/);
+    expect(settingsMessage({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_CLUSTER_NODES: 'h:0' })).toMatch(/REDIS_CLUSTER_NODES: /);
+  });
+
+  test('every trailing slash leaves the issuer', () => {
+    expect(loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, ISSUER: 'https://op.example.test//' }).issuer).toBe('https://op.example.test');
+  });
+
+  test('production names its refusals even when demo.json is missing', () => {
+    const message = settingsMessage({ NODE_ENV: 'production', CONFIG_DIR: configDir() });
+    expect(message).toContain('NODE_ENV=production refuses to start');
+    expect(message).toContain('REDIS_URL');
+    expect(message).not.toContain('demo.json');
+  });
+
+  test.each(['javascript:alert(1)', 'data:text/html,x', 'ftp://files.example/x'])('a client_uri of %s is refused in config files', (uri) => {
+    const dir = configDir({ 'clients.json': [client({ client_uri: uri })] });
+    expect(settingsMessage({ CONFIG_DIR: dir, DEMO: 'false' })).toMatch(/\[0\]\.client_uri: expected an absolute http or https URL/);
+  });
+});
+
+function settingsMessage(env: NodeJS.ProcessEnv): string {
+  return settingsError(env).message;
+}
