@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import * as client from 'openid-client';
-import { ALICE, BOB, RP, startTestProvider, type TestProvider } from '../support/provider.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { ALICE, BOB, RP, useProvider } from '../support/provider.js';
 import { atHash, rpConfiguration, verifyIdToken } from '../support/rp.js';
 import { authorizeUrl, implicitParams, signIn, submitForm, submitLogin } from '../support/flows.js';
 import { fragmentParams, inputValue, UserAgent } from '../support/user-agent.js';
 
-let redis: TestRedis;
-let op: TestProvider;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  op = await startTestProvider(redis);
-});
-
-afterAll(async () => {
-  await op?.close();
-  await redis?.close();
-});
+const fixture = useProvider();
 
 // Characters a naive implementation would mangle: state must come back byte for byte.
 const ODD_STATE = 'st@te/with+odd=chars&é~ ';
 
 describe('response_type=id_token token', () => {
   test('login and consent end in a 302 to the redirect_uri with verifiable tokens in the fragment', async () => {
-    const ua = new UserAgent(op.issuer);
-    const config = await rpConfiguration(op.issuer, 'spa-both');
+    const ua = new UserAgent(fixture.op.issuer);
+    const config = await rpConfiguration(fixture.op.issuer, 'spa-both');
     const nonce = client.randomNonce();
     const url = client.buildAuthorizationUrl(config, implicitParams({ nonce, state: ODD_STATE, scope: 'openid profile email' }));
 
@@ -41,7 +29,7 @@ describe('response_type=id_token token', () => {
     expect(params.has('code')).toBe(false);
 
     const accessToken = params.get('access_token')!;
-    const { payload, protectedHeader } = await verifyIdToken(op.issuer, params.get('id_token')!, 'spa-both');
+    const { payload, protectedHeader } = await verifyIdToken(fixture.op.issuer, params.get('id_token')!, 'spa-both');
     expect(protectedHeader.alg).toBe('RS256');
     expect(typeof protectedHeader.kid).toBe('string');
     expect(payload.sub).toBe(ALICE.sub);
@@ -60,11 +48,11 @@ describe('response_type=id_token token', () => {
   });
 
   test('userinfo accepts the token in a POST form body and refuses a bad one', async () => {
-    const ua = new UserAgent(op.issuer);
-    const final = await signIn(ua, authorizeUrl(op.issuer, implicitParams({ scope: 'openid email' })), ALICE);
+    const ua = new UserAgent(fixture.op.issuer);
+    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams({ scope: 'openid email' })), ALICE);
     const accessToken = fragmentParams(final.location).get('access_token')!;
 
-    const posted = await fetch(`${op.issuer}/me`, {
+    const posted = await fetch(`${fixture.op.issuer}/me`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ access_token: accessToken }),
@@ -72,31 +60,31 @@ describe('response_type=id_token token', () => {
     expect(posted.status).toBe(200);
     expect(await posted.json()).toEqual({ sub: ALICE.sub, email: 'alice@example.com', email_verified: true });
 
-    const bad = await fetch(`${op.issuer}/me`, { headers: { authorization: 'Bearer not-a-token' } });
+    const bad = await fetch(`${fixture.op.issuer}/me`, { headers: { authorization: 'Bearer not-a-token' } });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('www-authenticate')).toContain('invalid_token');
   });
 
   test('the decision is remembered: the next authorization is silent, also with prompt=none', async () => {
-    const ua = new UserAgent(op.issuer);
-    await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
+    const ua = new UserAgent(fixture.op.issuer);
+    await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
 
-    const again = await ua.follow(authorizeUrl(op.issuer, implicitParams({ nonce: 'second', state: 's2' })));
+    const again = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ nonce: 'second', state: 's2' })));
     expect(again.status).toBe(302);
     expect(fragmentParams(again.location).get('state')).toBe('s2');
 
-    const silent = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'none', nonce: 'third', state: 's3' })));
+    const silent = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none', nonce: 'third', state: 's3' })));
     expect(silent.status).toBe(302);
     const params = fragmentParams(silent.location);
     expect(params.get('state')).toBe('s3');
-    const { payload } = await verifyIdToken(op.issuer, params.get('id_token')!, 'spa-both');
+    const { payload } = await verifyIdToken(fixture.op.issuer, params.get('id_token')!, 'spa-both');
     expect(payload.nonce).toBe('third');
   });
 
   test('prompt=consent asks again although consent was given', async () => {
-    const ua = new UserAgent(op.issuer);
-    await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
-    const page = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'consent' })));
+    const ua = new UserAgent(fixture.op.issuer);
+    await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'consent' })));
     expect(page.status).toBe(200);
     expect(page.body).toContain('/confirm"');
     const done = await submitForm(ua, page, 'confirm');
@@ -107,8 +95,8 @@ describe('response_type=id_token token', () => {
 
 describe('response_type=id_token', () => {
   test('granted profile and email claims travel in the ID token, checked by openid-client', async () => {
-    const ua = new UserAgent(op.issuer);
-    const config = await rpConfiguration(op.issuer, 'spa-id-token', true);
+    const ua = new UserAgent(fixture.op.issuer);
+    const config = await rpConfiguration(fixture.op.issuer, 'spa-id-token', true);
     const nonce = client.randomNonce();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(config, {
@@ -132,8 +120,8 @@ describe('response_type=id_token', () => {
 
 describe('prompts and request parameters', () => {
   test('prompt=none without a session answers login_required in the fragment with the state', async () => {
-    const ua = new UserAgent(op.issuer);
-    const hop = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'none' })));
+    const ua = new UserAgent(fixture.op.issuer);
+    const hop = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none' })));
     expect(hop.status).toBe(302);
     const params = fragmentParams(hop.location);
     expect(params.get('error')).toBe('login_required');
@@ -142,82 +130,82 @@ describe('prompts and request parameters', () => {
   });
 
   test('max_age forces a new login although a session exists; auth_time moves forward', async () => {
-    const ua = new UserAgent(op.issuer);
-    const first = await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
-    const firstAuth = (await verifyIdToken(op.issuer, fragmentParams(first.location).get('id_token')!, 'spa-both')).payload.auth_time as number;
+    const ua = new UserAgent(fixture.op.issuer);
+    const first = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
+    const firstAuth = (await verifyIdToken(fixture.op.issuer, fragmentParams(first.location).get('id_token')!, 'spa-both')).payload.auth_time as number;
     await new Promise((r) => setTimeout(r, 1100)); // auth_time has a resolution of one second
-    const page = await ua.follow(authorizeUrl(op.issuer, implicitParams({ max_age: '0' })));
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ max_age: '0' })));
     expect(page.status).toBe(200);
     expect(page.body).toContain('name="password"');
     const again = await submitLogin(ua, page, ALICE.username, ALICE.password);
     expect(again.status).toBe(302);
-    const { payload } = await verifyIdToken(op.issuer, fragmentParams(again.location).get('id_token')!, 'spa-both');
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragmentParams(again.location).get('id_token')!, 'spa-both');
     expect(payload.auth_time as number).toBeGreaterThan(firstAuth);
   });
 
   test('login_hint pre-fills the username; ui_locales, claims_locales, display, acr_values and unknown parameters are accepted', async () => {
-    const ua = new UserAgent(op.issuer);
+    const ua = new UserAgent(fixture.op.issuer);
     const page = await ua.follow(
-      authorizeUrl(op.issuer, implicitParams({ login_hint: 'alice', ui_locales: 'en', claims_locales: 'en', display: 'page', acr_values: 'urn:oidc-op:acr:password', made_up: 'ignored' })),
+      authorizeUrl(fixture.op.issuer, implicitParams({ login_hint: 'alice', ui_locales: 'en', claims_locales: 'en', display: 'page', acr_values: 'urn:oidc-op:acr:password', made_up: 'ignored' })),
     );
     expect(page.status).toBe(200);
     expect(inputValue(page.body, 'username')).toBe('alice');
     const done = await submitLogin(ua, page, 'alice', ALICE.password);
     const consented = done.body.includes('/confirm"') ? await submitForm(ua, done, 'confirm') : done;
-    const { payload } = await verifyIdToken(op.issuer, fragmentParams(consented.location).get('id_token')!, 'spa-both');
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragmentParams(consented.location).get('id_token')!, 'spa-both');
     expect(payload.acr).toBe('urn:oidc-op:acr:password');
   });
 
   test('the claims parameter puts an essential claim into the ID token', async () => {
-    const ua = new UserAgent(op.issuer);
+    const ua = new UserAgent(fixture.op.issuer);
     const claims = JSON.stringify({ id_token: { email: { essential: true } } });
-    const final = await signIn(ua, authorizeUrl(op.issuer, implicitParams({ scope: 'openid email', claims })), ALICE);
-    const { payload } = await verifyIdToken(op.issuer, fragmentParams(final.location).get('id_token')!, 'spa-both');
+    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams({ scope: 'openid email', claims })), ALICE);
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragmentParams(final.location).get('id_token')!, 'spa-both');
     expect(payload.email).toBe('alice@example.com');
   });
 
   test('id_token_hint of another user asks for a login', async () => {
-    const ua = new UserAgent(op.issuer);
-    const bobs = await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, implicitParams()), BOB);
-    await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
+    const ua = new UserAgent(fixture.op.issuer);
+    const bobs = await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, implicitParams()), BOB);
+    await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
     const hint = fragmentParams(bobs.location).get('id_token')!;
-    const none = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'none', id_token_hint: hint })));
+    const none = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none', id_token_hint: hint })));
     expect(fragmentParams(none.location).get('error')).toBe('login_required');
   });
 
   test('prompt=select_account shows the chooser for the signed-in user; continue returns tokens', async () => {
-    const ua = new UserAgent(op.issuer);
-    await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
-    const chooser = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'select_account' })));
+    const ua = new UserAgent(fixture.op.issuer);
+    await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
+    const chooser = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'select_account' })));
     expect(chooser.status).toBe(200);
     expect(chooser.body).toContain('Continue as alice');
     const done = await submitForm(ua, chooser, 'continue');
     expect(done.status).toBe(302);
-    const { payload } = await verifyIdToken(op.issuer, fragmentParams(done.location).get('id_token')!, 'spa-both');
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragmentParams(done.location).get('id_token')!, 'spa-both');
     expect(payload.sub).toBe(ALICE.sub);
   });
 
   test('select_account: "use another account" signs in someone else', async () => {
-    const ua = new UserAgent(op.issuer);
-    await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
-    const chooser = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'select_account' })));
+    const ua = new UserAgent(fixture.op.issuer);
+    await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
+    const chooser = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'select_account' })));
     const loginPage = await submitForm(ua, chooser, 'switch');
     expect(loginPage.body).toContain('name="password"');
     let hop = await submitLogin(ua, loginPage, BOB.username, BOB.password);
     if (hop.body.includes('/confirm"')) hop = await submitForm(ua, hop, 'confirm');
-    const { payload } = await verifyIdToken(op.issuer, fragmentParams(hop.location).get('id_token')!, 'spa-both');
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragmentParams(hop.location).get('id_token')!, 'spa-both');
     expect(payload.sub).toBe(BOB.sub);
   });
 
   test('response_mode=form_post answers with an auto-submitting form to the redirect_uri', async () => {
-    const ua = new UserAgent(op.issuer);
-    const final = await signIn(ua, authorizeUrl(op.issuer, implicitParams({ response_mode: 'form_post' })), ALICE);
+    const ua = new UserAgent(fixture.op.issuer);
+    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams({ response_mode: 'form_post' })), ALICE);
     expect(final.status).toBe(200);
     expect(final.body).toContain(`action="${RP}"`);
     expect(inputValue(final.body, 'state')).toBe('state-xyz');
     expect(inputValue(final.body, 'access_token')).toBeTruthy();
     const idToken = inputValue(final.body, 'id_token')!;
-    expect((await verifyIdToken(op.issuer, idToken, 'spa-both')).payload.nonce).toBe('nonce-123');
+    expect((await verifyIdToken(fixture.op.issuer, idToken, 'spa-both')).payload.nonce).toBe('nonce-123');
     // The inline submit script is allowed by its hash, nothing else.
     expect(final.headers.get('content-security-policy')).toMatch(/script-src 'self' 'sha256-/);
   });
@@ -225,8 +213,8 @@ describe('prompts and request parameters', () => {
 
 describe('code flow with PKCE, for relying parties moving off implicit', () => {
   test('openid-client completes the code exchange; a request without PKCE is refused', async () => {
-    const ua = new UserAgent(op.issuer);
-    const config = await rpConfiguration(op.issuer, 'web-code');
+    const ua = new UserAgent(fixture.op.issuer);
+    const config = await rpConfiguration(fixture.op.issuer, 'web-code');
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(config, {
@@ -242,17 +230,17 @@ describe('code flow with PKCE, for relying parties moving off implicit', () => {
     expect(tokens.claims()?.sub).toBe(ALICE.sub);
     expect(tokens.refresh_token).toBeUndefined();
 
-    const noPkce = await ua.follow(authorizeUrl(op.issuer, { client_id: 'web-code', response_type: 'code', scope: 'openid', redirect_uri: RP, state: 'p' }));
+    const noPkce = await ua.follow(authorizeUrl(fixture.op.issuer, { client_id: 'web-code', response_type: 'code', scope: 'openid', redirect_uri: RP, state: 'p' }));
     expect(new URL(noPkce.location!).searchParams.get('error')).toBe('invalid_request');
   });
 });
 
 describe('logout', () => {
   test('RP-initiated logout ends the session and returns to the registered post-logout URI', async () => {
-    const ua = new UserAgent(op.issuer);
-    const final = await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
+    const ua = new UserAgent(fixture.op.issuer);
+    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
     const idToken = fragmentParams(final.location).get('id_token')!;
-    const config = await rpConfiguration(op.issuer, 'spa-both');
+    const config = await rpConfiguration(fixture.op.issuer, 'spa-both');
     const endUrl = client.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: 'https://rp.example.test/bye', state: 'bye-state' });
 
     const confirm = await ua.follow(endUrl.href);
@@ -266,7 +254,7 @@ describe('logout', () => {
     });
     expect(done.location).toBe('https://rp.example.test/bye?state=bye-state');
 
-    const after = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'none' })));
+    const after = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none' })));
     expect(fragmentParams(after.location).get('error')).toBe('login_required');
   });
 });
@@ -274,24 +262,24 @@ describe('logout', () => {
 describe('CORS', () => {
   test('userinfo answers a browser app on a registered redirect origin, and no other origin', async () => {
     const preflight = (origin: string) =>
-      fetch(`${op.issuer}/me`, {
+      fetch(`${fixture.op.issuer}/me`, {
         method: 'OPTIONS',
         headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
       });
     expect((await preflight('https://rp.example.test')).headers.get('access-control-allow-origin')).toBe('https://rp.example.test');
 
-    const ua = new UserAgent(op.issuer);
-    const final = await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE);
+    const ua = new UserAgent(fixture.op.issuer);
+    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
     const token = fragmentParams(final.location).get('access_token')!;
-    const allowed = await fetch(`${op.issuer}/me`, { headers: { origin: 'https://rp.example.test', authorization: `Bearer ${token}` } });
+    const allowed = await fetch(`${fixture.op.issuer}/me`, { headers: { origin: 'https://rp.example.test', authorization: `Bearer ${token}` } });
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://rp.example.test');
-    const other = await fetch(`${op.issuer}/me`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${token}` } });
+    const other = await fetch(`${fixture.op.issuer}/me`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${token}` } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
-    const discovery = await fetch(`${op.issuer}/.well-known/openid-configuration`, { headers: { origin: 'https://rp.example.test' } });
+    const discovery = await fetch(`${fixture.op.issuer}/.well-known/openid-configuration`, { headers: { origin: 'https://rp.example.test' } });
     expect(discovery.headers.get('access-control-allow-origin')).toBeTruthy();
-    const jwks = await fetch(`${op.issuer}/jwks`, { headers: { origin: 'https://rp.example.test' } });
+    const jwks = await fetch(`${fixture.op.issuer}/jwks`, { headers: { origin: 'https://rp.example.test' } });
     expect(jwks.headers.get('access-control-allow-origin')).toBeTruthy();
   });
 });

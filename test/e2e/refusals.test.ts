@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ALICE, RP, startTestProvider, type TestProvider } from '../support/provider.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { describe, expect, test } from '@jest/globals';
+import { ALICE, RP, useProvider } from '../support/provider.js';
 import { authorizeUrl, implicitParams, signIn, submitForm, submitLogin } from '../support/flows.js';
 import { fragmentParams, inputValue, UserAgent } from '../support/user-agent.js';
 
-let redis: TestRedis;
-let op: TestProvider;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  op = await startTestProvider(redis);
-});
-
-afterAll(async () => {
-  await op?.close();
-  await redis?.close();
-});
+const fixture = useProvider();
 
 async function authorize(params: Record<string, string>) {
-  return new UserAgent(op.issuer).follow(authorizeUrl(op.issuer, params));
+  return new UserAgent(fixture.op.issuer).follow(authorizeUrl(fixture.op.issuer, params));
 }
 
 describe('errors that may be redirected travel in the fragment with the state', () => {
@@ -44,8 +32,8 @@ describe('errors that may be redirected travel in the fragment with the state', 
   });
 
   test('consent denied → access_denied', async () => {
-    const ua = new UserAgent(op.issuer);
-    const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
+    const ua = new UserAgent(fixture.op.issuer);
+    const login = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
     const consent = await submitLogin(ua, login, ALICE.username, ALICE.password);
     expect(consent.body).toContain('/confirm"');
     const denied = await submitForm(ua, consent, 'abort');
@@ -78,8 +66,8 @@ describe('errors that must not be redirected: our own error page, status 400, no
 
 describe('login and consent pages', () => {
   test('a wrong password shows the login page again with a message that names neither field', async () => {
-    const ua = new UserAgent(op.issuer);
-    const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
+    const ua = new UserAgent(fixture.op.issuer);
+    const login = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
     const wrongPassword = await submitLogin(ua, login, ALICE.username, 'not the password');
     const unknownUser = await submitLogin(ua, login, 'nobody-here', 'not the password');
     for (const page of [wrongPassword, unknownUser]) {
@@ -97,8 +85,8 @@ describe('login and consent pages', () => {
   });
 
   test('pages forbid framing, carry a strict CSP, and set HttpOnly SameSite cookies', async () => {
-    const ua = new UserAgent(op.issuer);
-    const start = await ua.request(authorizeUrl(op.issuer, implicitParams()));
+    const ua = new UserAgent(fixture.op.issuer);
+    const start = await ua.request(authorizeUrl(fixture.op.issuer, implicitParams()));
     expect(start.status).toBe(303);
     const cookies = start.headers.getSetCookie();
     expect(cookies.length).toBeGreaterThan(0);
@@ -119,8 +107,8 @@ describe('login and consent pages', () => {
   });
 
   test('a POST without the CSRF token is refused and signs nobody in', async () => {
-    const ua = new UserAgent(op.issuer);
-    const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
+    const ua = new UserAgent(fixture.op.issuer);
+    const login = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
     const action = login.body.match(/action="([^"]*\/login)"/)![1]!;
     const forged = await ua.post(action, { username: ALICE.username, password: ALICE.password });
     expect(forged.status).toBe(403);
@@ -128,16 +116,16 @@ describe('login and consent pages', () => {
     const wrongToken = await ua.post(action, { csrf: 'x'.repeat(43), username: ALICE.username, password: ALICE.password });
     expect(wrongToken.status).toBe(403);
     // Still not signed in.
-    const none = await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'none' })));
+    const none = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none' })));
     expect(fragmentParams(none.location).get('error')).toBe('login_required');
   });
 
   test('a POST without the interaction cookie is refused with a start-again page', async () => {
-    const ua = new UserAgent(op.issuer);
-    const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
+    const ua = new UserAgent(fixture.op.issuer);
+    const login = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
     const action = login.body.match(/action="([^"]*\/login)"/)![1]!;
     const csrf = inputValue(login.body, 'csrf')!;
-    const stranger = new UserAgent(op.issuer);
+    const stranger = new UserAgent(fixture.op.issuer);
     const hop = await stranger.post(action, { csrf, username: ALICE.username, password: ALICE.password });
     expect(hop.status).toBe(400);
     expect(hop.location).toBeUndefined();
@@ -145,7 +133,7 @@ describe('login and consent pages', () => {
   });
 
   test('an unknown or expired interaction shows a start-again page, not a stack trace', async () => {
-    const ua = new UserAgent(op.issuer);
+    const ua = new UserAgent(fixture.op.issuer);
     const hop = await ua.get('/interaction/does-not-exist');
     expect(hop.status).toBe(400);
     expect(hop.body).toContain('start again');
@@ -153,8 +141,8 @@ describe('login and consent pages', () => {
   });
 
   test('a form that is not urlencoded gets a 4xx', async () => {
-    const ua = new UserAgent(op.issuer);
-    const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
+    const ua = new UserAgent(fixture.op.issuer);
+    const login = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
     const action = login.body.match(/action="([^"]*\/login)"/)![1]!;
     const json = await ua.request(action, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(json.status).toBe(415);
@@ -167,12 +155,12 @@ describe('login and consent pages', () => {
 
 describe('tokens', () => {
   test('access tokens last an hour at most by default and implicit clients get no refresh token', async () => {
-    const final = await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, implicitParams({ scope: 'openid offline_access' })), ALICE);
+    const final = await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, implicitParams({ scope: 'openid offline_access' })), ALICE);
     const fragment = fragmentParams(final.location);
     expect(Number(fragment.get('expires_in'))).toBeLessThanOrEqual(3600);
     expect(fragment.has('refresh_token')).toBe(false);
     // KEYS patterns do not get the client's key prefix: spell it out.
-    expect((await op.stores.redis!.keys(`${redis.prefix}oidc:AccessToken:*`)).length).toBeGreaterThan(0);
-    expect(await op.stores.redis!.keys(`${redis.prefix}oidc:RefreshToken:*`)).toEqual([]);
+    expect((await fixture.op.stores.redis!.keys(`${fixture.redis.prefix}oidc:AccessToken:*`)).length).toBeGreaterThan(0);
+    expect(await fixture.op.stores.redis!.keys(`${fixture.redis.prefix}oidc:RefreshToken:*`)).toEqual([]);
   });
 });

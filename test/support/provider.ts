@@ -1,11 +1,12 @@
 /** Starts the real server (in this process) on a free port with the test fixtures, on the given Redis. */
+import { afterAll, beforeAll } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { loadSettings, type Settings } from '../../src/settings.js';
 import { freePort } from './ports.js';
-import type { TestRedis } from './redis-server.js';
+import { startTestRedis, type TestRedis } from './redis-server.js';
 
 export const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 
@@ -41,4 +42,33 @@ export async function startTestProvider(redis: TestRedis | undefined, extra: Rec
   const settings = loadSettings(await testEnv(redis, extra));
   const running = await startServer(settings, pino({ level: 'silent' }));
   return { ...running, issuer: settings.issuer, settings };
+}
+
+export interface ProviderFixture {
+  readonly op: TestProvider;
+  readonly redis: TestRedis;
+}
+
+/** A redis-server and a provider for the test file: started before its tests, stopped after them. */
+export function useProvider(extra: Record<string, string> = {}): ProviderFixture {
+  let redis: TestRedis | undefined;
+  let op: TestProvider | undefined;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    op = await startTestProvider(redis, extra);
+  });
+  afterAll(async () => {
+    await op?.close();
+    await redis?.close();
+  });
+  return {
+    get op() {
+      if (!op) throw new Error('the provider starts in beforeAll');
+      return op;
+    },
+    get redis() {
+      if (!redis) throw new Error('redis starts in beforeAll');
+      return redis;
+    },
+  };
 }
