@@ -1,0 +1,36 @@
+/** Redis goes away mid-run: clean 503s with Retry-After, no crash, and recovery on its own when Redis returns. */
+import { once } from 'node:events';
+import { describe, expect, test } from '@jest/globals';
+import { useProvider } from '../support/provider.js';
+import { authorizeUrl, implicitParams } from '../support/flows.js';
+import { UserAgent } from '../support/user-agent.js';
+
+const fixture = useProvider();
+
+describe('a Redis outage', () => {
+  test('authorization and interaction pages answer 503, then work again once Redis is back', async () => {
+    const { op, redis } = fixture;
+    const ua = new UserAgent(op.issuer);
+    const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
+    expect(login.status).toBe(200);
+
+    await redis.stop();
+    const auth = await new UserAgent(op.issuer).request(authorizeUrl(op.issuer, implicitParams()));
+    expect(auth.status).toBe(503);
+    expect(auth.headers.get('retry-after')).toBe('5');
+    expect(auth.body).toContain('Temporarily unavailable');
+    const page = await ua.get(login.url);
+    expect(page.status).toBe(503);
+    expect(page.body).toContain('Temporarily unavailable');
+
+    const client = op.stores.redis!;
+    const reconnected = client.status === 'ready' ? Promise.resolve() : once(client, 'ready');
+    await redis.start();
+    await reconnected; // ioredis reconnects on its own
+    // This test Redis keeps nothing on disk, so what comes back is an empty store: the provider must serve
+    // again from it (a fresh authorization reaches the login page), not stay broken.
+    const again = await new UserAgent(op.issuer).follow(authorizeUrl(op.issuer, implicitParams()));
+    expect(again.status).toBe(200);
+    expect(again.body).toContain('name="password"');
+  });
+});
