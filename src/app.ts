@@ -24,12 +24,20 @@ export interface App {
   provider: Provider;
 }
 
+/** The stylesheet (with the brand colour) and the brand logo: everything our pages load comes from here. */
 function assets(views: Views): Koa.Middleware {
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' || ctx.path !== '/assets/app.css') return next();
-    ctx.type = 'text/css';
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path === '/assets/app.css') {
+      ctx.type = 'text/css';
+      ctx.body = views.css;
+    } else if (ctx.path === '/assets/logo' && views.logo) {
+      ctx.type = views.logo.contentType;
+      ctx.body = views.logo.body;
+    } else {
+      return next();
+    }
     ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = views.css;
   };
 }
 
@@ -38,7 +46,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings);
 
   const { redis } = stores;
-  const views = loadViews();
+  const views = loadViews(settings.branding);
   const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));
   const provider = createProvider(settings, {
     adapter: redis && ((model) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model))),
@@ -50,7 +58,14 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
 
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
-  const interactions = interactionRoutes({ provider, users: stores.users, views, csrf: csrfProtection(cookieKeys[0]!) });
+  const interactions = interactionRoutes({
+    provider,
+    users: stores.users,
+    throttle: stores.throttle,
+    views,
+    csrf: csrfProtection(cookieKeys[0]!),
+    scopes: settings.scopes,
+  });
   const delegate = provider.callback();
 
   app.use(securityHeaders);

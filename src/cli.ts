@@ -16,6 +16,7 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   client create --name NAME --redirect-uri URI… --response-type TYPE… [--post-logout-redirect-uri URI…]
                 [--auth-method none|client_secret_basic|client_secret_post]
                 [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
+                [--first-party] [--always-select-account]
   client list | client show ID | client delete ID
   user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…]
   user list | user show NAME | user set-password NAME --password-stdin | user delete NAME
@@ -35,6 +36,8 @@ const OPTIONS = {
   'client-uri': { type: 'string' },
   'policy-uri': { type: 'string' },
   'tos-uri': { type: 'string' },
+  'first-party': { type: 'boolean' },
+  'always-select-account': { type: 'boolean' },
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   email: { type: 'string' },
@@ -106,6 +109,8 @@ async function clientCommand(stores: Stores, action: string | undefined, args: s
         clientUri: values['client-uri'],
         policyUri: values['policy-uri'],
         tosUri: values['tos-uri'],
+        firstParty: values['first-party'],
+        alwaysSelectAccount: values['always-select-account'],
       });
       const secretLine = created.client_secret ? `\nclient_secret ${created.client_secret}\n(shown once: only its hash is stored)` : '';
       return { json: { ...created }, text: `client_id ${created.client_id}${secretLine}` };

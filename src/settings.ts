@@ -3,7 +3,7 @@
  * A bad value throws SettingsError naming the variable (or file and field) and the rule it broke.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -95,6 +95,69 @@ const redirectUri = z
 // Shown as links on the consent page: http(s) only, never javascript: or data:.
 const webUrl = url(['http:', 'https:']);
 
+/** A text in one language for all, or per language (en required, as the fallback). */
+const localizedText = (max: number) =>
+  z.union([
+    z.string().trim().min(1).max(max),
+    z.object({ en: z.string().trim().min(1).max(max), 'zh-CN': z.string().trim().min(1).max(max).optional() }).strict(),
+  ]);
+export type LocalizedText = z.infer<ReturnType<typeof localizedText>>;
+
+/** RFC 6749 3.3 scope-token characters. */
+const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/, 'a scope token (printable ASCII, no space, quote or backslash)');
+
+export const scopeConfigSchema = z
+  .object({
+    id: scopeToken,
+    name: localizedText(80),
+    description: localizedText(300),
+    claims: z.array(z.string().regex(/^\w{1,64}$/, 'a claim name')).default([]),
+  })
+  .strict();
+export type ScopeConfig = z.infer<typeof scopeConfigSchema>;
+
+/** WCAG 2.x contrast ratio of a #rrggbb colour against white. */
+export function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
+}
+
+const LOGO_TYPES = { '.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' } as const;
+
+const brandingSchema = z
+  .object({
+    productName: localizedText(60).default('Sign-in'),
+    logo: z
+      .string()
+      .regex(/^[\w./-]+\.(png|svg|jpe?g|webp)$/i, 'a .png, .svg, .jpg or .webp file in the config directory')
+      .refine((v) => !v.split('/').includes('..'), 'inside the config directory')
+      .optional(),
+    primaryColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
+      .superRefine((c, ctx) => {
+        const ratio = contrastWithWhite(c);
+        if (ratio < 4.5) ctx.addIssue({ code: 'custom', message: `white text on ${c} has contrast ${ratio.toFixed(1)}:1; WCAG AA needs 4.5:1` });
+      })
+      .default('#1f5fbf'),
+    footerLinks: z
+      .array(z.object({ label: localizedText(40), href: url(['http:', 'https:']) }).strict())
+      .max(6)
+      .default([]),
+  })
+  .strict();
+
+export interface Branding {
+  productName: LocalizedText;
+  logo: { file: string; contentType: string } | undefined;
+  primaryColor: string;
+  footerLinks: { label: LocalizedText; href: string }[];
+}
+
 export const RESPONSE_TYPES = ['id_token', 'id_token token', 'code'] as const;
 
 /** A client as config files declare it: oidc-provider metadata, checked for the fields we rely on. */
@@ -113,6 +176,8 @@ export const clientConfigSchema = z
     client_uri: webUrl.optional(),
     policy_uri: webUrl.optional(),
     tos_uri: webUrl.optional(),
+    first_party: z.boolean().optional(),
+    always_select_account: z.boolean().optional(),
   })
   .strict();
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
@@ -164,6 +229,9 @@ export interface Settings {
   cookieKeys: string[] | undefined;
   /** Declarative clients from config/clients.json. */
   clients: ClientConfig[];
+  /** Consent texts and claims of each scope, from config/scopes.json. */
+  scopes: ScopeConfig[];
+  branding: Branding;
   /** Where the clients and demo files were read from, as error messages name them. */
   sources: { clients: string; demo: string };
   /** Demo clients and users: the embedded default and the compose stack only. */
@@ -270,6 +338,25 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     : [];
   uniqueClientIds(clients, shown(clientsFile));
 
+  const scopesFile = join(configDir, 'scopes.json');
+  const scopes = existsSync(scopesFile) ? parseWith(z.array(scopeConfigSchema), readJsonFile(scopesFile, 'config'), shown(scopesFile)) : [];
+  const scopeIds = new Set<string>();
+  scopes.forEach((scope, i) => {
+    if (scopeIds.has(scope.id)) throw new SettingsError(`${shown(scopesFile)} [${i}].id: duplicate scope ${scope.id}`);
+    scopeIds.add(scope.id);
+  });
+
+  const brandingFile = join(configDir, 'branding.json');
+  const brandingConfig = parseWith(brandingSchema, existsSync(brandingFile) ? readJsonFile(brandingFile, 'config') : {}, shown(brandingFile));
+  let logo: Branding['logo'];
+  if (brandingConfig.logo) {
+    const file = join(configDir, brandingConfig.logo);
+    if (!existsSync(file)) throw new SettingsError(`${shown(brandingFile)} logo: ${shown(file)} does not exist`);
+    const ext = extname(file).toLowerCase() as keyof typeof LOGO_TYPES;
+    logo = { file, contentType: LOGO_TYPES[ext] };
+  }
+  const branding: Branding = { ...brandingConfig, logo };
+
   // The demo data is for a first look (no Redis) and for the compose stack (DEMO=true); never for production.
   const demoWanted = e.DEMO ?? (redis === undefined && !production);
   const issuer = (e.ISSUER ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/+$/, '');
@@ -314,6 +401,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     jwks,
     cookieKeys,
     clients,
+    scopes,
+    branding,
     sources: { clients: shown(clientsFile), demo: shown(join(configDir, 'demo.json')) },
     demo,
     logLevel: e.LOG_LEVEL,

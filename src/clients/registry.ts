@@ -45,6 +45,8 @@ const newClientSchema = z.object({
   clientUri: optionalUrl('client-uri'),
   policyUri: optionalUrl('policy-uri'),
   tosUri: optionalUrl('tos-uri'),
+  firstParty: z.boolean().default(false),
+  alwaysSelectAccount: z.boolean().default(false),
 });
 /** What an administrator asks for, unchecked: metadataFor() validates every field. */
 export interface NewClient {
@@ -57,6 +59,10 @@ export interface NewClient {
   clientUri?: string;
   policyUri?: string;
   tosUri?: string;
+  /** The deployment's own application: no consent page. */
+  firstParty?: boolean;
+  /** Show the account chooser on every sign-in. */
+  alwaysSelectAccount?: boolean;
 }
 
 export function grantTypesFor(responseTypes: readonly string[]): string[] {
@@ -105,6 +111,8 @@ export class ClientRegistry {
       ...(c.clientUri ? { client_uri: c.clientUri } : {}),
       ...(c.policyUri ? { policy_uri: c.policyUri } : {}),
       ...(c.tosUri ? { tos_uri: c.tosUri } : {}),
+      ...(c.firstParty ? { first_party: true } : {}),
+      ...(c.alwaysSelectAccount ? { always_select_account: true } : {}),
     };
     return { metadata, secret };
   }

@@ -5,43 +5,47 @@
  */
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import type { Views } from '../interactions/views.js';
+import { requestLocale } from '../interactions/page-locale.js';
 import { RETRY_AFTER_SECONDS } from '../interactions/provider-pages.js';
+import type { Views } from '../interactions/views.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
 import { FormBodyError } from './form-body.js';
 
 interface PageError {
   status?: number;
   expose?: boolean;
+  /** Locale keys of the page's title and message. */
   page?: { title: string; message: string };
 }
 
 export function errorPages(views: Views, logger: Logger): Middleware {
-  const { t } = views;
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
+      if (ctx.status === 404 && ctx.body === undefined && ctx.respond !== false) {
+        const locale = requestLocale(ctx, views);
         ctx.status = 404;
         ctx.type = 'html';
-        ctx.body = views.render('error', { title: t('error.not_found.title'), message: t('error.not_found.message') });
+        ctx.body = views.render('error', locale, { title: locale.t('error.not_found.title'), message: locale.t('error.not_found.message') });
       }
     } catch (caught) {
       const err = caught as Error & PageError;
+      const locale = requestLocale(ctx, views);
+      const { t } = locale;
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
       if (isStorageUnavailable(err)) {
         logger.warn({ err: err.message }, 'storage unavailable');
         ctx.status = 503;
         ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        ctx.body = views.render('error', { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
+        ctx.body = views.render('error', locale, { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
         return;
       }
       const status = err instanceof FormBodyError ? err.status : err.expose && err.status ? err.status : 500;
       if (status >= 500) logger.error({ err }, 'request failed');
       ctx.status = status;
-      const page = err.page ?? (status < 500 ? { title: t('error.title'), message: err.message } : { title: t('error.title'), message: 'server_error' });
-      ctx.body = views.render('error', { ...page, code: status < 500 ? undefined : 'server_error' });
+      const page = err.page ? { title: t(err.page.title), message: t(err.page.message) } : { title: t('error.title'), message: t('error.message') };
+      ctx.body = views.render('error', locale, { ...page, code: status >= 500 ? 'server_error' : undefined, details: status < 500 ? err.message : undefined });
     }
   };
 }

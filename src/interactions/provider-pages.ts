@@ -1,33 +1,51 @@
-/** oidc-provider's own pages (errors, logout confirmation, signed out) in our look. */
+/** oidc-provider's own pages (errors, logout confirmation, signed out) in our look and the user's language. */
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Pages } from '../provider/configuration.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
+import { requestLocale } from './page-locale.js';
 import type { Views } from './views.js';
 
 export const RETRY_AFTER_SECONDS = 5;
 
+function localeOf(ctx: KoaContextWithOIDC, views: Views) {
+  let uiLocales: unknown;
+  try {
+    uiLocales = ctx.oidc?.params?.ui_locales;
+  } catch {
+    uiLocales = undefined; // no OIDC context on this route
+  }
+  return requestLocale(ctx as never, views, uiLocales);
+}
+
 export function providerPages(views: Views): Pages {
-  const { t } = views;
   return {
     async error(ctx, out, error) {
+      const locale = localeOf(ctx, views);
+      const { t } = locale;
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
       if (isStorageUnavailable(error)) {
         ctx.status = 503;
         ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        ctx.body = views.render('error', { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
+        ctx.body = views.render('error', locale, { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
         return;
       }
-      const code = typeof out.error === 'string' ? out.error : 'server_error';
-      const description = typeof out.error_description === 'string' ? out.error_description : undefined;
-      ctx.body = views.render('error', { title: t('error.title'), message: description ?? code, code });
+      ctx.body = views.render('error', locale, {
+        title: t('error.title'),
+        message: t('error.message'),
+        code: out.error,
+        details: out.error_description,
+      });
     },
     async logout(ctx, form) {
+      const locale = localeOf(ctx, views);
       ctx.type = 'html';
-      ctx.body = views.render('logout', { title: t('logout.title'), host: ctx.host, form });
+      ctx.body = views.render('logout', locale, { title: locale.t('logout.title'), host: ctx.host, form });
     },
     async loggedOut(ctx) {
+      const locale = localeOf(ctx, views);
       ctx.type = 'html';
-      ctx.body = views.render('logged-out', { title: t('loggedOut.title') });
+      ctx.body = views.render('logged-out', locale, { title: locale.t('loggedOut.title') });
     },
   };
 }

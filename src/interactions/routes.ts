@@ -5,25 +5,31 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
+import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
-import { ACR_PASSWORD } from '../provider/configuration.js';
 import { readForm } from '../http/form-body.js';
+import { ACR_PASSWORD } from '../provider/configuration.js';
+import type { ScopeConfig } from '../settings.js';
 import type { Csrf } from './csrf.js';
-import type { Views } from './views.js';
+import type { Locale } from './i18n.js';
+import { languageLinks, requestLocale } from './page-locale.js';
+import type { PageName, Views } from './views.js';
 
 export interface InteractionDeps {
   provider: Provider;
   users: Users;
+  throttle: LoginThrottle;
   views: Views;
   csrf: Csrf;
+  scopes: readonly ScopeConfig[];
 }
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 interface ClientView {
   name: string;
+  initial: string;
   uri?: string;
-  logoUri?: string;
   policyUri?: string;
   tosUri?: string;
 }
@@ -31,16 +37,24 @@ interface ClientView {
 /** The interaction is gone or does not belong to this browser: nothing to do but start again. */
 class StartAgain extends Error {}
 
-export function interactionRoutes({ provider, users, views, csrf }: InteractionDeps): Router {
-  const router = new Router({ prefix: '/interaction/:uid' });
-  const { t } = views;
+/** "42 seconds" or "5 minutes": a wait a person can plan with. */
+export function waitText(locale: Locale, seconds: number): string {
+  return seconds < 120 ? locale.t('wait.seconds', { n: seconds }) : locale.t('wait.minutes', { n: Math.ceil(seconds / 60) });
+}
 
-  const page = (ctx: Context, status: number, ...args: Parameters<Views['render']>) => {
+export function interactionRoutes({ provider, users, throttle, views, csrf, scopes }: InteractionDeps): Router {
+  const router = new Router({ prefix: '/interaction/:uid' });
+  const scopeById = new Map(scopes.map((scope) => [scope.id, scope]));
+
+  const localeFor = (ctx: Context, interaction?: Interaction) => requestLocale(ctx, views, interaction?.params.ui_locales);
+
+  function page(ctx: Context, status: number, name: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }) {
     ctx.status = status;
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = views.render(...args);
-  };
+    const path = `/interaction/${encodeURIComponent(String(ctx.params.uid))}`;
+    ctx.body = views.render(name, locale, locals, languageLinks(views, path, locale.lang));
+  }
 
   async function load(ctx: Context): Promise<Interaction> {
     let interaction: Interaction;
@@ -59,17 +73,18 @@ export function interactionRoutes({ provider, users, views, csrf }: InteractionD
     const interaction = await load(ctx);
     const form = await readForm(ctx);
     if (!csrf.valid(interaction.uid, form.get('csrf'))) {
-      ctx.throw(403, 'csrf', { page: { title: t('error.title'), message: t('error.csrf.message') } });
+      ctx.throw(403, 'csrf', { page: { title: 'error.title', message: 'error.csrf.message' } });
     }
     return { interaction, form };
   }
 
   async function clientOf(interaction: Interaction): Promise<ClientView> {
     const client = await provider.Client.find(String(interaction.params.client_id));
+    const name = client?.clientName ?? String(interaction.params.client_id);
     return {
-      name: client?.clientName ?? String(interaction.params.client_id),
+      name,
+      initial: [...name.trim()][0]?.toLocaleUpperCase() ?? '?',
       uri: client?.clientUri,
-      logoUri: client?.logoUri,
       policyUri: client?.policyUri,
       tosUri: client?.tosUri,
     };
@@ -80,14 +95,41 @@ export function interactionRoutes({ provider, users, views, csrf }: InteractionD
   }
 
   async function renderLogin(ctx: Context, interaction: Interaction, status = 200, error?: string, username?: string) {
+    const locale = localeFor(ctx, interaction);
     const hint = interaction.params.login_hint;
-    page(ctx, status, 'login', {
-      title: t('login.title'),
+    page(ctx, status, 'login', locale, {
+      title: locale.t('login.title'),
       uid: interaction.uid,
       csrf: csrf.tokenFor(interaction.uid),
       client: await clientOf(interaction),
       username: username ?? (typeof hint === 'string' ? hint : ''),
       error,
+    });
+  }
+
+  async function renderConsent(ctx: Context, interaction: Interaction) {
+    const locale = localeFor(ctx, interaction);
+    const details = interaction.prompt.details as { missingOIDCScope?: string[] };
+    const client = await clientOf(interaction);
+    const username = await usernameOf(interaction.session?.accountId);
+    const vars = { user: username, client_name: client.name };
+    const separator = locale.lang === 'zh-CN' ? '、' : ', ';
+    const shown = (details.missingOIDCScope ?? ['openid']).map((id) => {
+      const scope = scopeById.get(id);
+      if (!scope) return { name: id, description: '', claims: '' };
+      return {
+        name: locale.text(scope.name, vars),
+        description: locale.text(scope.description, vars),
+        claims: scope.claims.map((claim) => locale.lookup(`claim.${claim}`) ?? claim).join(separator),
+      };
+    });
+    page(ctx, 200, 'consent', locale, {
+      title: locale.t('consent.title'),
+      uid: interaction.uid,
+      csrf: csrf.tokenFor(interaction.uid),
+      client,
+      username,
+      scopes: shown,
     });
   }
 
@@ -99,9 +141,10 @@ export function interactionRoutes({ provider, users, views, csrf }: InteractionD
       await next();
     } catch (err) {
       if (!(err instanceof StartAgain)) throw err;
-      page(ctx, 400, 'error', {
-        title: t('error.expired.title'),
-        message: t('error.expired.message'),
+      const locale = localeFor(ctx);
+      page(ctx, 400, 'error', locale, {
+        title: locale.t('error.expired.title'),
+        message: locale.t('error.expired.message'),
         code: 'interaction_expired',
       });
     }
@@ -111,44 +154,31 @@ export function interactionRoutes({ provider, users, views, csrf }: InteractionD
     const interaction = await load(ctx);
     const { prompt, session } = interaction;
     switch (prompt.name) {
-      case 'select_account':
-        if (session?.accountId && interaction.params.skip_confirm !== 'true') {
-          page(ctx, 200, 'select-account', {
-            title: t('select.title'),
-            uid: interaction.uid,
-            csrf: csrf.tokenFor(interaction.uid),
-            client: await clientOf(interaction),
-            username: await usernameOf(session.accountId),
-          });
+      case 'select_account': {
+        if (!session?.accountId) {
+          await renderLogin(ctx, interaction);
           return;
         }
-        if (session?.accountId) {
+        if (interaction.params.skip_confirm === 'true') {
           await finish(ctx, { select_account: {} });
           return;
         }
-        await renderLogin(ctx, interaction);
-        return;
-      case 'login':
-        await renderLogin(ctx, interaction);
-        return;
-      case 'consent': {
-        const details = prompt.details as { missingOIDCScope?: string[] };
-        const client = await clientOf(interaction);
-        const username = await usernameOf(session?.accountId);
-        const scopes = (details.missingOIDCScope ?? ['openid']).map((scope) => ({
-          name: views.lookup(`scope.${scope}.name`) ?? scope,
-          description: views.lookup(`scope.${scope}.description`, { user: username, client_name: client.name }) ?? '',
-        }));
-        page(ctx, 200, 'consent', {
-          title: t('consent.title'),
+        const locale = localeFor(ctx, interaction);
+        page(ctx, 200, 'select-account', locale, {
+          title: locale.t('select.title'),
           uid: interaction.uid,
           csrf: csrf.tokenFor(interaction.uid),
-          client,
-          username,
-          scopes,
+          client: await clientOf(interaction),
+          username: await usernameOf(session.accountId),
         });
         return;
       }
+      case 'login':
+        await renderLogin(ctx, interaction);
+        return;
+      case 'consent':
+        await renderConsent(ctx, interaction);
+        return;
       default:
         throw new StartAgain(`no page for prompt ${prompt.name}`);
     }
@@ -158,13 +188,23 @@ export function interactionRoutes({ provider, users, views, csrf }: InteractionD
     const { interaction, form } = await loadForPost(ctx);
     if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
     const username = (form.get('username') ?? '').trim();
-    const user = await users.verify(username, form.get('password') ?? '');
-    if (!user) {
-      await renderLogin(ctx, interaction, 400, t('login.invalid'), username);
+    const locale = localeFor(ctx, interaction);
+
+    const wait = await throttle.retryAfter(username, ctx.ip);
+    if (wait > 0) {
+      ctx.set('Retry-After', String(wait));
+      await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, wait) }), username);
       return;
     }
+    const user = await users.verify(username, form.get('password') ?? '');
+    if (!user) {
+      await throttle.failed(username, ctx.ip);
+      await renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
+      return;
+    }
+    await throttle.succeeded(username);
     const result: InteractionResults = {
-      login: { accountId: user.sub, acr: ACR_PASSWORD, amr: ['pwd'], remember: true },
+      login: { accountId: user.sub, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
     };
     if (interaction.prompt.name === 'select_account') result.select_account = {};
     await finish(ctx, result);

@@ -1,31 +1,56 @@
-/** Compiles the pug pages once and renders them with the locale's strings. */
+/**
+ * Compiles the pug pages once and renders them in the language and brand of the deployment. The stylesheet
+ * carries the brand colour, so pages need no inline style and the CSP stays strict.
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pug from 'pug';
-import { loadLocale, type Locale, type Translate } from './i18n.js';
+import type { Branding } from '../settings.js';
+import { loadLocale, type Locale } from './i18n.js';
+import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
 
 export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
 
 const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out'] as const;
 export type PageName = (typeof PAGES)[number];
 
-export interface Views {
-  t: Translate;
-  lookup: Locale['lookup'];
-  lang: string;
-  render(page: PageName, locals: Record<string, unknown> & { title: string }): string;
-  readonly css: string;
+export interface LanguageLink {
+  lang: LocaleTag;
+  label: string;
+  href: string;
+  current: boolean;
 }
 
-export function loadViews(viewsDir = VIEWS_DIR, lang = 'en'): Views {
-  const { t, lookup } = loadLocale(viewsDir, lang);
+export interface Views {
+  locale(lang: LocaleTag): Locale;
+  /** `links`: where the language switch points; none on pages that cannot be reloaded with another language. */
+  render(page: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }, links?: LanguageLink[]): string;
+  css: string;
+  logo: { body: Buffer; contentType: string } | undefined;
+}
+
+export function themeCss(primaryColor: string): string {
+  return `:root{--primary:${primaryColor}}\n`;
+}
+
+export function loadViews(branding: Branding, viewsDir = VIEWS_DIR): Views {
+  const locales = new Map(SUPPORTED_LOCALES.map((lang) => [lang, loadLocale(viewsDir, lang)]));
   const templates = new Map(PAGES.map((page) => [page, pug.compileFile(join(viewsDir, `${page}.pug`))]));
   return {
-    t,
-    lookup,
-    lang,
-    css: readFileSync(join(viewsDir, 'assets', 'app.css'), 'utf8'),
-    render: (page, locals) => templates.get(page)!({ ...locals, t, lang }),
+    locale: (lang) => locales.get(lang) ?? locales.get('en')!,
+    render(page, locale, locals, links = []) {
+      return templates.get(page)!({
+        ...locals,
+        t: locale.t,
+        lang: locale.lang,
+        productName: locale.text(branding.productName),
+        hasLogo: !!branding.logo,
+        footerLinks: branding.footerLinks.map((link) => ({ label: locale.text(link.label), href: link.href })),
+        languageLinks: links,
+      });
+    },
+    css: readFileSync(join(viewsDir, 'assets', 'app.css'), 'utf8') + themeCss(branding.primaryColor),
+    logo: branding.logo && { body: readFileSync(branding.logo.file), contentType: branding.logo.contentType },
   };
 }

@@ -2,9 +2,10 @@
  * Settings → oidc-provider Configuration. Pure: everything with side effects (storage, accounts, pages)
  * arrives as a dependency, so the policy here is tested without a server.
  */
-import type { Adapter, ClientMetadata, Configuration, ErrorOut, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientConfig, PrivateJwks, Settings } from '../settings.js';
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
+import { CLIENT_FLAGS, clientFlag } from './client-flags.js';
 import { interactionPrompts } from './interaction-policy.js';
 
 export interface Pages {
@@ -42,6 +43,29 @@ export function staticClient(client: ClientConfig): ClientMetadata {
 export function clientOriginAllowed(origin: string, redirectUris: readonly string[]): boolean {
   if (origin === 'null') return false;
   return redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
+}
+
+/**
+ * The grant an authorization runs with. First-party clients (the deployment's own applications) are granted
+ * what they ask for without a consent page; everyone else keeps oidc-provider's behaviour: the grant the user
+ * consented to, if any.
+ */
+export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
+  const { oidc } = ctx;
+  const clientId = oidc.client!.clientId;
+  const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(clientId);
+  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+  if (!clientFlag(oidc.client, 'first_party') || oidc.prompts.has('consent') || !oidc.session?.accountId) return existing;
+
+  const grant = existing ?? new oidc.provider.Grant({ clientId, accountId: oidc.session.accountId });
+  const scopes = [...oidc.requestParamOIDCScopes].filter((scope) => !grant.getOIDCScope().split(' ').includes(scope));
+  const claims = oidc.requestParamClaims ? [...oidc.requestParamClaims].filter((claim) => !grant.getOIDCClaims().includes(claim)) : [];
+  if (!existing || scopes.length || claims.length) {
+    if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+    if (claims.length) grant.addOIDCClaims(claims);
+    await grant.save();
+  }
+  return grant;
 }
 
 export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
@@ -102,6 +126,13 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       },
     },
     extraParams: ['skip_confirm'],
+    extraClientMetadata: {
+      properties: [...CLIENT_FLAGS],
+      validator(_ctx, key, value) {
+        if (value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
+      },
+    },
+    loadExistingGrant,
     discovery: {
       ui_locales_supported: UI_LOCALES,
       claims_locales_supported: UI_LOCALES,

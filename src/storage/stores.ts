@@ -3,12 +3,15 @@
  * Shared by the server and the command line, so both read and write the same records.
  */
 import { passwordHasher } from '../accounts/passwords.js';
+import { LoginThrottle } from '../accounts/throttle.js';
 import { Users, type UserRecord } from '../accounts/users.js';
 import { ClientRegistry, type ClientRecord } from '../clients/registry.js';
 import type { KeyMaterial } from '../keys/generated-keys.js';
 import type { Settings } from '../settings.js';
 import type { Collection } from './collection.js';
+import { MemoryAttempts } from './memory-attempts.js';
 import { MemoryCollection } from './memory-collection.js';
+import { RedisAttempts } from './redis-attempts.js';
 import { RedisCollection } from './redis-collection.js';
 import { createRedis, type RedisClient } from './redis.js';
 
@@ -17,6 +20,7 @@ export interface Stores {
   users: Users;
   clients: ClientRegistry;
   keys: Collection<KeyMaterial>;
+  throttle: LoginThrottle;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,7 @@ export async function openStores(settings: Settings, connectionName?: string): P
     users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
     clients: new ClientRegistry(collection<ClientRecord>('clients'), { production: settings.production }),
     keys: collection<KeyMaterial>('keys'),
+    throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
