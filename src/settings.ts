@@ -141,7 +141,7 @@ const brandingSchema = z
       .regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb')
       .superRefine((c, ctx) => {
         const ratio = contrastWithWhite(c);
-        if (ratio < 4.5) ctx.addIssue({ code: 'custom', message: `white text on ${c} has contrast ${ratio.toFixed(1)}:1; WCAG AA needs 4.5:1` });
+        if (ratio < 4.5) ctx.addIssue({ code: 'custom', message: `white text on ${c} has contrast ${ratio.toFixed(2)}:1; WCAG AA needs 4.5:1` });
       })
       .default('#1f5fbf'),
     footerLinks: z

@@ -35,7 +35,8 @@ export interface AttemptRecord {
 
 /** Where failure counts live: Redis, or memory for the embedded default. */
 export interface AttemptStore {
-  read(key: string): Promise<AttemptRecord | undefined>;
+  /** The record as of `now` (epoch ms); a record past its window is gone. */
+  read(key: string, now: number): Promise<AttemptRecord | undefined>;
   /** Counts one failure at `now`; the record expires `windowMs` after its last failure. */
   fail(key: string, now: number, windowMs: number): Promise<void>;
   clear(key: string): Promise<void>;
@@ -51,10 +52,11 @@ export class LoginThrottle {
   ) {}
 
   async #wait(key: string, policy: ThrottlePolicy): Promise<number> {
-    const record = await this.store.read(key);
+    const now = this.now();
+    const record = await this.store.read(key, now);
     if (!record) return 0;
     const until = record.last + delayAfter(record.failures, policy) * 1000;
-    return Math.max(0, Math.ceil((until - this.now()) / 1000));
+    return Math.max(0, Math.ceil((until - now) / 1000));
   }
 
   /** Seconds before another attempt for this username from this address is considered; 0 when it may go ahead. */

@@ -3,7 +3,9 @@
  * best of Accept-Language by q-value, else the first supported. A tag matches exactly (case-insensitively) or
  * by its primary language: zh, zh-Hans, zh-SG and zh-TW all read Simplified Chinese rather than English.
  */
-export const SUPPORTED_LOCALES = ['en', 'zh-CN'] as const;
+import { UI_LOCALES } from '../provider/configuration.js';
+
+export const SUPPORTED_LOCALES = UI_LOCALES;
 export type LocaleTag = (typeof SUPPORTED_LOCALES)[number];
 
 function match(tag: string, supported: readonly LocaleTag[]): LocaleTag | undefined {
@@ -20,9 +22,10 @@ export function parseAcceptLanguage(header: string): string[] {
     .split(',')
     .map((part, index) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const q = params.map((p) => p.trim()).find((p) => /^q=/i.test(p));
       const weight = q ? Number(q.slice(2)) : 1;
-      return { tag: tag.trim(), weight: Number.isFinite(weight) ? weight : 0, index };
+      // RFC 9110 12.4.2: a qvalue lies between 0 and 1; anything else is malformed and ignored.
+      return { tag: tag.trim(), weight: Number.isFinite(weight) && weight <= 1 ? weight : 0, index };
     })
     .filter((e) => e.tag && e.weight > 0)
     .sort((a, b) => b.weight - a.weight || a.index - b.index)

@@ -14,7 +14,7 @@ export function requestLocale(ctx: Context, views: Views, uiLocales?: unknown): 
     uiLocales,
     acceptLanguage: ctx.get('accept-language'),
   });
-  if (picked === lang) {
+  if (typeof picked === 'string' && picked.toLowerCase() === lang.toLowerCase()) {
     ctx.cookies.set(LANGUAGE_COOKIE, lang, { signed: false, httpOnly: true, sameSite: 'lax', maxAge: YEAR_MS, secure: ctx.secure });
   }
   return views.locale(lang);

@@ -39,6 +39,7 @@ class StartAgain extends Error {}
 
 /** "42 seconds" or "5 minutes": a wait a person can plan with. */
 export function waitText(locale: Locale, seconds: number): string {
+  if (seconds === 1) return locale.t('wait.second');
   return seconds < 120 ? locale.t('wait.seconds', { n: seconds }) : locale.t('wait.minutes', { n: Math.ceil(seconds / 60) });
 }
 

@@ -25,7 +25,8 @@ export interface ProviderDeps {
 
 export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export const ACR_PASSWORD = 'urn:oidc-op:acr:password';
-export const UI_LOCALES = ['en'];
+/** The languages of our pages, advertised in discovery. */
+export const UI_LOCALES = ['en', 'zh-CN'] as const;
 export const interactionPath = (uid: string) => `/interaction/${uid}`;
 
 /** Config-file clients as oidc-provider metadata; grant types follow the response types when not given. */
@@ -134,8 +135,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     },
     loadExistingGrant,
     discovery: {
-      ui_locales_supported: UI_LOCALES,
-      claims_locales_supported: UI_LOCALES,
+      ui_locales_supported: [...UI_LOCALES],
+      claims_locales_supported: [...UI_LOCALES],
       display_values_supported: ['page'],
     },
     // Token and revocation calls from a browser only for public clients: a confidential one keeps its secret server-side.

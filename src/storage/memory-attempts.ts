@@ -4,9 +4,9 @@ import type { AttemptRecord, AttemptStore } from '../accounts/throttle.js';
 export class MemoryAttempts implements AttemptStore {
   readonly #records = new Map<string, AttemptRecord & { expires: number }>();
 
-  async read(key: string): Promise<AttemptRecord | undefined> {
+  async read(key: string, now: number): Promise<AttemptRecord | undefined> {
     const record = this.#records.get(key);
-    if (record && record.expires <= Date.now()) {
+    if (record && record.expires <= now) {
       this.#records.delete(key);
       return undefined;
     }
@@ -14,7 +14,7 @@ export class MemoryAttempts implements AttemptStore {
   }
 
   async fail(key: string, now: number, windowMs: number): Promise<void> {
-    const previous = await this.read(key);
+    const previous = await this.read(key, now);
     this.#records.set(key, { failures: (previous?.failures ?? 0) + 1, last: now, expires: now + windowMs });
   }
 

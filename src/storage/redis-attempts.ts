@@ -9,6 +9,7 @@ export class RedisAttempts implements AttemptStore {
     return `throttle:{${key}}`;
   }
 
+  /** Redis expires the record itself, so `now` is not needed here. */
   async read(key: string): Promise<AttemptRecord | undefined> {
     const [failures, last] = await this.redis.hmget(this.#key(key), 'failures', 'last');
     if (failures === null || last === null) return undefined;

@@ -48,6 +48,19 @@ describe('languages', () => {
     expect(failed.body).toContain('用户名或密码不正确。');
   });
 
+  test('discovery advertises both languages', async () => {
+    const discovery = (await (await fetch(`${fixture.op.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery.ui_locales_supported).toEqual(['en', 'zh-CN']);
+  });
+
+  test('?lang= picks a language whatever its letter case, and remembers it', async () => {
+    const ua = agent({ 'accept-language': 'en' });
+    const english = await ua.follow(auth());
+    const picked = await ua.get(`${english.url}?lang=ZH-cn`);
+    expect(picked.body).toContain('<html lang="zh-CN">');
+    expect(picked.headers.getSetCookie().join()).toContain('op_lang=zh-CN');
+  });
+
   test('the error page follows the language too', async () => {
     const page = await agent({ 'accept-language': 'zh-CN' }).follow(auth({ client_id: 'nobody' }));
     expect(page.status).toBe(400);

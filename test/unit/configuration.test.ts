@@ -156,6 +156,8 @@ describe('static clients', () => {
       ['spa-id-token', ['implicit']],
       ['spa-token', ['implicit']],
       ['web-code', ['authorization_code']],
+      ['first-party', ['implicit']],
+      ['chooser', ['implicit']],
     ]);
   });
 
@@ -178,6 +180,8 @@ describe('static clients', () => {
       'spa-id-token',
       'spa-token',
       'web-code',
+      'first-party',
+      'chooser',
       'demo-spa',
     ]);
     expect(withDemo.clients?.at(-1)?.grant_types).toEqual(['implicit']);

@@ -86,7 +86,7 @@ describe('loadSettings defaults', () => {
   });
 
   test('clients from clients.json', () => {
-    expect(settings.clients.map((c) => c.client_id)).toEqual(['spa-both', 'spa-id-token', 'spa-token', 'web-code']);
+    expect(settings.clients.map((c) => c.client_id)).toEqual(['spa-both', 'spa-id-token', 'spa-token', 'web-code', 'first-party', 'chooser']);
     expect(settings.clients[0]?.token_endpoint_auth_method).toBe('none');
     expect(settings.clients[0]?.response_types).toEqual(['id_token token', 'id_token']);
   });
