@@ -7,6 +7,7 @@ import type Provider from 'oidc-provider';
 import { findAccount } from './accounts/find-account.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
+import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
@@ -71,6 +72,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(securityHeaders);
   app.use(errorPages(views, logger));
   app.use(assets(views));
+  app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {

@@ -27,8 +27,8 @@ export interface InteractionDeps {
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 interface ClientView {
+  id: string;
   name: string;
-  initial: string;
   uri?: string;
   policyUri?: string;
   tosUri?: string;
@@ -83,8 +83,8 @@ export function interactionRoutes({ provider, users, throttle, views, csrf, scop
     const client = await provider.Client.find(String(interaction.params.client_id));
     const name = client?.clientName ?? String(interaction.params.client_id);
     return {
+      id: String(interaction.params.client_id),
       name,
-      initial: [...name.trim()][0]?.toLocaleUpperCase() ?? '?',
       uri: client?.clientUri,
       policyUri: client?.policyUri,
       tosUri: client?.tosUri,

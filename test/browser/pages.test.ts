@@ -16,6 +16,7 @@ beforeAll(async () => {
     redirectUris: [`${sink.origin}/cb`],
     responseTypes: ['id_token token', 'id_token'],
     clientUri: 'https://photos.example.test/',
+    logoUri: `${sink.origin}/logo.png`,
     policyUri: 'https://photos.example.test/privacy',
     tosUri: 'https://photos.example.test/terms',
   });
@@ -186,13 +187,15 @@ describe('languages and looks', () => {
     for (const value of Object.values(ratios)) expect(value).toBeGreaterThanOrEqual(4.5);
   });
 
-  test('the pages load nothing from another origin', async () => {
+  test('the pages load nothing from another origin, the client logo included', async () => {
     const page = await browser.page();
     const origins = new Set<string>();
     page.on('request', (request) => origins.add(new URL(request.url()).origin));
     await page.goto(authUrl());
     await login(page, ALICE.username, ALICE.password);
     await page.locator('form[action$="/confirm"]').waitFor();
+    const logo = page.locator('img.avatar');
+    await expect(logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).resolves.toBe(1);
     expect([...origins]).toEqual([fixture.op.issuer]);
   });
 });
