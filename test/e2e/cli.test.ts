@@ -4,7 +4,7 @@ import { startTestProvider, type TestProvider } from '../support/provider.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { authorizeUrl, signIn } from '../support/flows.js';
-import { rpConfiguration, verifyIdToken } from '../support/rp.js';
+import { verifyIdToken } from '../support/rp.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
 
 let redis: TestRedis;

@@ -1,8 +1,7 @@
 /** The server as an operator runs it: a separate process, restarted on the same Redis, refusing bad configuration. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { useConfigDirs } from '../support/config-dir.js';
 import { ALICE, testEnv } from '../support/provider.js';
 import { failedStart, startServerProcess } from '../support/process.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -59,11 +58,7 @@ describe('restart on the same Redis', () => {
 });
 
 describe('start-up refusals name what is wrong', () => {
-  const configDir = (files: Record<string, string>) => {
-    const dir = mkdtempSync(join(tmpdir(), 'oidc-op-config-'));
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    return dir;
-  };
+  const configDir = useConfigDirs();
 
   test('a bad client in config/clients.json: the file and the field', async () => {
     const dir = configDir({ 'clients.json': JSON.stringify([{ client_id: 'x', redirect_uris: ['not a url'], response_types: ['id_token'] }]) });

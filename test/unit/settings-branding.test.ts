@@ -1,28 +1,14 @@
-import { afterAll, describe, expect, test } from '@jest/globals';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, test } from '@jest/globals';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useConfigDirs } from '../support/config-dir.js';
 import { contrastWithWhite, loadSettings, scopeConfigSchema, SettingsError, type Settings } from '../../src/settings.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LOGO_SVG = join(ROOT, 'config', 'logo.svg');
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh config directory holding the given files (name → contents; objects are JSON-encoded). */
-function configDir(files: Record<string, unknown> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'oidc-op-branding-'));
-  tempDirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return dir;
-}
+const configDir = useConfigDirs();
 
 // DEMO=false: these directories hold no demo.json.
 const load = (dir: string): Settings => loadSettings({ CONFIG_DIR: dir, DEMO: 'false' });

@@ -1,27 +1,13 @@
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useConfigDirs } from '../support/config-dir.js';
 import { loadSettings, SettingsError } from '../../src/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh config directory holding the given files (name → contents; objects are JSON-encoded). */
-function configDir(files: Record<string, unknown> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'oidc-op-settings-'));
-  tempDirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return dir;
-}
+const configDir = useConfigDirs();
 
 /** The SettingsError loadSettings throws for env; fails the test when it does not throw one. */
 function settingsError(env: NodeJS.ProcessEnv): SettingsError {
