@@ -246,7 +246,7 @@ describe('other pages', () => {
   test('consent lists the scopes and escapes the client name', () => {
     const html = views.render('consent', en, {
       title: 'Allow access?',
-      client: { name: XSS, initial: '<', uri: 'https://rp.example.test', policyUri: 'https://rp.example.test/privacy' },
+      client: { id: 'a b/c', name: XSS, uri: 'https://rp.example.test', policyUri: 'https://rp.example.test/privacy' },
       uid: 'uid-2',
       csrf: 'tok',
       username: 'alice',
@@ -256,7 +256,7 @@ describe('other pages', () => {
       ],
     });
     expect(html).toContain(`<p class="lead">${XSS_ESCAPED} wants to use your account alice for:</p>`);
-    expect(html).toContain('<span class="avatar" aria-hidden="true">&lt;</span>');
+    expect(html).toContain('<img class="avatar" src="/assets/client-logo/a%20b%2Fc" alt="" width="48" height="48">');
     expect(html).toContain(
       '<li><strong>Your email address</strong><span>The email address of alice.</span>' +
         '<small>Shares: email address, whether the email is verified</small></li>',
