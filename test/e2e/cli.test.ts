@@ -85,6 +85,19 @@ describe('oidc-op client', () => {
     await expect(client.authorizationCodeGrant(wrong, new URL(final.location!), { pkceCodeVerifier: verifier, expectedState: 'st' })).rejects.toMatchObject({ status: 401 });
   });
 
+  test('--first-party and --always-select-account are stored and honoured: no consent page for a first-party client', async () => {
+    const created = jsonOf(await cli(['client', 'create', '--name', 'Intranet', '--redirect-uri', 'https://intranet.example.test/cb', '--response-type', 'id_token token', '--first-party', '--always-select-account', '--json']));
+    const shown = jsonOf(await cli(['client', 'show', String(created.client_id), '--json']));
+    expect(shown).toMatchObject({ first_party: true, always_select_account: true });
+    const final = await signIn(
+      new UserAgent(op.issuer),
+      authorizeUrl(op.issuer, { client_id: String(created.client_id), response_type: 'id_token token', scope: 'openid email', redirect_uri: 'https://intranet.example.test/cb', nonce: 'n', state: 's' }),
+      { username: 'alice', password: 'correct horse battery' },
+    );
+    expect(final.status).toBe(302); // straight from login to the client: no consent page
+    expect(fragmentParams(final.location).has('access_token')).toBe(true);
+  });
+
   test('refusals name the field and rule, exit non-zero, and change nothing', async () => {
     const before = jsonOf(await cli(['client', 'list', '--json']));
     const cases: [string[], RegExp][] = [

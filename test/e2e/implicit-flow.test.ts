@@ -143,6 +143,17 @@ describe('prompts and request parameters', () => {
     expect(payload.auth_time as number).toBeGreaterThan(firstAuth);
   });
 
+  test('prompt=login shows the form although a session exists', async () => {
+    const ua = new UserAgent(fixture.op.issuer);
+    await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'login' })));
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('name="password"');
+    const done = await submitLogin(ua, page, ALICE.username, ALICE.password);
+    expect(done.status).toBe(302);
+    expect(fragmentParams(done.location).has('id_token')).toBe(true);
+  });
+
   test('login_hint pre-fills the username; ui_locales, claims_locales, display, acr_values and unknown parameters are accepted', async () => {
     const ua = new UserAgent(fixture.op.issuer);
     const page = await ua.follow(
