@@ -22,8 +22,17 @@ export function clientWantsChooser(ctx: KoaContextWithOIDC): boolean {
   );
 }
 
+/**
+ * A session whose account has since been deleted (or, later, disabled) must sign nobody in: oidc-provider only
+ * checks that the session has an account id, and without this check answers such a request with a server error.
+ */
+const accountGone = new Check('account_not_found', 'the signed-in account no longer exists', 'login_required', (ctx) =>
+  ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+);
+
 export function interactionPrompts(): interactionPolicy.DefaultPolicy {
   const policy = base();
+  policy.get('login')!.checks.add(accountGone, 0);
   policy.add(
     new Prompt(
       { name: 'select_account', requestable: true },
