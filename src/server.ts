@@ -13,7 +13,11 @@ export interface RunningServer {
   provider: Provider;
   stores: Stores;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets requests in flight finish, then closes the stores. Connections still open after
+   * `graceMs` (a client's idle keep-alive or speculative socket) are cut, so a stop always ends.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Demo users exist for the embedded default and the compose stack; an existing one is left as it is. */
@@ -45,9 +49,13 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       provider,
       stores,
       port,
-      async close() {
+      async close(graceMs = 10_000) {
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+          server.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
           server.closeIdleConnections();
         });
         await stores.close();

@@ -65,6 +65,10 @@ export async function serveSpa({ authority, clientId, port, host = '127.0.0.1' }
   return {
     server,
     url: `http://${shownHost}:${actual}/`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a demo server: nothing in flight worth waiting for
+      }),
   };
 }

@@ -1,28 +1,21 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import * as client from 'openid-client';
-import { startTestProvider, type TestProvider } from '../support/provider.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { useProvider } from '../support/provider.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { authorizeUrl, signIn } from '../support/flows.js';
 import { verifyIdToken } from '../support/rp.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
 
-let redis: TestRedis;
-let op: TestProvider;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  op = await startTestProvider(redis);
-  env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, NODE_ENV: 'test', ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' };
+const fixture = useProvider();
+const cliEnv = () => ({
+  REDIS_URL: fixture.redis.url,
+  REDIS_KEY_PREFIX: fixture.redis.prefix,
+  NODE_ENV: 'test',
+  ARGON2_MEMORY_KIB: '8192',
+  ARGON2_TIME_COST: '1',
 });
 
-afterAll(async () => {
-  await op?.close();
-  await redis?.close();
-});
-
-const cli = (args: string[], stdin?: string) => runCli(args, env, stdin);
+const cli = (args: string[], stdin?: string) => runCli(args, cliEnv(), stdin);
 
 describe('oidc-op client', () => {
   test('create prints the generated client_id, and the running server honours the client at once', async () => {
@@ -36,15 +29,15 @@ describe('oidc-op client', () => {
     expect(user.code).toBe(0);
     const { sub } = jsonOf(user);
 
-    const ua = new UserAgent(op.issuer);
+    const ua = new UserAgent(fixture.op.issuer);
     const final = await signIn(
       ua,
-      authorizeUrl(op.issuer, { client_id: String(clientId), response_type: 'id_token', scope: 'openid email', redirect_uri: 'http://127.0.0.1:4000/cb', nonce: 'n1', state: 's1' }),
+      authorizeUrl(fixture.op.issuer, { client_id: String(clientId), response_type: 'id_token', scope: 'openid email', redirect_uri: 'http://127.0.0.1:4000/cb', nonce: 'n1', state: 's1' }),
       { username: 'dora', password: 'dora-password-1' },
     );
     expect(final.status).toBe(302);
     expect(final.location!.startsWith('http://127.0.0.1:4000/cb#')).toBe(true);
-    const { payload } = await verifyIdToken(op.issuer, fragmentParams(final.location).get('id_token')!, String(clientId));
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragmentParams(final.location).get('id_token')!, String(clientId));
     expect(payload).toMatchObject({ sub, email: 'dora@example.com', email_verified: true });
 
     const shown = jsonOf(await cli(['client', 'show', String(clientId), '--json']));
@@ -52,8 +45,8 @@ describe('oidc-op client', () => {
 
     const deleted = await cli(['client', 'delete', String(clientId), '--json']);
     expect(jsonOf(deleted)).toEqual({ deleted: clientId });
-    const after = await new UserAgent(op.issuer).follow(
-      authorizeUrl(op.issuer, { client_id: String(clientId), response_type: 'id_token', scope: 'openid', redirect_uri: 'http://127.0.0.1:4000/cb', nonce: 'n', state: 's' }),
+    const after = await new UserAgent(fixture.op.issuer).follow(
+      authorizeUrl(fixture.op.issuer, { client_id: String(clientId), response_type: 'id_token', scope: 'openid', redirect_uri: 'http://127.0.0.1:4000/cb', nonce: 'n', state: 's' }),
     );
     expect(after.status).toBe(400);
     expect(after.location).toBeUndefined();
@@ -63,12 +56,12 @@ describe('oidc-op client', () => {
     const created = jsonOf(await cli(['client', 'create', '--name', 'Legacy web', '--redirect-uri', 'https://legacy.example.test/cb', '--response-type', 'code', '--auth-method', 'client_secret_basic', '--json']));
     const secret = String(created.client_secret);
     expect(secret.length).toBeGreaterThanOrEqual(43);
-    const stored = await op.stores.redis!.hget('{clients}:records', String(created.client_id)); // the client adds the key prefix
+    const stored = await fixture.op.stores.redis!.hget('{clients}:records', String(created.client_id)); // the client adds the key prefix
     expect(stored).not.toContain(secret);
     expect(stored).toContain('sha256:');
     expect(jsonOf(await cli(['client', 'show', String(created.client_id), '--json'])).client_secret).toBeUndefined();
 
-    const config = await client.discovery(new URL(op.issuer), String(created.client_id), undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(fixture.op.issuer), String(created.client_id), undefined, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: 'https://legacy.example.test/cb',
@@ -77,11 +70,11 @@ describe('oidc-op client', () => {
       code_challenge_method: 'S256',
       state: 'st',
     });
-    const final = await signIn(new UserAgent(op.issuer), url.href, { username: 'alice', password: 'correct horse battery' });
+    const final = await signIn(new UserAgent(fixture.op.issuer), url.href, { username: 'alice', password: 'correct horse battery' });
     const tokens = await client.authorizationCodeGrant(config, new URL(final.location!), { pkceCodeVerifier: verifier, expectedState: 'st' });
     expect(tokens.access_token).toBeTruthy();
 
-    const wrong = await client.discovery(new URL(op.issuer), String(created.client_id), undefined, client.ClientSecretBasic('wrong'), { execute: [client.allowInsecureRequests] });
+    const wrong = await client.discovery(new URL(fixture.op.issuer), String(created.client_id), undefined, client.ClientSecretBasic('wrong'), { execute: [client.allowInsecureRequests] });
     await expect(client.authorizationCodeGrant(wrong, new URL(final.location!), { pkceCodeVerifier: verifier, expectedState: 'st' })).rejects.toMatchObject({ status: 401 });
   });
 
@@ -90,8 +83,8 @@ describe('oidc-op client', () => {
     const shown = jsonOf(await cli(['client', 'show', String(created.client_id), '--json']));
     expect(shown).toMatchObject({ first_party: true, always_select_account: true });
     const final = await signIn(
-      new UserAgent(op.issuer),
-      authorizeUrl(op.issuer, { client_id: String(created.client_id), response_type: 'id_token token', scope: 'openid email', redirect_uri: 'https://intranet.example.test/cb', nonce: 'n', state: 's' }),
+      new UserAgent(fixture.op.issuer),
+      authorizeUrl(fixture.op.issuer, { client_id: String(created.client_id), response_type: 'id_token token', scope: 'openid email', redirect_uri: 'https://intranet.example.test/cb', nonce: 'n', state: 's' }),
       { username: 'alice', password: 'correct horse battery' },
     );
     expect(final.status).toBe(302); // straight from login to the client: no consent page
@@ -136,15 +129,15 @@ describe('oidc-op user', () => {
     expect(jsonOf(await cli(['user', 'show', 'ERIN', '--json']))).toMatchObject({ username: 'erin', sub: created.sub });
 
     const params = { client_id: 'spa-both', response_type: 'id_token', scope: 'openid', redirect_uri: 'https://rp.example.test/cb', nonce: 'n', state: 's' };
-    const first = await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, params), { username: 'erin', password: 'first-password' });
+    const first = await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'erin', password: 'first-password' });
     expect(first.status).toBe(302);
 
     expect((await cli(['user', 'set-password', 'erin', '--password-stdin', '--json'], 'second-password\n')).code).toBe(0);
-    const ua = new UserAgent(op.issuer);
-    const page = await ua.follow(authorizeUrl(op.issuer, params));
+    const ua = new UserAgent(fixture.op.issuer);
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, params));
     const { submitLogin } = await import('../support/flows.js');
     expect((await submitLogin(ua, page, 'erin', 'first-password')).status).toBe(400);
-    expect((await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, params), { username: 'erin', password: 'second-password' })).status).toBe(302);
+    expect((await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'erin', password: 'second-password' })).status).toBe(302);
 
     const duplicate = await cli(['user', 'create', '--username', 'Erin', '--password-stdin', '--json'], 'another-password\n');
     expect(duplicate.code).toBe(1);
@@ -158,7 +151,7 @@ describe('oidc-op user', () => {
     expect((jsonOf(await cli(['user', 'list', '--json'])) as { users: { username: string }[] }).users.map((u) => u.username)).not.toContain('frank');
 
     expect(jsonOf(await cli(['user', 'delete', 'erin', '--json']))).toMatchObject({ deleted: 'erin' });
-    expect((await signIn(new UserAgent(op.issuer), authorizeUrl(op.issuer, params), { username: 'erin', password: 'second-password' }).catch(() => undefined))?.status).not.toBe(302);
+    expect((await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'erin', password: 'second-password' }).catch(() => undefined))?.status).not.toBe(302);
   });
 
   test('without REDIS_URL the command line refuses plainly', async () => {

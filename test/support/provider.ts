@@ -58,7 +58,7 @@ export function useProvider(extra: Record<string, string> = {}): ProviderFixture
     op = await startTestProvider(redis, extra);
   });
   afterAll(async () => {
-    await op?.close();
+    await op?.close(500);
     await redis?.close();
   });
   return {
