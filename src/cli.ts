@@ -18,8 +18,10 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
                 [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
                 [--first-party] [--always-select-account]
   client list | client show ID | client delete ID
-  user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…]
-  user list | user show NAME | user set-password NAME --password-stdin | user delete NAME
+  user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…] [--role user|admin]
+  user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin]   (--claim key=null removes one)
+  user list | user show NAME | user enable NAME | user disable NAME
+  user set-password NAME --password-stdin | user delete NAME
 
 Response types: "id_token token", id_token, code. Repeat an option to give several values.
 Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.`;
@@ -42,6 +44,7 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean' },
   email: { type: 'string' },
   claim: { type: 'string', multiple: true },
+  role: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -94,7 +97,7 @@ function positional(args: string[], index: number, what: string): string {
 const clientJson = (record: ClientRecord) => ({ ...publicMetadata(record.metadata), created_at: record.createdAt });
 const clientLine = (record: ClientRecord) =>
   `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]`;
-const userLine = (user: UserView) => `${user.username}  sub=${user.sub}`;
+const userLine = (user: UserView) => `${user.username}  sub=${user.sub}  ${user.role ?? 'user'}${user.disabled ? '  disabled' : ''}`;
 
 async function clientCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
   switch (action) {
@@ -136,7 +139,7 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
   switch (action) {
     case 'create': {
       const claims = parseClaims(values);
-      const user = await stores.users.create({ username: values.username ?? '', password: await passwordFromStdin(values), claims });
+      const user = await stores.users.create({ username: values.username ?? '', password: await passwordFromStdin(values), claims, role: values.role });
       return { json: { ...user }, text: `created user ${userLine(user)}` };
     }
     case 'list': {
@@ -146,6 +149,15 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
     case 'show': {
       const user = toView(await stores.users.require(positional(args, 0, 'username')));
       return { json: { ...user }, text: JSON.stringify(user, null, 2) };
+    }
+    case 'update': {
+      const user = await stores.users.update(positional(args, 0, 'username'), { claims: parseClaims(values), role: values.role });
+      return { json: { ...user }, text: `updated user ${userLine(user)}` };
+    }
+    case 'enable':
+    case 'disable': {
+      const user = await stores.users.setDisabled(positional(args, 0, 'username'), action === 'disable');
+      return { json: { ...user }, text: `${action}d user ${userLine(user)}` };
     }
     case 'set-password': {
       const username = positional(args, 0, 'username');

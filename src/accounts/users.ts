@@ -5,14 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { STANDARD_CLAIMS } from '../provider/claims.js';
-import type { Collection } from '../storage/collection.js';
+import { RecordNotFound, updateRecord, type Collection } from '../storage/collection.js';
 import type { PasswordHasher } from './passwords.js';
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface UserRecord {
   sub: string;
   username: string;
   passwordHash: string;
   claims: Record<string, unknown>;
+  /** Absent on records written before roles existed: a plain user. */
+  role?: Role;
+  /** A disabled user cannot sign in, and their sessions and tokens stop working. */
+  disabled?: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -56,11 +63,20 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export const toView = ({ passwordHash: _hash, ...view }: UserRecord): UserView => view;
 
+const roleSchema = z.enum(ROLES, { error: `role: one of ${ROLES.join(', ')}` });
+
 export interface NewUser {
   username: string;
   password: string;
   claims?: Record<string, unknown>;
   sub?: string;
+  role?: string;
+}
+
+/** A change to a user: claims given are set (null removes one), the role replaced. */
+export interface UserChange {
+  claims?: Record<string, unknown>;
+  role?: string;
 }
 
 export class Users {
@@ -77,12 +93,15 @@ export class Users {
     const password = parse(passwordSchema, input.password);
     const claims = input.claims ?? {};
     checkClaims(claims);
+    const role = parse(roleSchema, input.role ?? 'user');
     const now = new Date().toISOString();
     const record: UserRecord = {
       sub: input.sub ?? newSub(),
       username,
       passwordHash: await this.hasher.hash(password),
       claims,
+      role,
+      disabled: false,
       createdAt: now,
       updatedAt: now,
     };
@@ -113,7 +132,28 @@ export class Users {
   async setPassword(username: string, password: string): Promise<void> {
     const valid = parse(passwordSchema, password);
     const user = await this.require(username);
-    await this.#save({ ...user, passwordHash: await this.hasher.hash(valid) });
+    const passwordHash = await this.hasher.hash(valid);
+    await this.#change(user.sub, (current) => ({ ...current, passwordHash }));
+  }
+
+  async update(username: string, change: UserChange): Promise<UserView> {
+    const user = await this.require(username);
+    const role = change.role === undefined ? undefined : parse(roleSchema, change.role);
+    const set = Object.entries(change.claims ?? {}).filter(([, v]) => v !== null);
+    checkClaims(Object.fromEntries(set));
+    const removed = Object.entries(change.claims ?? {}).filter(([, v]) => v === null).map(([k]) => k);
+    return toView(
+      await this.#change(user.sub, (current) => {
+        const claims = { ...current.claims, ...Object.fromEntries(set) };
+        for (const name of removed) delete claims[name];
+        return { ...current, claims, ...(role ? { role } : {}) };
+      }),
+    );
+  }
+
+  async setDisabled(username: string, disabled: boolean): Promise<UserView> {
+    const user = await this.require(username);
+    return toView(await this.#change(user.sub, (current) => ({ ...current, disabled })));
   }
 
   async delete(username: string): Promise<UserView> {
@@ -123,7 +163,13 @@ export class Users {
     return toView(removed);
   }
 
-  /** The user when the password matches; re-hashes a hash made with other parameters. */
+  /** An enabled user by sub: what sessions and tokens are checked against. */
+  async findActive(sub: string): Promise<UserRecord | undefined> {
+    const user = await this.records.get(sub);
+    return user && !user.disabled ? user : undefined;
+  }
+
+  /** The enabled user whose password matches; re-hashes a hash made with other parameters. */
   async verify(username: string, password: string): Promise<UserRecord | undefined> {
     const user = username.length <= 128 ? await this.findByUsername(username) : undefined;
     if (!user) {
@@ -131,17 +177,21 @@ export class Users {
       await this.hasher.verify(await this.#decoy, password);
       return undefined;
     }
-    if (!(await this.hasher.verify(user.passwordHash, password))) return undefined;
+    // A disabled account fails like a wrong password: the page never tells the two apart.
+    if (!(await this.hasher.verify(user.passwordHash, password)) || user.disabled) return undefined;
     if (this.hasher.needsRehash(user.passwordHash)) {
-      const updated = { ...user, passwordHash: await this.hasher.hash(password) };
-      await this.#save(updated);
-      return updated;
+      const passwordHash = await this.hasher.hash(password);
+      return this.#change(user.sub, (current) => ({ ...current, passwordHash }));
     }
     return user;
   }
 
-  async #save(user: UserRecord): Promise<void> {
-    const updated = { ...user, updatedAt: new Date().toISOString() };
-    if (!(await this.records.replace(user.sub, updated))) throw new UserError(`user ${user.username}: not found`, 'not_found');
+  async #change(sub: string, change: (current: UserRecord) => UserRecord): Promise<UserRecord> {
+    try {
+      return await updateRecord(this.records, sub, (current) => ({ ...change(current), updatedAt: new Date().toISOString() }));
+    } catch (err) {
+      if (err instanceof RecordNotFound) throw new UserError(`user ${sub}: not found`, 'not_found');
+      throw err;
+    }
   }
 }

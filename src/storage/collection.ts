@@ -11,6 +11,24 @@ export interface Collection<T> {
   insert(id: string, value: T, alias?: string): Promise<boolean>;
   /** false when the record does not exist; nothing is written then. The alias stays as it was. */
   replace(id: string, value: T): Promise<boolean>;
+  /** Writes `next` only if the record is still exactly `expected` (as read); false when it changed meanwhile. */
+  compareAndReplace(id: string, expected: T, next: T): Promise<boolean>;
   /** The removed record, or undefined when there was none. */
   remove(id: string): Promise<T | undefined>;
+}
+
+export class RecordNotFound extends Error {}
+
+/**
+ * Read, change, write, without losing a concurrent change: when the record changed between the read and the
+ * write, the change is applied again to what is there now. `change` must be pure (it may run more than once).
+ */
+export async function updateRecord<T>(collection: Collection<T>, id: string, change: (current: T) => T): Promise<T> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await collection.get(id);
+    if (current === undefined) throw new RecordNotFound(id);
+    const next = change(current);
+    if (await collection.compareAndReplace(id, current, next)) return next;
+  }
+  throw new Error(`record ${id}: too many concurrent changes`);
 }

@@ -33,6 +33,13 @@ export class MemoryCollection<T> implements Collection<T> {
     return true;
   }
 
+  async compareAndReplace(id: string, expected: T, next: T): Promise<boolean> {
+    const entry = this.#records.get(id);
+    if (!entry || JSON.stringify(entry.value) !== JSON.stringify(expected)) return false;
+    entry.value = structuredClone(next);
+    return true;
+  }
+
   async remove(id: string): Promise<T | undefined> {
     const entry = this.#records.get(id);
     if (!entry) return undefined;

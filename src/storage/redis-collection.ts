@@ -17,6 +17,12 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
 
+// Compares the stored JSON text with the JSON of what the caller read (parse then stringify keeps it identical).
+const COMPARE_AND_REPLACE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1`;
+
 const REMOVE = `
 local value = redis.call('HGET', KEYS[1], ARGV[1])
 if not value then return false end
@@ -36,6 +42,7 @@ return redis.call('HGET', KEYS[1], id)`;
 interface CollectionCommands {
   collectionInsert(records: string, aliases: string, aliasOf: string, id: string, json: string, alias: string): Promise<number>;
   collectionReplace(records: string, id: string, json: string): Promise<number>;
+  collectionCompareAndReplace(records: string, id: string, expected: string, next: string): Promise<number>;
   collectionRemove(records: string, aliases: string, aliasOf: string, id: string): Promise<string | null>;
   collectionGetByAlias(records: string, aliases: string, alias: string): Promise<string | null>;
 }
@@ -44,6 +51,7 @@ function withCommands(redis: RedisClient): RedisClient & CollectionCommands {
   if (!('collectionInsert' in redis)) {
     redis.defineCommand('collectionInsert', { numberOfKeys: 3, lua: INSERT });
     redis.defineCommand('collectionReplace', { numberOfKeys: 1, lua: REPLACE });
+    redis.defineCommand('collectionCompareAndReplace', { numberOfKeys: 1, lua: COMPARE_AND_REPLACE });
     redis.defineCommand('collectionRemove', { numberOfKeys: 3, lua: REMOVE });
     redis.defineCommand('collectionGetByAlias', { numberOfKeys: 2, lua: GET_BY_ALIAS });
   }
@@ -84,6 +92,10 @@ export class RedisCollection<T> implements Collection<T> {
 
   async replace(id: string, value: T): Promise<boolean> {
     return (await this.#redis.collectionReplace(this.#records, id, JSON.stringify(value))) === 1;
+  }
+
+  async compareAndReplace(id: string, expected: T, next: T): Promise<boolean> {
+    return (await this.#redis.collectionCompareAndReplace(this.#records, id, JSON.stringify(expected), JSON.stringify(next))) === 1;
   }
 
   async remove(id: string): Promise<T | undefined> {

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import * as client from 'openid-client';
 import { useProvider } from '../support/provider.js';
 import { jsonOf, runCli } from '../support/cli.js';
-import { authorizeUrl, signIn } from '../support/flows.js';
+import { authorizeUrl, signIn, submitLogin } from '../support/flows.js';
 import { verifyIdToken } from '../support/rp.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
 
@@ -135,7 +135,6 @@ describe('oidc-op user', () => {
     expect((await cli(['user', 'set-password', 'erin', '--password-stdin', '--json'], 'second-password\n')).code).toBe(0);
     const ua = new UserAgent(fixture.op.issuer);
     const page = await ua.follow(authorizeUrl(fixture.op.issuer, params));
-    const { submitLogin } = await import('../support/flows.js');
     expect((await submitLogin(ua, page, 'erin', 'first-password')).status).toBe(400);
     expect((await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'erin', password: 'second-password' })).status).toBe(302);
 
@@ -151,7 +150,36 @@ describe('oidc-op user', () => {
     expect((jsonOf(await cli(['user', 'list', '--json'])) as { users: { username: string }[] }).users.map((u) => u.username)).not.toContain('frank');
 
     expect(jsonOf(await cli(['user', 'delete', 'erin', '--json']))).toMatchObject({ deleted: 'erin' });
-    expect((await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'erin', password: 'second-password' }).catch(() => undefined))?.status).not.toBe(302);
+    const gone = new UserAgent(fixture.op.issuer);
+    const loginPage = await gone.follow(authorizeUrl(fixture.op.issuer, params));
+    expect((await submitLogin(gone, loginPage, 'erin', 'second-password')).status).toBe(400);
+  });
+
+  test('roles, updates and disabling: a disabled user cannot sign in and loses their session and tokens', async () => {
+    const created = jsonOf(await cli(['user', 'create', '--username', 'gina', '--password-stdin', '--role', 'admin', '--email', 'gina@example.com', '--json'], 'gina-password\n'));
+    expect(created).toMatchObject({ username: 'gina', role: 'admin', disabled: false });
+    const updated = jsonOf(await cli(['user', 'update', 'gina', '--name', 'Gina', '--claim', 'email=null', '--role', 'user', '--json']));
+    expect(updated).toMatchObject({ role: 'user', claims: { name: 'Gina' } });
+    expect((updated.claims as Record<string, unknown>).email).toBeUndefined();
+    expect((await cli(['user', 'update', 'gina', '--role', 'root', '--json'])).stderr).toMatch(/role: one of user, admin/);
+
+    const params = { client_id: 'spa-both', response_type: 'id_token token', scope: 'openid', redirect_uri: 'https://rp.example.test/cb', nonce: 'n', state: 's' };
+    const ua = new UserAgent(fixture.op.issuer);
+    const signedIn = await signIn(ua, authorizeUrl(fixture.op.issuer, params), { username: 'gina', password: 'gina-password' });
+    const token = fragmentParams(signedIn.location).get('access_token')!;
+
+    expect(jsonOf(await cli(['user', 'disable', 'gina', '--json']))).toMatchObject({ disabled: true });
+    const silent = await ua.follow(authorizeUrl(fixture.op.issuer, { ...params, prompt: 'none' }));
+    expect(fragmentParams(silent.location).get('error')).toBe('login_required');
+    expect((await fetch(`${fixture.op.issuer}/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    const fresh = new UserAgent(fixture.op.issuer);
+    const page = await fresh.follow(authorizeUrl(fixture.op.issuer, params));
+    const refused = await submitLogin(fresh, page, 'gina', 'gina-password');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('The username or password is incorrect.'); // the same words as a wrong password
+
+    expect(jsonOf(await cli(['user', 'enable', 'gina', '--json']))).toMatchObject({ disabled: false });
+    expect((await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'gina', password: 'gina-password' })).status).toBe(302);
   });
 
   test('without REDIS_URL the command line refuses plainly', async () => {

@@ -1,7 +1,7 @@
 /** The record collection contract, identical for the Redis store and the embedded in-memory one. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import type { Collection } from '../../src/storage/collection.js';
+import { RecordNotFound, updateRecord, type Collection } from '../../src/storage/collection.js';
 import { MemoryCollection } from '../../src/storage/memory-collection.js';
 import { RedisCollection } from '../../src/storage/redis-collection.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -65,6 +65,24 @@ describe.each(kinds)('%s collection', (_kind, make) => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => c.insert(`id-${i}`, { name: `n${i}` }, 'same')));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await c.list()).toHaveLength(1);
+  });
+
+  test('compareAndReplace writes only over what was read', async () => {
+    const c = make();
+    await c.insert('r', { name: 'v1', n: 1 });
+    const read = (await c.get('r'))!;
+    expect(await c.compareAndReplace('r', read, { name: 'v2', n: 2 })).toBe(true);
+    expect(await c.compareAndReplace('r', read, { name: 'stale', n: 9 })).toBe(false);
+    expect(await c.get('r')).toEqual({ name: 'v2', n: 2 });
+    expect(await c.compareAndReplace('missing', read, read)).toBe(false);
+  });
+
+  test('concurrent updates of one record through updateRecord lose nothing', async () => {
+    const c = make();
+    await c.insert('counter', { name: 'counter', n: 0 });
+    await Promise.all(Array.from({ length: 10 }, () => updateRecord(c, 'counter', (r) => ({ ...r, n: (r.n ?? 0) + 1 }))));
+    expect(await c.get('counter')).toEqual({ name: 'counter', n: 10 });
+    await expect(updateRecord(c, 'missing', (r) => r)).rejects.toBeInstanceOf(RecordNotFound);
   });
 
   test('returned records are copies: changing one does not change the store', async () => {
