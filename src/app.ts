@@ -11,6 +11,7 @@ import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
+import { auditTokenIssuance } from './ops/audit-provider-events.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
@@ -57,10 +58,13 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     pages: providerPages(views),
   });
 
+  auditTokenIssuance(provider, stores.audit);
+
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
   const interactions = interactionRoutes({
     provider,
+    audit: stores.audit,
     users: stores.users,
     throttle: stores.throttle,
     views,

@@ -3,6 +3,7 @@
  * the same registry and user store, so what it writes is live at once. With --json every command prints
  * exactly one JSON object on stdout; errors go to stderr with a non-zero exit, and nothing is changed.
  */
+import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toView, UserError, type UserView } from './accounts/users.js';
 import { ClientError, publicMetadata, type ClientRecord } from './clients/registry.js';
@@ -22,6 +23,8 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin]   (--claim key=null removes one)
   user list | user show NAME | user enable NAME | user disable NAME
   user set-password NAME --password-stdin | user delete NAME
+
+  audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
 
 Response types: "id_token token", id_token, code. Repeat an option to give several values.
 Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.`;
@@ -45,6 +48,9 @@ const OPTIONS = {
   email: { type: 'string' },
   claim: { type: 'string', multiple: true },
   role: { type: 'string' },
+  limit: { type: 'string' },
+  user: { type: 'string' },
+  client: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -173,6 +179,34 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
   }
 }
 
+async function auditCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
+  if (action !== 'tail') throw new UsageError(`unknown audit command ${action ?? ''}`.trim());
+  const limit = Number(values.limit ?? 50);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit: a whole number from 1 to 10000');
+  const events = await stores.audit.tail(limit, { user: values.user, client: values.client });
+  const line = (e: (typeof events)[number]) =>
+    [e.time, e.type, e.outcome, e.action, e.actor && `actor=${e.actor}`, e.user && `user=${e.user}`, e.client && `client=${e.client}`, e.ip && `ip=${e.ip}`]
+      .filter(Boolean)
+      .join('  ');
+  return { json: { events }, text: events.map(line).join('\n') || '(no events)' };
+}
+
+/** Runs a command; a change (not list or show) goes into the audit trail, refused or done, naming the OS user. */
+async function audited(stores: Stores, action: string, about: 'client' | 'user', subject: string | undefined, command: () => Promise<Output>): Promise<Output> {
+  if (/ (list|show)$/.test(action)) return command();
+  const record = (outcome: 'success' | 'failure', id: string | undefined) =>
+    stores.audit.record({ type: 'admin', outcome, actor: `cli:${userInfo().username}`, action, [about]: id });
+  try {
+    const output = await command();
+    const created = output.json.client_id ?? output.json.sub;
+    record('success', typeof created === 'string' ? created : subject);
+    return output;
+  } catch (err) {
+    if (!(err instanceof UsageError)) record('failure', subject);
+    throw err;
+  }
+}
+
 async function run(argv: string[]): Promise<Output | undefined> {
   let parsed;
   try {
@@ -183,7 +217,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (noun !== 'client' && noun !== 'user') throw new UsageError(`unknown command ${noun}`);
+  if (noun !== 'client' && noun !== 'user' && noun !== 'audit') throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -191,7 +225,10 @@ async function run(argv: string[]): Promise<Output | undefined> {
   }
   const stores = await openStores(settings, 'oidc-op-cli');
   try {
-    return noun === 'client' ? await clientCommand(stores, action, rest, values) : await userCommand(stores, action, rest, values);
+    if (noun === 'audit') return await auditCommand(stores, action, values);
+    return await audited(stores, `${noun} ${action ?? ''}`, noun === 'client' ? 'client' : 'user', rest[0], () =>
+      noun === 'client' ? clientCommand(stores, action, rest, values) : userCommand(stores, action, rest, values),
+    );
   } finally {
     await stores.close();
   }

@@ -32,7 +32,7 @@ async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> 
 }
 
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
-  const stores = await openStores(settings);
+  const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events lost'));
   try {
     await seedDemoUsers(settings, stores);
     const { app, provider } = await createApp(settings, stores, logger);

@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
+import type { AuditLog } from '../ops/audit.js';
 import { readForm } from '../http/form-body.js';
 import { ACR_PASSWORD } from '../provider/configuration.js';
 import type { ScopeConfig } from '../settings.js';
@@ -17,6 +18,7 @@ import type { PageName, Views } from './views.js';
 
 export interface InteractionDeps {
   provider: Provider;
+  audit: AuditLog;
   users: Users;
   throttle: LoginThrottle;
   views: Views;
@@ -43,7 +45,7 @@ export function waitText(locale: Locale, seconds: number): string {
   return seconds < 120 ? locale.t('wait.seconds', { n: seconds }) : locale.t('wait.minutes', { n: Math.ceil(seconds / 60) });
 }
 
-export function interactionRoutes({ provider, users, throttle, views, csrf, scopes }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, views, csrf, scopes }: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const scopeById = new Map(scopes.map((scope) => [scope.id, scope]));
 
@@ -191,19 +193,23 @@ export function interactionRoutes({ provider, users, throttle, views, csrf, scop
     const username = (form.get('username') ?? '').trim();
     const locale = localeFor(ctx, interaction);
 
+    const client = String(interaction.params.client_id);
     const wait = await throttle.retryAfter(username, ctx.ip);
     if (wait > 0) {
+      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
       ctx.set('Retry-After', String(wait));
       await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, wait) }), username);
       return;
     }
     const user = await users.verify(username, form.get('password') ?? '');
     if (!user) {
+      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
       await throttle.failed(username, ctx.ip);
       await renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
       return;
     }
     await throttle.succeeded(username);
+    audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
     const result: InteractionResults = {
       login: { accountId: user.sub, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
     };
@@ -234,7 +240,9 @@ export function interactionRoutes({ provider, users, throttle, views, csrf, scop
     if (!grant) throw new StartAgain('grant expired');
     if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
-    await finish(ctx, { consent: { grantId: await grant.save() } });
+    const savedGrantId = await grant.save();
+    audit.record({ type: 'consent.given', outcome: 'success', user: session.accountId, client: String(params.client_id), ip: ctx.ip, action: grant.getOIDCScope() });
+    await finish(ctx, { consent: { grantId: savedGrantId } });
   });
 
   router.post('/abort', async (ctx) => {

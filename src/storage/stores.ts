@@ -4,14 +4,17 @@
  */
 import { passwordHasher } from '../accounts/passwords.js';
 import { LoginThrottle } from '../accounts/throttle.js';
+import { AuditLog } from '../ops/audit.js';
 import { Users, type UserRecord } from '../accounts/users.js';
 import { ClientRegistry, type ClientRecord } from '../clients/registry.js';
 import type { KeyMaterial } from '../keys/generated-keys.js';
 import type { Settings } from '../settings.js';
 import type { Collection } from './collection.js';
 import { MemoryAttempts } from './memory-attempts.js';
+import { MemoryAudit } from './memory-audit.js';
 import { MemoryCollection } from './memory-collection.js';
 import { RedisAttempts } from './redis-attempts.js';
+import { RedisAudit } from './redis-audit.js';
 import { RedisCollection } from './redis-collection.js';
 import { createRedis, type RedisClient } from './redis.js';
 
@@ -21,12 +24,14 @@ export interface Stores {
   clients: ClientRegistry;
   keys: Collection<KeyMaterial>;
   throttle: LoginThrottle;
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
-export async function openStores(settings: Settings, connectionName?: string): Promise<Stores> {
+export async function openStores(settings: Settings, connectionName?: string, onAuditError?: (err: unknown) => void): Promise<Stores> {
   const redis = settings.redis ? createRedis(settings.redis, connectionName) : undefined;
   if (redis) await redis.connect();
+  const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
   return {
     redis,
@@ -34,7 +39,9 @@ export async function openStores(settings: Settings, connectionName?: string): P
     clients: new ClientRegistry(collection<ClientRecord>('clients'), { production: settings.production }),
     keys: collection<KeyMaterial>('keys'),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
+    audit,
     async close() {
+      await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

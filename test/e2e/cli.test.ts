@@ -7,6 +7,7 @@ import { verifyIdToken } from '../support/rp.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
 
 const fixture = useProvider();
+const ALICE_SUB = '5ab1e5ab1e5ab1e5ab1e5ab1e5ab1e00';
 const cliEnv = () => ({
   REDIS_URL: fixture.redis.url,
   REDIS_KEY_PREFIX: fixture.redis.prefix,
@@ -114,6 +115,44 @@ describe('oidc-op client', () => {
     const usage = await cli(['client', 'create', '--bogus']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: oidc-op');
+  });
+});
+
+describe('oidc-op audit', () => {
+  test('logins, consent, token issuance and admin changes are recorded, without secrets or tokens', async () => {
+    const created = jsonOf(await cli(['client', 'create', '--name', 'Audited', '--redirect-uri', 'https://audited.example.test/cb', '--response-type', 'id_token token', '--json']));
+    const clientId = String(created.client_id);
+    await cli(['client', 'create', '--name', 'Broken', '--redirect-uri', 'http://evil.example/cb', '--response-type', 'id_token', '--json']);
+    const params = { client_id: clientId, response_type: 'id_token token', scope: 'openid', redirect_uri: 'https://audited.example.test/cb', nonce: 'n', state: 's' };
+    const ua = new UserAgent(fixture.op.issuer);
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, params));
+    await submitLogin(ua, page, 'alice', 'a wrong password');
+    const final = await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'alice', password: 'correct horse battery' });
+    const token = fragmentParams(final.location).get('access_token')!;
+    await fixture.op.stores.audit.flush(); // the server batches its events
+
+    const tail = await cli(['audit', 'tail', '--limit', '50', '--json']);
+    expect(tail.code).toBe(0);
+    const { events } = jsonOf(tail) as { events: Record<string, unknown>[] };
+    const about = events.filter((e) => e.client === clientId);
+    expect(about).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'admin', outcome: 'success', action: 'client create', actor: expect.stringMatching(/^cli:/) }),
+        expect.objectContaining({ type: 'login', outcome: 'failure', user: 'alice', action: 'wrong username or password', ip: expect.any(String) }),
+        expect.objectContaining({ type: 'login', outcome: 'success', user: ALICE_SUB }),
+        expect.objectContaining({ type: 'consent.given', outcome: 'success', user: ALICE_SUB, action: 'openid' }),
+        expect.objectContaining({ type: 'token.issued', outcome: 'success', user: ALICE_SUB, action: 'authorization id_token token' }),
+      ]),
+    );
+    expect(events).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'admin', outcome: 'failure', action: 'client create' })]));
+    // Newest first, and nothing secret in any of it.
+    expect(events.map((e) => e.time)).toEqual([...events.map((e) => String(e.time))].sort().reverse());
+    const text = JSON.stringify(events);
+    for (const secret of [token, 'correct horse battery', 'a wrong password']) expect(text).not.toContain(secret);
+
+    const filtered = jsonOf(await cli(['audit', 'tail', '--client', clientId, '--json'])) as { events: Record<string, unknown>[] };
+    expect(filtered.events.length).toBe(about.length);
+    expect(filtered.events.every((e) => e.client === clientId)).toBe(true);
   });
 });
 
