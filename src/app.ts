@@ -19,7 +19,7 @@ import { keptCookieKeys, keptSigningKeys } from './keys/generated-keys.js';
 import { createProvider } from './provider/provider.js';
 import type { Settings } from './settings.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
-import type { Stores } from './storage/stores.js';
+import type { Stores } from './stores.js';
 
 export interface App {
   app: Koa;

@@ -6,19 +6,21 @@
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toView, UserError, type UserView } from './accounts/users.js';
-import { ClientError, publicMetadata, type ClientRecord } from './clients/registry.js';
+import { ClientError, publicMetadata, type ClientRecord, type NewClient } from './clients/registry.js';
 import { loadSettings, SettingsError } from './settings.js';
-import { openStores, type Stores } from './storage/stores.js';
+import { openStores, type Stores } from './stores.js';
 
 class UsageError extends Error {}
 
 const USAGE = `usage: oidc-op <command> [options] [--json]
 
-  client create --name NAME --redirect-uri URI… --response-type TYPE… [--post-logout-redirect-uri URI…]
-                [--auth-method none|client_secret_basic|client_secret_post]
-                [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
-                [--first-party] [--always-select-account]
-  client list | client show ID | client delete ID
+  client create --name NAME --redirect-uri URI… --response-type TYPE… [CLIENT OPTIONS]
+  client update ID [--name NAME] [--redirect-uri URI…] [--response-type TYPE…] [CLIENT OPTIONS]   (a list given replaces the list)
+  client list | client show ID | client enable ID | client disable ID | client rotate-secret ID | client delete ID
+    CLIENT OPTIONS: [--description TEXT] [--post-logout-redirect-uri URI…] [--grant-type TYPE…] [--scope SCOPE…]
+                    [--auth-method none|client_secret_basic|client_secret_post]
+                    [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
+                    [--[no-]first-party] [--[no-]always-select-account] [--access-token-ttl S] [--id-token-ttl S]
   user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…] [--role user|admin]
   user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin]   (--claim key=null removes one)
   user list | user show NAME | user enable NAME | user disable NAME
@@ -33,6 +35,11 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   name: { type: 'string' },
+  description: { type: 'string' },
+  'grant-type': { type: 'string', multiple: true },
+  scope: { type: 'string', multiple: true },
+  'access-token-ttl': { type: 'string' },
+  'id-token-ttl': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   'post-logout-redirect-uri': { type: 'string', multiple: true },
   'response-type': { type: 'string', multiple: true },
@@ -53,7 +60,7 @@ const OPTIONS = {
   client: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; allowNegative: true }>>['values'];
 
 interface Output {
   /** The one JSON object --json prints. */
@@ -100,7 +107,37 @@ function positional(args: string[], index: number, what: string): string {
   return value;
 }
 
-const clientJson = (record: ClientRecord) => ({ ...publicMetadata(record.metadata), created_at: record.createdAt });
+const clientJson = (record: ClientRecord) => ({
+  ...publicMetadata(record.metadata),
+  ...(record.description ? { description: record.description } : {}),
+  disabled: record.disabled === true,
+  created_at: record.createdAt,
+});
+
+const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+
+/** The client fields given on the command line; those not given stay undefined (unchanged on update). */
+function clientFields(values: Values): Partial<NewClient> {
+  const fields: Partial<NewClient> = {
+    name: values.name,
+    description: values.description,
+    redirectUris: values['redirect-uri'],
+    postLogoutRedirectUris: values['post-logout-redirect-uri'],
+    responseTypes: values['response-type'],
+    grantTypes: values['grant-type'],
+    scopes: values.scope?.flatMap((s) => s.split(' ').filter(Boolean)),
+    authMethod: values['auth-method'],
+    logoUri: values['logo-uri'],
+    clientUri: values['client-uri'],
+    policyUri: values['policy-uri'],
+    tosUri: values['tos-uri'],
+    firstParty: values['first-party'],
+    alwaysSelectAccount: values['always-select-account'],
+    accessTokenTtl: seconds(values['access-token-ttl']),
+    idTokenTtl: seconds(values['id-token-ttl']),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
 const clientLine = (record: ClientRecord) =>
   `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]`;
 const userLine = (user: UserView) => `${user.username}  sub=${user.sub}  ${user.role ?? 'user'}${user.disabled ? '  disabled' : ''}`;
@@ -108,19 +145,7 @@ const userLine = (user: UserView) => `${user.username}  sub=${user.sub}  ${user.
 async function clientCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
   switch (action) {
     case 'create': {
-      const created = await stores.clients.create({
-        name: values.name ?? '',
-        redirectUris: values['redirect-uri'] ?? [],
-        postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
-        responseTypes: values['response-type'] ?? [],
-        authMethod: values['auth-method'],
-        logoUri: values['logo-uri'],
-        clientUri: values['client-uri'],
-        policyUri: values['policy-uri'],
-        tosUri: values['tos-uri'],
-        firstParty: values['first-party'],
-        alwaysSelectAccount: values['always-select-account'],
-      });
+      const created = await stores.clients.create({ name: '', redirectUris: [], responseTypes: [], ...clientFields(values) });
       const secretLine = created.client_secret ? `\nclient_secret ${created.client_secret}\n(shown once: only its hash is stored)` : '';
       return { json: { ...created }, text: `client_id ${created.client_id}${secretLine}` };
     }
@@ -131,6 +156,20 @@ async function clientCommand(stores: Stores, action: string | undefined, args: s
     case 'show': {
       const record = await stores.clients.require(positional(args, 0, 'client id'));
       return { json: clientJson(record), text: JSON.stringify(clientJson(record), null, 2) };
+    }
+    case 'update': {
+      const { record, client_secret: secret } = await stores.clients.update(positional(args, 0, 'client id'), clientFields(values));
+      const json = secret ? { ...clientJson(record), client_secret: secret } : clientJson(record);
+      return { json, text: `updated client ${clientLine(record)}${secret ? `\nclient_secret ${secret}\n(shown once: only its hash is stored)` : ''}` };
+    }
+    case 'enable':
+    case 'disable': {
+      const record = await stores.clients.setDisabled(positional(args, 0, 'client id'), action === 'disable');
+      return { json: clientJson(record), text: `${action}d client ${clientLine(record)}` };
+    }
+    case 'rotate-secret': {
+      const rotated = await stores.clients.rotateSecret(positional(args, 0, 'client id'));
+      return { json: { ...rotated }, text: `client_secret ${rotated.client_secret}\n(shown once: only its hash is stored; the old secret no longer works)` };
     }
     case 'delete': {
       const removed = await stores.clients.delete(positional(args, 0, 'client id'));
@@ -210,7 +249,7 @@ async function audited(stores: Stores, action: string, about: 'client' | 'user',
 async function run(argv: string[]): Promise<Output | undefined> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

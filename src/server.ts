@@ -6,7 +6,7 @@ import type Provider from 'oidc-provider';
 import { UserError } from './accounts/users.js';
 import { createApp } from './app.js';
 import type { Settings } from './settings.js';
-import { openStores, type Stores } from './storage/stores.js';
+import { openStores, type Stores } from './stores.js';
 
 export interface RunningServer {
   server: Server;

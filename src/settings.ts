@@ -178,6 +178,8 @@ export const clientConfigSchema = z
     tos_uri: webUrl.optional(),
     first_party: z.boolean().optional(),
     always_select_account: z.boolean().optional(),
+    access_token_ttl: z.number().int().min(60).max(86_400).optional(),
+    id_token_ttl: z.number().int().min(60).max(86_400).optional(),
   })
   .strict();
 export type ClientConfig = z.infer<typeof clientConfigSchema>;

@@ -11,7 +11,10 @@ const unsupported = async (): Promise<never> => {
 
 export function clientAdapter(registry: ClientRegistry): Adapter {
   return {
-    find: async (id) => (await registry.find(id))?.metadata as AdapterPayload | undefined,
+    find: async (id) => {
+      const record = await registry.find(id);
+      return record && !record.disabled ? (record.metadata as AdapterPayload) : undefined;
+    },
     upsert: unsupported,
     destroy: unsupported,
     consume: unsupported,

@@ -6,13 +6,18 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ClientMetadata } from 'oidc-provider';
 import { RESPONSE_TYPES } from '../settings.js';
-import type { Collection } from '../storage/collection.js';
+import { RecordNotFound, updateRecord, type Collection } from '../storage/collection.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
 
 export interface ClientRecord {
   metadata: ClientMetadata;
+  /** For administrators: what the client is. */
+  description?: string;
+  /** A disabled client is unknown to oidc-provider until enabled again. */
+  disabled?: boolean;
   createdAt: string;
+  updatedAt?: string;
 }
 
 export class ClientError extends Error {
@@ -26,20 +31,26 @@ export class ClientError extends Error {
 }
 
 export const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+export const GRANT_TYPES = ['implicit', 'authorization_code', 'refresh_token'] as const;
 
 const optionalUrl = (field: string) =>
   z
     .string()
     .refine((v) => /^https?:$/.test(URL.parse(v)?.protocol ?? ''), `${field}: must be an absolute http(s) URL`)
     .optional();
+const lifetime = (field: string) =>
+  z.number({ error: `${field}: a whole number of seconds` }).int(`${field}: a whole number of seconds`).min(60, `${field}: at least 60 seconds`).max(86_400, `${field}: at most 86400 seconds`).optional();
 
-const newClientSchema = z.object({
+const clientSchema = z.object({
   name: z.string().trim().min(1, 'name: required').max(200, 'name: at most 200 characters'),
-  redirectUris: z.array(z.string()).min(1, 'redirect-uri: at least one'),
-  postLogoutRedirectUris: z.array(z.string()).default([]),
+  description: z.string().trim().max(1000, 'description: at most 1000 characters').optional(),
+  redirectUris: z.array(z.string()).min(1, 'redirect-uri: at least one').max(50, 'redirect-uri: at most 50'),
+  postLogoutRedirectUris: z.array(z.string()).max(50, 'post-logout-redirect-uri: at most 50').default([]),
   responseTypes: z
     .array(z.enum(RESPONSE_TYPES, { error: `response-type: one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}` }))
     .min(1, 'response-type: at least one'),
+  grantTypes: z.array(z.enum(GRANT_TYPES, { error: `grant-type: one of ${GRANT_TYPES.join(', ')}` })).optional(),
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/, 'scope: a scope token (no spaces or quotes)')).optional(),
   authMethod: z.enum(AUTH_METHODS, { error: `auth-method: one of ${AUTH_METHODS.join(', ')}` }).default('none'),
   logoUri: optionalUrl('logo-uri'),
   clientUri: optionalUrl('client-uri'),
@@ -47,13 +58,21 @@ const newClientSchema = z.object({
   tosUri: optionalUrl('tos-uri'),
   firstParty: z.boolean().default(false),
   alwaysSelectAccount: z.boolean().default(false),
+  accessTokenTtl: lifetime('access-token-ttl'),
+  idTokenTtl: lifetime('id-token-ttl'),
 });
+
 /** What an administrator asks for, unchecked: metadataFor() validates every field. */
 export interface NewClient {
   name: string;
+  description?: string;
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
   responseTypes: string[];
+  /** Derived from the response types when not given. */
+  grantTypes?: string[];
+  /** The scopes the client may ask for; any known scope when not given. */
+  scopes?: string[];
   authMethod?: string;
   logoUri?: string;
   clientUri?: string;
@@ -63,12 +82,53 @@ export interface NewClient {
   firstParty?: boolean;
   /** Show the account chooser on every sign-in. */
   alwaysSelectAccount?: boolean;
+  /** Seconds; the provider-wide lifetime when not given. */
+  accessTokenTtl?: number;
+  idTokenTtl?: number;
 }
+
+/** A change: every field given replaces the stored one (a list replaces the whole list). */
+export type ClientChange = Partial<NewClient>;
 
 export function grantTypesFor(responseTypes: readonly string[]): string[] {
   const grants = new Set<string>();
   for (const type of responseTypes) grants.add(type === 'code' ? 'authorization_code' : 'implicit');
   return [...grants];
+}
+
+/** Why a set of grant types does not fit the response types, or undefined. */
+function grantTypesProblem(grantTypes: readonly string[], responseTypes: readonly string[]): string | undefined {
+  const needed = grantTypesFor(responseTypes);
+  const missing = needed.find((g) => !grantTypes.includes(g));
+  if (missing) return `grant-type: ${missing} is needed by the response types`;
+  if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code')) {
+    return 'grant-type: refresh_token needs authorization_code (implicit clients never get refresh tokens)';
+  }
+  const unused = grantTypes.find((g) => g !== 'refresh_token' && !needed.includes(g));
+  return unused ? `grant-type: ${unused} has no response type that uses it` : undefined;
+}
+
+/** The stored metadata back in the administrator's terms, so a change can be applied and validated as a whole. */
+export function asNewClient(record: ClientRecord): NewClient {
+  const m = record.metadata as ClientMetadata & Record<string, unknown>;
+  return {
+    name: String(m.client_name ?? ''),
+    description: record.description,
+    redirectUris: [...(m.redirect_uris ?? [])],
+    postLogoutRedirectUris: [...(m.post_logout_redirect_uris ?? [])],
+    responseTypes: [...(m.response_types ?? [])],
+    grantTypes: m.grant_types && [...m.grant_types],
+    scopes: typeof m.scope === 'string' ? m.scope.split(' ') : undefined,
+    authMethod: m.token_endpoint_auth_method,
+    logoUri: m.logo_uri,
+    clientUri: m.client_uri,
+    policyUri: m.policy_uri,
+    tosUri: m.tos_uri,
+    firstParty: m.first_party === true,
+    alwaysSelectAccount: m.always_select_account === true,
+    accessTokenTtl: typeof m.access_token_ttl === 'number' ? m.access_token_ttl : undefined,
+    idTokenTtl: typeof m.id_token_ttl === 'number' ? m.id_token_ttl : undefined,
+  };
 }
 
 export interface CreatedClient {
@@ -80,12 +140,15 @@ export interface CreatedClient {
 export class ClientRegistry {
   constructor(
     private readonly records: Collection<ClientRecord>,
-    private readonly policy: { production: boolean },
+    private readonly policy: { production: boolean; knownScopes: readonly string[] },
   ) {}
 
-  /** Validates into oidc-provider metadata; throws ClientError naming the field and the rule. */
-  metadataFor(input: NewClient, clientId: string): { metadata: ClientMetadata; secret?: string } {
-    const parsed = newClientSchema.safeParse(input);
+  /**
+   * Validates into oidc-provider metadata; throws ClientError naming the field and the rule. A confidential
+   * client keeps `secretHash` when given, otherwise gets a new secret (returned once).
+   */
+  metadataFor(input: NewClient, clientId: string, secretHash?: string): { metadata: ClientMetadata; secret?: string } {
+    const parsed = clientSchema.safeParse(input);
     if (!parsed.success) throw new ClientError(parsed.error.issues.map((i) => i.message).join('; '), 'invalid');
     const c = parsed.data;
     const uriChecks = [
@@ -96,34 +159,78 @@ export class ClientRegistry {
       const problem = redirectUriProblem(uri, this.policy);
       if (problem) throw new ClientError(`${field} ${uri}: ${problem}`, 'invalid');
     }
-    const secret = c.authMethod === 'none' ? undefined : generateClientSecret();
     const responseTypes = [...new Set(c.responseTypes)];
+    const grantTypes = c.grantTypes ? [...new Set(c.grantTypes)] : grantTypesFor(responseTypes);
+    const grantProblem = grantTypesProblem(grantTypes, responseTypes);
+    if (grantProblem) throw new ClientError(grantProblem, 'invalid');
+    const unknownScope = c.scopes?.find((s) => !this.policy.knownScopes.includes(s));
+    if (unknownScope) throw new ClientError(`scope ${unknownScope}: not a scope this provider knows (${this.policy.knownScopes.join(', ')})`, 'invalid');
+    if (c.scopes && !c.scopes.includes('openid')) throw new ClientError('scope: openid must be among the allowed scopes', 'invalid');
+
+    const secret = c.authMethod === 'none' || secretHash ? undefined : generateClientSecret();
+    const storedSecret = c.authMethod === 'none' ? undefined : (secretHash ?? hashClientSecret(secret!));
     const metadata: ClientMetadata = {
       client_id: clientId,
       client_name: c.name,
       redirect_uris: [...new Set(c.redirectUris)],
       post_logout_redirect_uris: [...new Set(c.postLogoutRedirectUris)],
       response_types: responseTypes,
-      grant_types: grantTypesFor(responseTypes),
+      grant_types: grantTypes,
       token_endpoint_auth_method: c.authMethod,
-      ...(secret ? { client_secret: hashClientSecret(secret) } : {}),
+      ...(storedSecret ? { client_secret: storedSecret } : {}),
+      ...(c.scopes ? { scope: [...new Set(c.scopes)].join(' ') } : {}),
       ...(c.logoUri ? { logo_uri: c.logoUri } : {}),
       ...(c.clientUri ? { client_uri: c.clientUri } : {}),
       ...(c.policyUri ? { policy_uri: c.policyUri } : {}),
       ...(c.tosUri ? { tos_uri: c.tosUri } : {}),
       ...(c.firstParty ? { first_party: true } : {}),
       ...(c.alwaysSelectAccount ? { always_select_account: true } : {}),
+      ...(c.accessTokenTtl ? { access_token_ttl: c.accessTokenTtl } : {}),
+      ...(c.idTokenTtl ? { id_token_ttl: c.idTokenTtl } : {}),
     };
     return { metadata, secret };
   }
 
   async create(input: NewClient): Promise<CreatedClient> {
-    const clientId = randomBytes(16).toString('base64url');
+    // Hex: 128 bits that never start with '-' (an id like '-x1' would read as an option on a command line).
+    const clientId = randomBytes(16).toString('hex');
     const { metadata, secret } = this.metadataFor(input, clientId);
-    if (!(await this.records.insert(clientId, { metadata, createdAt: new Date().toISOString() }))) {
+    const now = new Date().toISOString();
+    const record: ClientRecord = { metadata, createdAt: now, updatedAt: now, ...(input.description ? { description: input.description.trim() } : {}) };
+    if (!(await this.records.insert(clientId, record))) {
       throw new Error(`client ${clientId}: generated id already taken`); // 128 random bits: never in practice
     }
     return secret ? { client_id: clientId, client_secret: secret } : { client_id: clientId };
+  }
+
+  /** Applies a change as a whole: the result must pass every rule a new client must. A new secret only when becoming confidential. */
+  async update(clientId: string, change: ClientChange): Promise<{ record: ClientRecord; client_secret?: string }> {
+    let secret: string | undefined;
+    const record = await this.#change(clientId, (current) => {
+      const merged = { ...asNewClient(current), ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
+      const built = this.metadataFor(merged, clientId, current.metadata.client_secret as string | undefined);
+      secret = built.secret;
+      const description = merged.description?.trim();
+      const { description: _old, ...rest } = current;
+      return { ...rest, metadata: built.metadata, ...(description ? { description } : {}) };
+    });
+    return secret ? { record, client_secret: secret } : { record };
+  }
+
+  async setDisabled(clientId: string, disabled: boolean): Promise<ClientRecord> {
+    return this.#change(clientId, (current) => ({ ...current, disabled }));
+  }
+
+  /** A new secret for a confidential client, shown once; the old one stops working at once. */
+  async rotateSecret(clientId: string): Promise<{ client_id: string; client_secret: string }> {
+    const secret = generateClientSecret();
+    await this.#change(clientId, (current) => {
+      if (current.metadata.token_endpoint_auth_method === 'none') {
+        throw new ClientError(`client ${clientId}: a public client (auth-method none) has no secret to rotate`, 'invalid');
+      }
+      return { ...current, metadata: { ...current.metadata, client_secret: hashClientSecret(secret) } };
+    });
+    return { client_id: clientId, client_secret: secret };
   }
 
   async list(): Promise<ClientRecord[]> {
@@ -144,6 +251,15 @@ export class ClientRegistry {
     const removed = await this.records.remove(clientId);
     if (!removed) throw new ClientError(`client ${clientId}: not found`, 'not_found');
     return removed;
+  }
+
+  async #change(clientId: string, change: (current: ClientRecord) => ClientRecord): Promise<ClientRecord> {
+    try {
+      return await updateRecord(this.records, clientId, (current) => ({ ...change(current), updatedAt: new Date().toISOString() }));
+    } catch (err) {
+      if (err instanceof RecordNotFound) throw new ClientError(`client ${clientId}: not found`, 'not_found');
+      throw err;
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientConfig, PrivateJwks, Settings } from '../settings.js';
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
-import { CLIENT_FLAGS, clientFlag } from './client-flags.js';
+import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { interactionPrompts } from './interaction-policy.js';
 
 export interface Pages {
@@ -102,8 +102,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       short: cookie,
     },
     ttl: {
-      AccessToken: settings.ttl.accessToken,
-      IdToken: settings.ttl.idToken,
+      AccessToken: (_ctx, _token, client) => clientLifetime(client, 'access_token_ttl') ?? settings.ttl.accessToken,
+      IdToken: (_ctx, _token, client) => clientLifetime(client, 'id_token_ttl') ?? settings.ttl.idToken,
       AuthorizationCode: settings.ttl.authorizationCode,
       Interaction: settings.ttl.interaction,
       Session: settings.ttl.session,
@@ -128,9 +128,10 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     },
     extraParams: ['skip_confirm'],
     extraClientMetadata: {
-      properties: [...CLIENT_FLAGS],
+      properties: [...CLIENT_FLAGS, ...CLIENT_LIFETIMES],
       validator(_ctx, key, value) {
-        if (value !== undefined && typeof value !== 'boolean') throw new errors.InvalidClientMetadata(`${key} must be a boolean`);
+        const problem = clientSettingProblem(key, value);
+        if (problem) throw new errors.InvalidClientMetadata(problem);
       },
     },
     loadExistingGrant,

@@ -5,7 +5,7 @@
  * skip_confirm=true skips the chooser.
  */
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { clientFlag } from './client-flags.js';
+import { clientFlag } from './client-settings.js';
 
 const { Prompt, Check, base } = interactionPolicy;
 

@@ -23,7 +23,7 @@ describe('oidc-op client', () => {
     const created = await cli(['client', 'create', '--name', 'Demo SPA', '--redirect-uri', 'http://127.0.0.1:4000/cb', '--response-type', 'id_token token', '--response-type', 'id_token', '--json']);
     expect(created.code).toBe(0);
     const { client_id: clientId, client_secret: secret } = jsonOf(created);
-    expect(clientId).toMatch(/^[\w-]{22}$/);
+    expect(clientId).toMatch(/^[0-9a-f]{32}$/);
     expect(secret).toBeUndefined();
 
     const user = await cli(['user', 'create', '--username', 'dora', '--password-stdin', '--email', 'dora@example.com', '--name', 'Dora', '--claim', 'email_verified=true', '--json'], 'dora-password-1\n');
@@ -115,6 +115,90 @@ describe('oidc-op client', () => {
     const usage = await cli(['client', 'create', '--bogus']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: oidc-op');
+  });
+});
+
+describe('oidc-op client lifecycle', () => {
+  const authorize = (clientId: string, redirect: string, extra: Record<string, string> = {}) =>
+    authorizeUrl(fixture.op.issuer, { client_id: clientId, response_type: 'id_token token', scope: 'openid', redirect_uri: redirect, nonce: 'n', state: 's', ...extra });
+  const alice = { username: 'alice', password: 'correct horse battery' };
+
+  test('update replaces what is given and the server follows at once; refused updates change nothing', async () => {
+    const { client_id: id } = jsonOf(await cli(['client', 'create', '--name', 'Old Name', '--redirect-uri', 'https://old.example.test/cb', '--response-type', 'id_token token', '--json'])) as { client_id: string };
+    const updated = jsonOf(await cli(['client', 'update', id, '--name', 'New Name', '--description', 'The team wiki', '--redirect-uri', 'https://new.example.test/cb', '--json']));
+    expect(updated).toMatchObject({ client_name: 'New Name', description: 'The team wiki', redirect_uris: ['https://new.example.test/cb'], response_types: ['id_token token'], disabled: false });
+
+    const old = await new UserAgent(fixture.op.issuer).follow(authorize(id, 'https://old.example.test/cb'));
+    expect(old.status).toBe(400);
+    expect(old.location).toBeUndefined();
+    expect((await signIn(new UserAgent(fixture.op.issuer), authorize(id, 'https://new.example.test/cb'), alice)).status).toBe(302);
+
+    const before = jsonOf(await cli(['client', 'show', id, '--json']));
+    for (const args of [['--redirect-uri', 'http://evil.example/cb'], ['--grant-type', 'refresh_token'], ['--scope', 'openid', '--scope', 'nonsense'], ['--access-token-ttl', '5'], ['--name', '']]) {
+      const refused = await cli(['client', 'update', id, ...args, '--json']);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+    }
+    expect((await cli(['client', 'update', id, '--grant-type', 'refresh_token', '--json'])).stderr).toMatch(/grant-type: implicit is needed by the response types/);
+    expect((await cli(['client', 'update', id, '--scope', 'nonsense', '--json'])).stderr).toMatch(/scope nonsense: not a scope this provider knows/);
+    expect(jsonOf(await cli(['client', 'show', id, '--json']))).toEqual(before);
+    expect((await cli(['client', 'update', 'no-such-client', '--name', 'x', '--json'])).stderr).toMatch(/client no-such-client: not found/);
+  });
+
+  test('allowed scopes, token lifetimes, and grant types are enforced', async () => {
+    const { client_id: id } = jsonOf(
+      await cli(['client', 'create', '--name', 'Narrow', '--redirect-uri', 'https://narrow.example.test/cb', '--response-type', 'id_token token', '--scope', 'openid email', '--access-token-ttl', '300', '--id-token-ttl', '120', '--json']),
+    ) as { client_id: string };
+    const ua = new UserAgent(fixture.op.issuer);
+    const final = await signIn(ua, authorize(id, 'https://narrow.example.test/cb', { scope: 'openid email' }), alice);
+    const fragment = fragmentParams(final.location);
+    expect(fragment.get('expires_in')).toBe('300');
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragment.get('id_token')!, id);
+    expect(payload.exp! - payload.iat!).toBe(120);
+    const tooMuch = await ua.follow(authorize(id, 'https://narrow.example.test/cb', { scope: 'openid profile' }));
+    expect(fragmentParams(tooMuch.location).get('error')).toBe('invalid_scope');
+
+    const code = jsonOf(await cli(['client', 'create', '--name', 'With refresh', '--redirect-uri', 'https://code.example.test/cb', '--response-type', 'code', '--grant-type', 'authorization_code', '--grant-type', 'refresh_token', '--auth-method', 'client_secret_basic', '--json']));
+    expect(jsonOf(await cli(['client', 'show', String(code.client_id), '--json'])).grant_types).toEqual(['authorization_code', 'refresh_token']);
+    expect((await cli(['client', 'create', '--name', 'x', '--redirect-uri', 'https://x.example.test/cb', '--response-type', 'id_token', '--grant-type', 'implicit', '--grant-type', 'refresh_token', '--json'])).stderr).toMatch(
+      /refresh_token needs authorization_code \(implicit clients never get refresh tokens\)/,
+    );
+  });
+
+  test('disable makes the client unknown to sign-in until enabled again', async () => {
+    const { client_id: id } = jsonOf(await cli(['client', 'create', '--name', 'Toggle', '--redirect-uri', 'https://toggle.example.test/cb', '--response-type', 'id_token token', '--json'])) as { client_id: string };
+    expect(jsonOf(await cli(['client', 'disable', id, '--json']))).toMatchObject({ disabled: true });
+    const refused = await new UserAgent(fixture.op.issuer).follow(authorize(id, 'https://toggle.example.test/cb'));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('invalid_client');
+    expect(jsonOf(await cli(['client', 'enable', id, '--json']))).toMatchObject({ disabled: false });
+    expect((await signIn(new UserAgent(fixture.op.issuer), authorize(id, 'https://toggle.example.test/cb'), alice)).status).toBe(302);
+  });
+
+  test('rotate-secret: the new secret works at the token endpoint, the old one no longer does', async () => {
+    const created = jsonOf(await cli(['client', 'create', '--name', 'Rotating', '--redirect-uri', 'https://rot.example.test/cb', '--response-type', 'code', '--auth-method', 'client_secret_post', '--json'])) as { client_id: string; client_secret: string };
+    const rotated = jsonOf(await cli(['client', 'rotate-secret', created.client_id, '--json'])) as { client_id: string; client_secret: string };
+    expect(rotated.client_secret).not.toBe(created.client_secret);
+    const tokenCall = (secret: string) =>
+      fetch(`${fixture.op.issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: 'https://rot.example.test/cb', client_id: created.client_id, client_secret: secret, code_verifier: 'x'.repeat(43) }),
+      }).then(async (r) => ((await r.json()) as { error: string }).error);
+    expect(await tokenCall(created.client_secret)).toBe('invalid_client');
+    expect(await tokenCall(rotated.client_secret)).toBe('invalid_grant'); // authenticated; only the code is bogus
+    const publicClient = jsonOf(await cli(['client', 'create', '--name', 'Public', '--redirect-uri', 'https://pub.example.test/cb', '--response-type', 'id_token', '--json']));
+    expect((await cli(['client', 'rotate-secret', String(publicClient.client_id), '--json'])).stderr).toMatch(/public client \(auth-method none\) has no secret/);
+  });
+
+  test('two concurrent updates of one client both take effect', async () => {
+    const { client_id: id } = jsonOf(await cli(['client', 'create', '--name', 'Contended', '--redirect-uri', 'https://a.example.test/cb', '--response-type', 'id_token', '--json'])) as { client_id: string };
+    const [first, second] = await Promise.all([
+      cli(['client', 'update', id, '--name', 'Renamed', '--json']),
+      cli(['client', 'update', id, '--redirect-uri', 'https://b.example.test/cb', '--json']),
+    ]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(jsonOf(await cli(['client', 'show', id, '--json']))).toMatchObject({ client_name: 'Renamed', redirect_uris: ['https://b.example.test/cb'] });
   });
 });
 

@@ -30,6 +30,6 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
 /** The single JSON object a --json command prints. */
 export function jsonOf(result: CliResult): Record<string, unknown> {
   const lines = result.stdout.trim().split('\n');
-  if (lines.length !== 1) throw new Error(`expected one line of JSON, got: ${result.stdout}${result.stderr}`);
+  if (lines.length !== 1 || !lines[0]) throw new Error(`expected one line of JSON (exit ${result.code}), got: ${result.stdout}${result.stderr}`);
   return JSON.parse(lines[0]!) as Record<string, unknown>;
 }

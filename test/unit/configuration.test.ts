@@ -50,12 +50,14 @@ describe('buildConfiguration', () => {
     expect(config.responseTypes).toEqual(['id_token', 'id_token token', 'code']);
   });
 
+  type Lifetime = (ctx: unknown, token: unknown, client: unknown) => number;
+  const lifetime = (c: typeof config, name: 'AccessToken' | 'IdToken', client: object = {}) => (c.ttl?.[name] as Lifetime)({}, {}, client);
+
   test('token lifetimes follow the settings; the access token lives at most an hour by default', () => {
-    expect(config.ttl?.AccessToken).toBe(settings.ttl.accessToken);
-    expect(config.ttl?.AccessToken).toBe(3600);
-    expect(config.ttl?.AccessToken as number).toBeLessThanOrEqual(3600);
+    expect(lifetime(config, 'AccessToken')).toBe(settings.ttl.accessToken);
+    expect(lifetime(config, 'AccessToken')).toBe(3600);
+    expect(lifetime(config, 'IdToken')).toBe(3600);
     expect(config.ttl).toMatchObject({
-      IdToken: 3600,
       AuthorizationCode: 60,
       Interaction: 3600,
       Session: 14 * 86400,
@@ -65,7 +67,13 @@ describe('buildConfiguration', () => {
 
   test('a shorter access token lifetime is passed through', () => {
     const short = buildConfiguration({ ...settings, ttl: { ...settings.ttl, accessToken: 600 } }, deps);
-    expect(short.ttl?.AccessToken).toBe(600);
+    expect(lifetime(short, 'AccessToken')).toBe(600);
+  });
+
+  test("a client's own lifetimes win over the provider-wide ones", () => {
+    expect(lifetime(config, 'AccessToken', { access_token_ttl: 300 })).toBe(300);
+    expect(lifetime(config, 'IdToken', { id_token_ttl: 120 })).toBe(120);
+    expect(lifetime(config, 'AccessToken', { id_token_ttl: 120 })).toBe(3600);
   });
 
   test('features: no request objects, no dev interactions, logout and claims parameter on', () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import { CLIENT_FLAGS, clientFlag } from '../../src/provider/client-flags.js';
+import { CLIENT_FLAGS, clientFlag } from '../../src/provider/client-settings.js';
 import { buildConfiguration, type ProviderDeps } from '../../src/provider/configuration.js';
 import { clientWantsChooser, interactionPrompts } from '../../src/provider/interaction-policy.js';
 import { loadSettings } from '../../src/settings.js';
@@ -121,8 +121,17 @@ describe('extraClientMetadata', () => {
   const validator = extra?.validator;
   const validate = (key: string, value: unknown) => validator?.(undefined, key, value, { client_id: 'c' });
 
+  test.each<[string, unknown]>([
+    ['access_token_ttl', 59],
+    ['access_token_ttl', 86_401],
+    ['id_token_ttl', 1.5],
+    ['id_token_ttl', '600'],
+  ])('refuses %s = %p', (key, value) => {
+    expect(() => validate(key, value)).toThrow(expect.objectContaining({ error: 'invalid_client_metadata', error_description: `${key} must be a whole number of seconds from 60 to 86400` }));
+  });
+
   test('declares the client flags', () => {
-    expect(extra?.properties).toEqual(['first_party', 'always_select_account']);
+    expect(extra?.properties).toEqual(['first_party', 'always_select_account', 'access_token_ttl', 'id_token_ttl']);
     expect(typeof validator).toBe('function');
   });
 

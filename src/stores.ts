@@ -2,21 +2,22 @@
  * Our own data stores on the configured backend: Redis when configured, memory for the embedded default.
  * Shared by the server and the command line, so both read and write the same records.
  */
-import { passwordHasher } from '../accounts/passwords.js';
-import { LoginThrottle } from '../accounts/throttle.js';
-import { AuditLog } from '../ops/audit.js';
-import { Users, type UserRecord } from '../accounts/users.js';
-import { ClientRegistry, type ClientRecord } from '../clients/registry.js';
-import type { KeyMaterial } from '../keys/generated-keys.js';
-import type { Settings } from '../settings.js';
-import type { Collection } from './collection.js';
-import { MemoryAttempts } from './memory-attempts.js';
-import { MemoryAudit } from './memory-audit.js';
-import { MemoryCollection } from './memory-collection.js';
-import { RedisAttempts } from './redis-attempts.js';
-import { RedisAudit } from './redis-audit.js';
-import { RedisCollection } from './redis-collection.js';
-import { createRedis, type RedisClient } from './redis.js';
+import { passwordHasher } from './accounts/passwords.js';
+import { LoginThrottle } from './accounts/throttle.js';
+import { AuditLog } from './ops/audit.js';
+import { Users, type UserRecord } from './accounts/users.js';
+import { ClientRegistry, type ClientRecord } from './clients/registry.js';
+import type { KeyMaterial } from './keys/generated-keys.js';
+import { STANDARD_SCOPES } from './provider/claims.js';
+import type { Settings } from './settings.js';
+import type { Collection } from './storage/collection.js';
+import { MemoryAttempts } from './storage/memory-attempts.js';
+import { MemoryAudit } from './storage/memory-audit.js';
+import { MemoryCollection } from './storage/memory-collection.js';
+import { RedisAttempts } from './storage/redis-attempts.js';
+import { RedisAudit } from './storage/redis-audit.js';
+import { RedisCollection } from './storage/redis-collection.js';
+import { createRedis, type RedisClient } from './storage/redis.js';
 
 export interface Stores {
   redis: RedisClient | undefined;
@@ -36,7 +37,10 @@ export async function openStores(settings: Settings, connectionName?: string, on
   return {
     redis,
     users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
-    clients: new ClientRegistry(collection<ClientRecord>('clients'), { production: settings.production }),
+    clients: new ClientRegistry(collection<ClientRecord>('clients'), {
+      production: settings.production,
+      knownScopes: [...new Set([...STANDARD_SCOPES, ...settings.scopes.map((s) => s.id)])],
+    }),
     keys: collection<KeyMaterial>('keys'),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     audit,
