@@ -5,6 +5,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type Provider from 'oidc-provider';
 import { findAccount } from './accounts/find-account.js';
+import { adminApi } from './admin/api.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
@@ -77,6 +78,9 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(errorPages(views, logger));
   app.use(assets(views));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
+  const admin = adminApi(stores, stores.adminTokens);
+  app.use(admin.routes());
+  app.use(admin.allowedMethods());
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {

@@ -5,8 +5,9 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { toView, UserError, type UserView } from './accounts/users.js';
-import { ClientError, publicMetadata, type ClientRecord, type NewClient } from './clients/registry.js';
+import { toView, type UserView } from './accounts/users.js';
+import { clientView, type ClientRecord, type NewClient } from './clients/registry.js';
+import { audited } from './admin/audited.js';
 import { loadSettings, SettingsError } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 
@@ -27,6 +28,7 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   user set-password NAME --password-stdin | user delete NAME
 
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
+  admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
 
 Response types: "id_token token", id_token, code. Repeat an option to give several values.
 Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.`;
@@ -107,12 +109,6 @@ function positional(args: string[], index: number, what: string): string {
   return value;
 }
 
-const clientJson = (record: ClientRecord) => ({
-  ...publicMetadata(record.metadata),
-  ...(record.description ? { description: record.description } : {}),
-  disabled: record.disabled === true,
-  created_at: record.createdAt,
-});
 
 const seconds = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 
@@ -151,21 +147,21 @@ async function clientCommand(stores: Stores, action: string | undefined, args: s
     }
     case 'list': {
       const clients = await stores.clients.list();
-      return { json: { clients: clients.map(clientJson) }, text: clients.map(clientLine).join('\n') || '(no clients)' };
+      return { json: { clients: clients.map(clientView) }, text: clients.map(clientLine).join('\n') || '(no clients)' };
     }
     case 'show': {
       const record = await stores.clients.require(positional(args, 0, 'client id'));
-      return { json: clientJson(record), text: JSON.stringify(clientJson(record), null, 2) };
+      return { json: clientView(record), text: JSON.stringify(clientView(record), null, 2) };
     }
     case 'update': {
       const { record, client_secret: secret } = await stores.clients.update(positional(args, 0, 'client id'), clientFields(values));
-      const json = secret ? { ...clientJson(record), client_secret: secret } : clientJson(record);
+      const json = secret ? { ...clientView(record), client_secret: secret } : clientView(record);
       return { json, text: `updated client ${clientLine(record)}${secret ? `\nclient_secret ${secret}\n(shown once: only its hash is stored)` : ''}` };
     }
     case 'enable':
     case 'disable': {
       const record = await stores.clients.setDisabled(positional(args, 0, 'client id'), action === 'disable');
-      return { json: clientJson(record), text: `${action}d client ${clientLine(record)}` };
+      return { json: clientView(record), text: `${action}d client ${clientLine(record)}` };
     }
     case 'rotate-secret': {
       const rotated = await stores.clients.rotateSecret(positional(args, 0, 'client id'));
@@ -218,6 +214,13 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
   }
 }
 
+async function adminTokenCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
+  if (action !== 'create') throw new UsageError(`unknown admin-token command ${action ?? ''}`.trim());
+  const created = await stores.adminTokens.create(values.name ?? '');
+  stores.audit.record({ type: 'admin', outcome: 'success', actor: `cli:${userInfo().username}`, action: `admin-token create ${created.name}` });
+  return { json: { ...created }, text: `admin token ${created.name}: ${created.token}\n(shown once: only its hash is stored)` };
+}
+
 async function auditCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
   if (action !== 'tail') throw new UsageError(`unknown audit command ${action ?? ''}`.trim());
   const limit = Number(values.limit ?? 50);
@@ -230,22 +233,6 @@ async function auditCommand(stores: Stores, action: string | undefined, values: 
   return { json: { events }, text: events.map(line).join('\n') || '(no events)' };
 }
 
-/** Runs a command; a change (not list or show) goes into the audit trail, refused or done, naming the OS user. */
-async function audited(stores: Stores, action: string, about: 'client' | 'user', subject: string | undefined, command: () => Promise<Output>): Promise<Output> {
-  if (/ (list|show)$/.test(action)) return command();
-  const record = (outcome: 'success' | 'failure', id: string | undefined) =>
-    stores.audit.record({ type: 'admin', outcome, actor: `cli:${userInfo().username}`, action, [about]: id });
-  try {
-    const output = await command();
-    const created = output.json.client_id ?? output.json.sub;
-    record('success', typeof created === 'string' ? created : subject);
-    return output;
-  } catch (err) {
-    if (!(err instanceof UsageError)) record('failure', subject);
-    throw err;
-  }
-}
-
 async function run(argv: string[]): Promise<Output | undefined> {
   let parsed;
   try {
@@ -256,7 +243,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (noun !== 'client' && noun !== 'user' && noun !== 'audit') throw new UsageError(`unknown command ${noun}`);
+  if (!['client', 'user', 'audit', 'admin-token'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -265,9 +252,14 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const stores = await openStores(settings, 'oidc-op-cli');
   try {
     if (noun === 'audit') return await auditCommand(stores, action, values);
-    return await audited(stores, `${noun} ${action ?? ''}`, noun === 'client' ? 'client' : 'user', rest[0], () =>
-      noun === 'client' ? clientCommand(stores, action, rest, values) : userCommand(stores, action, rest, values),
-    );
+    if (noun === 'admin-token') return await adminTokenCommand(stores, action, values);
+    const command = () => (noun === 'client' ? clientCommand(stores, action, rest, values) : userCommand(stores, action, rest, values));
+    if (['list', 'show'].includes(action ?? '')) return await command();
+    const what = { actor: `cli:${userInfo().username}`, action: `${noun} ${action ?? ''}`, about: noun as 'client' | 'user', subject: rest[0] };
+    return await audited(stores.audit, what, command, (output) => {
+      const created = output.json.client_id ?? output.json.username;
+      return typeof created === 'string' ? created : undefined;
+    });
   } finally {
     await stores.close();
   }
@@ -284,9 +276,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(json ? `${JSON.stringify(output.json)}\n` : `${output.text}\n`);
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof SettingsError || err instanceof ClientError || err instanceof UserError;
-    const message = known ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`oidc-op: ${message}\n`);
+    process.stderr.write(`oidc-op: ${err instanceof Error ? err.message : String(err)}\n`);
     if (err instanceof UsageError) process.stderr.write(`${USAGE}\n`);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   }

@@ -2,6 +2,7 @@
  * Our own data stores on the configured backend: Redis when configured, memory for the embedded default.
  * Shared by the server and the command line, so both read and write the same records.
  */
+import { AdminTokens, type AdminTokenRecord } from './admin/admin-tokens.js';
 import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
@@ -26,6 +27,7 @@ export interface Stores {
   keys: Collection<KeyMaterial>;
   throttle: LoginThrottle;
   audit: AuditLog;
+  adminTokens: AdminTokens;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     keys: collection<KeyMaterial>('keys'),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     audit,
+    adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     async close() {
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -49,6 +49,7 @@ export const usernameKey = (username: string) => username.normalize('NFKC').toLo
 export const newSub = () => randomBytes(16).toString('hex');
 
 function checkClaims(claims: Record<string, unknown>): void {
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new UserError('claims: an object of claim names and values', 'invalid');
   for (const name of Object.keys(claims)) {
     if (name === 'sub') throw new UserError('claim sub: set by the provider, not by hand', 'invalid');
     if (!STANDARD_CLAIMS.has(name)) throw new UserError(`claim ${name}: not a standard OpenID Connect claim`, 'invalid');

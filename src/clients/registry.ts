@@ -41,7 +41,7 @@ const optionalUrl = (field: string) =>
 const lifetime = (field: string) =>
   z.number({ error: `${field}: a whole number of seconds` }).int(`${field}: a whole number of seconds`).min(60, `${field}: at least 60 seconds`).max(86_400, `${field}: at most 86400 seconds`).optional();
 
-const clientSchema = z.object({
+export const clientSchema = z.object({
   name: z.string().trim().min(1, 'name: required').max(200, 'name: at most 200 characters'),
   description: z.string().trim().max(1000, 'description: at most 1000 characters').optional(),
   redirectUris: z.array(z.string()).min(1, 'redirect-uri: at least one').max(50, 'redirect-uri: at most 50'),
@@ -207,7 +207,13 @@ export class ClientRegistry {
   async update(clientId: string, change: ClientChange): Promise<{ record: ClientRecord; client_secret?: string }> {
     let secret: string | undefined;
     const record = await this.#change(clientId, (current) => {
-      const merged = { ...asNewClient(current), ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
+      const stored = asNewClient(current);
+      const merged = { ...stored, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
+      if (change.responseTypes && !change.grantTypes) {
+        // New response types bring their own grant types; a refresh_token grant stays where code remains.
+        const keepRefresh = stored.grantTypes?.includes('refresh_token') && change.responseTypes.includes('code');
+        merged.grantTypes = [...grantTypesFor(change.responseTypes), ...(keepRefresh ? ['refresh_token'] : [])];
+      }
       const built = this.metadataFor(merged, clientId, current.metadata.client_secret as string | undefined);
       secret = built.secret;
       const description = merged.description?.trim();
@@ -268,3 +274,11 @@ export function publicMetadata(metadata: ClientMetadata): ClientMetadata {
   const { client_secret: _hash, ...rest } = metadata;
   return rest;
 }
+
+/** A client as administrators see it (command line and API): metadata without the secret, plus our fields. */
+export const clientView = (record: ClientRecord) => ({
+  ...publicMetadata(record.metadata),
+  ...(record.description ? { description: record.description } : {}),
+  disabled: record.disabled === true,
+  created_at: record.createdAt,
+});

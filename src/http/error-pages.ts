@@ -9,7 +9,7 @@ import { requestLocale } from '../interactions/page-locale.js';
 import { RETRY_AFTER_SECONDS } from '../interactions/provider-pages.js';
 import type { Views } from '../interactions/views.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
-import { FormBodyError } from './form-body.js';
+import { BodyError } from './body.js';
 
 interface PageError {
   status?: number;
@@ -41,7 +41,7 @@ export function errorPages(views: Views, logger: Logger): Middleware {
         ctx.body = views.render('error', locale, { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
         return;
       }
-      const status = err instanceof FormBodyError ? err.status : err.expose && err.status ? err.status : 500;
+      const status = err instanceof BodyError ? err.status : err.expose && err.status ? err.status : 500;
       if (status >= 500) logger.error({ err }, 'request failed');
       ctx.status = status;
       const page = err.page ? { title: t(err.page.title), message: t(err.page.message) } : { title: t('error.title'), message: t('error.message') };

@@ -8,7 +8,7 @@ import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../ops/audit.js';
-import { readForm } from '../http/form-body.js';
+import { readForm } from '../http/body.js';
 import { ACR_PASSWORD } from '../provider/configuration.js';
 import type { ScopeConfig } from '../settings.js';
 import type { Csrf } from './csrf.js';

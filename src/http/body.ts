@@ -1,7 +1,7 @@
-/** Reads an application/x-www-form-urlencoded body of bounded size; anything else is a 4xx, not a crash. */
+/** Reads request bodies of bounded size (forms, JSON); anything unexpected is a 4xx, not a crash. */
 import type { Context } from 'koa';
 
-export class FormBodyError extends Error {
+export class BodyError extends Error {
   constructor(
     message: string,
     readonly status: 413 | 415 | 400,
@@ -14,7 +14,7 @@ const LIMIT = 16 * 1024;
 
 function readLimited(ctx: Context): Promise<Buffer> {
   const declared = Number(ctx.get('content-length'));
-  if (declared > LIMIT) return Promise.reject(new FormBodyError('form too large', 413));
+  if (declared > LIMIT) return Promise.reject(new BodyError('form too large', 413));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -27,7 +27,7 @@ function readLimited(ctx: Context): Promise<Buffer> {
       // Stop keeping it, but let the rest drain rather than destroy the request under the response.
       ctx.req.off('data', onData);
       ctx.req.resume();
-      reject(new FormBodyError('form too large', 413));
+      reject(new BodyError('form too large', 413));
     };
     ctx.req.on('data', onData);
     ctx.req.once('end', () => resolve(Buffer.concat(chunks)));
@@ -36,13 +36,27 @@ function readLimited(ctx: Context): Promise<Buffer> {
 }
 
 export async function readForm(ctx: Context): Promise<URLSearchParams> {
-  if (!ctx.is('application/x-www-form-urlencoded')) throw new FormBodyError('expected a form submission', 415);
+  if (!ctx.is('application/x-www-form-urlencoded')) throw new BodyError('expected a form submission', 415);
   const text = (await readLimited(ctx)).toString('utf8');
   try {
     // URLSearchParams tolerates stray '%'; decodeURIComponent tells us the encoding is malformed.
     decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
-    throw new FormBodyError('malformed form encoding', 400);
+    throw new BodyError('malformed form encoding', 400);
   }
   return new URLSearchParams(text);
+}
+
+/** A JSON object body (application/json), at most 16 KiB. */
+export async function readJson(ctx: Context): Promise<Record<string, unknown>> {
+  if (!ctx.is('application/json')) throw new BodyError('expected application/json', 415);
+  let value: unknown;
+  try {
+    value = JSON.parse((await readLimited(ctx)).toString('utf8'));
+  } catch (err) {
+    if (err instanceof BodyError) throw err;
+    throw new BodyError('malformed JSON', 400);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BodyError('expected a JSON object', 400);
+  return value as Record<string, unknown>;
 }

@@ -1,0 +1,95 @@
+/** The admin API described as OpenAPI 3.1; request bodies come from the same zod schemas that validate them. */
+import { z } from 'zod';
+import { ROLES } from '../accounts/users.js';
+import { clientSchema } from '../clients/registry.js';
+
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = { description: 'refused: the message names the field and the rule', ...json(ref('Error')) };
+const ok = (description: string, schema?: object) => ({ description, ...(schema ? json(schema) : {}) });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const userParam = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
+
+const userInput = {
+  type: 'object',
+  required: ['username', 'password'],
+  properties: {
+    username: { type: 'string', maxLength: 128 },
+    password: { type: 'string', minLength: 8, maxLength: 1024 },
+    claims: { type: 'object', description: 'standard OpenID Connect claims' },
+    role: { type: 'string', enum: [...ROLES] },
+  },
+};
+
+export function openApiDocument() {
+  const clientInput = z.toJSONSchema(clientSchema, { io: 'input' });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'oidc-op admin API', version: '1' },
+    servers: [{ url: '/admin/api' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an admin token from `oidc-op admin-token create`' } },
+      schemas: {
+        Error: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } },
+        ClientInput: clientInput,
+        ClientChange: { ...clientInput, required: [] },
+        Client: { type: 'object', description: 'oidc-provider client metadata (no secret), plus description, disabled and created_at' },
+        CreatedClient: { type: 'object', properties: { client_id: { type: 'string' }, client_secret: { type: 'string', description: 'shown once' } } },
+        UserInput: userInput,
+        UserChange: { type: 'object', properties: { claims: { type: 'object', description: 'a null value removes the claim' }, role: userInput.properties.role } },
+        User: { type: 'object', properties: { sub: { type: 'string' }, username: { type: 'string' }, claims: { type: 'object' }, role: { type: 'string' }, disabled: { type: 'boolean' } } },
+        AuditEvent: {
+          type: 'object',
+          properties: Object.fromEntries(['time', 'type', 'outcome', 'actor', 'client', 'user', 'ip', 'action'].map((k) => [k, { type: 'string' }])),
+        },
+      },
+    },
+    paths: {
+      '/openapi.json': { get: { security: [], summary: 'this document', responses: { 200: ok('OpenAPI 3.1') } } },
+      '/clients': {
+        get: { summary: 'list clients', responses: { 200: ok('clients', { type: 'object', properties: { clients: { type: 'array', items: ref('Client') } } }) } },
+        post: { summary: 'create a client', requestBody: json(ref('ClientInput')), responses: { 201: ok('created', ref('CreatedClient')), 400: error } },
+      },
+      '/clients/{id}': {
+        parameters: [idParam],
+        get: { summary: 'show a client', responses: { 200: ok('the client', ref('Client')), 404: error } },
+        patch: { summary: 'change a client (fields given replace)', requestBody: json(ref('ClientChange')), responses: { 200: ok('the client', ref('Client')), 400: error, 404: error } },
+        delete: { summary: 'delete a client', responses: { 204: ok('deleted'), 404: error } },
+      },
+      '/clients/{id}/enable': { parameters: [idParam], post: { summary: 'enable', responses: { 200: ok('the client', ref('Client')), 404: error } } },
+      '/clients/{id}/disable': { parameters: [idParam], post: { summary: 'disable', responses: { 200: ok('the client', ref('Client')), 404: error } } },
+      '/clients/{id}/rotate-secret': {
+        parameters: [idParam],
+        post: { summary: 'new secret, shown once', responses: { 200: ok('the new secret', ref('CreatedClient')), 400: error, 404: error } },
+      },
+      '/users': {
+        get: { summary: 'list users', responses: { 200: ok('users', { type: 'object', properties: { users: { type: 'array', items: ref('User') } } }) } },
+        post: { summary: 'create a user', requestBody: json(ref('UserInput')), responses: { 201: ok('created', ref('User')), 400: error, 409: error } },
+      },
+      '/users/{username}': {
+        parameters: [userParam],
+        get: { summary: 'show a user', responses: { 200: ok('the user', ref('User')), 404: error } },
+        patch: { summary: 'change claims or role', requestBody: json(ref('UserChange')), responses: { 200: ok('the user', ref('User')), 400: error, 404: error } },
+        delete: { summary: 'delete a user', responses: { 204: ok('deleted'), 404: error } },
+      },
+      '/users/{username}/password': {
+        parameters: [userParam],
+        put: {
+          summary: 'set the password',
+          requestBody: json({ type: 'object', required: ['password'], properties: { password: { type: 'string' } } }),
+          responses: { 204: ok('changed'), 400: error, 404: error },
+        },
+      },
+      '/users/{username}/enable': { parameters: [userParam], post: { summary: 'enable', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/users/{username}/disable': { parameters: [userParam], post: { summary: 'disable: no sign-in, sessions and tokens stop working', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/audit': {
+        get: {
+          summary: 'the newest audit events, newest first',
+          parameters: ['limit', 'user', 'client', 'type'].map((name) => ({ name, in: 'query', schema: { type: name === 'limit' ? 'integer' : 'string' } })),
+          responses: { 200: ok('events', { type: 'object', properties: { events: { type: 'array', items: ref('AuditEvent') } } }), 400: error },
+        },
+      },
+    },
+  };
+}
