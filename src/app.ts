@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type Provider from 'oidc-provider';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
+import { LiveSettings } from './admin/provider-settings.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
@@ -25,6 +26,8 @@ import type { Stores } from './stores.js';
 export interface App {
   app: Koa;
   provider: Provider;
+  /** The runtime settings this instance follows; stop() ends its refresh timer. */
+  live: LiveSettings;
 }
 
 /** The stylesheet (with the brand colour) and the brand logo: everything our pages load comes from here. */
@@ -51,12 +54,15 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const { redis } = stores;
   const views = loadViews(settings.branding);
   const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));
+  const live = new LiveSettings(stores.providerSettings, await stores.providerSettings.read());
+  live.start(settings.settingsRefreshMs);
   const provider = createProvider(settings, {
     adapter: redis && ((model) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model))),
     findAccount: findAccount(stores.users),
     jwks: settings.jwks ?? (await keptSigningKeys(stores.keys)),
     cookieKeys,
     pages: providerPages(views),
+    runtime: () => live.current,
   });
 
   auditTokenIssuance(provider, stores.audit);
@@ -87,5 +93,5 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     ctx.respond = false; // oidc-provider writes the response itself
     await delegate(ctx.req, ctx.res);
   });
-  return { app, provider };
+  return { app, provider, live };
 }

@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toView, type UserView } from './accounts/users.js';
 import { clientView, type ClientRecord, type NewClient } from './clients/registry.js';
 import { audited } from './admin/audited.js';
+import type { ProviderSettings } from './admin/provider-settings.js';
 import { loadSettings, SettingsError } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 
@@ -29,6 +30,8 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
 
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
   admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
+  settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session;
+                                            every instance follows within SETTINGS_REFRESH_MS)
 
 Response types: "id_token token", id_token, code. Repeat an option to give several values.
 Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.`;
@@ -214,6 +217,21 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
   }
 }
 
+async function settingsCommand(stores: Stores, action: string | undefined, args: string[]): Promise<Output> {
+  const show = (settings: ProviderSettings) => ({
+    json: { ...settings },
+    text: Object.entries(settings)
+      .map(([k, v]) => `${k} = ${String(v)}`)
+      .join('\n'),
+  });
+  if (action === 'show') return show(await stores.providerSettings.read());
+  if (action !== 'set') throw new UsageError(`unknown settings command ${action ?? ''}`.trim());
+  const key = positional(args, 0, 'setting name');
+  const value = positional(args, 1, 'value');
+  const what = { actor: `cli:${userInfo().username}`, action: `settings set ${key}=${value}`, about: 'setting' as const };
+  return show(await audited(stores.audit, what, () => stores.providerSettings.set(key, value)));
+}
+
 async function adminTokenCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
   if (action !== 'create') throw new UsageError(`unknown admin-token command ${action ?? ''}`.trim());
   const created = await stores.adminTokens.create(values.name ?? '');
@@ -243,7 +261,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (!['client', 'user', 'audit', 'admin-token'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
+  if (!['client', 'user', 'audit', 'admin-token', 'settings'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -253,6 +271,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   try {
     if (noun === 'audit') return await auditCommand(stores, action, values);
     if (noun === 'admin-token') return await adminTokenCommand(stores, action, values);
+    if (noun === 'settings') return await settingsCommand(stores, action, rest);
     const command = () => (noun === 'client' ? clientCommand(stores, action, rest, values) : userCommand(stores, action, rest, values));
     if (['list', 'show'].includes(action ?? '')) return await command();
     const what = { actor: `cli:${userInfo().username}`, action: `${noun} ${action ?? ''}`, about: noun as 'client' | 'user', subject: rest[0] };

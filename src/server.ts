@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type Provider from 'oidc-provider';
 import { UserError } from './accounts/users.js';
+import type { LiveSettings } from './admin/provider-settings.js';
 import { createApp } from './app.js';
 import type { Settings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
@@ -12,6 +13,7 @@ export interface RunningServer {
   server: Server;
   provider: Provider;
   stores: Stores;
+  live: LiveSettings;
   port: number;
   /**
    * Stops accepting, lets requests in flight finish, then closes the stores. Connections still open after
@@ -35,7 +37,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events lost'));
   try {
     await seedDemoUsers(settings, stores);
-    const { app, provider } = await createApp(settings, stores, logger);
+    const { app, provider, live } = await createApp(settings, stores, logger);
     const server = createServer(app.callback());
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
     server.keepAliveTimeout = 65_000;
@@ -48,6 +50,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       server,
       provider,
       stores,
+      live,
       port,
       async close(graceMs = 10_000) {
         await new Promise<void>((resolve) => {
@@ -58,6 +61,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
           });
           server.closeIdleConnections();
         });
+        live.stop();
         await stores.close();
       },
     };

@@ -73,6 +73,7 @@ const envSchema = z.object({
   COOKIE_KEYS: z.string().optional(),
   COOKIE_KEYS_FILE: z.string().optional(),
   CONFIG_DIR: z.string().optional(),
+  SETTINGS_REFRESH_MS: int(100, 60_000).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -239,6 +240,8 @@ export interface Settings {
   /** Demo clients and users: the embedded default and the compose stack only. */
   demo: { clients: ClientConfig[]; users: UserConfig[] } | undefined;
   logLevel: string;
+  /** How often each instance re-reads the runtime settings an administrator may change. */
+  settingsRefreshMs: number;
 }
 
 function issuesText(error: z.ZodError, where: (path: PropertyKey[]) => string): string {
@@ -408,5 +411,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sources: { clients: shown(clientsFile), demo: shown(join(configDir, 'demo.json')) },
     demo,
     logLevel: e.LOG_LEVEL,
+    settingsRefreshMs: e.SETTINGS_REFRESH_MS,
   };
 }

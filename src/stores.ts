@@ -3,6 +3,7 @@
  * Shared by the server and the command line, so both read and write the same records.
  */
 import { AdminTokens, type AdminTokenRecord } from './admin/admin-tokens.js';
+import { defaultsFrom, ProviderSettingsStore, type ProviderSettings } from './admin/provider-settings.js';
 import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
@@ -28,6 +29,7 @@ export interface Stores {
   throttle: LoginThrottle;
   audit: AuditLog;
   adminTokens: AdminTokens;
+  providerSettings: ProviderSettingsStore;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     audit,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
+    providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
     async close() {
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -12,6 +12,7 @@ import type { AuditType } from '../ops/audit.js';
 import type { Stores } from '../stores.js';
 import type { AdminTokens } from './admin-tokens.js';
 import { audited, type AdminAction } from './audited.js';
+import { SettingError } from './provider-settings.js';
 import { openApiDocument } from './openapi.js';
 
 export const ADMIN_API = '/admin/api';
@@ -29,6 +30,9 @@ async function jsonErrors(ctx: Context, next: Next): Promise<void> {
     if (err instanceof ClientError || err instanceof UserError) {
       ctx.status = STATUS[err.code];
       ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message };
+    } else if (err instanceof SettingError) {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', message: err.message };
     } else if (err instanceof BodyError) {
       ctx.status = err.status;
       ctx.body = { error: 'invalid_request', message: err.message };
@@ -129,6 +133,15 @@ export function adminApi(stores: Stores, tokens: AdminTokens): Router {
   router.delete('/users/:username', async (ctx) => {
     await change(ctx, 'user delete', 'user', () => users.delete(ctx.params.username!));
     ctx.status = 204;
+  });
+
+  router.get('/settings', async (ctx) => {
+    ctx.body = await stores.providerSettings.read();
+  });
+  router.put('/settings/:key', async (ctx) => {
+    const { value } = await body(ctx);
+    const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+    ctx.body = await change(ctx, `settings set ${ctx.params.key}=${text}`, 'setting', () => stores.providerSettings.set(ctx.params.key!, text));
   });
 
   router.get('/audit', async (ctx) => {

@@ -9,14 +9,14 @@ export interface AdminAction {
   actor: string;
   /** "client update", "user disable", … */
   action: string;
-  about: 'client' | 'user';
+  about: 'client' | 'user' | 'setting';
   /** The client id or username the change is about, when known before it runs. */
   subject?: string;
 }
 
 export async function audited<T>(audit: AuditLog, what: AdminAction, change: () => Promise<T>, createdId?: (result: T) => string | undefined): Promise<T> {
   const record = (outcome: 'success' | 'failure', id: string | undefined) =>
-    audit.record({ type: 'admin', outcome, actor: what.actor, action: what.action, [what.about]: id });
+    audit.record({ type: 'admin', outcome, actor: what.actor, action: what.action, ...(what.about === 'setting' ? {} : { [what.about]: id }) });
   try {
     const result = await change();
     record('success', createdId?.(result) ?? what.subject);

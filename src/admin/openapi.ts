@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ROLES } from '../accounts/users.js';
 import { clientSchema } from '../clients/registry.js';
+import { SETTING_KEYS } from './provider-settings.js';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -39,6 +40,10 @@ export function openApiDocument() {
         UserInput: userInput,
         UserChange: { type: 'object', properties: { claims: { type: 'object', description: 'a null value removes the claim' }, role: userInput.properties.role } },
         User: { type: 'object', properties: { sub: { type: 'string' }, username: { type: 'string' }, claims: { type: 'object' }, role: { type: 'string' }, disabled: { type: 'boolean' } } },
+        Settings: {
+          type: 'object',
+          properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : 'boolean' }])),
+        },
         AuditEvent: {
           type: 'object',
           properties: Object.fromEntries(['time', 'type', 'outcome', 'actor', 'client', 'user', 'ip', 'action'].map((k) => [k, { type: 'string' }])),
@@ -83,6 +88,17 @@ export function openApiDocument() {
       },
       '/users/{username}/enable': { parameters: [userParam], post: { summary: 'enable', responses: { 200: ok('the user', ref('User')), 404: error } } },
       '/users/{username}/disable': { parameters: [userParam], post: { summary: 'disable: no sign-in, sessions and tokens stop working', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/settings': {
+        get: { summary: 'the provider settings in force', responses: { 200: ok('settings', ref('Settings')) } },
+      },
+      '/settings/{key}': {
+        parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string', enum: [...SETTING_KEYS] } }],
+        put: {
+          summary: 'set one; every instance follows within a few seconds',
+          requestBody: json({ type: 'object', required: ['value'], properties: { value: { type: ['boolean', 'integer', 'string'] } } }),
+          responses: { 200: ok('settings', ref('Settings')), 400: error },
+        },
+      },
       '/audit': {
         get: {
           summary: 'the newest audit events, newest first',

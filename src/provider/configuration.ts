@@ -3,6 +3,7 @@
  * arrives as a dependency, so the policy here is tested without a server.
  */
 import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { ClientConfig, PrivateJwks, Settings } from '../settings.js';
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
@@ -15,6 +16,8 @@ export interface Pages {
 }
 
 export interface ProviderDeps {
+  /** The runtime settings as this instance knows them now (read on every use, never from Redis). */
+  runtime: () => ProviderSettings;
   /** undefined: oidc-provider's in-memory adapter (the embedded default). */
   adapter: ((model: string) => Adapter) | undefined;
   findAccount: FindAccount;
@@ -102,11 +105,11 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       short: cookie,
     },
     ttl: {
-      AccessToken: (_ctx, _token, client) => clientLifetime(client, 'access_token_ttl') ?? settings.ttl.accessToken,
-      IdToken: (_ctx, _token, client) => clientLifetime(client, 'id_token_ttl') ?? settings.ttl.idToken,
+      AccessToken: (_ctx, _token, client) => clientLifetime(client, 'access_token_ttl') ?? deps.runtime()['ttl.access_token'],
+      IdToken: (_ctx, _token, client) => clientLifetime(client, 'id_token_ttl') ?? deps.runtime()['ttl.id_token'],
       AuthorizationCode: settings.ttl.authorizationCode,
       Interaction: settings.ttl.interaction,
-      Session: settings.ttl.session,
+      Session: () => deps.runtime()['ttl.session'],
       Grant: settings.ttl.grant,
     },
     interactions: {
@@ -126,7 +129,16 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
         postLogoutSuccessSource: (ctx) => deps.pages.loggedOut(ctx),
       },
     },
-    extraParams: ['skip_confirm'],
+    // Validators run inside the authorization stack after the redirect_uri is verified, so what they throw
+    // reaches the client in the fragment. `state` is a standard parameter, listed here for its check only.
+    extraParams: {
+      skip_confirm: null,
+      state(ctx: KoaContextWithOIDC, value: unknown) {
+        if (ctx.oidc.route === 'authorization' && deps.runtime()['state.required'] && (typeof value !== 'string' || value === '')) {
+          throw new errors.InvalidRequest("missing required parameter 'state' (this provider requires it)");
+        }
+      },
+    },
     extraClientMetadata: {
       properties: [...CLIENT_FLAGS, ...CLIENT_LIFETIMES],
       validator(_ctx, key, value) {

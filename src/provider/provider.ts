@@ -3,6 +3,7 @@ import Provider, { errors } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/secrets.js';
 import type { Settings } from '../settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
+import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
 import { finalRedirectAs302 } from './final-redirect.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
@@ -27,8 +28,12 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
 
   // RFC 6749 4.2.2.1 names a response type the client is not registered for unauthorized_client; oidc-provider
   // says invalid_request. Its one caller of this check redirects what it throws, so throw the right error here.
+  // The implicit switch lives here too: an administrator can turn implicit off for everyone at run time.
   const responseTypeAllowed = provider.Client.prototype.responseTypeAllowed;
   provider.Client.prototype.responseTypeAllowed = function registeredResponseType(type) {
+    if (isImplicit(type) && !deps.runtime()['implicit.enabled']) {
+      throw new errors.UnsupportedResponseType('the implicit flow is disabled on this provider: use response_type=code with PKCE');
+    }
     if (responseTypeAllowed.call(this, type)) return true;
     throw new errors.UnauthorizedClient('requested response_type is not allowed for this client');
   };
@@ -44,5 +49,6 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
   }
 
   provider.use(finalRedirectAs302);
+  provider.use(discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled']));
   return provider;
 }

@@ -125,6 +125,17 @@ describe('users', () => {
   });
 });
 
+describe('settings', () => {
+  test('read and set over HTTP, with the same rules as the command line', async () => {
+    expect((await api('GET', '/settings')).json).toMatchObject({ 'state.required': false, 'ttl.access_token': 3600 });
+    expect((await api('PUT', '/settings/ttl.access_token', { value: 900 })).json).toMatchObject({ 'ttl.access_token': 900 });
+    const refused = await api('PUT', '/settings/ttl.access_token', { value: 5 });
+    expect(refused.status).toBe(400);
+    expect(refused.json!.message).toBe('ttl.access_token: a whole number of seconds from 60 to 86400');
+    expect((await api('GET', '/settings')).json).toMatchObject({ 'ttl.access_token': 900 });
+  });
+});
+
 describe('audit', () => {
   test('API changes are recorded with the token as actor, filterable by client', async () => {
     const created = await api('POST', '/clients', { name: 'Audited over HTTP', redirectUris: ['https://audited-http.example.test/cb'], responseTypes: ['id_token'] });

@@ -5,6 +5,7 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT_FLAGS, clientFlag } from '../../src/provider/client-settings.js';
 import { buildConfiguration, type ProviderDeps } from '../../src/provider/configuration.js';
 import { clientWantsChooser, interactionPrompts } from '../../src/provider/interaction-policy.js';
+import { defaultsFrom } from '../../src/admin/provider-settings.js';
 import { loadSettings } from '../../src/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
@@ -110,6 +111,7 @@ describe('clientWantsChooser', () => {
 
 describe('extraClientMetadata', () => {
   const deps: ProviderDeps = {
+    runtime: () => defaultsFrom(loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, NODE_ENV: 'test' })),
     adapter: undefined,
     findAccount: async () => undefined,
     jwks: { keys: [] },

@@ -10,12 +10,16 @@ import {
   staticClient,
   type ProviderDeps,
 } from '../../src/provider/configuration.js';
+import { defaultsFrom, type ProviderSettings } from '../../src/admin/provider-settings.js';
 import { loadSettings, type ClientConfig, type Settings } from '../../src/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 
 const calls: string[] = [];
+/** What an administrator set at run time; tests change it and watch the configuration follow. */
+let runtime: ProviderSettings;
 const deps: ProviderDeps = {
+  runtime: () => runtime,
   adapter: undefined,
   findAccount: async () => undefined,
   jwks: { keys: [] },
@@ -34,6 +38,7 @@ const deps: ProviderDeps = {
 };
 
 const settings: Settings = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, NODE_ENV: 'test' });
+runtime = defaultsFrom(settings);
 const config: Configuration = buildConfiguration(settings, deps);
 
 const demoClient: ClientConfig = {
@@ -60,14 +65,16 @@ describe('buildConfiguration', () => {
     expect(config.ttl).toMatchObject({
       AuthorizationCode: 60,
       Interaction: 3600,
-      Session: 14 * 86400,
       Grant: 14 * 86400,
     });
+    expect((config.ttl?.Session as () => number)()).toBe(14 * 86400);
   });
 
-  test('a shorter access token lifetime is passed through', () => {
-    const short = buildConfiguration({ ...settings, ttl: { ...settings.ttl, accessToken: 600 } }, deps);
-    expect(lifetime(short, 'AccessToken')).toBe(600);
+  test('a lifetime an administrator sets at run time is followed at once, without rebuilding', () => {
+    runtime = { ...defaultsFrom(settings), 'ttl.access_token': 600, 'ttl.id_token': 300 };
+    expect(lifetime(config, 'AccessToken')).toBe(600);
+    expect(lifetime(config, 'IdToken')).toBe(300);
+    runtime = defaultsFrom(settings);
   });
 
   test("a client's own lifetimes win over the provider-wide ones", () => {
@@ -130,7 +137,7 @@ describe('buildConfiguration', () => {
     expect(config.claims).toMatchObject({ email: ['email', 'email_verified'], openid: ['sub'] });
     expect(config.acrValues).toEqual([ACR_PASSWORD]);
     expect(config.conformIdTokenClaims).toBe(true);
-    expect(config.extraParams).toEqual(['skip_confirm']);
+    expect(Object.keys(config.extraParams as object)).toEqual(['skip_confirm', 'state']);
   });
 
   test('only asymmetric signing algorithms', () => {
@@ -288,5 +295,24 @@ describe('interactionPath', () => {
   test('is /interaction/<uid>', () => {
     expect(interactionPath('abc')).toBe('/interaction/abc');
     expect(interactionPath('Zx_9-q')).toBe('/interaction/Zx_9-q');
+  });
+});
+
+describe('state.required', () => {
+  type Validator = (ctx: unknown, value: unknown) => void;
+  const validator = (config.extraParams as Record<string, Validator>).state!;
+  const ctx = (route = 'authorization') => ({ oidc: { route } });
+
+  test('off by default: a missing state is fine', () => {
+    expect(validator(ctx(), undefined)).toBeUndefined();
+  });
+
+  test('on: a missing or empty state on the authorization endpoint is invalid_request; other routes are untouched', () => {
+    runtime = { ...defaultsFrom(settings), 'state.required': true };
+    expect(() => validator(ctx(), undefined)).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+    expect(() => validator(ctx(), '')).toThrow(expect.objectContaining({ error: 'invalid_request' }));
+    expect(validator(ctx(), 'abc')).toBeUndefined();
+    expect(validator(ctx('pushed_authorization_request'), undefined)).toBeUndefined();
+    runtime = defaultsFrom(settings);
   });
 });

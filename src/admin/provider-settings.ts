@@ -1,0 +1,112 @@
+/**
+ * Provider-wide switches an administrator changes at run time (`oidc-op settings set`), stored in Redis and
+ * held in memory by every instance, which re-reads them every few seconds: the hot path never asks Redis.
+ * Values not set fall back to what the environment configured.
+ */
+import { EventEmitter } from 'node:events';
+import type { Settings } from '../settings.js';
+import { updateRecord, type Collection } from '../storage/collection.js';
+
+export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+export interface ProviderSettings {
+  'implicit.enabled': boolean;
+  'state.required': boolean;
+  'ttl.access_token': number;
+  'ttl.id_token': number;
+  'ttl.session': number;
+}
+
+export class SettingError extends Error {
+  override name = 'SettingError';
+}
+
+const LIMITS: Record<Exclude<SettingKey, 'implicit.enabled' | 'state.required'>, [number, number]> = {
+  'ttl.access_token': [60, 86_400],
+  'ttl.id_token': [60, 86_400],
+  'ttl.session': [300, 365 * 86_400],
+};
+
+export function defaultsFrom(settings: Settings): ProviderSettings {
+  return {
+    'implicit.enabled': true,
+    'state.required': false,
+    'ttl.access_token': settings.ttl.accessToken,
+    'ttl.id_token': settings.ttl.idToken,
+    'ttl.session': settings.ttl.session,
+  };
+}
+
+/** A value as an administrator types it, checked and typed; the error names the key and the rule. */
+export function parseSetting(key: string, text: string): [SettingKey, boolean | number] {
+  if (!(SETTING_KEYS as readonly string[]).includes(key)) throw new SettingError(`${key}: not a setting (${SETTING_KEYS.join(', ')})`);
+  const k = key as SettingKey;
+  if (k === 'implicit.enabled' || k === 'state.required') {
+    if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);
+    return [k, text === 'true'];
+  }
+  const [min, max] = LIMITS[k];
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new SettingError(`${k}: a whole number of seconds from ${min} to ${max}`);
+  return [k, Number(text)];
+}
+
+type Stored = Partial<ProviderSettings>;
+const ID = 'provider';
+
+export class ProviderSettingsStore {
+  constructor(
+    private readonly records: Collection<Stored>,
+    private readonly defaults: ProviderSettings,
+  ) {}
+
+  async read(): Promise<ProviderSettings> {
+    return { ...this.defaults, ...((await this.records.get(ID)) ?? {}) };
+  }
+
+  /** Only what an administrator set (for export). */
+  async stored(): Promise<Stored> {
+    return (await this.records.get(ID)) ?? {};
+  }
+
+  async set(key: string, text: string): Promise<ProviderSettings> {
+    const [k, value] = parseSetting(key, text);
+    if (!(await this.records.insert(ID, { [k]: value }))) await updateRecord(this.records, ID, (current) => ({ ...current, [k]: value }));
+    return this.read();
+  }
+}
+
+/** The settings as this instance sees them: refreshed on a timer, emitting 'change' when they differ. */
+export class LiveSettings extends EventEmitter {
+  #current: ProviderSettings;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: ProviderSettingsStore,
+    initial: ProviderSettings,
+  ) {
+    super();
+    this.#current = initial;
+  }
+
+  get current(): ProviderSettings {
+    return this.#current;
+  }
+
+  async refresh(): Promise<void> {
+    const next = await this.store.read();
+    if (JSON.stringify(next) !== JSON.stringify(this.#current)) {
+      this.#current = next;
+      this.emit('change', next);
+    }
+  }
+
+  /** Re-reads every `intervalMs`; a failed read (Redis away) keeps the last known settings. */
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}

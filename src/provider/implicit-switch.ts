@@ -1,0 +1,21 @@
+/** The provider-wide implicit switch as discovery shows it: with implicit off, only code is advertised. */
+import type { Middleware } from 'koa';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+
+export const isImplicit = (responseType: string) => responseType.split(' ').some((part) => part === 'id_token' || part === 'token');
+
+export function discoveryFollowsImplicitSwitch(implicitEnabled: () => boolean): Middleware {
+  return async (ctx, next) => {
+    await next();
+    const { oidc } = ctx as unknown as KoaContextWithOIDC;
+    if (implicitEnabled() || oidc?.route !== 'discovery' || typeof ctx.body !== 'object' || ctx.body === null) return;
+    const body = ctx.body as Record<string, unknown>;
+    const keep = (list: unknown, drop: (v: string) => boolean) => (Array.isArray(list) ? list.filter((v) => typeof v === 'string' && !drop(v)) : list);
+    ctx.body = {
+      ...body,
+      response_types_supported: keep(body.response_types_supported, isImplicit),
+      grant_types_supported: keep(body.grant_types_supported, (g) => g === 'implicit'),
+      response_modes_supported: keep(body.response_modes_supported, (m) => m === 'fragment'),
+    };
+  };
+}
