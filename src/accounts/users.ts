@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { STANDARD_CLAIMS } from '../provider/claims.js';
-import { RecordNotFound, updateRecord, type Collection } from '../storage/collection.js';
+import { updateRecord, type Collection } from '../storage/collection.js';
 import type { PasswordHasher } from './passwords.js';
 
 export const ROLES = ['user', 'admin'] as const;
@@ -187,12 +187,8 @@ export class Users {
     return user;
   }
 
-  async #change(sub: string, change: (current: UserRecord) => UserRecord): Promise<UserRecord> {
-    try {
-      return await updateRecord(this.records, sub, (current) => ({ ...change(current), updatedAt: new Date().toISOString() }));
-    } catch (err) {
-      if (err instanceof RecordNotFound) throw new UserError(`user ${sub}: not found`, 'not_found');
-      throw err;
-    }
+  #change(sub: string, change: (current: UserRecord) => UserRecord): Promise<UserRecord> {
+    const stamped = (current: UserRecord) => ({ ...change(current), updatedAt: new Date().toISOString() });
+    return updateRecord(this.records, sub, stamped, () => new UserError(`user ${sub}: not found`, 'not_found'));
   }
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ClientMetadata } from 'oidc-provider';
 import { RESPONSE_TYPES } from '../settings.js';
-import { RecordNotFound, updateRecord, type Collection } from '../storage/collection.js';
+import { updateRecord, type Collection } from '../storage/collection.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
 
@@ -259,13 +259,9 @@ export class ClientRegistry {
     return removed;
   }
 
-  async #change(clientId: string, change: (current: ClientRecord) => ClientRecord): Promise<ClientRecord> {
-    try {
-      return await updateRecord(this.records, clientId, (current) => ({ ...change(current), updatedAt: new Date().toISOString() }));
-    } catch (err) {
-      if (err instanceof RecordNotFound) throw new ClientError(`client ${clientId}: not found`, 'not_found');
-      throw err;
-    }
+  #change(clientId: string, change: (current: ClientRecord) => ClientRecord): Promise<ClientRecord> {
+    const stamped = (current: ClientRecord) => ({ ...change(current), updatedAt: new Date().toISOString() });
+    return updateRecord(this.records, clientId, stamped, () => new ClientError(`client ${clientId}: not found`, 'not_found'));
   }
 }
 

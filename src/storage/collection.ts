@@ -22,11 +22,17 @@ export class RecordNotFound extends Error {}
 /**
  * Read, change, write, without losing a concurrent change: when the record changed between the read and the
  * write, the change is applied again to what is there now. `change` must be pure (it may run more than once).
+ * A missing record throws `notFound()` (RecordNotFound by default).
  */
-export async function updateRecord<T>(collection: Collection<T>, id: string, change: (current: T) => T): Promise<T> {
+export async function updateRecord<T>(
+  collection: Collection<T>,
+  id: string,
+  change: (current: T) => T,
+  notFound: () => Error = () => new RecordNotFound(id),
+): Promise<T> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await collection.get(id);
-    if (current === undefined) throw new RecordNotFound(id);
+    if (current === undefined) throw notFound();
     const next = change(current);
     if (await collection.compareAndReplace(id, current, next)) return next;
   }
