@@ -3,10 +3,9 @@
  */
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import type Provider from 'oidc-provider';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
-import { LiveSettings } from './admin/provider-settings.js';
+import { LiveSettings, pathsOf, type ProviderSettings } from './admin/provider-settings.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
@@ -18,6 +17,7 @@ import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
 import { keptCookieKeys, keptSigningKeys } from './keys/generated-keys.js';
+import { LiveProvider } from './provider/live-provider.js';
 import { createProvider } from './provider/provider.js';
 import type { Settings } from './settings.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
@@ -25,7 +25,7 @@ import type { Stores } from './stores.js';
 
 export interface App {
   app: Koa;
-  provider: Provider;
+  provider: LiveProvider;
   /** The runtime settings this instance follows; stop() ends its refresh timer. */
   live: LiveSettings;
 }
@@ -51,21 +51,28 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   checkStaticClients(settings.clients, settings.sources.clients, settings);
   checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings);
 
-  const { redis } = stores;
   const views = loadViews(settings.branding);
   const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));
+  const jwks = settings.jwks ?? (await keptSigningKeys(stores.keys));
+  const pages = providerPages(views);
+  const { redis } = stores;
+  const adapter = redis && ((model: string) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model)));
   const live = new LiveSettings(stores.providerSettings, await stores.providerSettings.read());
-  live.start(settings.settingsRefreshMs);
-  const provider = createProvider(settings, {
-    adapter: redis && ((model) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model))),
-    findAccount: findAccount(stores.users),
-    jwks: settings.jwks ?? (await keptSigningKeys(stores.keys)),
-    cookieKeys,
-    pages: providerPages(views),
-    runtime: () => live.current,
+  const provider = new LiveProvider(() => {
+    const built = createProvider(settings, { adapter, findAccount: findAccount(stores.users), jwks, cookieKeys, pages, runtime: () => live.current });
+    auditTokenIssuance(built, stores.audit);
+    return built;
   });
-
-  auditTokenIssuance(provider, stores.audit);
+  // Endpoint paths are fixed when oidc-provider is built: a change builds a new instance.
+  let paths = JSON.stringify(pathsOf(live.current));
+  live.on('change', (next: ProviderSettings) => {
+    const nextPaths = JSON.stringify(pathsOf(next));
+    if (nextPaths === paths) return;
+    paths = nextPaths;
+    provider.rebuild();
+    logger.info({ paths: pathsOf(next) }, 'endpoint paths changed: provider rebuilt');
+  });
+  live.start(settings.settingsRefreshMs);
 
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
@@ -78,7 +85,6 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     csrf: csrfProtection(cookieKeys[0]!),
     scopes: settings.scopes,
   });
-  const delegate = provider.callback();
 
   app.use(securityHeaders);
   app.use(errorPages(views, logger));
@@ -91,7 +97,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself
-    await delegate(ctx.req, ctx.res);
+    await provider.handle(ctx.req, ctx.res);
   });
   return { app, provider, live };
 }

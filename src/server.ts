@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type Provider from 'oidc-provider';
+import type { LiveProvider } from './provider/live-provider.js';
 import { UserError } from './accounts/users.js';
 import type { LiveSettings } from './admin/provider-settings.js';
 import { createApp } from './app.js';
@@ -11,7 +11,7 @@ import { openStores, type Stores } from './stores.js';
 
 export interface RunningServer {
   server: Server;
-  provider: Provider;
+  provider: LiveProvider;
   stores: Stores;
   live: LiveSettings;
   port: number;

@@ -7,22 +7,39 @@ import { EventEmitter } from 'node:events';
 import type { Settings } from '../settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
 
-export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session'] as const;
+/** Endpoints whose path an administrator may move (a deployment replacing OneAccess serves /api/v1/oauth2/authorize). */
+export const PATH_KEYS = ['paths.authorization', 'paths.token', 'paths.userinfo', 'paths.jwks', 'paths.end_session', 'paths.revocation'] as const;
+export type PathKey = (typeof PATH_KEYS)[number];
+export const DEFAULT_PATHS: Record<PathKey, string> = {
+  'paths.authorization': '/auth',
+  'paths.token': '/token',
+  'paths.userinfo': '/me',
+  'paths.jwks': '/jwks',
+  'paths.end_session': '/session/end',
+  'paths.revocation': '/token/revocation',
+};
+/** Our own routes and discovery: an endpoint moved onto them would be shadowed. */
+const RESERVED = ['/interaction', '/assets', '/admin', '/.well-known'];
+
+export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
-export interface ProviderSettings {
+export type ProviderSettings = {
   'implicit.enabled': boolean;
   'state.required': boolean;
   'ttl.access_token': number;
   'ttl.id_token': number;
   'ttl.session': number;
-}
+} & Record<PathKey, string>;
+
+/** The settings that oidc-provider fixes when it is built: changing one means building a new instance. */
+export const pathsOf = (settings: ProviderSettings) => Object.fromEntries(PATH_KEYS.map((k) => [k, settings[k]])) as Record<PathKey, string>;
 
 export class SettingError extends Error {
   override name = 'SettingError';
 }
 
-const LIMITS: Record<Exclude<SettingKey, 'implicit.enabled' | 'state.required'>, [number, number]> = {
+const LIMITS: Record<'ttl.access_token' | 'ttl.id_token' | 'ttl.session', [number, number]> = {
   'ttl.access_token': [60, 86_400],
   'ttl.id_token': [60, 86_400],
   'ttl.session': [300, 365 * 86_400],
@@ -35,18 +52,28 @@ export function defaultsFrom(settings: Settings): ProviderSettings {
     'ttl.access_token': settings.ttl.accessToken,
     'ttl.id_token': settings.ttl.idToken,
     'ttl.session': settings.ttl.session,
+    ...DEFAULT_PATHS,
   };
 }
 
 /** A value as an administrator types it, checked and typed; the error names the key and the rule. */
-export function parseSetting(key: string, text: string): [SettingKey, boolean | number] {
+export function parseSetting(key: string, text: string, current?: ProviderSettings): [SettingKey, boolean | number | string] {
   if (!(SETTING_KEYS as readonly string[]).includes(key)) throw new SettingError(`${key}: not a setting (${SETTING_KEYS.join(', ')})`);
   const k = key as SettingKey;
+  if ((PATH_KEYS as readonly string[]).includes(k)) {
+    const path = text.replace(/\/+$/, '');
+    if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) throw new SettingError(`${k}: an absolute path of letters, digits and . _ ~ - (like /api/v1/oauth2/authorize)`);
+    const reserved = RESERVED.find((r) => path === r || path.startsWith(`${r}/`));
+    if (reserved) throw new SettingError(`${k}: ${reserved} is the provider's own`);
+    const clash = current && PATH_KEYS.find((other) => other !== k && current[other] === path);
+    if (clash) throw new SettingError(`${k}: ${path} is already ${clash}`);
+    return [k, path];
+  }
   if (k === 'implicit.enabled' || k === 'state.required') {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);
     return [k, text === 'true'];
   }
-  const [min, max] = LIMITS[k];
+  const [min, max] = LIMITS[k as keyof typeof LIMITS];
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new SettingError(`${k}: a whole number of seconds from ${min} to ${max}`);
   return [k, Number(text)];
 }
@@ -70,7 +97,7 @@ export class ProviderSettingsStore {
   }
 
   async set(key: string, text: string): Promise<ProviderSettings> {
-    const [k, value] = parseSetting(key, text);
+    const [k, value] = parseSetting(key, text, await this.read());
     if (!(await this.records.insert(ID, { [k]: value }))) await updateRecord(this.records, ID, (current) => ({ ...current, [k]: value }));
     return this.read();
   }

@@ -38,7 +38,7 @@ async function fetchLogo(uri: string): Promise<Image | undefined> {
   }
 }
 
-export function clientLogos(provider: Provider, primaryColor: string, allowHttp: boolean): Middleware {
+export function clientLogos(provider: { readonly current: Provider }, primaryColor: string, allowHttp: boolean): Middleware {
   const cache = new Map<string, { image: Image | undefined; expires: number }>();
   const logoFor = async (uri: string) => {
     const cached = cache.get(uri);
@@ -51,7 +51,7 @@ export function clientLogos(provider: Provider, primaryColor: string, allowHttp:
 
   return async (ctx, next) => {
     if (ctx.method !== 'GET' || !ctx.path.startsWith(PREFIX)) return next();
-    const client = await provider.Client.find(decodeURIComponent(ctx.path.slice(PREFIX.length)));
+    const client = await provider.current.Client.find(decodeURIComponent(ctx.path.slice(PREFIX.length)));
     if (!client) return next();
     const uri = client.logoUri;
     const fetchable = !!uri && (uri.startsWith('https://') || (allowHttp && uri.startsWith('http://')));

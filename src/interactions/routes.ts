@@ -17,7 +17,8 @@ import { languageLinks, requestLocale } from './page-locale.js';
 import type { PageName, Views } from './views.js';
 
 export interface InteractionDeps {
-  provider: Provider;
+  /** The oidc-provider instance in service (it may be rebuilt while we run). */
+  provider: { readonly current: Provider };
   audit: AuditLog;
   users: Users;
   throttle: LoginThrottle;
@@ -62,7 +63,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
   async function load(ctx: Context): Promise<Interaction> {
     let interaction: Interaction;
     try {
-      interaction = await provider.interactionDetails(ctx.req, ctx.res);
+      interaction = await provider.current.interactionDetails(ctx.req, ctx.res);
     } catch (err) {
       if (err instanceof errors.SessionNotFound) throw new StartAgain(err.error_description);
       throw err;
@@ -82,7 +83,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
   }
 
   async function clientOf(interaction: Interaction): Promise<ClientView> {
-    const client = await provider.Client.find(String(interaction.params.client_id));
+    const client = await provider.current.Client.find(String(interaction.params.client_id));
     const name = client?.clientName ?? String(interaction.params.client_id);
     return {
       id: String(interaction.params.client_id),
@@ -137,7 +138,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
   }
 
   const finish = (ctx: Context, result: InteractionResults, merge = true) =>
-    provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+    provider.current.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
 
   router.use(async (ctx, next) => {
     try {
@@ -235,8 +236,8 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     if (prompt.name !== 'consent' || !session) throw new StartAgain('not a consent step');
     const details = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     const grant = grantId
-      ? await provider.Grant.find(grantId)
-      : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
+      ? await provider.current.Grant.find(grantId)
+      : new provider.current.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
     if (!grant) throw new StartAgain('grant expired');
     if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);

@@ -44,6 +44,12 @@ describe('settings set', () => {
       'ttl.access_token': 3600,
       'ttl.id_token': 3600,
       'ttl.session': 1209600,
+      'paths.authorization': '/auth',
+      'paths.token': '/token',
+      'paths.userinfo': '/me',
+      'paths.jwks': '/jwks',
+      'paths.end_session': '/session/end',
+      'paths.revocation': '/token/revocation',
     });
   });
 
@@ -79,6 +85,24 @@ describe('settings set', () => {
     expect(discovery.response_types_supported).toEqual(['code']);
     expect(discovery.grant_types_supported).not.toContain('implicit');
     await setEverywhere('implicit.enabled', 'true');
+    expect((await new UserAgent(first.issuer).follow(authorizeUrl(first.issuer, implicitParams()))).status).toBe(200);
+  });
+
+  test('paths.authorization moves the endpoint on every instance: discovery and sign-in follow, the old path is gone', async () => {
+    await setEverywhere('paths.authorization', '/api/v1/oauth2/authorize');
+    for (const op of [first, second]) {
+      const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+      expect(discovery.authorization_endpoint).toBe(`${op.issuer}/api/v1/oauth2/authorize`);
+      const moved = `${op.issuer}/api/v1/oauth2/authorize?${new URLSearchParams(implicitParams())}`;
+      const final = await signIn(new UserAgent(op.issuer), moved, ALICE);
+      expect(final.status).toBe(302);
+      expect(fragmentParams(final.location).has('id_token')).toBe(true);
+      expect((await new UserAgent(op.issuer).request(authorizeUrl(op.issuer, implicitParams()))).status).toBe(404);
+    }
+    const clash = await cli(['settings', 'set', 'paths.token', '/api/v1/oauth2/authorize', '--json']);
+    expect(clash.stderr).toMatch(/paths.token: \/api\/v1\/oauth2\/authorize is already paths.authorization/);
+    expect((await cli(['settings', 'set', 'paths.userinfo', '/admin/me', '--json'])).stderr).toMatch(/\/admin is the provider's own/);
+    await setEverywhere('paths.authorization', '/auth');
     expect((await new UserAgent(first.issuer).follow(authorizeUrl(first.issuer, implicitParams()))).status).toBe(200);
   });
 
