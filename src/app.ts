@@ -5,7 +5,8 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
-import { LiveSettings, pathsOf, type ProviderSettings } from './admin/provider-settings.js';
+import { pathsOf, type ProviderSettings } from './admin/provider-settings.js';
+import { Live } from './ops/live.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
@@ -16,10 +17,10 @@ import { auditTokenIssuance } from './ops/audit-provider-events.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
-import { keptCookieKeys, keptSigningKeys } from './keys/generated-keys.js';
+import { keptCookieKeys } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider } from './provider/provider.js';
-import type { Settings } from './settings.js';
+import type { PrivateJwks, Settings } from './settings.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
 import type { Stores } from './stores.js';
 
@@ -27,7 +28,9 @@ export interface App {
   app: Koa;
   provider: LiveProvider;
   /** The runtime settings this instance follows; stop() ends its refresh timer. */
-  live: LiveSettings;
+  live: Live<ProviderSettings>;
+  /** The signing keys in service; stop() ends its refresh timer. */
+  keys: Live<PrivateJwks>;
 }
 
 /** The stylesheet (with the brand colour) and the brand logo: everything our pages load comes from here. */
@@ -53,13 +56,17 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
 
   const views = loadViews(settings.branding);
   const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));
-  const jwks = settings.jwks ?? (await keptSigningKeys(stores.keys));
+  // Configured keys (JWKS/JWKS_FILE) are fixed; otherwise the keyring's generations in service, followed live.
+  const keyring = stores.keyring;
+  const jwks = settings.jwks
+    ? new Live(async () => settings.jwks!, settings.jwks)
+    : new Live(() => keyring.inService(), await keyring.inService());
   const pages = providerPages(views);
   const { redis } = stores;
   const adapter = redis && ((model: string) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model)));
-  const live = new LiveSettings(stores.providerSettings, await stores.providerSettings.read());
+  const live = new Live(() => stores.providerSettings.read(), await stores.providerSettings.read());
   const provider = new LiveProvider(() => {
-    const built = createProvider(settings, { adapter, findAccount: findAccount(stores.users), jwks, cookieKeys, pages, runtime: () => live.current });
+    const built = createProvider(settings, { adapter, findAccount: findAccount(stores.users), jwks: jwks.current, cookieKeys, pages, runtime: () => live.current });
     auditTokenIssuance(built, stores.audit);
     return built;
   });
@@ -73,6 +80,12 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     logger.info({ paths: pathsOf(next) }, 'endpoint paths changed: provider rebuilt');
   });
   live.start(settings.settingsRefreshMs);
+  // A rotation published, activated or retired changes the keys in service: build anew with them.
+  jwks.on('change', () => {
+    provider.rebuild();
+    logger.info({ kids: jwks.current.keys.map((k) => k.kid) }, 'signing keys changed: provider rebuilt');
+  });
+  if (!settings.jwks) jwks.start(settings.settingsRefreshMs);
 
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
@@ -99,5 +112,5 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);
   });
-  return { app, provider, live };
+  return { app, provider, live, keys: jwks };
 }

@@ -9,7 +9,8 @@ import { toView, type UserView } from './accounts/users.js';
 import { clientView, type ClientRecord, type NewClient } from './clients/registry.js';
 import { audited } from './admin/audited.js';
 import type { ProviderSettings } from './admin/provider-settings.js';
-import { loadSettings, SettingsError } from './settings.js';
+import { KeyError, type KeyStatus } from './keys/keyring.js';
+import { loadSettings, SettingsError, type Settings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 
 class UsageError extends Error {}
@@ -30,6 +31,9 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
 
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
   admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
+  keys list | keys rotate [--lead-time SECONDS] | keys retire KID
+                                       (a new key is published at once and signs after the lead time, 3600 by default;
+                                        the replaced one stays published 24 h, then retires)
   settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session;
                                             every instance follows within SETTINGS_REFRESH_MS)
 
@@ -61,6 +65,7 @@ const OPTIONS = {
   claim: { type: 'string', multiple: true },
   role: { type: 'string' },
   limit: { type: 'string' },
+  'lead-time': { type: 'string' },
   user: { type: 'string' },
   client: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
@@ -217,6 +222,29 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
   }
 }
 
+async function keysCommand(stores: Stores, settings: Settings, action: string | undefined, args: string[], values: Values): Promise<Output> {
+  if (settings.jwks) throw new KeyError('the signing keys come from JWKS or JWKS_FILE: rotate them there');
+  const show = (statuses: KeyStatus[]) => ({
+    json: { keys: statuses },
+    text: statuses.map((s) => `${s.state.padEnd(8)}  ${s.kids.join(' ')}  active from ${s.activeFrom}${s.publishedUntil ? `  published until ${s.publishedUntil}` : ''}`).join('\n'),
+  });
+  const actor = `cli:${userInfo().username}`;
+  switch (action) {
+    case 'list':
+      return show(await stores.keyring.status());
+    case 'rotate': {
+      const lead = Number(values['lead-time'] ?? 3600);
+      return show(await audited(stores.audit, { actor, action: `keys rotate lead=${lead}s`, about: 'setting' }, () => stores.keyring.rotate(lead * 1000)));
+    }
+    case 'retire': {
+      const kid = positional(args, 0, 'key id');
+      return show(await audited(stores.audit, { actor, action: `keys retire ${kid}`, about: 'setting' }, () => stores.keyring.retire(kid)));
+    }
+    default:
+      throw new UsageError(`unknown keys command ${action ?? ''}`.trim());
+  }
+}
+
 async function settingsCommand(stores: Stores, action: string | undefined, args: string[]): Promise<Output> {
   const show = (settings: ProviderSettings) => ({
     json: { ...settings },
@@ -261,7 +289,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (!['client', 'user', 'audit', 'admin-token', 'settings'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
+  if (!['client', 'user', 'audit', 'admin-token', 'settings', 'keys'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -272,6 +300,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
     if (noun === 'audit') return await auditCommand(stores, action, values);
     if (noun === 'admin-token') return await adminTokenCommand(stores, action, values);
     if (noun === 'settings') return await settingsCommand(stores, action, rest);
+    if (noun === 'keys') return await keysCommand(stores, settings, action, rest, values);
     const command = () => (noun === 'client' ? clientCommand(stores, action, rest, values) : userCommand(stores, action, rest, values));
     if (['list', 'show'].includes(action ?? '')) return await command();
     const what = { actor: `cli:${userInfo().username}`, action: `${noun} ${action ?? ''}`, about: noun as 'client' | 'user', subject: rest[0] };

@@ -4,16 +4,18 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { LiveProvider } from './provider/live-provider.js';
 import { UserError } from './accounts/users.js';
-import type { LiveSettings } from './admin/provider-settings.js';
+import type { ProviderSettings } from './admin/provider-settings.js';
+import type { Live } from './ops/live.js';
 import { createApp } from './app.js';
-import type { Settings } from './settings.js';
+import type { PrivateJwks, Settings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 
 export interface RunningServer {
   server: Server;
   provider: LiveProvider;
   stores: Stores;
-  live: LiveSettings;
+  live: Live<ProviderSettings>;
+  keys: Live<PrivateJwks>;
   port: number;
   /**
    * Stops accepting, lets requests in flight finish, then closes the stores. Connections still open after
@@ -37,7 +39,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events lost'));
   try {
     await seedDemoUsers(settings, stores);
-    const { app, provider, live } = await createApp(settings, stores, logger);
+    const { app, provider, live, keys } = await createApp(settings, stores, logger);
     const server = createServer(app.callback());
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
     server.keepAliveTimeout = 65_000;
@@ -51,6 +53,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       provider,
       stores,
       live,
+      keys,
       port,
       async close(graceMs = 10_000) {
         await new Promise<void>((resolve) => {
@@ -62,6 +65,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
           server.closeIdleConnections();
         });
         live.stop();
+        keys.stop();
         await stores.close();
       },
     };

@@ -10,6 +10,7 @@ import { AuditLog } from './ops/audit.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
+import { Keyring } from './keys/keyring.js';
 import { STANDARD_SCOPES } from './provider/claims.js';
 import type { Settings } from './settings.js';
 import type { Collection } from './storage/collection.js';
@@ -26,6 +27,7 @@ export interface Stores {
   users: Users;
   clients: ClientRegistry;
   keys: Collection<KeyMaterial>;
+  keyring: Keyring;
   throttle: LoginThrottle;
   audit: AuditLog;
   adminTokens: AdminTokens;
@@ -38,6 +40,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   if (redis) await redis.connect();
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
+  const keys = collection<KeyMaterial>('keys');
   return {
     redis,
     users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
@@ -45,7 +48,8 @@ export async function openStores(settings: Settings, connectionName?: string, on
       production: settings.production,
       knownScopes: [...new Set([...STANDARD_SCOPES, ...settings.scopes.map((s) => s.id)])],
     }),
-    keys: collection<KeyMaterial>('keys'),
+    keys,
+    keyring: new Keyring(keys),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     audit,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),

@@ -3,7 +3,6 @@
  * held in memory by every instance, which re-reads them every few seconds: the hot path never asks Redis.
  * Values not set fall back to what the environment configured.
  */
-import { EventEmitter } from 'node:events';
 import type { Settings } from '../settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
 
@@ -100,40 +99,5 @@ export class ProviderSettingsStore {
     const [k, value] = parseSetting(key, text, await this.read());
     if (!(await this.records.insert(ID, { [k]: value }))) await updateRecord(this.records, ID, (current) => ({ ...current, [k]: value }));
     return this.read();
-  }
-}
-
-/** The settings as this instance sees them: refreshed on a timer, emitting 'change' when they differ. */
-export class LiveSettings extends EventEmitter {
-  #current: ProviderSettings;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly store: ProviderSettingsStore,
-    initial: ProviderSettings,
-  ) {
-    super();
-    this.#current = initial;
-  }
-
-  get current(): ProviderSettings {
-    return this.#current;
-  }
-
-  async refresh(): Promise<void> {
-    const next = await this.store.read();
-    if (JSON.stringify(next) !== JSON.stringify(this.#current)) {
-      this.#current = next;
-      this.emit('change', next);
-    }
-  }
-
-  /** Re-reads every `intervalMs`; a failed read (Redis away) keeps the last known settings. */
-  start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs).unref();
-  }
-
-  stop(): void {
-    clearInterval(this.#timer);
   }
 }

@@ -1,13 +1,15 @@
 /**
- * Development keys: generated once, then kept in the store so a restart keeps sessions and tokens valid.
+ * Generated keys: made once, then kept in the store so a restart keeps sessions and tokens valid.
  * Two instances starting together agree: the first insert wins and both read it back.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { PrivateJwks } from '../settings.js';
 import type { Collection } from '../storage/collection.js';
+import type { KeyGeneration } from './keyring.js';
 
-export type KeyMaterial = { jwks: PrivateJwks } | { cookieKeys: string[] };
+/** What the key store holds: signing key generations (or, from earlier versions, one key set) and cookie keys. */
+export type KeyMaterial = { generations: KeyGeneration[] } | { jwks: PrivateJwks } | { cookieKeys: string[] };
 
 async function withKid(jwk: JWK, alg: string): Promise<PrivateJwks['keys'][number]> {
   const kid = await calculateJwkThumbprint(jwk);
@@ -31,12 +33,6 @@ async function getOrCreate<T>(store: Collection<T>, id: string, make: () => Prom
   const kept = await store.get(id);
   if (!kept) throw new Error(`generated ${id} keys were not kept by the store`);
   return kept;
-}
-
-export async function keptSigningKeys(store: Collection<KeyMaterial>): Promise<PrivateJwks> {
-  const material = await getOrCreate<KeyMaterial>(store, 'signing', async () => ({ jwks: await generateSigningKeys() }));
-  if (!('jwks' in material)) throw new Error('stored signing keys are malformed');
-  return material.jwks;
 }
 
 export async function keptCookieKeys(store: Collection<KeyMaterial>): Promise<string[]> {

@@ -1,0 +1,143 @@
+/**
+ * Signing keys kept in the store, rotated without downtime. A rotation adds a generation (one key per
+ * algorithm) that is published at once but signs only from `activeFrom` (the lead time lets relying parties
+ * refresh their JWKS first); the generation it replaces stays published while tokens it signed can still be
+ * alive, then is retired. Which generation is in which state is a pure function of the time.
+ */
+import type { PrivateJwks } from '../settings.js';
+import { updateRecord, type Collection } from '../storage/collection.js';
+import { generateSigningKeys, type KeyMaterial } from './generated-keys.js';
+
+type PrivateJwk = PrivateJwks['keys'][number];
+
+export interface KeyGeneration {
+  keys: PrivateJwk[];
+  createdAt: number;
+  /** Epoch ms from which this generation signs. */
+  activeFrom: number;
+  /** Epoch ms an administrator retired it (it is no longer published). */
+  retiredAt?: number;
+}
+
+export type KeyState = 'next' | 'active' | 'retiring' | 'retired';
+
+export interface KeyStatus {
+  kids: string[];
+  algs: string[];
+  state: KeyState;
+  createdAt: string;
+  activeFrom: string;
+  /** For a retiring generation: when it stops being published. */
+  publishedUntil?: string;
+}
+
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+/** The longest an ID token may live (the largest lifetime a client may set): how long a replaced key stays published. */
+export const RETIRE_AFTER_MS = 86_400_000;
+
+function stateOf(generations: KeyGeneration[], index: number, now: number): { state: KeyState; until?: number } {
+  const generation = generations[index]!;
+  if (generation.retiredAt !== undefined) return { state: 'retired' };
+  if (generation.activeFrom > now) return { state: 'next' };
+  const successor = generations.slice(index + 1).find((g) => g.activeFrom <= now && g.retiredAt === undefined);
+  if (!successor) return { state: 'active' };
+  const until = successor.activeFrom + RETIRE_AFTER_MS;
+  return until > now ? { state: 'retiring', until } : { state: 'retired' };
+}
+
+/** Generations by activation time, with their state at `now`. */
+export function keyStatuses(generations: KeyGeneration[], now: number): KeyStatus[] {
+  const sorted = [...generations].sort((a, b) => a.activeFrom - b.activeFrom);
+  return sorted.map((g, i) => {
+    const { state, until } = stateOf(sorted, i, now);
+    return {
+      kids: g.keys.map((k) => k.kid),
+      algs: g.keys.map((k) => String(k.alg)),
+      state,
+      createdAt: new Date(g.createdAt).toISOString(),
+      activeFrom: new Date(g.activeFrom).toISOString(),
+      ...(until ? { publishedUntil: new Date(until).toISOString() } : {}),
+    };
+  });
+}
+
+/**
+ * What oidc-provider gets: every key still published, the active generation first (oidc-provider signs with
+ * the first key of the requested algorithm), then the next and the retiring ones (published, never used).
+ */
+export function jwksInService(generations: KeyGeneration[], now: number): PrivateJwks {
+  const sorted = [...generations].sort((a, b) => a.activeFrom - b.activeFrom);
+  const order: Record<KeyState, number> = { active: 0, next: 1, retiring: 2, retired: 3 };
+  const published = sorted
+    .map((g, i) => ({ g, state: stateOf(sorted, i, now).state }))
+    .filter(({ state }) => state !== 'retired')
+    .sort((a, b) => order[a.state] - order[b.state]);
+  return { keys: published.flatMap(({ g }) => g.keys) };
+}
+
+/** The stored signing keys as generations; a single key set kept by earlier versions counts as one, signing since ever. */
+function generationsOf(stored: KeyMaterial | undefined): KeyGeneration[] | undefined {
+  if (stored && 'generations' in stored) return stored.generations;
+  if (stored && 'jwks' in stored) return [{ keys: stored.jwks.keys, createdAt: 0, activeFrom: 0 }];
+  return undefined;
+}
+
+export class Keyring {
+  constructor(
+    private readonly store: Collection<KeyMaterial>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The generations, creating the first one when there is none. Two instances starting together agree: the
+   * first insert wins and both read it back.
+   */
+  async generations(): Promise<KeyGeneration[]> {
+    const existing = generationsOf(await this.store.get('signing'));
+    if (existing) return existing;
+    await this.store.insert('signing', { generations: [{ keys: (await generateSigningKeys()).keys, createdAt: this.now(), activeFrom: 0 }] });
+    const kept = generationsOf(await this.store.get('signing'));
+    if (!kept) throw new Error('generated signing keys were not kept by the store');
+    return kept;
+  }
+
+  async status(): Promise<KeyStatus[]> {
+    return keyStatuses(await this.generations(), this.now());
+  }
+
+  async inService(): Promise<PrivateJwks> {
+    return jwksInService(await this.generations(), this.now());
+  }
+
+  /** Adds a generation that signs from now + `leadMs`; the current one keeps signing until then. */
+  async rotate(leadMs: number): Promise<KeyStatus[]> {
+    if (!Number.isInteger(leadMs) || leadMs < 0 || leadMs > 7 * 86_400_000) throw new KeyError('lead-time: whole seconds from 0 to 604800');
+    await this.generations(); // migrate or create first
+    const keys = (await generateSigningKeys()).keys;
+    const now = this.now();
+    await this.#change((generations) => [...generations, { keys, createdAt: now, activeFrom: now + leadMs }]);
+    return this.status();
+  }
+
+  /** Stops publishing the generation holding `kid` at once; the generation that signs now cannot be retired. */
+  async retire(kid: string): Promise<KeyStatus[]> {
+    await this.generations();
+    const now = this.now();
+    await this.#change((generations) => {
+      const statuses = keyStatuses(generations, now);
+      const sorted = [...generations].sort((a, b) => a.activeFrom - b.activeFrom);
+      const index = sorted.findIndex((g) => g.keys.some((k) => k.kid === kid));
+      if (index < 0) throw new KeyError(`key ${kid}: not found`);
+      if (statuses[index]!.state === 'active') throw new KeyError(`key ${kid}: it signs now; rotate first, then retire it`);
+      return sorted.map((g, i) => (i === index ? { ...g, retiredAt: now } : g));
+    });
+    return this.status();
+  }
+
+  async #change(change: (generations: KeyGeneration[]) => KeyGeneration[]): Promise<void> {
+    await updateRecord(this.store, 'signing', (current) => ({ generations: change(generationsOf(current) ?? []) }));
+  }
+}
