@@ -103,7 +103,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(errorPages(views, logger));
   app.use(assets(views));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
-  const admin = adminApi(stores, stores.adminTokens);
+  const admin = adminApi(stores, stores.adminTokens, !!settings.jwks);
   app.use(admin.routes());
   app.use(admin.allowedMethods());
   app.use(interactions.routes());

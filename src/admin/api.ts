@@ -13,6 +13,7 @@ import type { Stores } from '../stores.js';
 import type { AdminTokens } from './admin-tokens.js';
 import { audited, type AdminAction } from './audited.js';
 import { SettingError } from './provider-settings.js';
+import { KeyError } from '../keys/keyring.js';
 import { openApiDocument } from './openapi.js';
 
 export const ADMIN_API = '/admin/api';
@@ -30,6 +31,9 @@ async function jsonErrors(ctx: Context, next: Next): Promise<void> {
     if (err instanceof ClientError || err instanceof UserError) {
       ctx.status = STATUS[err.code];
       ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message };
+    } else if (err instanceof KeyError) {
+      ctx.status = /not found/.test(err.message) ? 404 : 400;
+      ctx.body = { error: ctx.status === 404 ? 'not_found' : 'invalid_request', message: err.message };
     } else if (err instanceof SettingError) {
       ctx.status = 400;
       ctx.body = { error: 'invalid_request', message: err.message };
@@ -42,7 +46,7 @@ async function jsonErrors(ctx: Context, next: Next): Promise<void> {
   }
 }
 
-export function adminApi(stores: Stores, tokens: AdminTokens): Router {
+export function adminApi(stores: Stores, tokens: AdminTokens, keysConfigured: boolean): Router {
   const router = new Router({ prefix: ADMIN_API });
   const { clients, users, audit } = stores;
 
@@ -133,6 +137,22 @@ export function adminApi(stores: Stores, tokens: AdminTokens): Router {
   router.delete('/users/:username', async (ctx) => {
     await change(ctx, 'user delete', 'user', () => users.delete(ctx.params.username!));
     ctx.status = 204;
+  });
+
+  const keyring = () => {
+    if (keysConfigured) throw new KeyError('the signing keys come from JWKS or JWKS_FILE: rotate them there');
+    return stores.keyring;
+  };
+  router.get('/keys', async (ctx) => {
+    ctx.body = { keys: await keyring().status() };
+  });
+  router.post('/keys/rotate', async (ctx) => {
+    const { leadTime = 3600 } = await body(ctx);
+    const lead = typeof leadTime === 'number' ? leadTime : Number.NaN;
+    ctx.body = { keys: await change(ctx, `keys rotate lead=${String(leadTime)}s`, 'setting', () => keyring().rotate(lead * 1000)) };
+  });
+  router.post('/keys/:kid/retire', async (ctx) => {
+    ctx.body = { keys: await change(ctx, `keys retire ${ctx.params.kid}`, 'setting', () => keyring().retire(ctx.params.kid!)) };
   });
 
   router.get('/settings', async (ctx) => {

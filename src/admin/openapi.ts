@@ -40,6 +40,17 @@ export function openApiDocument() {
         UserInput: userInput,
         UserChange: { type: 'object', properties: { claims: { type: 'object', description: 'a null value removes the claim' }, role: userInput.properties.role } },
         User: { type: 'object', properties: { sub: { type: 'string' }, username: { type: 'string' }, claims: { type: 'object' }, role: { type: 'string' }, disabled: { type: 'boolean' } } },
+        KeyStatus: {
+          type: 'object',
+          properties: {
+            kids: { type: 'array', items: { type: 'string' } },
+            algs: { type: 'array', items: { type: 'string' } },
+            state: { type: 'string', enum: ['next', 'active', 'retiring', 'retired'] },
+            createdAt: { type: 'string' },
+            activeFrom: { type: 'string' },
+            publishedUntil: { type: 'string' },
+          },
+        },
         Settings: {
           type: 'object',
           properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : 'boolean' }])),
@@ -88,6 +99,18 @@ export function openApiDocument() {
       },
       '/users/{username}/enable': { parameters: [userParam], post: { summary: 'enable', responses: { 200: ok('the user', ref('User')), 404: error } } },
       '/users/{username}/disable': { parameters: [userParam], post: { summary: 'disable: no sign-in, sessions and tokens stop working', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/keys': { get: { summary: 'signing key generations and their states', responses: { 200: ok('keys', { type: 'object', properties: { keys: { type: 'array', items: ref('KeyStatus') } } }) } } },
+      '/keys/rotate': {
+        post: {
+          summary: 'add a generation: published now, signing after the lead time',
+          requestBody: json({ type: 'object', properties: { leadTime: { type: 'integer', minimum: 0, maximum: 604800, default: 3600 } } }),
+          responses: { 200: ok('keys'), 400: error },
+        },
+      },
+      '/keys/{kid}/retire': {
+        parameters: [{ name: 'kid', in: 'path', required: true, schema: { type: 'string' } }],
+        post: { summary: 'stop publishing a generation that no longer signs', responses: { 200: ok('keys'), 400: error, 404: error } },
+      },
       '/settings': {
         get: { summary: 'the provider settings in force', responses: { 200: ok('settings', ref('Settings')) } },
       },

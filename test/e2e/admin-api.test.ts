@@ -136,6 +136,20 @@ describe('settings', () => {
   });
 });
 
+describe('keys', () => {
+  test('list, rotate with a lead time, and refuse to retire the signing key', async () => {
+    const listed = (await api('GET', '/keys')).json!.keys as { state: string; kids: string[] }[];
+    expect(listed.map((k) => k.state)).toEqual(['active']);
+    const rotated = (await api('POST', '/keys/rotate', { leadTime: 3600 })).json!.keys as { state: string }[];
+    expect(rotated.map((k) => k.state)).toEqual(['active', 'next']);
+    const refused = await api('POST', `/keys/${listed[0]!.kids[0]}/retire`);
+    expect(refused.status).toBe(400);
+    expect(refused.json!.message).toMatch(/signs now/);
+    expect((await api('POST', '/keys/nope/retire')).status).toBe(404);
+    expect((await api('POST', '/keys/rotate', { leadTime: 'soon' })).status).toBe(400);
+  });
+});
+
 describe('audit', () => {
   test('API changes are recorded with the token as actor, filterable by client', async () => {
     const created = await api('POST', '/clients', { name: 'Audited over HTTP', redirectUris: ['https://audited-http.example.test/cb'], responseTypes: ['id_token'] });
