@@ -167,6 +167,20 @@ describe('prompts and request parameters', () => {
     expect(payload.acr).toBe('urn:oidc-op:acr:password');
   });
 
+  test('the authorization endpoint accepts POST (OIDC Core 3.1.2.1)', async () => {
+    const ua = new UserAgent(fixture.op.issuer);
+    const page = await ua.follow(`${fixture.op.issuer}/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(implicitParams()).toString(),
+    });
+    expect(page.status).toBe(200);
+    let done = await submitLogin(ua, page, ALICE.username, ALICE.password);
+    if (done.body.includes('/confirm"')) done = await submitForm(ua, done, 'confirm');
+    expect(done.status).toBe(302);
+    expect(fragmentParams(done.location).get('state')).toBe('state-xyz');
+  });
+
   test('the claims parameter puts an essential claim into the ID token', async () => {
     const ua = new UserAgent(fixture.op.issuer);
     const claims = JSON.stringify({ id_token: { email: { essential: true } } });
@@ -267,6 +281,18 @@ describe('logout', () => {
 
     const after = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none' })));
     expect(fragmentParams(after.location).get('error')).toBe('login_required');
+  });
+
+  test('the end-session endpoint accepts POST too', async () => {
+    const ua = new UserAgent(fixture.op.issuer);
+    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams()), ALICE);
+    const confirm = await ua.follow(`${fixture.op.issuer}/session/end`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ id_token_hint: fragmentParams(final.location).get('id_token')!, post_logout_redirect_uri: 'https://rp.example.test/bye' }).toString(),
+    });
+    expect(confirm.status).toBe(200);
+    expect(confirm.body).toContain('op.logoutForm');
   });
 });
 
