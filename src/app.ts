@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
 import { pathsOf, type ProviderSettings } from './admin/provider-settings.js';
+import type { ScopeRecord } from './admin/scopes.js';
 import { Live } from './ops/live.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
@@ -32,6 +33,7 @@ export interface App {
   live: Live<ProviderSettings>;
   /** The signing keys in service; stop() ends its refresh timer. */
   keys: Live<PrivateJwks>;
+  scopes: Live<ScopeRecord[]>;
 }
 
 /** The stylesheet (with the brand colour) and the brand logo: everything our pages load comes from here. */
@@ -66,8 +68,17 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const { redis } = stores;
   const adapter = redis && ((model: string) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model)));
   const live = new Live(() => stores.providerSettings.read(), await stores.providerSettings.read());
+  const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const provider = new LiveProvider(() => {
-    const built = createProvider(settings, { adapter, findAccount: findAccount(stores.users), jwks: jwks.current, cookieKeys, pages, runtime: () => live.current });
+    const built = createProvider(settings, {
+      adapter,
+      findAccount: findAccount(stores.users),
+      jwks: jwks.current,
+      scopes: scopes.current,
+      cookieKeys,
+      pages,
+      runtime: () => live.current,
+    });
     auditTokenIssuance(built, stores.audit);
     return built;
   });
@@ -87,6 +98,12 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     logger.info({ kids: jwks.current.keys.map((k) => k.kid) }, 'signing keys changed: provider rebuilt');
   });
   if (!settings.jwks) jwks.start(settings.settingsRefreshMs);
+  // Scopes and their claims are fixed in oidc-provider's configuration too.
+  scopes.on('change', () => {
+    provider.rebuild();
+    logger.info({ scopes: scopes.current.map((s) => s.id) }, 'scopes changed: provider rebuilt');
+  });
+  scopes.start(settings.settingsRefreshMs);
 
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
@@ -97,7 +114,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     throttle: stores.throttle,
     views,
     csrf: csrfProtection(cookieKeys[0]!),
-    scopes: settings.scopes,
+    scopes: () => scopes.current,
   });
 
   app.use(securityHeaders);
@@ -114,5 +131,5 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);
   });
-  return { app, provider, live, keys: jwks };
+  return { app, provider, live, keys: jwks, scopes };
 }

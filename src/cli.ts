@@ -10,7 +10,8 @@ import { clientView, type ClientRecord, type NewClient } from './clients/registr
 import { audited } from './admin/audited.js';
 import type { ProviderSettings } from './admin/provider-settings.js';
 import { KeyError, type KeyStatus } from './keys/keyring.js';
-import { loadSettings, SettingsError, type Settings } from './settings.js';
+import type { ScopeRecord } from './admin/scopes.js';
+import { loadSettings, SettingsError, type LocalizedText, type Settings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 
 class UsageError extends Error {}
@@ -31,6 +32,11 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
 
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
   admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
+  scope create ID --name TEXT --description TEXT [--claim CLAIM…] [--icon NAME] [--default]
+  scope update ID [--name TEXT] [--description TEXT] [--claim CLAIM…] [--icon NAME] [--[no-]default]
+  scope list | scope show ID | scope delete ID
+                                       (TEXT is plain, or per language as {"en":"…","zh-CN":"…"}; {user} and
+                                        {client_name} are filled in on the consent page; --default: new clients get it)
   keys list | keys rotate [--lead-time SECONDS] | keys retire KID
                                        (a new key is published at once and signs after the lead time, 3600 by default;
                                         the replaced one stays published 24 h, then retires)
@@ -65,6 +71,8 @@ const OPTIONS = {
   claim: { type: 'string', multiple: true },
   role: { type: 'string' },
   limit: { type: 'string' },
+  icon: { type: 'string' },
+  default: { type: 'boolean' },
   'lead-time': { type: 'string' },
   user: { type: 'string' },
   client: { type: 'string' },
@@ -222,6 +230,45 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
   }
 }
 
+/** A display text: per language when given as a JSON object, the same in every language otherwise. */
+function localized(value: string | undefined): LocalizedText | undefined {
+  if (value === undefined || !value.trim().startsWith('{')) return value;
+  try {
+    return JSON.parse(value) as LocalizedText;
+  } catch {
+    throw new UsageError(`${value}: not valid JSON (give plain text, or {"en":"…","zh-CN":"…"})`);
+  }
+}
+
+async function scopeCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
+  const one = (scope: ScopeRecord) => ({ json: { ...scope }, text: JSON.stringify(scope, null, 2) });
+  const fields = {
+    name: localized(values.name),
+    description: localized(values.description),
+    claims: values.claim,
+    icon: values.icon,
+    default: values.default,
+  };
+  switch (action) {
+    case 'list': {
+      const scopes = await stores.scopes.list();
+      return { json: { scopes }, text: scopes.map((s) => `${s.id}${s.default ? ' (default)' : ''}  ${s.claims.join(' ')}`).join('\n') };
+    }
+    case 'show':
+      return one(await stores.scopes.require(positional(args, 0, 'scope id')));
+    case 'create':
+      return one(await stores.scopes.create({ id: positional(args, 0, 'scope id'), ...fields, name: fields.name ?? '', description: fields.description ?? '' }));
+    case 'update':
+      return one(await stores.scopes.update(positional(args, 0, 'scope id'), fields));
+    case 'delete': {
+      const removed = await stores.scopes.delete(positional(args, 0, 'scope id'));
+      return { json: { deleted: removed.id }, text: `deleted scope ${removed.id}` };
+    }
+    default:
+      throw new UsageError(`unknown scope command ${action ?? ''}`.trim());
+  }
+}
+
 async function keysCommand(stores: Stores, settings: Settings, action: string | undefined, args: string[], values: Values): Promise<Output> {
   if (settings.jwks) throw new KeyError('the signing keys come from JWKS or JWKS_FILE: rotate them there');
   const show = (statuses: KeyStatus[]) => ({
@@ -289,7 +336,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (!['client', 'user', 'audit', 'admin-token', 'settings', 'keys'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
+  if (!['client', 'user', 'scope', 'audit', 'admin-token', 'settings', 'keys'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -301,6 +348,11 @@ async function run(argv: string[]): Promise<Output | undefined> {
     if (noun === 'admin-token') return await adminTokenCommand(stores, action, values);
     if (noun === 'settings') return await settingsCommand(stores, action, rest);
     if (noun === 'keys') return await keysCommand(stores, settings, action, rest, values);
+    if (noun === 'scope') {
+      const run = () => scopeCommand(stores, action, rest, values);
+      if (['list', 'show'].includes(action ?? '')) return await run();
+      return await audited(stores.audit, { actor: `cli:${userInfo().username}`, action: `scope ${action ?? ''} ${rest[0] ?? ''}`.trim(), about: 'setting' }, run);
+    }
     const command = () => (noun === 'client' ? clientCommand(stores, action, rest, values) : userCommand(stores, action, rest, values));
     if (['list', 'show'].includes(action ?? '')) return await command();
     const what = { actor: `cli:${userInfo().username}`, action: `${noun} ${action ?? ''}`, about: noun as 'client' | 'user', subject: rest[0] };

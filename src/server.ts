@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { LiveProvider } from './provider/live-provider.js';
 import { UserError } from './accounts/users.js';
 import type { ProviderSettings } from './admin/provider-settings.js';
+import type { ScopeRecord } from './admin/scopes.js';
 import type { Live } from './ops/live.js';
 import { createApp } from './app.js';
 import type { PrivateJwks, Settings } from './settings.js';
@@ -16,6 +17,7 @@ export interface RunningServer {
   stores: Stores;
   live: Live<ProviderSettings>;
   keys: Live<PrivateJwks>;
+  scopes: Live<ScopeRecord[]>;
   port: number;
   /**
    * Stops accepting, lets requests in flight finish, then closes the stores. Connections still open after
@@ -39,7 +41,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events lost'));
   try {
     await seedDemoUsers(settings, stores);
-    const { app, provider, live, keys } = await createApp(settings, stores, logger);
+    const { app, provider, live, keys, scopes } = await createApp(settings, stores, logger);
     const server = createServer(app.callback());
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
     server.keepAliveTimeout = 65_000;
@@ -54,6 +56,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       stores,
       live,
       keys,
+      scopes,
       port,
       async close(graceMs = 10_000) {
         await new Promise<void>((resolve) => {
@@ -66,6 +69,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
         });
         live.stop();
         keys.stop();
+        scopes.stop();
         await stores.close();
       },
     };

@@ -4,6 +4,7 @@
  */
 import { AdminTokens, type AdminTokenRecord } from './admin/admin-tokens.js';
 import { defaultsFrom, ProviderSettingsStore, type ProviderSettings } from './admin/provider-settings.js';
+import { Scopes, type ScopeRecord } from './admin/scopes.js';
 import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
@@ -28,6 +29,7 @@ export interface Stores {
   clients: ClientRegistry;
   keys: Collection<KeyMaterial>;
   keyring: Keyring;
+  scopes: Scopes;
   throttle: LoginThrottle;
   audit: AuditLog;
   adminTokens: AdminTokens;
@@ -41,13 +43,18 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
   const keys = collection<KeyMaterial>('keys');
+  const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
   return {
     redis,
     users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
     clients: new ClientRegistry(collection<ClientRecord>('clients'), {
       production: settings.production,
-      knownScopes: [...new Set([...STANDARD_SCOPES, ...settings.scopes.map((s) => s.id)])],
+      scopes: async () => {
+        const all = await scopes.list();
+        return { known: [...new Set([...STANDARD_SCOPES, ...all.map((s) => s.id)])], defaults: all.filter((s) => s.default).map((s) => s.id) };
+      },
     }),
+    scopes,
     keys,
     keyring: new Keyring(keys),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),

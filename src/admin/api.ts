@@ -13,6 +13,7 @@ import type { Stores } from '../stores.js';
 import type { AdminTokens } from './admin-tokens.js';
 import { audited, type AdminAction } from './audited.js';
 import { SettingError } from './provider-settings.js';
+import { ScopeError } from './scopes.js';
 import { KeyError } from '../keys/keyring.js';
 import { openApiDocument } from './openapi.js';
 
@@ -28,7 +29,7 @@ async function jsonErrors(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
   } catch (err) {
-    if (err instanceof ClientError || err instanceof UserError) {
+    if (err instanceof ClientError || err instanceof UserError || err instanceof ScopeError) {
       ctx.status = STATUS[err.code];
       ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message };
     } else if (err instanceof KeyError) {
@@ -136,6 +137,28 @@ export function adminApi(stores: Stores, tokens: AdminTokens, keysConfigured: bo
   }
   router.delete('/users/:username', async (ctx) => {
     await change(ctx, 'user delete', 'user', () => users.delete(ctx.params.username!));
+    ctx.status = 204;
+  });
+
+  router.get('/scopes', async (ctx) => {
+    ctx.body = { scopes: await stores.scopes.list() };
+  });
+  router.post('/scopes', async (ctx) => {
+    const input = await body(ctx);
+    const created = await change(ctx, `scope create ${String(input.id ?? '')}`, 'setting', () => stores.scopes.create(unchecked(input)));
+    ctx.status = 201;
+    ctx.set('Location', `${ADMIN_API}/scopes/${encodeURIComponent(created.id)}`);
+    ctx.body = created;
+  });
+  router.get('/scopes/:id', async (ctx) => {
+    ctx.body = await stores.scopes.require(ctx.params.id!);
+  });
+  router.patch('/scopes/:id', async (ctx) => {
+    const input = await body(ctx);
+    ctx.body = await change(ctx, `scope update ${ctx.params.id}`, 'setting', () => stores.scopes.update(ctx.params.id!, unchecked(input)));
+  });
+  router.delete('/scopes/:id', async (ctx) => {
+    await change(ctx, `scope delete ${ctx.params.id}`, 'setting', () => stores.scopes.delete(ctx.params.id!));
     ctx.status = 204;
   });
 

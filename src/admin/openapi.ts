@@ -40,6 +40,18 @@ export function openApiDocument() {
         UserInput: userInput,
         UserChange: { type: 'object', properties: { claims: { type: 'object', description: 'a null value removes the claim' }, role: userInput.properties.role } },
         User: { type: 'object', properties: { sub: { type: 'string' }, username: { type: 'string' }, claims: { type: 'object' }, role: { type: 'string' }, disabled: { type: 'boolean' } } },
+        Scope: {
+          type: 'object',
+          required: ['id', 'name', 'description'],
+          properties: {
+            id: { type: 'string' },
+            name: { description: 'text, or per language {"en": …, "zh-CN": …}' },
+            description: { description: 'text, or per language; {user} and {client_name} are filled in' },
+            claims: { type: 'array', items: { type: 'string' } },
+            icon: { type: 'string' },
+            default: { type: 'boolean', description: 'new clients without a scope list get it' },
+          },
+        },
         KeyStatus: {
           type: 'object',
           properties: {
@@ -99,6 +111,16 @@ export function openApiDocument() {
       },
       '/users/{username}/enable': { parameters: [userParam], post: { summary: 'enable', responses: { 200: ok('the user', ref('User')), 404: error } } },
       '/users/{username}/disable': { parameters: [userParam], post: { summary: 'disable: no sign-in, sessions and tokens stop working', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/scopes': {
+        get: { summary: 'the scopes in force', responses: { 200: ok('scopes', { type: 'object', properties: { scopes: { type: 'array', items: ref('Scope') } } }) } },
+        post: { summary: 'define a scope', requestBody: json(ref('Scope')), responses: { 201: ok('created', ref('Scope')), 400: error, 409: error } },
+      },
+      '/scopes/{id}': {
+        parameters: [idParam],
+        get: { summary: 'show a scope', responses: { 200: ok('the scope', ref('Scope')), 404: error } },
+        patch: { summary: 'change texts, claims, icon, default', requestBody: json(ref('Scope')), responses: { 200: ok('the scope', ref('Scope')), 400: error, 404: error } },
+        delete: { summary: 'delete an administrator-defined scope', responses: { 204: ok('deleted'), 400: error, 404: error } },
+      },
       '/keys': { get: { summary: 'signing key generations and their states', responses: { 200: ok('keys', { type: 'object', properties: { keys: { type: 'array', items: ref('KeyStatus') } } }) } } },
       '/keys/rotate': {
         post: {

@@ -140,14 +140,18 @@ export interface CreatedClient {
 export class ClientRegistry {
   constructor(
     private readonly records: Collection<ClientRecord>,
-    private readonly policy: { production: boolean; knownScopes: readonly string[] },
+    private readonly policy: {
+      production: boolean;
+      /** The scopes in force now: which a client may be allowed, and which new clients get by default. */
+      scopes: () => Promise<{ known: readonly string[]; defaults: readonly string[] }>;
+    },
   ) {}
 
   /**
    * Validates into oidc-provider metadata; throws ClientError naming the field and the rule. A confidential
    * client keeps `secretHash` when given, otherwise gets a new secret (returned once).
    */
-  metadataFor(input: NewClient, clientId: string, secretHash?: string): { metadata: ClientMetadata; secret?: string } {
+  metadataFor(input: NewClient, clientId: string, knownScopes: readonly string[], secretHash?: string): { metadata: ClientMetadata; secret?: string } {
     const parsed = clientSchema.safeParse(input);
     if (!parsed.success) throw new ClientError(parsed.error.issues.map((i) => i.message).join('; '), 'invalid');
     const c = parsed.data;
@@ -163,8 +167,8 @@ export class ClientRegistry {
     const grantTypes = c.grantTypes ? [...new Set(c.grantTypes)] : grantTypesFor(responseTypes);
     const grantProblem = grantTypesProblem(grantTypes, responseTypes);
     if (grantProblem) throw new ClientError(grantProblem, 'invalid');
-    const unknownScope = c.scopes?.find((s) => !this.policy.knownScopes.includes(s));
-    if (unknownScope) throw new ClientError(`scope ${unknownScope}: not a scope this provider knows (${this.policy.knownScopes.join(', ')})`, 'invalid');
+    const unknownScope = c.scopes?.find((s) => !knownScopes.includes(s));
+    if (unknownScope) throw new ClientError(`scope ${unknownScope}: not a scope this provider knows (${knownScopes.join(', ')})`, 'invalid');
     if (c.scopes && !c.scopes.includes('openid')) throw new ClientError('scope: openid must be among the allowed scopes', 'invalid');
 
     const secret = c.authMethod === 'none' || secretHash ? undefined : generateClientSecret();
@@ -194,7 +198,10 @@ export class ClientRegistry {
   async create(input: NewClient): Promise<CreatedClient> {
     // Hex: 128 bits that never start with '-' (an id like '-x1' would read as an option on a command line).
     const clientId = randomBytes(16).toString('hex');
-    const { metadata, secret } = this.metadataFor(input, clientId);
+    const { known, defaults } = await this.policy.scopes();
+    // Without a list of its own, a new client gets the default scopes (when any are marked default).
+    const scopes = input.scopes ?? (defaults.length ? ['openid', ...defaults.filter((s) => s !== 'openid')] : undefined);
+    const { metadata, secret } = this.metadataFor({ ...input, scopes }, clientId, known);
     const now = new Date().toISOString();
     const record: ClientRecord = { metadata, createdAt: now, updatedAt: now, ...(input.description ? { description: input.description.trim() } : {}) };
     if (!(await this.records.insert(clientId, record))) {
@@ -206,6 +213,7 @@ export class ClientRegistry {
   /** Applies a change as a whole: the result must pass every rule a new client must. A new secret only when becoming confidential. */
   async update(clientId: string, change: ClientChange): Promise<{ record: ClientRecord; client_secret?: string }> {
     let secret: string | undefined;
+    const { known } = await this.policy.scopes();
     const record = await this.#change(clientId, (current) => {
       const stored = asNewClient(current);
       const merged = { ...stored, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
@@ -214,7 +222,7 @@ export class ClientRegistry {
         const keepRefresh = stored.grantTypes?.includes('refresh_token') && change.responseTypes.includes('code');
         merged.grantTypes = [...grantTypesFor(change.responseTypes), ...(keepRefresh ? ['refresh_token'] : [])];
       }
-      const built = this.metadataFor(merged, clientId, current.metadata.client_secret as string | undefined);
+      const built = this.metadataFor(merged, clientId, known, current.metadata.client_secret as string | undefined);
       secret = built.secret;
       const description = merged.description?.trim();
       const { description: _old, ...rest } = current;

@@ -24,7 +24,8 @@ export interface InteractionDeps {
   throttle: LoginThrottle;
   views: Views;
   csrf: Csrf;
-  scopes: readonly ScopeConfig[];
+  /** The scopes in force now, with their consent texts. */
+  scopes: () => readonly ScopeConfig[];
 }
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -48,7 +49,6 @@ export function waitText(locale: Locale, seconds: number): string {
 
 export function interactionRoutes({ provider, audit, users, throttle, views, csrf, scopes }: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
-  const scopeById = new Map(scopes.map((scope) => [scope.id, scope]));
 
   const localeFor = (ctx: Context, interaction?: Interaction) => requestLocale(ctx, views, interaction?.params.ui_locales);
 
@@ -119,7 +119,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     const vars = { user: username, client_name: client.name };
     const separator = locale.lang === 'zh-CN' ? '、' : ', ';
     const shown = (details.missingOIDCScope ?? ['openid']).map((id) => {
-      const scope = scopeById.get(id);
+      const scope = scopes().find((s) => s.id === id);
       if (!scope) return { name: id, description: '', claims: '' };
       return {
         name: locale.text(scope.name, vars),

@@ -14,9 +14,14 @@ export type StandardScope = keyof typeof SCOPE_CLAIMS;
 export const STANDARD_SCOPES = Object.keys(SCOPE_CLAIMS) as StandardScope[];
 export const STANDARD_CLAIMS: ReadonlySet<string> = new Set(Object.values(SCOPE_CLAIMS).flat());
 
-/** oidc-provider's `claims` configuration: scope → claims, as mutable arrays. */
-export function claimsConfiguration(): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]]));
+/**
+ * oidc-provider's `claims` configuration: scope → claims. The standard mapping, with each defined scope that
+ * names claims replacing or adding its own (a custom `contact` scope releasing email and phone_number, say).
+ */
+export function claimsConfiguration(defined: readonly { id: string; claims: readonly string[] }[] = []): Record<string, string[]> {
+  const mapping: Record<string, string[]> = Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]]));
+  for (const scope of defined) if (scope.claims.length) mapping[scope.id] = [...scope.claims];
+  return mapping;
 }
 
 /** The claims an account holds, with `sub` fixed to the account's id; only standard claims leave the provider. */

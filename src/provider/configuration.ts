@@ -4,7 +4,7 @@
  */
 import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../admin/provider-settings.js';
-import type { ClientConfig, PrivateJwks, Settings } from '../settings.js';
+import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { interactionPrompts } from './interaction-policy.js';
@@ -16,6 +16,8 @@ export interface Pages {
 }
 
 export interface ProviderDeps {
+  /** The scopes in force when this instance is built (config/scopes.json and the administrator's). */
+  scopes: readonly ScopeConfig[];
   /** The runtime settings as this instance knows them now (read on every use, never from Redis). */
   runtime: () => ProviderSettings;
   /** undefined: oidc-provider's in-memory adapter (the embedded default). */
@@ -94,8 +96,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       end_session: deps.runtime()['paths.end_session'],
       revocation: deps.runtime()['paths.revocation'],
     },
-    scopes: [...STANDARD_SCOPES],
-    claims: claimsConfiguration(),
+    scopes: [...new Set([...STANDARD_SCOPES, ...deps.scopes.map((s) => s.id)])],
+    claims: claimsConfiguration(deps.scopes),
     conformIdTokenClaims: true,
     acrValues: [ACR_PASSWORD],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],

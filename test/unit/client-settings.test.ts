@@ -112,6 +112,7 @@ describe('clientWantsChooser', () => {
 describe('extraClientMetadata', () => {
   const deps: ProviderDeps = {
     runtime: () => defaultsFrom(loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, NODE_ENV: 'test' })),
+    scopes: [],
     adapter: undefined,
     findAccount: async () => undefined,
     jwks: { keys: [] },

@@ -20,6 +20,7 @@ const calls: string[] = [];
 let runtime: ProviderSettings;
 const deps: ProviderDeps = {
   runtime: () => runtime,
+  scopes: [{ id: 'contact', name: 'Contact', description: 'How to reach you', claims: ['email', 'phone_number'] }],
   adapter: undefined,
   findAccount: async () => undefined,
   jwks: { keys: [] },
@@ -133,7 +134,7 @@ describe('buildConfiguration', () => {
   });
 
   test('scopes, claims and ACR', () => {
-    expect(config.scopes).toEqual(['openid', 'profile', 'email', 'address', 'phone']);
+    expect(config.scopes).toEqual(['openid', 'profile', 'email', 'address', 'phone', 'contact']);
     expect(config.claims).toMatchObject({ email: ['email', 'email_verified'], openid: ['sub'] });
     expect(config.acrValues).toEqual([ACR_PASSWORD]);
     expect(config.conformIdTokenClaims).toBe(true);
@@ -314,5 +315,13 @@ describe('state.required', () => {
     expect(validator(ctx(), 'abc')).toBeUndefined();
     expect(validator(ctx('pushed_authorization_request'), undefined)).toBeUndefined();
     runtime = defaultsFrom(settings);
+  });
+});
+
+describe('scopes defined at run time', () => {
+  test('a defined scope is supported and releases its claims; the standard mapping stays', () => {
+    expect(config.scopes).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'address', 'phone', 'contact']));
+    expect((config.claims as Record<string, string[]>).contact).toEqual(['email', 'phone_number']);
+    expect((config.claims as Record<string, string[]>).email).toEqual(['email', 'email_verified']);
   });
 });

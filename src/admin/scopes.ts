@@ -1,0 +1,109 @@
+/**
+ * Scopes as administrators define them: a display name and description per language (shown on the consent
+ * page, `{user}` and `{client_name}` filled in), the claims the scope releases, an icon, and whether new clients
+ * get it by default. config/scopes.json gives the starting set; what an administrator creates or changes is kept
+ * in Redis and wins by id.
+ */
+import { z } from 'zod';
+import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../provider/claims.js';
+import type { LocalizedText, ScopeConfig } from '../settings.js';
+import { updateRecord, type Collection } from '../storage/collection.js';
+
+export interface ScopeRecord extends ScopeConfig {
+  icon?: string;
+  /** Given to new clients that are created without a list of allowed scopes. */
+  default?: boolean;
+}
+
+export class ScopeError extends Error {
+  override name = 'ScopeError';
+  constructor(
+    message: string,
+    readonly code: 'invalid' | 'exists' | 'not_found',
+  ) {
+    super(message);
+  }
+}
+
+const text = (field: string, max: number) =>
+  z.union([
+    z.string().trim().min(1, `${field}: required`).max(max, `${field}: at most ${max} characters`),
+    z.object({ en: z.string().trim().min(1, `${field}.en: required`).max(max), 'zh-CN': z.string().trim().min(1).max(max).optional() }, { error: `${field}: a text, or {"en": …, "zh-CN": …}` }).strict(),
+  ]);
+
+const scopeSchema = z.object({
+  id: z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/, 'id: a scope token (printable ASCII, no space, quote or backslash)'),
+  name: text('name', 80),
+  description: text('description', 300),
+  claims: z
+    .array(z.string())
+    .default([])
+    .superRefine((claims, ctx) => {
+      const odd = claims.find((c) => !STANDARD_CLAIMS.has(c));
+      if (odd) ctx.addIssue({ code: 'custom', message: `claim ${odd}: not a standard OpenID Connect claim` });
+    }),
+  icon: z.string().regex(/^[\w-]{1,40}$/, 'icon: a short icon name (letters, digits, - and _)').optional(),
+  default: z.boolean().default(false),
+});
+
+export interface ScopeInput {
+  id: string;
+  name: LocalizedText;
+  description: LocalizedText;
+  claims?: string[];
+  icon?: string;
+  default?: boolean;
+}
+
+function parse(input: unknown): ScopeRecord {
+  const result = scopeSchema.safeParse(input);
+  if (!result.success) throw new ScopeError(result.error.issues.map((i) => i.message).join('; '), 'invalid');
+  const { icon, default: isDefault, ...rest } = result.data;
+  return { ...rest, ...(icon ? { icon } : {}), ...(isDefault ? { default: true } : {}) };
+}
+
+export class Scopes {
+  constructor(
+    private readonly records: Collection<ScopeRecord>,
+    private readonly configured: readonly ScopeConfig[],
+  ) {}
+
+  /** Every scope in force: the configured ones, replaced or joined by the administrator's, by id. */
+  async list(): Promise<ScopeRecord[]> {
+    const byId = new Map<string, ScopeRecord>(this.configured.map((s) => [s.id, s]));
+    for (const record of await this.records.list()) byId.set(record.id, record);
+    return [...byId.values()];
+  }
+
+  async require(id: string): Promise<ScopeRecord> {
+    const scope = (await this.list()).find((s) => s.id === id);
+    if (!scope) throw new ScopeError(`scope ${id}: not found`, 'not_found');
+    return scope;
+  }
+
+  async create(input: ScopeInput): Promise<ScopeRecord> {
+    const scope = parse(input);
+    if ((await this.list()).some((s) => s.id === scope.id)) throw new ScopeError(`scope ${scope.id}: already exists`, 'exists');
+    if (!(await this.records.insert(scope.id, scope))) throw new ScopeError(`scope ${scope.id}: already exists`, 'exists');
+    return scope;
+  }
+
+  /** Changes what is given; a configured scope changed here is kept in Redis from then on. */
+  async update(id: string, change: Partial<Omit<ScopeInput, 'id'>>): Promise<ScopeRecord> {
+    const current = await this.require(id);
+    const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+    const next = parse({ ...current, ...given, id });
+    if (await this.records.insert(id, next)) return next;
+    return updateRecord(this.records, id, (stored) => parse({ ...stored, ...given, id }));
+  }
+
+  /** Removes an administrator's scope; the standard scopes and those of config/scopes.json stay (change them instead). */
+  async delete(id: string): Promise<ScopeRecord> {
+    if ((STANDARD_SCOPES as readonly string[]).includes(id) || this.configured.some((s) => s.id === id)) {
+      throw new ScopeError(`scope ${id}: a standard or configured scope cannot be deleted; update its texts instead`, 'invalid');
+    }
+    const removed = await this.records.remove(id);
+    if (!removed) throw new ScopeError(`scope ${id}: not found`, 'not_found');
+    return removed;
+  }
+}
