@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { STANDARD_CLAIMS } from '../provider/claims.js';
-import { updateRecord, type Collection } from '../storage/collection.js';
+import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import type { PasswordHasher } from './passwords.js';
 
 export const ROLES = ['user', 'admin'] as const;
@@ -27,14 +27,8 @@ export interface UserRecord {
 /** What leaves the store for display: never the hash. */
 export type UserView = Omit<UserRecord, 'passwordHash'>;
 
-export class UserError extends Error {
+export class UserError extends RecordError {
   override name = 'UserError';
-  constructor(
-    message: string,
-    readonly code: 'invalid' | 'exists' | 'not_found',
-  ) {
-    super(message);
-  }
 }
 
 const usernameSchema = z

@@ -5,15 +5,15 @@
  */
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { UserError, toView } from '../accounts/users.js';
-import { ClientError, clientView } from '../clients/registry.js';
+import { toView } from '../accounts/users.js';
+import { clientView } from '../clients/registry.js';
+import { RecordError } from '../storage/collection.js';
 import { BodyError, readJson } from '../http/body.js';
 import type { AuditType } from '../ops/audit.js';
 import type { Stores } from '../stores.js';
 import type { AdminTokens } from './admin-tokens.js';
 import { audited, type AdminAction } from './audited.js';
 import { SettingError } from './provider-settings.js';
-import { ScopeError } from './scopes.js';
 import { KeyError } from '../keys/keyring.js';
 import { openApiDocument } from './openapi.js';
 
@@ -29,7 +29,7 @@ async function jsonErrors(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
   } catch (err) {
-    if (err instanceof ClientError || err instanceof UserError || err instanceof ScopeError) {
+    if (err instanceof RecordError) {
       ctx.status = STATUS[err.code];
       ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message };
     } else if (err instanceof KeyError) {

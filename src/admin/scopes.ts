@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../provider/claims.js';
 import type { LocalizedText, ScopeConfig } from '../settings.js';
-import { updateRecord, type Collection } from '../storage/collection.js';
+import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 
 export interface ScopeRecord extends ScopeConfig {
   icon?: string;
@@ -15,14 +15,8 @@ export interface ScopeRecord extends ScopeConfig {
   default?: boolean;
 }
 
-export class ScopeError extends Error {
+export class ScopeError extends RecordError {
   override name = 'ScopeError';
-  constructor(
-    message: string,
-    readonly code: 'invalid' | 'exists' | 'not_found',
-  ) {
-    super(message);
-  }
 }
 
 const text = (field: string, max: number) =>

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ClientMetadata } from 'oidc-provider';
 import { RESPONSE_TYPES } from '../settings.js';
-import { updateRecord, type Collection } from '../storage/collection.js';
+import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
 
@@ -20,14 +20,8 @@ export interface ClientRecord {
   updatedAt?: string;
 }
 
-export class ClientError extends Error {
+export class ClientError extends RecordError {
   override name = 'ClientError';
-  constructor(
-    message: string,
-    readonly code: 'invalid' | 'not_found',
-  ) {
-    super(message);
-  }
 }
 
 export const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;

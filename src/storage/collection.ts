@@ -19,6 +19,16 @@ export interface Collection<T> {
 
 export class RecordNotFound extends Error {}
 
+/** A store's refusal, with the reason an API maps to a status (400, 409, 404) and a message naming field and rule. */
+export class RecordError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'invalid' | 'exists' | 'not_found',
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Read, change, write, without losing a concurrent change: when the record changed between the read and the
  * write, the change is applied again to what is there now. `change` must be pure (it may run more than once).
