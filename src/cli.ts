@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toView, type UserView } from './accounts/users.js';
 import { clientView, type ClientRecord, type NewClient } from './clients/registry.js';
+import type { AdminTokenView } from './admin/admin-tokens.js';
 import { audited } from './admin/audited.js';
 import type { ProviderSettings } from './admin/provider-settings.js';
 import { KeyError, type KeyStatus } from './keys/keyring.js';
@@ -32,6 +33,7 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
 
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
   admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
+  admin-token list | admin-token revoke ID_OR_NAME   (a revoked token gets 401 at once)
   scope create ID --name TEXT --description TEXT [--claim CLAIM…] [--icon NAME] [--default]
   scope update ID [--name TEXT] [--description TEXT] [--claim CLAIM…] [--icon NAME] [--[no-]default]
   scope list | scope show ID | scope delete ID
@@ -307,11 +309,26 @@ async function settingsCommand(stores: Stores, action: string | undefined, args:
   return show(await audited(stores.audit, what, () => stores.providerSettings.set(key, value)));
 }
 
-async function adminTokenCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
-  if (action !== 'create') throw new UsageError(`unknown admin-token command ${action ?? ''}`.trim());
-  const created = await stores.adminTokens.create(values.name ?? '');
-  stores.audit.record({ type: 'admin', outcome: 'success', actor: `cli:${userInfo().username}`, action: `admin-token create ${created.name}` });
-  return { json: { ...created }, text: `admin token ${created.name}: ${created.token}\n(shown once: only its hash is stored)` };
+async function adminTokenCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
+  const actor = `cli:${userInfo().username}`;
+  const line = (t: AdminTokenView) => `${t.id}  ${t.name}  created ${t.createdAt}`;
+  switch (action) {
+    case 'create': {
+      const created = await audited(stores.audit, { actor, action: `admin-token create ${values.name ?? ''}`, about: 'setting' }, () => stores.adminTokens.create(values.name ?? ''));
+      return { json: { ...created }, text: `admin token ${created.name}: ${created.token}\n(shown once: only its hash is stored)` };
+    }
+    case 'list': {
+      const tokens = await stores.adminTokens.list();
+      return { json: { tokens }, text: tokens.map(line).join('\n') || '(no admin tokens)' };
+    }
+    case 'revoke': {
+      const which = positional(args, 0, 'token id or name');
+      const revoked = await audited(stores.audit, { actor, action: `admin-token revoke ${which}`, about: 'setting' }, () => stores.adminTokens.revoke(which));
+      return { json: { revoked }, text: revoked.map((t) => `revoked ${line(t)}`).join('\n') };
+    }
+    default:
+      throw new UsageError(`unknown admin-token command ${action ?? ''}`.trim());
+  }
 }
 
 async function auditCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
@@ -345,7 +362,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const stores = await openStores(settings, 'oidc-op-cli');
   try {
     if (noun === 'audit') return await auditCommand(stores, action, values);
-    if (noun === 'admin-token') return await adminTokenCommand(stores, action, values);
+    if (noun === 'admin-token') return await adminTokenCommand(stores, action, rest, values);
     if (noun === 'settings') return await settingsCommand(stores, action, rest);
     if (noun === 'keys') return await keysCommand(stores, settings, action, rest, values);
     if (noun === 'scope') {

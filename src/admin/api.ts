@@ -187,6 +187,13 @@ export function adminApi(stores: Stores, tokens: AdminTokens, keysConfigured: bo
     ctx.body = await change(ctx, `settings set ${ctx.params.key}=${text}`, 'setting', () => stores.providerSettings.set(ctx.params.key!, text));
   });
 
+  router.get('/admin-tokens', async (ctx) => {
+    ctx.body = { tokens: await tokens.list() };
+  });
+  router.delete('/admin-tokens/:id', async (ctx) => {
+    ctx.body = { revoked: await change(ctx, `admin-token revoke ${ctx.params.id}`, 'setting', () => tokens.revoke(ctx.params.id!)) };
+  });
+
   router.get('/audit', async (ctx) => {
     const limit = Number(ctx.query.limit ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new BodyError('limit: a whole number from 1 to 10000', 400);

@@ -67,6 +67,7 @@ export function openApiDocument() {
           type: 'object',
           properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : 'boolean' }])),
         },
+        AdminToken: { type: 'object', properties: { id: { type: 'string', description: 'the start of its hash' }, name: { type: 'string' }, createdAt: { type: 'string' } } },
         AuditEvent: {
           type: 'object',
           properties: Object.fromEntries(['time', 'type', 'outcome', 'actor', 'client', 'user', 'ip', 'action'].map((k) => [k, { type: 'string' }])),
@@ -143,6 +144,13 @@ export function openApiDocument() {
           requestBody: json({ type: 'object', required: ['value'], properties: { value: { type: ['boolean', 'integer', 'string'] } } }),
           responses: { 200: ok('settings', ref('Settings')), 400: error },
         },
+      },
+      '/admin-tokens': {
+        get: { summary: 'the admin tokens (never the tokens themselves)', responses: { 200: ok('tokens', { type: 'object', properties: { tokens: { type: 'array', items: ref('AdminToken') } } }) } },
+      },
+      '/admin-tokens/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'a token id, or a name (every token of that name)' }],
+        delete: { summary: 'revoke: the token gets 401 from now on', responses: { 200: ok('revoked', { type: 'object', properties: { revoked: { type: 'array', items: ref('AdminToken') } } }), 404: error } },
       },
       '/audit': {
         get: {

@@ -7,6 +7,8 @@ export interface Collection<T> {
   get(id: string): Promise<T | undefined>;
   getByAlias(alias: string): Promise<T | undefined>;
   list(): Promise<T[]>;
+  /** Every record with its id. */
+  entries(): Promise<[string, T][]>;
   /** false when the id or the alias is taken; nothing is written then. */
   insert(id: string, value: T, alias?: string): Promise<boolean>;
   /** false when the record does not exist; nothing is written then. The alias stays as it was. */

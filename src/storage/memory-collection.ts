@@ -19,6 +19,10 @@ export class MemoryCollection<T> implements Collection<T> {
     return [...this.#records.values()].map((e) => structuredClone(e.value));
   }
 
+  async entries(): Promise<[string, T][]> {
+    return [...this.#records].map(([id, e]) => [id, structuredClone(e.value)]);
+  }
+
   async insert(id: string, value: T, alias?: string): Promise<boolean> {
     if (this.#records.has(id) || (alias !== undefined && this.#aliases.has(alias))) return false;
     this.#records.set(id, { value: structuredClone(value), alias });

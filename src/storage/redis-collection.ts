@@ -85,6 +85,10 @@ export class RedisCollection<T> implements Collection<T> {
     return (await this.#redis.hvals(this.#records)).map((v) => JSON.parse(v) as T);
   }
 
+  async entries(): Promise<[string, T][]> {
+    return Object.entries(await this.#redis.hgetall(this.#records)).map(([id, v]) => [id, JSON.parse(v) as T]);
+  }
+
   async insert(id: string, value: T, alias?: string): Promise<boolean> {
     const done = await this.#redis.collectionInsert(this.#records, this.#aliases, this.#aliasOf, id, JSON.stringify(value), alias ?? '');
     return done === 1;

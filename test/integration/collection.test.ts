@@ -39,6 +39,7 @@ describe.each(kinds)('%s collection', (_kind, make) => {
     expect(await c.getByAlias('uno')).toEqual({ name: 'one' });
     expect(await c.getByAlias('nope')).toBeUndefined();
     expect((await c.list()).map((r) => r.name).sort()).toEqual(['one', 'two']);
+    expect((await c.entries()).sort()).toEqual([['1', { name: 'one' }], ['2', { name: 'two' }]]);
     expect(await c.replace('1', { name: 'uno', n: 1 })).toBe(true);
     expect(await c.getByAlias('uno')).toEqual({ name: 'uno', n: 1 });
     expect(await c.replace('missing', { name: 'x' })).toBe(false);
