@@ -3,6 +3,7 @@
  * the same registry and user store, so what it writes is live at once. With --json every command prints
  * exactly one JSON object on stdout; errors go to stderr with a non-zero exit, and nothing is changed.
  */
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toView, type UserView } from './accounts/users.js';
@@ -42,6 +43,10 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   keys list | keys rotate [--lead-time SECONDS] | keys retire KID
                                        (a new key is published at once and signs after the lead time, 3600 by default;
                                         the replaced one stays published 24 h, then retires)
+  export                                  (clients with secret hashes, users with password hashes, scopes, settings:
+                                           one JSON document; no signing keys, admin tokens, sessions or grants)
+  import FILE|- [--replace]               (validated whole, written all or nothing; into a store holding admin data
+                                           only with --replace, which replaces all clients, users, scopes and settings)
   settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session;
                                             every instance follows within SETTINGS_REFRESH_MS)
 
@@ -78,6 +83,7 @@ const OPTIONS = {
   'lead-time': { type: 'string' },
   user: { type: 'string' },
   client: { type: 'string' },
+  replace: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; allowNegative: true }>>['values'];
@@ -89,8 +95,8 @@ interface Output {
   text: string;
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError('--password-stdin reads the password from standard input: pipe it in');
+async function readStdin(what = '--password-stdin reads the password'): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError(`${what} from standard input: pipe it in`);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
@@ -331,6 +337,35 @@ async function adminTokenCommand(stores: Stores, action: string | undefined, arg
   }
 }
 
+/** The document from a file, or from standard input for '-'. */
+async function readDocument(path: string): Promise<unknown> {
+  const text = path === '-' ? await readStdin('import - reads the document') : await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path === '-' ? 'standard input' : path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+async function exportCommand(stores: Stores): Promise<Output> {
+  const what = { actor: `cli:${userInfo().username}`, action: 'export', about: 'setting' as const };
+  const document = await audited(stores.audit, what, () => stores.adminData.export());
+  return { json: { ...document }, text: JSON.stringify(document, null, 2) };
+}
+
+async function importCommand(stores: Stores, args: string[], values: Values): Promise<Output> {
+  const document = await readDocument(positional(args, 0, 'file to import (- for standard input)'));
+  const replace = values.replace === true;
+  const what = { actor: `cli:${userInfo().username}`, action: replace ? 'import --replace' : 'import', about: 'setting' as const };
+  const summary = await audited(stores.audit, what, () => stores.adminData.import(document, replace));
+  return {
+    json: { imported: summary },
+    text: `imported ${summary.clients} clients, ${summary.users} users, ${summary.scopes} scopes, ${summary.settings} settings${replace ? ' (everything else removed)' : ''}`,
+  };
+}
+
 async function auditCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
   if (action !== 'tail') throw new UsageError(`unknown audit command ${action ?? ''}`.trim());
   const limit = Number(values.limit ?? 50);
@@ -353,7 +388,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (!['client', 'user', 'scope', 'audit', 'admin-token', 'settings', 'keys'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
+  if (!['client', 'user', 'scope', 'audit', 'admin-token', 'settings', 'keys', 'export', 'import'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -362,6 +397,8 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const stores = await openStores(settings, 'oidc-op-cli');
   try {
     if (noun === 'audit') return await auditCommand(stores, action, values);
+    if (noun === 'export') return await exportCommand(stores);
+    if (noun === 'import') return await importCommand(stores, [action ?? '', ...rest].filter(Boolean), values);
     if (noun === 'admin-token') return await adminTokenCommand(stores, action, rest, values);
     if (noun === 'settings') return await settingsCommand(stores, action, rest);
     if (noun === 'keys') return await keysCommand(stores, settings, action, rest, values);

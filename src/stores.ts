@@ -2,6 +2,7 @@
  * Our own data stores on the configured backend: Redis when configured, memory for the embedded default.
  * Shared by the server and the command line, so both read and write the same records.
  */
+import { AdminData } from './admin/admin-data.js';
 import { AdminTokens, type AdminTokenRecord } from './admin/admin-tokens.js';
 import { defaultsFrom, ProviderSettingsStore, type ProviderSettings } from './admin/provider-settings.js';
 import { Scopes, type ScopeRecord } from './admin/scopes.js';
@@ -14,13 +15,13 @@ import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
 import { STANDARD_SCOPES } from './provider/claims.js';
 import type { Settings } from './settings.js';
-import type { Collection } from './storage/collection.js';
+import type { Collection, CollectionSet } from './storage/collection.js';
 import { MemoryAttempts } from './storage/memory-attempts.js';
 import { MemoryAudit } from './storage/memory-audit.js';
-import { MemoryCollection } from './storage/memory-collection.js';
+import { MemoryCollectionSet } from './storage/memory-collection.js';
 import { RedisAttempts } from './storage/redis-attempts.js';
 import { RedisAudit } from './storage/redis-audit.js';
-import { RedisCollection } from './storage/redis-collection.js';
+import { RedisCollectionSet } from './storage/redis-collection.js';
 import { createRedis, type RedisClient } from './storage/redis.js';
 
 export interface Stores {
@@ -34,6 +35,7 @@ export interface Stores {
   audit: AuditLog;
   adminTokens: AdminTokens;
   providerSettings: ProviderSettingsStore;
+  adminData: AdminData;
   close(): Promise<void>;
 }
 
@@ -41,19 +43,21 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const redis = settings.redis ? createRedis(settings.redis, connectionName) : undefined;
   if (redis) await redis.connect();
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
-  const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
+  const sets: CollectionSet = redis ? new RedisCollectionSet(redis) : new MemoryCollectionSet();
+  const collection = <T>(name: string): Collection<T> => sets.collection<T>(name);
   const keys = collection<KeyMaterial>('keys');
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
+  const clients = new ClientRegistry(collection<ClientRecord>('clients'), {
+    production: settings.production,
+    scopes: async () => {
+      const all = await scopes.list();
+      return { known: [...new Set([...STANDARD_SCOPES, ...all.map((s) => s.id)])], defaults: all.filter((s) => s.default).map((s) => s.id) };
+    },
+  });
   return {
     redis,
     users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
-    clients: new ClientRegistry(collection<ClientRecord>('clients'), {
-      production: settings.production,
-      scopes: async () => {
-        const all = await scopes.list();
-        return { known: [...new Set([...STANDARD_SCOPES, ...all.map((s) => s.id)])], defaults: all.filter((s) => s.default).map((s) => s.id) };
-      },
-    }),
+    clients,
     scopes,
     keys,
     keyring: new Keyring(keys),
@@ -61,6 +65,12 @@ export async function openStores(settings: Settings, connectionName?: string, on
     audit,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
+    adminData: new AdminData(sets, {
+      production: settings.production,
+      configuredScopes: settings.scopes.map((s) => s.id),
+      settingDefaults: defaultsFrom(settings),
+      metadataFor: (...args) => clients.metadataFor(...args),
+    }),
     async close() {
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());

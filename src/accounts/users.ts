@@ -60,6 +60,13 @@ export const toView = ({ passwordHash: _hash, ...view }: UserRecord): UserView =
 
 const roleSchema = z.enum(ROLES, { error: `role: one of ${ROLES.join(', ')}` });
 
+/** The rules a stored user must meet (an imported one, say): username, claims, role; throws UserError naming the field. */
+export function checkUser(user: Pick<UserRecord, 'username' | 'claims' | 'role'>): void {
+  parse(usernameSchema, user.username);
+  checkClaims(user.claims);
+  if (user.role !== undefined) parse(roleSchema, user.role);
+}
+
 export interface NewUser {
   username: string;
   password: string;

@@ -12,12 +12,16 @@ import { BodyError, readJson } from '../http/body.js';
 import type { AuditType } from '../ops/audit.js';
 import type { Stores } from '../stores.js';
 import type { AdminTokens } from './admin-tokens.js';
+import { DocumentError } from './admin-document.js';
 import { audited, type AdminAction } from './audited.js';
 import { SettingError } from './provider-settings.js';
 import { KeyError } from '../keys/keyring.js';
 import { openApiDocument } from './openapi.js';
 
 export const ADMIN_API = '/admin/api';
+
+/** An import carries every user's hash: room for tens of thousands of records. */
+const IMPORT_LIMIT = 32 * 1024 * 1024;
 
 const STATUS = { invalid: 400, exists: 409, not_found: 404 } as const;
 
@@ -31,7 +35,7 @@ async function jsonErrors(ctx: Context, next: Next): Promise<void> {
   } catch (err) {
     if (err instanceof RecordError) {
       ctx.status = STATUS[err.code];
-      ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message };
+      ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message, ...(err instanceof DocumentError ? { issues: err.issues } : {}) };
     } else if (err instanceof KeyError) {
       ctx.status = /not found/.test(err.message) ? 404 : 400;
       ctx.body = { error: ctx.status === 404 ? 'not_found' : 'invalid_request', message: err.message };
@@ -185,6 +189,15 @@ export function adminApi(stores: Stores, tokens: AdminTokens, keysConfigured: bo
     const { value } = await body(ctx);
     const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
     ctx.body = await change(ctx, `settings set ${ctx.params.key}=${text}`, 'setting', () => stores.providerSettings.set(ctx.params.key!, text));
+  });
+
+  router.get('/export', async (ctx) => {
+    ctx.body = await change(ctx, 'export', 'setting', () => stores.adminData.export());
+  });
+  router.post('/import', async (ctx) => {
+    const replace = ctx.query.replace === 'true';
+    const document = await readJson(ctx, IMPORT_LIMIT);
+    ctx.body = { imported: await change(ctx, replace ? 'import --replace' : 'import', 'setting', () => stores.adminData.import(document, replace)) };
   });
 
   router.get('/admin-tokens', async (ctx) => {

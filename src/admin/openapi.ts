@@ -67,6 +67,18 @@ export function openApiDocument() {
           type: 'object',
           properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : 'boolean' }])),
         },
+        AdminDocument: {
+          type: 'object',
+          description: 'all admin data; no plain secret, signing key or admin token',
+          required: ['version', 'clients', 'users', 'scopes', 'settings'],
+          properties: {
+            version: { const: 1 },
+            clients: { type: 'array', items: { type: 'object', description: 'client metadata with client_secret as its sha256: hash, description, disabled, created_at, updated_at' } },
+            users: { type: 'array', items: { type: 'object', description: 'sub, username, passwordHash (argon2id), claims, role, disabled, createdAt, updatedAt' } },
+            scopes: { type: 'array', items: ref('Scope'), description: 'the scopes an administrator stored (not those of config/scopes.json)' },
+            settings: { type: 'object', description: 'the runtime settings an administrator set' },
+          },
+        },
         AdminToken: { type: 'object', properties: { id: { type: 'string', description: 'the start of its hash' }, name: { type: 'string' }, createdAt: { type: 'string' } } },
         AuditEvent: {
           type: 'object',
@@ -143,6 +155,20 @@ export function openApiDocument() {
           summary: 'set one; every instance follows within a few seconds',
           requestBody: json({ type: 'object', required: ['value'], properties: { value: { type: ['boolean', 'integer', 'string'] } } }),
           responses: { 200: ok('settings', ref('Settings')), 400: error },
+        },
+      },
+      '/export': { get: { summary: 'every client, user, scope and setting as one document', responses: { 200: ok('the document', ref('AdminDocument')) } } },
+      '/import': {
+        post: {
+          summary: 'validate a whole document, then write it all or nothing',
+          parameters: [{ name: 'replace', in: 'query', schema: { type: 'boolean' }, description: 'true: replace every client, user, scope and setting (without it, a store holding any is refused with 409)' }],
+          requestBody: json(ref('AdminDocument')),
+          responses: {
+            200: ok('imported', { type: 'object', properties: { imported: { type: 'object', properties: Object.fromEntries(['clients', 'users', 'scopes', 'settings'].map((k) => [k, { type: 'integer' }])) } } }),
+            400: { description: 'refused, nothing changed: `issues` lists each path and rule', ...json({ type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issues: { type: 'array', items: { type: 'string' } } } }) },
+            409: error,
+            413: error,
+          },
         },
       },
       '/admin-tokens': {

@@ -78,7 +78,8 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
 }
 
 type Stored = Partial<ProviderSettings>;
-const ID = 'provider';
+/** The one record of the settings collection. */
+export const SETTINGS_ID = 'provider';
 
 export class ProviderSettingsStore {
   constructor(
@@ -87,17 +88,17 @@ export class ProviderSettingsStore {
   ) {}
 
   async read(): Promise<ProviderSettings> {
-    return { ...this.defaults, ...((await this.records.get(ID)) ?? {}) };
+    return { ...this.defaults, ...((await this.records.get(SETTINGS_ID)) ?? {}) };
   }
 
   /** Only what an administrator set (for export). */
   async stored(): Promise<Stored> {
-    return (await this.records.get(ID)) ?? {};
+    return (await this.records.get(SETTINGS_ID)) ?? {};
   }
 
   async set(key: string, text: string): Promise<ProviderSettings> {
     const [k, value] = parseSetting(key, text, await this.read());
-    if (!(await this.records.insert(ID, { [k]: value }))) await updateRecord(this.records, ID, (current) => ({ ...current, [k]: value }));
+    if (!(await this.records.insert(SETTINGS_ID, { [k]: value }))) await updateRecord(this.records, SETTINGS_ID, (current) => ({ ...current, [k]: value }));
     return this.read();
   }
 }

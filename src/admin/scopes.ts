@@ -49,7 +49,8 @@ export interface ScopeInput {
   default?: boolean;
 }
 
-function parse(input: unknown): ScopeRecord {
+/** A scope checked and normalized as the store keeps it; throws ScopeError naming the field and the rule. */
+export function parseScope(input: unknown): ScopeRecord {
   const result = scopeSchema.safeParse(input);
   if (!result.success) throw new ScopeError(result.error.issues.map((i) => i.message).join('; '), 'invalid');
   const { icon, default: isDefault, ...rest } = result.data;
@@ -76,7 +77,7 @@ export class Scopes {
   }
 
   async create(input: ScopeInput): Promise<ScopeRecord> {
-    const scope = parse(input);
+    const scope = parseScope(input);
     if ((await this.list()).some((s) => s.id === scope.id)) throw new ScopeError(`scope ${scope.id}: already exists`, 'exists');
     if (!(await this.records.insert(scope.id, scope))) throw new ScopeError(`scope ${scope.id}: already exists`, 'exists');
     return scope;
@@ -86,9 +87,9 @@ export class Scopes {
   async update(id: string, change: Partial<Omit<ScopeInput, 'id'>>): Promise<ScopeRecord> {
     const current = await this.require(id);
     const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
-    const next = parse({ ...current, ...given, id });
+    const next = parseScope({ ...current, ...given, id });
     if (await this.records.insert(id, next)) return next;
-    return updateRecord(this.records, id, (stored) => parse({ ...stored, ...given, id }));
+    return updateRecord(this.records, id, (stored) => parseScope({ ...stored, ...given, id }));
   }
 
   /** Removes an administrator's scope; the standard scopes and those of config/scopes.json stay (change them instead). */

@@ -12,15 +12,15 @@ export class BodyError extends Error {
 
 const LIMIT = 16 * 1024;
 
-function readLimited(ctx: Context): Promise<Buffer> {
+function readLimited(ctx: Context, limit = LIMIT): Promise<Buffer> {
   const declared = Number(ctx.get('content-length'));
-  if (declared > LIMIT) return Promise.reject(new BodyError('form too large', 413));
+  if (declared > limit) return Promise.reject(new BodyError('form too large', 413));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= LIMIT) {
+      if (size <= limit) {
         chunks.push(chunk);
         return;
       }
@@ -47,12 +47,12 @@ export async function readForm(ctx: Context): Promise<URLSearchParams> {
   return new URLSearchParams(text);
 }
 
-/** A JSON object body (application/json), at most 16 KiB. */
-export async function readJson(ctx: Context): Promise<Record<string, unknown>> {
+/** A JSON object body (application/json), at most 16 KiB unless a larger limit is given. */
+export async function readJson(ctx: Context, limit = LIMIT): Promise<Record<string, unknown>> {
   if (!ctx.is('application/json')) throw new BodyError('expected application/json', 415);
   let value: unknown;
   try {
-    value = JSON.parse((await readLimited(ctx)).toString('utf8'));
+    value = JSON.parse((await readLimited(ctx, limit)).toString('utf8'));
   } catch (err) {
     if (err instanceof BodyError) throw err;
     throw new BodyError('malformed JSON', 400);

@@ -50,3 +50,19 @@ export async function updateRecord<T>(
   }
   throw new Error(`record ${id}: too many concurrent changes`);
 }
+
+/** One collection's whole new content: every record with its id and, where the collection has them, its alias. */
+export interface CollectionContent {
+  name: string;
+  entries: { id: string; value: unknown; alias?: string }[];
+}
+
+/** The collections of one backend, and the one write that replaces several of them together. */
+export interface CollectionSet {
+  collection<T>(name: string): Collection<T>;
+  /**
+   * Replaces the whole content of the named collections, all or nothing. With `onlyIntoEmpty`, writes nothing
+   * and returns the names of the collections that hold records, unless all are empty.
+   */
+  replaceAll(contents: CollectionContent[], onlyIntoEmpty: boolean): Promise<{ busy: string[] }>;
+}

@@ -1,4 +1,4 @@
-import type { Collection } from './collection.js';
+import type { Collection, CollectionContent, CollectionSet } from './collection.js';
 
 /** The embedded default's store: structured clones, so callers never share mutable state with it. */
 export class MemoryCollection<T> implements Collection<T> {
@@ -44,11 +44,43 @@ export class MemoryCollection<T> implements Collection<T> {
     return true;
   }
 
+  get size(): number {
+    return this.#records.size;
+  }
+
+  /** Synchronous, so a set of collections is replaced with no other request in between. */
+  replaceAllNow(entries: CollectionContent['entries']): void {
+    this.#records.clear();
+    this.#aliases.clear();
+    for (const { id, value, alias } of entries) {
+      this.#records.set(id, { value: structuredClone(value) as T, alias });
+      if (alias !== undefined) this.#aliases.set(alias, id);
+    }
+  }
+
   async remove(id: string): Promise<T | undefined> {
     const entry = this.#records.get(id);
     if (!entry) return undefined;
     this.#records.delete(id);
     if (entry.alias !== undefined) this.#aliases.delete(entry.alias);
     return entry.value;
+  }
+}
+
+/** The embedded default's collections: one per name, replaced together between two awaits. */
+export class MemoryCollectionSet implements CollectionSet {
+  readonly #collections = new Map<string, MemoryCollection<unknown>>();
+
+  collection<T>(name: string): MemoryCollection<T> {
+    let collection = this.#collections.get(name);
+    if (!collection) this.#collections.set(name, (collection = new MemoryCollection<unknown>()));
+    return collection as MemoryCollection<T>;
+  }
+
+  async replaceAll(contents: CollectionContent[], onlyIntoEmpty: boolean): Promise<{ busy: string[] }> {
+    const busy = contents.filter((c) => this.collection(c.name).size > 0).map((c) => c.name);
+    if (onlyIntoEmpty && busy.length) return { busy };
+    for (const { name, entries } of contents) this.collection(name).replaceAllNow(entries);
+    return { busy: [] };
   }
 }

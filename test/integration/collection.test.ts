@@ -1,9 +1,9 @@
 /** The record collection contract, identical for the Redis store and the embedded in-memory one. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RecordNotFound, updateRecord, type Collection } from '../../src/storage/collection.js';
-import { MemoryCollection } from '../../src/storage/memory-collection.js';
-import { RedisCollection } from '../../src/storage/redis-collection.js';
+import { RecordNotFound, updateRecord, type Collection, type CollectionSet } from '../../src/storage/collection.js';
+import { MemoryCollection, MemoryCollectionSet } from '../../src/storage/memory-collection.js';
+import { RedisCollection, RedisCollectionSet } from '../../src/storage/redis-collection.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 let server: TestRedis;
@@ -92,5 +92,38 @@ describe.each(kinds)('%s collection', (_kind, make) => {
     const got = (await c.get('x'))!;
     got.name = 'changed';
     expect(await c.get('x')).toEqual({ name: 'kept' });
+  });
+});
+
+const sets: [string, () => CollectionSet][] = [
+  ['redis', () => new RedisCollectionSet(redis)],
+  ['memory', () => new MemoryCollectionSet()],
+];
+
+describe.each(sets)('%s collection set', (_kind, make) => {
+  test('replaceAll replaces several collections together, aliases included, and refuses a non-empty target when asked', async () => {
+    const set = make();
+    const [a, b] = [`set-a-${++n}`, `set-b-${++n}`];
+    await set.collection<Rec>(a).insert('old', { name: 'old' }, 'old-alias');
+    const contents = [
+      { name: a, entries: [{ id: '1', value: { name: 'one', n: 1 }, alias: 'uno' }, { id: '2', value: { name: 'zwei "ü" \\ /' } }] },
+      { name: b, entries: [{ id: 'x', value: { name: 'ex' } }] },
+    ];
+    expect(await set.replaceAll(contents, true)).toEqual({ busy: [a] });
+    expect(await set.collection<Rec>(a).entries()).toEqual([['old', { name: 'old' }]]);
+    expect(await set.collection<Rec>(b).list()).toEqual([]);
+
+    expect(await set.replaceAll(contents, false)).toEqual({ busy: [] });
+    expect((await set.collection<Rec>(a).entries()).sort()).toEqual([['1', { name: 'one', n: 1 }], ['2', { name: 'zwei "ü" \\ /' }]]);
+    expect(await set.collection<Rec>(a).getByAlias('uno')).toEqual({ name: 'one', n: 1 });
+    expect(await set.collection<Rec>(a).getByAlias('old-alias')).toBeUndefined();
+    expect(await set.collection<Rec>(b).get('x')).toEqual({ name: 'ex' });
+    // The aliases work as the collection's own writes expect: removing a record frees its alias.
+    expect(await set.collection<Rec>(a).remove('1')).toEqual({ name: 'one', n: 1 });
+    expect(await set.collection<Rec>(a).insert('3', { name: 'three' }, 'uno')).toBe(true);
+
+    expect(await set.replaceAll([{ name: a, entries: [] }], false)).toEqual({ busy: [] });
+    expect(await set.collection<Rec>(a).list()).toEqual([]);
+    expect(await set.replaceAll([{ name: a, entries: [{ id: 'y', value: { name: 'y' } }] }], true)).toEqual({ busy: [] });
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Export and import of the admin data (clients, users, scopes, runtime settings) as one document. An import is
+ * validated whole, then written in one step: all four collections or none of them. Into a store that already holds
+ * admin data it is refused unless `replace` is asked for; then the document replaces all four collections (records
+ * it does not list are gone). Signing keys, admin tokens, sessions, grants and the audit trail are not part of it.
+ */
+import { usernameKey, type UserRecord } from '../accounts/users.js';
+import type { ClientRecord } from '../clients/registry.js';
+import { RecordError, type CollectionContent, type CollectionSet } from '../storage/collection.js';
+import { checkDocument, toDocument, type AdminDocument, type AdminRecords, type DocumentRules } from './admin-document.js';
+import { SETTINGS_ID, type ProviderSettings } from './provider-settings.js';
+import type { ScopeRecord } from './scopes.js';
+
+/** The collections stores.ts keeps the admin data in. */
+const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings' } as const;
+
+export interface ImportSummary {
+  replaced: boolean;
+  clients: number;
+  users: number;
+  scopes: number;
+  settings: number;
+}
+
+export class AdminData {
+  constructor(
+    private readonly sets: CollectionSet,
+    private readonly rules: DocumentRules,
+  ) {}
+
+  async export(): Promise<AdminDocument> {
+    const [clients, users, scopes, settings] = await Promise.all([
+      this.sets.collection<ClientRecord>(NAMES.clients).list(),
+      this.sets.collection<UserRecord>(NAMES.users).list(),
+      this.sets.collection<ScopeRecord>(NAMES.scopes).list(),
+      this.sets.collection<Partial<ProviderSettings>>(NAMES.settings).get(SETTINGS_ID),
+    ]);
+    return toDocument({ clients, users, scopes, settings: settings ?? {} });
+  }
+
+  /** Validates the whole document, then writes it in one step; refuses (nothing written) what it cannot take. */
+  async import(document: unknown, replace: boolean): Promise<ImportSummary> {
+    const records = checkDocument(document, this.rules);
+    const { busy } = await this.sets.replaceAll(contents(records), !replace);
+    if (busy.length) {
+      throw new RecordError(`the store already holds ${busy.join(', ')}: import into an empty store, or replace everything it holds with --replace (API: ?replace=true)`, 'exists');
+    }
+    return {
+      replaced: replace,
+      clients: records.clients.length,
+      users: records.users.length,
+      scopes: records.scopes.length,
+      settings: Object.keys(records.settings).length,
+    };
+  }
+}
+
+function contents(records: AdminRecords): CollectionContent[] {
+  return [
+    { name: NAMES.clients, entries: records.clients.map((c) => ({ id: c.metadata.client_id, value: c })) },
+    { name: NAMES.users, entries: records.users.map((u) => ({ id: u.sub, value: u, alias: usernameKey(u.username) })) },
+    { name: NAMES.scopes, entries: records.scopes.map((s) => ({ id: s.id, value: s })) },
+    { name: NAMES.settings, entries: Object.keys(records.settings).length ? [{ id: SETTINGS_ID, value: records.settings }] : [] },
+  ];
+}

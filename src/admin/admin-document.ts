@@ -1,0 +1,193 @@
+/**
+ * The admin data as one JSON document (`oidc-op export`, `import`): the registry's clients with their secret
+ * hashes, the users with their argon2id hashes, and the scopes and runtime settings an administrator stored. No
+ * plain secret, no signing key, no admin token. Pure: `checkDocument` validates a whole document by the stores'
+ * own rules before anything is written, and every refusal names its path (`clients[3].redirect_uris[0]`) and the rule.
+ */
+import type { ClientMetadata } from 'oidc-provider';
+import { z } from 'zod';
+import { checkUser, ROLES, usernameKey, type Role, type UserRecord } from '../accounts/users.js';
+import { redirectUriProblem } from '../clients/redirect-uri-policy.js';
+import { asNewClient, AUTH_METHODS, type ClientRecord, type ClientRegistry } from '../clients/registry.js';
+import { STANDARD_SCOPES } from '../provider/claims.js';
+import { RecordError } from '../storage/collection.js';
+import { parseSetting, SETTING_KEYS, SettingError, type ProviderSettings } from './provider-settings.js';
+import { parseScope, type ScopeRecord } from './scopes.js';
+
+export const DOCUMENT_VERSION = 1;
+
+/** A client as exported: its oidc-provider metadata (the secret as its sha256: hash) and our own fields. */
+export type ExportedClient = ClientMetadata & { description?: string; disabled: boolean; created_at: string; updated_at?: string };
+export type ExportedUser = Omit<UserRecord, 'role' | 'disabled'> & { role: Role; disabled: boolean };
+
+export interface AdminDocument {
+  version: typeof DOCUMENT_VERSION;
+  clients: ExportedClient[];
+  users: ExportedUser[];
+  scopes: ScopeRecord[];
+  settings: Partial<ProviderSettings>;
+}
+
+/** What the stores hold, ready to be written. */
+export interface AdminRecords {
+  clients: ClientRecord[];
+  users: UserRecord[];
+  scopes: ScopeRecord[];
+  settings: Partial<ProviderSettings>;
+}
+
+/** A document refused: every problem found, each `path: rule`. */
+export class DocumentError extends RecordError {
+  override name = 'DocumentError';
+  constructor(readonly issues: string[]) {
+    super(`the document is refused, nothing was changed:\n  ${issues.join('\n  ')}`, 'invalid');
+  }
+}
+
+export interface DocumentRules {
+  production: boolean;
+  /** Scopes of config/scopes.json: known to clients whether or not the document lists them. */
+  configuredScopes: readonly string[];
+  settingDefaults: ProviderSettings;
+  /** The registry's validation: what a client must be to be created or changed. */
+  metadataFor: ClientRegistry['metadataFor'];
+}
+
+const byText = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/** The stored records as one document, in a stable order (an export of an unchanged store is the same document). */
+export function toDocument(records: AdminRecords): AdminDocument {
+  const clients = records.clients.map(
+    (r): ExportedClient => ({
+      ...r.metadata,
+      ...(r.description ? { description: r.description } : {}),
+      disabled: r.disabled === true,
+      created_at: r.createdAt,
+      ...(r.updatedAt ? { updated_at: r.updatedAt } : {}),
+    }),
+  );
+  const users = records.users.map((u): ExportedUser => ({ ...u, role: u.role ?? 'user', disabled: u.disabled === true }));
+  const settings = Object.fromEntries(SETTING_KEYS.filter((k) => k in records.settings).map((k) => [k, records.settings[k]]));
+  return {
+    version: DOCUMENT_VERSION,
+    clients: clients.sort(byText((c) => c.client_id)),
+    users: users.sort(byText((u) => u.sub)),
+    scopes: [...records.scopes].sort(byText((s) => s.id)),
+    settings,
+  };
+}
+
+const SECRET_HASH = /^sha256:[A-Za-z0-9_-]{43}$/;
+const ARGON2ID = /^\$argon2id\$v=\d+\$[a-z]=\d+(,[a-z]=\d+)*\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+const time = z.iso.datetime({ error: 'a UTC date and time (ISO 8601)' });
+
+function documentSchema(rules: DocumentRules) {
+  const uri = z.string().superRefine((value, ctx) => {
+    const problem = redirectUriProblem(value, rules);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+  const client = z.strictObject({
+    client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, 'letters, digits and . _ ~ - (1 to 128)'),
+    client_name: z.string(),
+    redirect_uris: z.array(uri),
+    post_logout_redirect_uris: z.array(uri).optional(),
+    response_types: z.array(z.string()),
+    grant_types: z.array(z.string()).optional(),
+    token_endpoint_auth_method: z.enum(AUTH_METHODS, { error: `one of ${AUTH_METHODS.join(', ')}` }),
+    client_secret: z.string().regex(SECRET_HASH, 'the secret as its sha256: hash (an export never holds a plain secret)').optional(),
+    scope: z.string().optional(),
+    logo_uri: z.string().optional(),
+    client_uri: z.string().optional(),
+    policy_uri: z.string().optional(),
+    tos_uri: z.string().optional(),
+    first_party: z.boolean().optional(),
+    always_select_account: z.boolean().optional(),
+    access_token_ttl: z.number().optional(),
+    id_token_ttl: z.number().optional(),
+    description: z.string().optional(),
+    disabled: z.boolean().default(false),
+    created_at: time,
+    updated_at: time.optional(),
+  });
+  const user = z.strictObject({
+    sub: z.string().regex(/^[\x21-\x7E]{1,255}$/, 'printable ASCII without spaces (1 to 255)'),
+    username: z.string(),
+    passwordHash: z.string().regex(ARGON2ID, 'an argon2id hash in PHC form ($argon2id$v=19$m=…,t=…,p=…$salt$hash)'),
+    claims: z.record(z.string(), z.unknown()).default({}),
+    role: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }).default('user'),
+    disabled: z.boolean().default(false),
+    createdAt: time,
+    updatedAt: time,
+  });
+  return z.strictObject({
+    version: z.literal(DOCUMENT_VERSION, { error: `${DOCUMENT_VERSION} (the format this provider writes)` }),
+    clients: z.array(client),
+    users: z.array(user),
+    scopes: z.array(z.unknown()),
+    settings: z.record(z.string(), z.union([z.boolean(), z.number(), z.string()])),
+  });
+}
+
+const pathText = (path: readonly PropertyKey[]) =>
+  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '') || '(document)';
+
+/** Runs a store's own check; what it refuses becomes an issue at `path`. */
+function check(issues: string[], path: string, run: () => void): void {
+  try {
+    run();
+  } catch (err) {
+    if (!(err instanceof RecordError) && !(err instanceof SettingError)) throw err;
+    issues.push(`${path}: ${err.message}`);
+  }
+}
+
+/** The records a document stands for, or DocumentError listing everything wrong with it. */
+export function checkDocument(input: unknown, rules: DocumentRules): AdminRecords {
+  const parsed = documentSchema(rules).safeParse(input);
+  if (!parsed.success) throw new DocumentError(parsed.error.issues.slice(0, 50).map((i) => `${pathText(i.path)}: ${i.message}`));
+  const doc = parsed.data;
+  const issues: string[] = [];
+  const unique = <T>(items: readonly T[], key: (item: T) => string, list: string, field: string, what: string) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const first = seen.get(key(item));
+      if (first === undefined) seen.set(key(item), i);
+      else issues.push(`${list}[${i}].${field}: ${what} as ${list}[${first}]`);
+    });
+  };
+
+  const scopes: ScopeRecord[] = [];
+  doc.scopes.forEach((input, i) => check(issues, `scopes[${i}]`, () => scopes.push(parseScope(input))));
+  unique(scopes, (s) => s.id, 'scopes', 'id', 'the same id');
+
+  const known = [...new Set([...STANDARD_SCOPES, ...rules.configuredScopes, ...scopes.map((s) => s.id)])];
+  const clients: ClientRecord[] = [];
+  doc.clients.forEach((c, i) => {
+    const { client_id: id, client_secret: secretHash, description, disabled, created_at: createdAt, updated_at: updatedAt, ...metadata } = c;
+    if (c.token_endpoint_auth_method === 'none' && secretHash) issues.push(`clients[${i}].client_secret: a public client (auth method none) has no secret`);
+    else if (c.token_endpoint_auth_method !== 'none' && !secretHash) issues.push(`clients[${i}].client_secret: required for ${c.token_endpoint_auth_method} (the sha256: hash)`);
+    check(issues, `clients[${i}]`, () => {
+      // Read back in the administrator's terms and rebuilt: only what the registry itself would write is stored.
+      const stored = { metadata: { ...metadata, client_id: id } as ClientMetadata, description, createdAt };
+      const { metadata: checked } = rules.metadataFor(asNewClient(stored), id, known, secretHash);
+      const text = description?.trim();
+      clients.push({ metadata: checked, ...(text ? { description: text } : {}), ...(disabled ? { disabled: true } : {}), createdAt, ...(updatedAt ? { updatedAt } : {}) });
+    });
+  });
+  unique(doc.clients, (c) => c.client_id, 'clients', 'client_id', 'the same id');
+
+  doc.users.forEach((u, i) => check(issues, `users[${i}]`, () => checkUser(u)));
+  unique(doc.users, (u) => u.sub, 'users', 'sub', 'the same sub');
+  unique(doc.users, (u) => usernameKey(u.username), 'users', 'username', 'the same username (matched case-insensitively)');
+
+  const settings: Partial<ProviderSettings> = {};
+  for (const [key, value] of Object.entries(doc.settings)) {
+    check(issues, `settings.${key}`, () => {
+      const [k, typed] = parseSetting(key, String(value), { ...rules.settingDefaults, ...settings, ...(doc.settings as Partial<ProviderSettings>) });
+      Object.assign(settings, { [k]: typed });
+    });
+  }
+
+  if (issues.length) throw new DocumentError(issues.slice(0, 50));
+  return { clients, users: doc.users, scopes, settings };
+}

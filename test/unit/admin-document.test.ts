@@ -1,0 +1,85 @@
+/** The import document's rules: each refusal names its path and the rule; a valid document yields what the stores keep. */
+import { describe, expect, test } from '@jest/globals';
+import { checkDocument, DocumentError, toDocument, type DocumentRules } from '../../src/admin/admin-document.js';
+import { DEFAULT_PATHS } from '../../src/admin/provider-settings.js';
+import { ClientRegistry } from '../../src/clients/registry.js';
+import { MemoryCollection } from '../../src/storage/memory-collection.js';
+
+const registry = new ClientRegistry(new MemoryCollection(), { production: false, scopes: async () => ({ known: [], defaults: [] }) });
+const rules: DocumentRules = {
+  production: false,
+  configuredScopes: ['library'],
+  settingDefaults: { 'implicit.enabled': true, 'state.required': false, 'ttl.access_token': 3600, 'ttl.id_token': 3600, 'ttl.session': 86400, ...DEFAULT_PATHS },
+  metadataFor: (...args) => registry.metadataFor(...args),
+};
+
+const HASH = '$argon2id$v=19$m=8192,p=4,t=1$N2SBidhwFNM+JxrqF72CEA$xivtvnRRyJ1FkY/282LlcprVV7729oj3VhqcBN0bWPE';
+const SECRET = `sha256:${'a'.repeat(43)}`;
+const T = '2026-01-02T03:04:05.000Z';
+const spa = {
+  client_id: '0123456789abcdef0123456789abcdef',
+  client_name: 'SPA',
+  redirect_uris: ['https://spa.example/cb'],
+  post_logout_redirect_uris: [],
+  response_types: ['id_token token'],
+  grant_types: ['implicit'],
+  token_endpoint_auth_method: 'none',
+  disabled: false,
+  created_at: T,
+};
+const web = { ...spa, client_id: 'fedcba9876543210fedcba9876543210', response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic', client_secret: SECRET };
+const user = { sub: 'abc', username: 'Zoe', passwordHash: HASH, claims: { email: 'zoe@example.com' }, role: 'user', disabled: false, createdAt: T, updatedAt: T };
+const valid = { version: 1, clients: [spa, web], users: [user], scopes: [{ id: 'billing', name: 'Billing', description: 'Invoices', claims: ['email'] }], settings: { 'ttl.access_token': 600 } };
+
+function issuesOf(document: unknown): string[] {
+  try {
+    checkDocument(document, rules);
+  } catch (err) {
+    if (err instanceof DocumentError) return err.issues;
+    throw err;
+  }
+  throw new Error('accepted');
+}
+
+describe('checkDocument', () => {
+  test('a valid document gives back the records, and toDocument gives back the document', () => {
+    const records = checkDocument(valid, rules);
+    expect(records.clients.map((c) => c.metadata.client_id)).toEqual([spa.client_id, web.client_id]);
+    expect(records.clients[1]!.metadata.client_secret).toBe(SECRET);
+    expect(records.users).toEqual([user]);
+    expect(toDocument(records)).toEqual(valid);
+  });
+
+  test.each([
+    [{ ...valid, clients: [{ ...spa, redirect_uris: ['https://ok.example/cb', 'http://evil.example/cb'] }] }, 'clients[0].redirect_uris[1]: must use https (plain http only for localhost and 127.0.0.1 in development)'],
+    [{ ...valid, clients: [{ ...spa, post_logout_redirect_uris: ['https://*.example/bye'] }] }, 'clients[0].post_logout_redirect_uris[0]: must not contain wildcards'],
+    [{ ...valid, clients: [{ ...web, client_secret: 'plain' }] }, 'clients[0].client_secret: the secret as its sha256: hash (an export never holds a plain secret)'],
+    [{ ...valid, clients: [{ ...web, client_secret: undefined }] }, 'clients[0].client_secret: required for client_secret_basic (the sha256: hash)'],
+    [{ ...valid, clients: [{ ...spa, client_secret: SECRET }] }, 'clients[0].client_secret: a public client (auth method none) has no secret'],
+    [{ ...valid, clients: [{ ...spa, scope: 'openid nonsense' }] }, 'clients[0]: scope nonsense: not a scope this provider knows (openid, profile, email, address, phone, library, billing)'],
+    [{ ...valid, clients: [{ ...spa, grant_types: ['implicit', 'refresh_token'] }] }, 'clients[0]: grant-type: refresh_token needs authorization_code (implicit clients never get refresh tokens)'],
+    [{ ...valid, clients: [{ ...spa, jwks_uri: 'https://x' }] }, 'clients[0]: Unrecognized key: "jwks_uri"'],
+    [{ ...valid, clients: [spa, spa] }, 'clients[1].client_id: the same id as clients[0]'],
+    [{ ...valid, users: [user, { ...user, sub: 'other', username: 'ZOE' }] }, 'users[1].username: the same username (matched case-insensitively) as users[0]'],
+    [{ ...valid, users: [user, { ...user, username: 'zed' }] }, 'users[1].sub: the same sub as users[0]'],
+    [{ ...valid, users: [{ ...user, passwordHash: '$2b$10$bcrypt' }] }, 'users[0].passwordHash: an argon2id hash in PHC form ($argon2id$v=19$m=…,t=…,p=…$salt$hash)'],
+    [{ ...valid, users: [{ ...user, username: 'has space' }] }, 'users[0]: username: letters, digits and . _ @ + - only'],
+    [{ ...valid, users: [{ ...user, claims: { sub: 'x' } }] }, 'users[0]: claim sub: set by the provider, not by hand'],
+    [{ ...valid, users: [{ ...user, role: 'root' }] }, 'users[0].role: one of user, admin'],
+    [{ ...valid, users: [{ ...user, createdAt: 'yesterday' }] }, 'users[0].createdAt: a UTC date and time (ISO 8601)'],
+    [{ ...valid, scopes: [{ id: 'x', name: '', description: 'y' }] }, 'scopes[0]: name: required'],
+    [{ ...valid, scopes: [{ id: 'x', name: 'X', description: 'y', claims: ['shoe_size'] }] }, 'scopes[0]: claim shoe_size: not a standard OpenID Connect claim'],
+    [{ ...valid, settings: { 'state.required': 'yes' } }, 'settings.state.required: state.required: true or false'],
+    [{ ...valid, settings: { 'paths.userinfo': '/jwks' } }, 'settings.paths.userinfo: paths.userinfo: /jwks is already paths.jwks'],
+    [{ ...valid, settings: { colour: 'red' } }, expect.stringMatching(/^settings\.colour: colour: not a setting/)],
+    [{ ...valid, version: 2 }, 'version: 1 (the format this provider writes)'],
+    [{ clients: [], users: [], scopes: [] }, expect.stringMatching(/^version: /)],
+  ])('refused: %#', (document, issue) => {
+    expect(issuesOf(document)).toContainEqual(issue);
+  });
+
+  test('every problem is listed, not only the first', () => {
+    const issues = issuesOf({ ...valid, clients: [{ ...spa, redirect_uris: ['http://a.example/cb'] }], users: [{ ...user, passwordHash: 'x' }] });
+    expect(issues).toHaveLength(2);
+  });
+});
