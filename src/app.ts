@@ -15,7 +15,7 @@ import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-to-get.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
-import { auditTokenIssuance } from './ops/audit-provider-events.js';
+import { auditGrantRevocation, auditTokenIssuance } from './ops/audit-provider-events.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
@@ -80,6 +80,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       runtime: () => live.current,
     });
     auditTokenIssuance(built, stores.audit);
+    auditGrantRevocation(built, stores.audit);
     return built;
   });
   // Endpoint paths are fixed when oidc-provider is built: a change builds a new instance.

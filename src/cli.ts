@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toView, type UserView } from './accounts/users.js';
 import { clientView, type ClientRecord, type NewClient } from './clients/registry.js';
 import type { AdminTokenView } from './admin/admin-tokens.js';
+import type { Consent } from './admin/consents.js';
 import { audited } from './admin/audited.js';
 import type { ProviderSettings } from './admin/provider-settings.js';
 import { KeyError, type KeyStatus } from './keys/keyring.js';
@@ -31,6 +32,8 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin]   (--claim key=null removes one)
   user list | user show NAME | user enable NAME | user disable NAME
   user set-password NAME --password-stdin | user delete NAME
+  user consents NAME | user revoke-consent NAME CLIENT_ID   (revoking ends the grant and its tokens; the client's next
+                                                             sign-in asks for consent again)
 
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
   admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
@@ -160,6 +163,7 @@ function clientFields(values: Values): Partial<NewClient> {
 }
 const clientLine = (record: ClientRecord) =>
   `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]`;
+const consentLine = (c: Consent) => `${c.clientId}  ${c.scope}${c.claims.length ? `  claims: ${c.claims.join(' ')}` : ''}  until ${c.expiresAt ?? 'never'}`;
 const userLine = (user: UserView) => `${user.username}  sub=${user.sub}  ${user.role ?? 'user'}${user.disabled ? '  disabled' : ''}`;
 
 async function clientCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
@@ -228,6 +232,16 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
       const username = positional(args, 0, 'username');
       await stores.users.setPassword(username, await passwordFromStdin(values));
       return { json: { username, password: 'changed' }, text: `password of ${username} changed` };
+    }
+    case 'consents': {
+      const user = await stores.users.require(positional(args, 0, 'username'));
+      const consents = await stores.consents.list(user.sub);
+      return { json: { user: user.username, consents }, text: consents.map(consentLine).join('\n') || '(no consents)' };
+    }
+    case 'revoke-consent': {
+      const user = await stores.users.require(positional(args, 0, 'username'));
+      const revoked = await stores.consents.revoke(user.sub, positional(args, 1, 'client id'), `cli:${userInfo().username}`);
+      return { json: { user: user.username, revoked }, text: revoked.map((c) => `revoked ${consentLine(c)}`).join('\n') };
     }
     case 'delete': {
       const removed = await stores.users.delete(positional(args, 0, 'username'));
@@ -408,7 +422,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
       return await audited(stores.audit, { actor: `cli:${userInfo().username}`, action: `scope ${action ?? ''} ${rest[0] ?? ''}`.trim(), about: 'setting' }, run);
     }
     const command = () => (noun === 'client' ? clientCommand(stores, action, rest, values) : userCommand(stores, action, rest, values));
-    if (['list', 'show'].includes(action ?? '')) return await command();
+    if (['list', 'show', 'consents'].includes(action ?? '')) return await command();
     const what = { actor: `cli:${userInfo().username}`, action: `${noun} ${action ?? ''}`, about: noun as 'client' | 'user', subject: rest[0] };
     return await audited(stores.audit, what, command, (output) => {
       const created = output.json.client_id ?? output.json.username;

@@ -4,6 +4,7 @@
  */
 import { AdminData } from './admin/admin-data.js';
 import { AdminTokens, type AdminTokenRecord } from './admin/admin-tokens.js';
+import { Consents } from './admin/consents.js';
 import { defaultsFrom, ProviderSettingsStore, type ProviderSettings } from './admin/provider-settings.js';
 import { Scopes, type ScopeRecord } from './admin/scopes.js';
 import { passwordHasher } from './accounts/passwords.js';
@@ -22,6 +23,7 @@ import { MemoryCollectionSet } from './storage/memory-collection.js';
 import { RedisAttempts } from './storage/redis-attempts.js';
 import { RedisAudit } from './storage/redis-audit.js';
 import { RedisCollectionSet } from './storage/redis-collection.js';
+import { RedisConsents } from './storage/redis-consents.js';
 import { createRedis, type RedisClient } from './storage/redis.js';
 
 export interface Stores {
@@ -36,6 +38,7 @@ export interface Stores {
   adminTokens: AdminTokens;
   providerSettings: ProviderSettingsStore;
   adminData: AdminData;
+  consents: Consents;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     audit,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
+    consents: new Consents(redis ? new RedisConsents(redis) : undefined, audit),
     adminData: new AdminData(sets, {
       production: settings.production,
       configuredScopes: settings.scopes.map((s) => s.id),

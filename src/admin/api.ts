@@ -139,6 +139,14 @@ export function adminApi(stores: Stores, tokens: AdminTokens, keysConfigured: bo
       ctx.body = await change(ctx, `user ${path}`, 'user', () => users.setDisabled(ctx.params.username!, disabled));
     });
   }
+  router.get('/users/:username/consents', async (ctx) => {
+    const user = await users.require(ctx.params.username!);
+    ctx.body = { consents: await stores.consents.list(user.sub) };
+  });
+  router.delete('/users/:username/consents/:client', async (ctx) => {
+    const revoke = async () => stores.consents.revoke((await users.require(ctx.params.username!)).sub, ctx.params.client!, String(ctx.state.actor));
+    ctx.body = { revoked: await change(ctx, 'user revoke-consent', 'user', revoke) };
+  });
   router.delete('/users/:username', async (ctx) => {
     await change(ctx, 'user delete', 'user', () => users.delete(ctx.params.username!));
     ctx.status = 204;

@@ -67,6 +67,17 @@ export function openApiDocument() {
           type: 'object',
           properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : 'boolean' }])),
         },
+        Consent: {
+          type: 'object',
+          properties: {
+            grantId: { type: 'string' },
+            clientId: { type: 'string' },
+            scope: { type: 'string' },
+            claims: { type: 'array', items: { type: 'string' } },
+            createdAt: { type: 'string' },
+            expiresAt: { type: 'string' },
+          },
+        },
         AdminDocument: {
           type: 'object',
           description: 'all admin data; no plain secret, signing key or admin token',
@@ -124,6 +135,17 @@ export function openApiDocument() {
       },
       '/users/{username}/enable': { parameters: [userParam], post: { summary: 'enable', responses: { 200: ok('the user', ref('User')), 404: error } } },
       '/users/{username}/disable': { parameters: [userParam], post: { summary: 'disable: no sign-in, sessions and tokens stop working', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/users/{username}/consents': {
+        parameters: [userParam],
+        get: { summary: "the user's consents: client, scopes, claims, expiry", responses: { 200: ok('consents', { type: 'object', properties: { consents: { type: 'array', items: ref('Consent') } } }), 400: error, 404: error } },
+      },
+      '/users/{username}/consents/{client}': {
+        parameters: [userParam, { name: 'client', in: 'path', required: true, schema: { type: 'string' } }],
+        delete: {
+          summary: "revoke: the grant and its tokens end; the client's next sign-in asks for consent again",
+          responses: { 200: ok('revoked', { type: 'object', properties: { revoked: { type: 'array', items: ref('Consent') } } }), 400: error, 404: error },
+        },
+      },
       '/scopes': {
         get: { summary: 'the scopes in force', responses: { 200: ok('scopes', { type: 'object', properties: { scopes: { type: 'array', items: ref('Scope') } } }) } },
         post: { summary: 'define a scope', requestBody: json(ref('Scope')), responses: { 201: ok('created', ref('Scope')), 400: error, 409: error } },

@@ -31,6 +31,8 @@ return 1`;
 
 export const recordKey = (model: string, id: string) => `oidc:${model}:{${id}}`;
 export const grantIndexKey = (grantId: string) => `oidc:Grant:{${grantId}}:tokens`;
+/** An account's grants (its consents), scored by expiry: what `user consents` lists and revokes. */
+export const accountGrantsKey = (accountId: string) => `oidc:Account:{${accountId}}:grants`;
 const sessionUidKey = (uid: string) => `oidc:SessionUid:{${uid}}`;
 const userCodeKey = (userCode: string) => `oidc:UserCode:{${userCode}}`;
 
@@ -69,6 +71,15 @@ export class RedisAdapter implements Adapter {
       if (ttl) multi.expire(index, ttl);
       else multi.persist(index);
       writes.push(multi.exec());
+      // The account's index lives in the account's slot, so it is its own write; only consent writes a grant, never
+      // the silent path. Trimmed of expired grants on every write and expiring with the newest, it stays bounded.
+      if (typeof payload.accountId === 'string') {
+        const grants = accountGrantsKey(payload.accountId);
+        const now = Date.now();
+        writes.push(redis.zadd(grants, ttl ? now + ttl * 1000 : '+inf', id), redis.zremrangebyscore(grants, '-inf', `(${now}`));
+        if (ttl) writes.push(redis.expire(grants, ttl, 'NX'), redis.expire(grants, ttl, 'GT'));
+        else writes.push(redis.persist(grants));
+      }
     } else {
       writes.push(ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json));
     }

@@ -1,7 +1,8 @@
 /** The oidc-provider adapter contract, against a real redis-server. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { grantIndexKey, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { accountGrantsKey, grantIndexKey, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { RedisConsents } from '../../src/storage/redis-consents.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 let server: TestRedis;
@@ -158,5 +159,43 @@ describe('grants', () => {
     const tag = (key: string) => key.match(/\{([^}]*)\}/)?.[1];
     expect(tag(recordKey('Grant', 'abc'))).toBe('abc');
     expect(tag(grantIndexKey('abc'))).toBe('abc');
+  });
+});
+
+describe("an account's grants", () => {
+  test('each grant joins its account\'s index, which expires with the newest grant and drops expired ones', async () => {
+    const grants = adapter('Grant');
+    await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email' } } as never, 600);
+    await grants.upsert('gb', { jti: 'gb', accountId: 'acc', clientId: 'c2' } as never, 3600);
+    await grants.upsert('gx', { jti: 'gx' } as never, 3600); // no account: no index
+    const index = accountGrantsKey('acc');
+    expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb']);
+    expect(await ttlOf(index)).toBeGreaterThan(3590);
+    await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1' } as never, 600); // re-saved with a shorter life
+    expect(await ttlOf(index)).toBeGreaterThan(3590); // never shortened
+
+    await redis.zadd(index, Date.now() - 1000, 'old'); // an expired grant's id
+    await grants.upsert('gc', { jti: 'gc', accountId: 'acc', clientId: 'c3' } as never, 60);
+    expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb', 'gc']);
+  });
+
+  test('consents list the live grants and revoke one with its tokens; a grant destroyed elsewhere drops out', async () => {
+    const grants = adapter('Grant');
+    await grants.upsert('g1', { jti: 'g1', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email', claims: ['email'] }, iat: 1_700_000_000, exp: 1_700_003_600 } as never, 3600);
+    await grants.upsert('g2', { jti: 'g2', accountId: 'acc', clientId: 'c2' } as never, 3600);
+    await adapter('AccessToken').upsert('t1', { grantId: 'g1' } as never, 600);
+    const consents = new RedisConsents(redis);
+    expect((await consents.list('acc')).find((c) => c.clientId === 'c1')).toEqual({
+      grantId: 'g1', clientId: 'c1', scope: 'openid email', claims: ['email'], createdAt: '2023-11-14T22:13:20.000Z', expiresAt: '2023-11-14T23:13:20.000Z',
+    });
+
+    expect((await consents.revoke('acc', 'c1')).map((c) => c.grantId)).toEqual(['g1']);
+    expect(await grants.find('g1')).toBeUndefined();
+    expect(await adapter('AccessToken').find('t1')).toBeUndefined();
+    expect(await consents.revoke('acc', 'c1')).toEqual([]);
+
+    await grants.destroy('g2'); // as oidc-provider does on logout
+    expect(await consents.list('acc')).toEqual([]);
+    expect(await redis.exists(accountGrantsKey('acc'))).toBe(0);
   });
 });
