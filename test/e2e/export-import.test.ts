@@ -146,6 +146,9 @@ describe('export and import', () => {
         body: body === undefined ? undefined : JSON.stringify(body),
       }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
 
+    const openapi = (await api('GET', '/openapi.json')).json as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/export', '/import', '/admin-tokens', '/admin-tokens/{id}', '/users/{username}/consents', '/users/{username}/consents/{client}']));
+
     const viaApi = await api('GET', '/export');
     expect(viaApi.status).toBe(200);
     expect(viaApi.json).toEqual(await exported(onSource));
