@@ -46,10 +46,11 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   keys list | keys rotate [--lead-time SECONDS] | keys retire KID
                                        (a new key is published at once and signs after the lead time, 3600 by default;
                                         the replaced one stays published 24 h, then retires)
-  export                                  (clients with secret hashes, users with password hashes, scopes, settings:
-                                           one JSON document; no signing keys, admin tokens, sessions or grants)
-  import FILE|- [--replace]               (validated whole, written all or nothing; into a store holding admin data
-                                           only with --replace, which replaces all clients, users, scopes and settings)
+  export | import FILE|- [--replace]
+                                       (one JSON document: clients with secret hashes, users with password hashes,
+                                        scopes, settings; no signing keys, admin tokens, sessions or grants. An import
+                                        is validated whole and written all or nothing; into a store that holds admin
+                                        data only with --replace, which replaces all its clients, users, scopes, settings)
   settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session;
                                             every instance follows within SETTINGS_REFRESH_MS)
 
