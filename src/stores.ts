@@ -12,6 +12,7 @@ import { Users, type UserRecord } from './accounts/users.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
+import { SealedKeyStore } from './keys/sealed-key-store.js';
 import { STANDARD_SCOPES } from './provider/claims.js';
 import type { Settings } from './settings.js';
 import type { Collection } from './storage/collection.js';
@@ -42,7 +43,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   if (redis) await redis.connect();
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
-  const keys = collection<KeyMaterial>('keys');
+  const keys = new SealedKeyStore<KeyMaterial>(collection('keys'), settings.keysEncryptionKey);
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
   return {
     redis,
