@@ -32,6 +32,9 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
 
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
   admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
+  registration-token create [--expires-in SECONDS]
+                                       (an initial access token for dynamic client registration, shown once;
+                                        valid for any number of registrations until it expires, 86400 by default)
   scope create ID --name TEXT --description TEXT [--claim CLAIM…] [--icon NAME] [--default]
   scope update ID [--name TEXT] [--description TEXT] [--claim CLAIM…] [--icon NAME] [--[no-]default]
   scope list | scope show ID | scope delete ID
@@ -40,7 +43,8 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   keys list | keys rotate [--lead-time SECONDS] | keys retire KID
                                        (a new key is published at once and signs after the lead time, 3600 by default;
                                         the replaced one stays published 24 h, then retires)
-  settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session;
+  settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session,
+                                            paths.*, registration.enabled, registration.initial_access_token;
                                             every instance follows within SETTINGS_REFRESH_MS)
 
 Response types: "id_token token", id_token, code. Repeat an option to give several values.
@@ -74,6 +78,7 @@ const OPTIONS = {
   icon: { type: 'string' },
   default: { type: 'boolean' },
   'lead-time': { type: 'string' },
+  'expires-in': { type: 'string' },
   user: { type: 'string' },
   client: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
@@ -151,7 +156,7 @@ function clientFields(values: Values): Partial<NewClient> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 const clientLine = (record: ClientRecord) =>
-  `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]`;
+  `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]${record.registered ? '  (self-registered)' : ''}`;
 const userLine = (user: UserView) => `${user.username}  sub=${user.sub}  ${user.role ?? 'user'}${user.disabled ? '  disabled' : ''}`;
 
 async function clientCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
@@ -314,6 +319,14 @@ async function adminTokenCommand(stores: Stores, action: string | undefined, val
   return { json: { ...created }, text: `admin token ${created.name}: ${created.token}\n(shown once: only its hash is stored)` };
 }
 
+async function registrationTokenCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
+  if (action !== 'create') throw new UsageError(`unknown registration-token command ${action ?? ''}`.trim());
+  const expiresIn = Number(values['expires-in'] ?? 86_400);
+  const what = { actor: `cli:${userInfo().username}`, action: `registration-token create expires-in=${expiresIn}s`, about: 'setting' as const };
+  const minted = await audited(stores.audit, what, () => stores.registrationTokens.create(expiresIn));
+  return { json: { ...minted }, text: `initial access token: ${minted.token}\nvalid until ${minted.expires_at} (shown once)` };
+}
+
 async function auditCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
   if (action !== 'tail') throw new UsageError(`unknown audit command ${action ?? ''}`.trim());
   const limit = Number(values.limit ?? 50);
@@ -336,7 +349,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (!['client', 'user', 'scope', 'audit', 'admin-token', 'settings', 'keys'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
+  if (!['client', 'user', 'scope', 'audit', 'admin-token', 'registration-token', 'settings', 'keys'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -346,6 +359,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   try {
     if (noun === 'audit') return await auditCommand(stores, action, values);
     if (noun === 'admin-token') return await adminTokenCommand(stores, action, values);
+    if (noun === 'registration-token') return await registrationTokenCommand(stores, action, values);
     if (noun === 'settings') return await settingsCommand(stores, action, rest);
     if (noun === 'keys') return await keysCommand(stores, settings, action, rest, values);
     if (noun === 'scope') {

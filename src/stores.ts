@@ -9,6 +9,7 @@ import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
 import { Users, type UserRecord } from './accounts/users.js';
+import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
@@ -18,7 +19,9 @@ import type { Settings } from './settings.js';
 import type { Collection } from './storage/collection.js';
 import { MemoryAttempts } from './storage/memory-attempts.js';
 import { MemoryAudit } from './storage/memory-audit.js';
+import { memoryAdapter } from './storage/memory-adapter.js';
 import { MemoryCollection } from './storage/memory-collection.js';
+import { RedisAdapter } from './storage/redis-adapter.js';
 import { RedisAttempts } from './storage/redis-attempts.js';
 import { RedisAudit } from './storage/redis-audit.js';
 import { RedisCollection } from './storage/redis-collection.js';
@@ -35,6 +38,8 @@ export interface Stores {
   audit: AuditLog;
   adminTokens: AdminTokens;
   providerSettings: ProviderSettingsStore;
+  /** Initial access tokens for dynamic client registration. */
+  registrationTokens: InitialAccessTokens;
   close(): Promise<void>;
 }
 
@@ -62,6 +67,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     audit,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
+    registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
     async close() {
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -50,6 +50,8 @@ describe('settings set', () => {
       'paths.jwks': '/jwks',
       'paths.end_session': '/session/end',
       'paths.revocation': '/token/revocation',
+      'registration.enabled': false,
+      'registration.initial_access_token': true,
     });
   });
 
