@@ -16,6 +16,7 @@ import { postAsGet } from './http/post-to-get.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
 import { auditTokenIssuance } from './ops/audit-provider-events.js';
+import { auditRegistration } from './ops/audit-registration.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
@@ -84,6 +85,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       runtime: () => live.current,
     });
     auditTokenIssuance(built, stores.audit);
+    auditRegistration(built, stores.audit);
     return built;
   });
   // Endpoint paths and the registration switches are fixed when oidc-provider is built: a change builds a new instance.

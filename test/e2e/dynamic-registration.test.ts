@@ -14,6 +14,7 @@ const REDIRECT = 'https://rp.example.test/dcr';
 
 /** Sets a runtime setting and resolves once this instance has picked it up (and rebuilt its provider). */
 async function setting(key: string, value: string): Promise<void> {
+  if (String((fixture.op.live.current as Record<string, unknown>)[key]) === value) return;
   const changed = once(fixture.op.live, 'change');
   expect((await cli(['settings', 'set', key, value])).code).toBe(0);
   await changed;
@@ -88,6 +89,7 @@ describe('dynamic client registration', () => {
   });
 
   test('RFC 7592: read, update (a new registration access token each time) and delete with the registration access token', async () => {
+    await setting('registration.enabled', 'true');
     const created = await register({ ...implicitMetadata, client_name: 'Managed' }, await mintToken());
     expect(created.status).toBe(201);
     const { client_id: clientId, registration_client_uri: uri, registration_access_token: firstToken } = created.body as Record<string, string>;
@@ -119,9 +121,20 @@ describe('dynamic client registration', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/not found/);
     expect((await manage(uri!, secondToken)).status).toBe(401);
+
+    // The audit trail has each step, with the client.
+    await fixture.op.stores.audit.flush();
+    const events = jsonOf(await cli(['audit', 'tail', '--client', clientId!, '--json'])).events as { action: string; outcome: string; actor: string }[];
+    expect(events.map((e) => `${e.actor} ${e.action} ${e.outcome}`)).toEqual([
+      'registration client registration delete success',
+      'registration client registration update failure',
+      'registration client registration update success',
+      'registration client register success',
+    ]);
   });
 
   test('a confidential client gets its secret once; only its hash is stored and it authenticates at the token endpoint', async () => {
+    await setting('registration.enabled', 'true');
     const created = await register(
       { client_name: 'Server app', redirect_uris: [REDIRECT], response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' },
       await mintToken(),
@@ -148,6 +161,7 @@ describe('dynamic client registration', () => {
   });
 
   test('refusals name the field and the rule', async () => {
+    await setting('registration.enabled', 'true');
     const token = await mintToken();
     const cases: [Record<string, unknown>, string, RegExp][] = [
       // oidc-provider's own schema speaks first where it has the rule; ours follows with the rest.
@@ -180,6 +194,7 @@ describe('dynamic client registration', () => {
   });
 
   test('an administrator mints tokens over the API, disables a self-registered client, and may open registration to all', async () => {
+    await setting('registration.enabled', 'true');
     const admin = String(jsonOf(await cli(['admin-token', 'create', '--name', 'dcr-test', '--json'])).token);
     const api = (path: string, body: object) =>
       fetch(`${fixture.op.issuer}/admin/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

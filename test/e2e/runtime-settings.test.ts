@@ -108,6 +108,20 @@ describe('settings set', () => {
     expect((await new UserAgent(first.issuer).follow(authorizeUrl(first.issuer, implicitParams()))).status).toBe(200);
   });
 
+  test('registration.enabled turns dynamic client registration on and off on every instance', async () => {
+    const endpoint = async (op: TestProvider) => ((await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as { registration_endpoint?: string }).registration_endpoint;
+    await setEverywhere('registration.enabled', 'true');
+    for (const op of [first, second]) {
+      expect(await endpoint(op)).toBe(`${op.issuer}/reg`);
+      expect((await fetch(`${op.issuer}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    }
+    await setEverywhere('registration.enabled', 'false');
+    for (const op of [first, second]) {
+      expect(await endpoint(op)).toBeUndefined();
+      expect((await fetch(`${op.issuer}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    }
+  });
+
   test('refusals name the key and the rule and change nothing', async () => {
     const before = jsonOf(await cli(['settings', 'show', '--json']));
     for (const [args, message] of [
