@@ -66,7 +66,7 @@ export function openApiDocument() {
         },
         Settings: {
           type: 'object',
-          properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : 'boolean' }])),
+          properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : k.startsWith('paths.') ? 'string' : 'boolean' }])),
         },
         AuditEvent: {
           type: 'object',
