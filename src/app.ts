@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
-import { pathsOf, type ProviderSettings } from './admin/provider-settings.js';
+import { pathsOf, registrationOf, type ProviderSettings } from './admin/provider-settings.js';
 import type { ScopeRecord } from './admin/scopes.js';
 import { Live } from './ops/live.js';
 import { clientAdapter } from './clients/client-adapter.js';
@@ -16,6 +16,7 @@ import { postAsGet } from './http/post-to-get.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
 import { auditGrantRevocation, auditTokenIssuance } from './ops/audit-provider-events.js';
+import { auditRegistration } from './ops/audit-registration.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
@@ -23,6 +24,7 @@ import { keptCookieKeys } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider } from './provider/provider.js';
 import type { PrivateJwks, Settings } from './settings.js';
+import { memoryAdapter } from './storage/memory-adapter.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
 import type { Stores } from './stores.js';
 
@@ -66,8 +68,11 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     : new Live(() => keyring.inService(), await keyring.inService());
   const pages = providerPages(views);
   const { redis } = stores;
-  const adapter = redis && ((model: string) => (model === 'Client' ? clientAdapter(stores.clients) : new RedisAdapter(redis, model)));
   const live = new Live(() => stores.providerSettings.read(), await stores.providerSettings.read());
+  const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
+  // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).
+  const adapter = (model: string) =>
+    model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const provider = new LiveProvider(() => {
     const built = createProvider(settings, {
@@ -81,16 +86,20 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     });
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);
+    auditRegistration(built, stores.audit);
     return built;
   });
-  // Endpoint paths are fixed when oidc-provider is built: a change builds a new instance.
+  // Endpoint paths and the registration switches are fixed when oidc-provider is built: a change builds a new instance.
   let paths = JSON.stringify(pathsOf(live.current));
+  let registration = JSON.stringify(registrationOf(live.current));
   live.on('change', (next: ProviderSettings) => {
     const nextPaths = JSON.stringify(pathsOf(next));
-    if (nextPaths === paths) return;
+    const nextRegistration = JSON.stringify(registrationOf(next));
+    if (nextPaths === paths && nextRegistration === registration) return;
     paths = nextPaths;
+    registration = nextRegistration;
     provider.rebuild();
-    logger.info({ paths: pathsOf(next) }, 'endpoint paths changed: provider rebuilt');
+    logger.info({ paths: pathsOf(next), ...registrationOf(next) }, 'endpoint paths or registration changed: provider rebuilt');
   });
   live.start(settings.settingsRefreshMs);
   // A rotation published, activated or retired changes the keys in service: build anew with them.

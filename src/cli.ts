@@ -38,6 +38,9 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
   audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]
   admin-token create --name NAME      (a Bearer token for /admin/api, shown once)
   admin-token list | admin-token revoke ID_OR_NAME   (a revoked token gets 401 at once)
+  registration-token create [--expires-in SECONDS]
+                                       (an initial access token for dynamic client registration, shown once;
+                                        valid for any number of registrations until it expires, 86400 by default)
   scope create ID --name TEXT --description TEXT [--claim CLAIM…] [--icon NAME] [--default]
   scope update ID [--name TEXT] [--description TEXT] [--claim CLAIM…] [--icon NAME] [--[no-]default]
   scope list | scope show ID | scope delete ID
@@ -51,7 +54,8 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
                                         scopes, settings; no signing keys, admin tokens, sessions or grants. An import
                                         is validated whole and written all or nothing; into a store that holds admin
                                         data only with --replace, which replaces all its clients, users, scopes, settings)
-  settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session;
+  settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session,
+                                            paths.*, registration.enabled, registration.initial_access_token;
                                             every instance follows within SETTINGS_REFRESH_MS)
 
 Response types: "id_token token", id_token, code. Repeat an option to give several values.
@@ -85,6 +89,7 @@ const OPTIONS = {
   icon: { type: 'string' },
   default: { type: 'boolean' },
   'lead-time': { type: 'string' },
+  'expires-in': { type: 'string' },
   user: { type: 'string' },
   client: { type: 'string' },
   replace: { type: 'boolean' },
@@ -163,7 +168,7 @@ function clientFields(values: Values): Partial<NewClient> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 const clientLine = (record: ClientRecord) =>
-  `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]`;
+  `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]${record.registered ? '  (self-registered)' : ''}`;
 const consentLine = (c: Consent) => `${c.clientId}  ${c.scope}${c.claims.length ? `  claims: ${c.claims.join(' ')}` : ''}  until ${c.expiresAt ?? 'never'}`;
 const userLine = (user: UserView) => `${user.username}  sub=${user.sub}  ${user.role ?? 'user'}${user.disabled ? '  disabled' : ''}`;
 
@@ -381,6 +386,14 @@ async function importCommand(stores: Stores, args: string[], values: Values): Pr
   };
 }
 
+async function registrationTokenCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
+  if (action !== 'create') throw new UsageError(`unknown registration-token command ${action ?? ''}`.trim());
+  const expiresIn = Number(values['expires-in'] ?? 86_400);
+  const what = { actor: `cli:${userInfo().username}`, action: `registration-token create expires-in=${expiresIn}s`, about: 'setting' as const };
+  const minted = await audited(stores.audit, what, () => stores.registrationTokens.create(expiresIn));
+  return { json: { ...minted }, text: `initial access token: ${minted.token}\nvalid until ${minted.expires_at} (shown once)` };
+}
+
 async function auditCommand(stores: Stores, action: string | undefined, values: Values): Promise<Output> {
   if (action !== 'tail') throw new UsageError(`unknown audit command ${action ?? ''}`.trim());
   const limit = Number(values.limit ?? 50);
@@ -403,7 +416,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
   const { values, positionals } = parsed;
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
-  if (!['client', 'user', 'scope', 'audit', 'admin-token', 'settings', 'keys', 'export', 'import'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
+  if (!['client', 'user', 'scope', 'audit', 'admin-token', 'registration-token', 'settings', 'keys', 'export', 'import'].includes(noun)) throw new UsageError(`unknown command ${noun}`);
 
   const settings = loadSettings();
   if (!settings.redis) {
@@ -415,6 +428,7 @@ async function run(argv: string[]): Promise<Output | undefined> {
     if (noun === 'export') return await exportCommand(stores);
     if (noun === 'import') return await importCommand(stores, [action ?? '', ...rest].filter(Boolean), values);
     if (noun === 'admin-token') return await adminTokenCommand(stores, action, rest, values);
+    if (noun === 'registration-token') return await registrationTokenCommand(stores, action, values);
     if (noun === 'settings') return await settingsCommand(stores, action, rest);
     if (noun === 'keys') return await keysCommand(stores, settings, action, rest, values);
     if (noun === 'scope') {

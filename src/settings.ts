@@ -72,6 +72,8 @@ const envSchema = z.object({
   JWKS_FILE: z.string().optional(),
   COOKIE_KEYS: z.string().optional(),
   COOKIE_KEYS_FILE: z.string().optional(),
+  KEYS_ENCRYPTION_KEY: z.string().optional(),
+  KEYS_ENCRYPTION_KEY_FILE: z.string().optional(),
   CONFIG_DIR: z.string().optional(),
   SETTINGS_REFRESH_MS: int(100, 60_000).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -230,6 +232,8 @@ export interface Settings {
   jwks: PrivateJwks | undefined;
   /** Configured cookie keys; undefined means generate (and keep in Redis) — refused in production. */
   cookieKeys: string[] | undefined;
+  /** 32 bytes that encrypt the generated keys kept in Redis; production needs it unless JWKS and COOKIE_KEYS are given. */
+  keysEncryptionKey: Uint8Array | undefined;
   /** Declarative clients from config/clients.json. */
   clients: ClientConfig[];
   /** Consent texts and claims of each scope, from config/scopes.json. */
@@ -264,6 +268,24 @@ function readJsonFile(file: string, label: string): unknown {
   } catch (err) {
     throw new SettingsError(`${label}: ${file} is not valid JSON (${(err as Error).message})`);
   }
+}
+
+function readTextFile(file: string, label: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SettingsError(`${label}: cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
+
+/** 32 random bytes in base64 or base64url (`openssl rand -base64 32`): the A256GCM key of the keys kept in Redis. */
+function encryptionKey(text: string, label: string): Uint8Array {
+  const trimmed = text.trim();
+  const bytes = Buffer.from(trimmed, 'base64');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed) || bytes.length !== 32) {
+    throw new SettingsError(`${label}: expected 32 random bytes in base64 (44 characters, as \`openssl rand -base64 32\` prints) or base64url (43)`);
+  }
+  return new Uint8Array(bytes);
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, label: string): T {
@@ -337,6 +359,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     cookieKeys = parseWith(cookieKeysSchema, e.COOKIE_KEYS.split(',').map((k) => k.trim()), 'COOKIE_KEYS');
   }
 
+  if (e.KEYS_ENCRYPTION_KEY && e.KEYS_ENCRYPTION_KEY_FILE) throw new SettingsError('KEYS_ENCRYPTION_KEY and KEYS_ENCRYPTION_KEY_FILE: set one of them, not both');
+  const keysEncryptionKey = e.KEYS_ENCRYPTION_KEY_FILE
+    ? encryptionKey(readTextFile(e.KEYS_ENCRYPTION_KEY_FILE, 'KEYS_ENCRYPTION_KEY_FILE'), `KEYS_ENCRYPTION_KEY_FILE ${shown(e.KEYS_ENCRYPTION_KEY_FILE)}`)
+    : e.KEYS_ENCRYPTION_KEY
+      ? encryptionKey(e.KEYS_ENCRYPTION_KEY, 'KEYS_ENCRYPTION_KEY')
+      : undefined;
+
   const clientsFile = join(configDir, 'clients.json');
   const clients = existsSync(clientsFile)
     ? parseWith(z.array(clientConfigSchema), readJsonFile(clientsFile, 'config'), shown(clientsFile))
@@ -369,8 +398,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (production) {
     const refusals: string[] = [];
     if (!redis) refusals.push('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required: the in-memory store loses everything on restart');
-    if (!jwks) refusals.push('JWKS or JWKS_FILE is required: generated signing keys are for development');
-    if (!cookieKeys) refusals.push('COOKIE_KEYS or COOKIE_KEYS_FILE is required: generated cookie keys are for development');
+    // Generated keys live in Redis: in production only encrypted (KEYS_ENCRYPTION_KEY), never in plain text.
+    if (!jwks && !keysEncryptionKey) refusals.push('JWKS or JWKS_FILE, or KEYS_ENCRYPTION_KEY (to keep generated, rotatable keys encrypted in Redis), is required');
+    if (!cookieKeys && !keysEncryptionKey) refusals.push('COOKIE_KEYS or COOKIE_KEYS_FILE, or KEYS_ENCRYPTION_KEY (to keep generated cookie keys encrypted in Redis), is required');
     if (demoWanted) refusals.push('DEMO must be off: demo users and clients have published passwords');
     if (!issuer.startsWith('https://')) refusals.push('ISSUER must be an https URL');
     if (refusals.length) throw new SettingsError(`NODE_ENV=production refuses to start: ${refusals.join('; ')}`);
@@ -405,6 +435,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     idTokenSigningAlg: e.ID_TOKEN_SIGNING_ALG,
     jwks,
     cookieKeys,
+    keysEncryptionKey,
     clients,
     scopes,
     branding,

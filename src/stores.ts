@@ -11,15 +11,19 @@ import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
 import { Users, type UserRecord } from './accounts/users.js';
+import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
+import { SealedKeyStore } from './keys/sealed-key-store.js';
 import { STANDARD_SCOPES } from './provider/claims.js';
 import type { Settings } from './settings.js';
 import type { Collection, CollectionSet } from './storage/collection.js';
 import { MemoryAttempts } from './storage/memory-attempts.js';
 import { MemoryAudit } from './storage/memory-audit.js';
+import { memoryAdapter } from './storage/memory-adapter.js';
 import { MemoryCollectionSet } from './storage/memory-collection.js';
+import { RedisAdapter } from './storage/redis-adapter.js';
 import { RedisAttempts } from './storage/redis-attempts.js';
 import { RedisAudit } from './storage/redis-audit.js';
 import { RedisCollectionSet } from './storage/redis-collection.js';
@@ -39,6 +43,8 @@ export interface Stores {
   providerSettings: ProviderSettingsStore;
   adminData: AdminData;
   consents: Consents;
+  /** Initial access tokens for dynamic client registration. */
+  registrationTokens: InitialAccessTokens;
   close(): Promise<void>;
 }
 
@@ -48,7 +54,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const sets: CollectionSet = redis ? new RedisCollectionSet(redis) : new MemoryCollectionSet();
   const collection = <T>(name: string): Collection<T> => sets.collection<T>(name);
-  const keys = collection<KeyMaterial>('keys');
+  const keys = new SealedKeyStore<KeyMaterial>(collection('keys'), settings.keysEncryptionKey);
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
   const clients = new ClientRegistry(collection<ClientRecord>('clients'), {
     production: settings.production,
@@ -75,6 +81,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
       settingDefaults: defaultsFrom(settings),
       metadataFor: (...args) => clients.metadataFor(...args),
     }),
+    registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
     async close() {
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -190,6 +190,13 @@ export function adminApi(stores: Stores, tokens: AdminTokens, keysConfigured: bo
     ctx.body = { keys: await change(ctx, `keys retire ${ctx.params.kid}`, 'setting', () => keyring().retire(ctx.params.kid!)) };
   });
 
+  router.post('/registration-tokens', async (ctx) => {
+    const { expiresIn = 86_400 } = await body(ctx);
+    const seconds = typeof expiresIn === 'number' ? expiresIn : Number.NaN;
+    ctx.status = 201;
+    ctx.body = await change(ctx, `registration-token create expires-in=${String(expiresIn)}s`, 'setting', () => stores.registrationTokens.create(seconds));
+  });
+
   router.get('/settings', async (ctx) => {
     ctx.body = await stores.providerSettings.read();
   });

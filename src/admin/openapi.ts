@@ -1,6 +1,7 @@
 /** The admin API described as OpenAPI 3.1; request bodies come from the same zod schemas that validate them. */
 import { z } from 'zod';
 import { ROLES } from '../accounts/users.js';
+import { MAX_EXPIRES_IN } from '../clients/initial-access-tokens.js';
 import { clientSchema } from '../clients/registry.js';
 import { SETTING_KEYS } from './provider-settings.js';
 
@@ -65,7 +66,7 @@ export function openApiDocument() {
         },
         Settings: {
           type: 'object',
-          properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : 'boolean' }])),
+          properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : k.startsWith('paths.') ? 'string' : 'boolean' }])),
         },
         Consent: {
           type: 'object',
@@ -167,6 +168,13 @@ export function openApiDocument() {
       '/keys/{kid}/retire': {
         parameters: [{ name: 'kid', in: 'path', required: true, schema: { type: 'string' } }],
         post: { summary: 'stop publishing a generation that no longer signs', responses: { 200: ok('keys'), 400: error, 404: error } },
+      },
+      '/registration-tokens': {
+        post: {
+          summary: 'an initial access token for dynamic client registration, shown once',
+          requestBody: json({ type: 'object', properties: { expiresIn: { type: 'integer', minimum: 60, maximum: MAX_EXPIRES_IN, default: 86400 } } }),
+          responses: { 201: ok('the token', { type: 'object', properties: { token: { type: 'string' }, expires_at: { type: 'string' } } }), 400: error },
+        },
       },
       '/settings': {
         get: { summary: 'the provider settings in force', responses: { 200: ok('settings', ref('Settings')) } },

@@ -20,7 +20,12 @@ export const DEFAULT_PATHS: Record<PathKey, string> = {
 /** Our own routes and discovery: an endpoint moved onto them would be shadowed. */
 const RESERVED = ['/interaction', '/assets', '/admin', '/.well-known'];
 
-export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS] as const;
+/** Dynamic client registration (RFC 7591/7592): off unless an administrator turns it on. */
+export const REGISTRATION_KEYS = ['registration.enabled', 'registration.initial_access_token'] as const;
+export type RegistrationKey = (typeof REGISTRATION_KEYS)[number];
+const SWITCHES: readonly string[] = ['implicit.enabled', 'state.required', ...REGISTRATION_KEYS];
+
+export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type ProviderSettings = {
@@ -29,10 +34,13 @@ export type ProviderSettings = {
   'ttl.access_token': number;
   'ttl.id_token': number;
   'ttl.session': number;
-} & Record<PathKey, string>;
+} & Record<PathKey, string> &
+  Record<RegistrationKey, boolean>;
 
 /** The settings that oidc-provider fixes when it is built: changing one means building a new instance. */
 export const pathsOf = (settings: ProviderSettings) => Object.fromEntries(PATH_KEYS.map((k) => [k, settings[k]])) as Record<PathKey, string>;
+export const registrationOf = (settings: ProviderSettings) =>
+  Object.fromEntries(REGISTRATION_KEYS.map((k) => [k, settings[k]])) as Record<RegistrationKey, boolean>;
 
 export class SettingError extends Error {
   override name = 'SettingError';
@@ -52,6 +60,10 @@ export function defaultsFrom(settings: Settings): ProviderSettings {
     'ttl.id_token': settings.ttl.idToken,
     'ttl.session': settings.ttl.session,
     ...DEFAULT_PATHS,
+    'registration.enabled': false,
+    // Open registration lets anyone put a client (a name and a logo of their choosing) on the consent page:
+    // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
+    'registration.initial_access_token': true,
   };
 }
 
@@ -68,7 +80,7 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
     if (clash) throw new SettingError(`${k}: ${path} is already ${clash}`);
     return [k, path];
   }
-  if (k === 'implicit.enabled' || k === 'state.required') {
+  if (SWITCHES.includes(k)) {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);
     return [k, text === 'true'];
   }

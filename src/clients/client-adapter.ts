@@ -1,22 +1,27 @@
 /**
  * oidc-provider's Client model backed by the registry: a client created on the command line is found by
- * the next request, on every instance, without restart. Dynamic registration is off, so nothing writes here.
+ * the next request, on every instance, without restart. oidc-provider writes here only for dynamic client
+ * registration (RFC 7591/7592), which stores through the registry by the same rules.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { storeRegistered, type RegistrationPolicy } from './dynamic-registration.js';
 import type { ClientRegistry } from './registry.js';
 
 const unsupported = async (): Promise<never> => {
-  throw new Error('clients are written through the registry (oidc-op client …), not by oidc-provider');
+  throw new Error('clients are not consumed');
 };
 
-export function clientAdapter(registry: ClientRegistry): Adapter {
+export function clientAdapter(registry: ClientRegistry, policy: RegistrationPolicy): Adapter {
   return {
     find: async (id) => {
       const record = await registry.find(id);
-      return record && !record.disabled ? (record.metadata as AdapterPayload) : undefined;
+      return record && !record.disabled ? ({ ...record.registered, ...record.metadata } as AdapterPayload) : undefined;
     },
-    upsert: unsupported,
-    destroy: unsupported,
+    upsert: (id, payload) => storeRegistered(registry, id, payload, policy),
+    // Only the RFC 7592 delete calls this, for the client its registration access token belongs to.
+    destroy: async (id) => {
+      await registry.delete(id);
+    },
     consume: unsupported,
     findByUid: async () => undefined,
     findByUserCode: async () => undefined,

@@ -16,6 +16,11 @@ export interface ClientRecord {
   description?: string;
   /** A disabled client is unknown to oidc-provider until enabled again. */
   disabled?: boolean;
+  /**
+   * Set for a client registered by itself (Dynamic Client Registration, RFC 7591): the metadata oidc-provider
+   * accepted beyond the fields we model (contacts, application_type, …). Such a client is never first-party.
+   */
+  registered?: Record<string, unknown>;
   createdAt: string;
   updatedAt?: string;
 }
@@ -83,6 +88,11 @@ export interface NewClient {
 
 /** A change: every field given replaces the stored one (a list replaces the whole list). */
 export type ClientChange = Partial<NewClient>;
+
+/** Hex: 128 bits that never start with '-' (an id like '-x1' would read as an option on a command line). */
+export const newClientId = () => randomBytes(16).toString('hex');
+
+const FIRST_PARTY_REFUSED = 'first-party: never for a client that registered itself (it always asks for consent)';
 
 export function grantTypesFor(responseTypes: readonly string[]): string[] {
   const grants = new Set<string>();
@@ -189,13 +199,17 @@ export class ClientRegistry {
     return { metadata, secret };
   }
 
-  async create(input: NewClient): Promise<CreatedClient> {
-    // Hex: 128 bits that never start with '-' (an id like '-x1' would read as an option on a command line).
-    const clientId = randomBytes(16).toString('hex');
+  /** Without a list of its own, a new client gets the default scopes (when any are marked default). */
+  async #withDefaultScopes(input: NewClient): Promise<{ input: NewClient; known: readonly string[] }> {
     const { known, defaults } = await this.policy.scopes();
-    // Without a list of its own, a new client gets the default scopes (when any are marked default).
     const scopes = input.scopes ?? (defaults.length ? ['openid', ...defaults.filter((s) => s !== 'openid')] : undefined);
-    const { metadata, secret } = this.metadataFor({ ...input, scopes }, clientId, known);
+    return { input: { ...input, scopes }, known };
+  }
+
+  async create(input: NewClient): Promise<CreatedClient> {
+    const clientId = newClientId();
+    const withScopes = await this.#withDefaultScopes(input);
+    const { metadata, secret } = this.metadataFor(withScopes.input, clientId, withScopes.known);
     const now = new Date().toISOString();
     const record: ClientRecord = { metadata, createdAt: now, updatedAt: now, ...(input.description ? { description: input.description.trim() } : {}) };
     if (!(await this.records.insert(clientId, record))) {
@@ -211,6 +225,7 @@ export class ClientRegistry {
     const record = await this.#change(clientId, (current) => {
       const stored = asNewClient(current);
       const merged = { ...stored, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
+      if (current.registered && merged.firstParty) throw new ClientError(FIRST_PARTY_REFUSED, 'invalid');
       if (change.responseTypes && !change.grantTypes) {
         // New response types bring their own grant types; a refresh_token grant stays where code remains.
         const keepRefresh = stored.grantTypes?.includes('refresh_token') && change.responseTypes.includes('code');
@@ -223,6 +238,28 @@ export class ClientRegistry {
       return { ...rest, metadata: built.metadata, ...(description ? { description } : {}) };
     });
     return secret ? { record, client_secret: secret } : { record };
+  }
+
+  /**
+   * Stores a client that registered itself (RFC 7591) or updated its registration (RFC 7592), validated by the
+   * rules every client passes. `secretHash` is the hash of the secret oidc-provider issued, if any.
+   */
+  async putRegistered(clientId: string, input: NewClient, registered: Record<string, unknown>, secretHash: string | undefined): Promise<ClientRecord> {
+    if (input.firstParty) throw new ClientError(FIRST_PARTY_REFUSED, 'invalid');
+    const existing = await this.find(clientId);
+    if (existing && !existing.registered) throw new ClientError(`client ${clientId}: registered by an administrator, not open to registration management`, 'invalid');
+    const withScopes = existing ? { input, known: (await this.policy.scopes()).known } : await this.#withDefaultScopes(input);
+    const { metadata } = this.metadataFor(withScopes.input, clientId, withScopes.known, secretHash);
+    if (!existing) {
+      const now = new Date().toISOString();
+      const record: ClientRecord = { metadata, registered, createdAt: now, updatedAt: now };
+      if (!(await this.records.insert(clientId, record))) throw new ClientError(`client ${clientId}: already registered`, 'exists');
+      return record;
+    }
+    return this.#change(clientId, (current) => {
+      if (!current.registered) throw new ClientError(`client ${clientId}: registered by an administrator, not open to registration management`, 'invalid');
+      return { ...current, metadata, registered };
+    });
   }
 
   async setDisabled(clientId: string, disabled: boolean): Promise<ClientRecord> {
@@ -278,5 +315,6 @@ export const clientView = (record: ClientRecord) => ({
   ...publicMetadata(record.metadata),
   ...(record.description ? { description: record.description } : {}),
   disabled: record.disabled === true,
+  ...(record.registered ? { dynamically_registered: true } : {}),
   created_at: record.createdAt,
 });

@@ -8,6 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 const PREFIX = 'sha256:';
 
 export const generateClientSecret = () => randomBytes(32).toString('base64url');
+export const isSecretHash = (value: string) => value.startsWith(PREFIX);
 export const hashClientSecret = (secret: string) => PREFIX + createHash('sha256').update(secret).digest('base64url');
 
 /** Constant-time comparison of a presented secret with a stored (hashed or plain) one. */

@@ -2,10 +2,14 @@
  * /assets/client-logo/:clientId: the client's registered logo_uri, fetched by the server and served from our
  * origin, so the consent page loads nothing from another origin (and tells no third party who is signing in).
  * Raster images only (an SVG from our origin could carry script), at most 256 KiB, cached; when there is no
- * logo or it cannot be had, an avatar with the client's initial in the brand colour.
+ * logo or it cannot be had, an avatar with the client's initial in the brand colour. Every logo, whoever
+ * registered the client, is fetched only from public addresses (http/public-fetch.ts): anyone can make the server
+ * fetch it by asking for this path, so an administrator's typo or a self-registered client must not point it
+ * inside our network. Development also allows loopback (and plain http).
  */
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
+import { fetchPublic } from './public-fetch.js';
 
 const PREFIX = '/assets/client-logo/';
 const MAX_BYTES = 256 * 1024;
@@ -26,24 +30,18 @@ export function initialAvatar(name: string, color: string): Image {
   return { body: Buffer.from(svg), type: 'image/svg+xml' };
 }
 
-async function fetchLogo(uri: string): Promise<Image | undefined> {
-  try {
-    const response = await fetch(uri, { redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!response.ok || !RASTER.has(type) || Number(response.headers.get('content-length') ?? 0) > MAX_BYTES) return undefined;
-    const body = Buffer.from(await response.arrayBuffer());
-    return body.length <= MAX_BYTES ? { body, type } : undefined;
-  } catch {
-    return undefined; // unreachable, too slow, redirected: the avatar stands in
-  }
+/** The logo when it can be had (unreachable, refused, too slow, redirected, not a raster image: the avatar stands in). */
+async function fetchLogo(uri: string, development: boolean): Promise<Image | undefined> {
+  const fetched = await fetchPublic(uri, { allowLoopback: development, timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES });
+  return fetched && RASTER.has(fetched.contentType) ? { body: fetched.body, type: fetched.contentType } : undefined;
 }
 
-export function clientLogos(provider: { readonly current: Provider }, primaryColor: string, allowHttp: boolean): Middleware {
+export function clientLogos(provider: { readonly current: Provider }, primaryColor: string, development: boolean): Middleware {
   const cache = new Map<string, { image: Image | undefined; expires: number }>();
   const logoFor = async (uri: string) => {
     const cached = cache.get(uri);
     if (cached && cached.expires > Date.now()) return cached.image;
-    const image = await fetchLogo(uri);
+    const image = await fetchLogo(uri, development);
     if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
     cache.set(uri, { image, expires: Date.now() + CACHE_MS });
     return image;
@@ -54,7 +52,7 @@ export function clientLogos(provider: { readonly current: Provider }, primaryCol
     const client = await provider.current.Client.find(decodeURIComponent(ctx.path.slice(PREFIX.length)));
     if (!client) return next();
     const uri = client.logoUri;
-    const fetchable = !!uri && (uri.startsWith('https://') || (allowHttp && uri.startsWith('http://')));
+    const fetchable = !!uri && (uri.startsWith('https://') || (development && uri.startsWith('http://')));
     const image = (fetchable && (await logoFor(uri))) || initialAvatar(client.clientName ?? client.clientId, primaryColor);
     ctx.type = image.type;
     ctx.set('Cache-Control', 'public, max-age=3600');

@@ -8,6 +8,7 @@ import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settin
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { interactionPrompts } from './interaction-policy.js';
+import { registrationFeatures } from './registration.js';
 
 export interface Pages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void>;
@@ -133,6 +134,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
       requestObjects: { enabled: false },
       revocation: { enabled: true },
+      ...registrationFeatures(deps.runtime()),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => deps.pages.logout(ctx, form),
@@ -162,6 +164,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       claims_locales_supported: [...UI_LOCALES],
       display_values_supported: ['page'],
     },
+    // Nothing here uses pairwise subjects: never fetch the sector_identifier_uri a registering client names.
+    sectorIdentifierUriValidate: () => false,
     // Token and revocation calls from a browser only for public clients: a confidential one keeps its secret server-side.
     clientBasedCORS: (ctx, origin, client) =>
       (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&

@@ -5,6 +5,7 @@ import type { Settings } from '../settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
 import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
 import { finalRedirectAs302 } from './final-redirect.js';
+import { registrationResponses } from './registration.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
 const LOOPBACK_IMPLICIT_CHECKS = new Set(['implicit-force-https', 'implicit-forbid-localhost']);
@@ -49,6 +50,7 @@ export function createProvider(settings: Settings, deps: ProviderDeps): Provider
   }
 
   provider.use(finalRedirectAs302);
+  provider.use(registrationResponses);
   provider.use(discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled']));
   return provider;
 }

@@ -50,6 +50,8 @@ describe('settings set', () => {
       'paths.jwks': '/jwks',
       'paths.end_session': '/session/end',
       'paths.revocation': '/token/revocation',
+      'registration.enabled': false,
+      'registration.initial_access_token': true,
     });
   });
 
@@ -104,6 +106,20 @@ describe('settings set', () => {
     expect((await cli(['settings', 'set', 'paths.userinfo', '/admin/me', '--json'])).stderr).toMatch(/\/admin is the provider's own/);
     await setEverywhere('paths.authorization', '/auth');
     expect((await new UserAgent(first.issuer).follow(authorizeUrl(first.issuer, implicitParams()))).status).toBe(200);
+  });
+
+  test('registration.enabled turns dynamic client registration on and off on every instance', async () => {
+    const endpoint = async (op: TestProvider) => ((await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as { registration_endpoint?: string }).registration_endpoint;
+    await setEverywhere('registration.enabled', 'true');
+    for (const op of [first, second]) {
+      expect(await endpoint(op)).toBe(`${op.issuer}/reg`);
+      expect((await fetch(`${op.issuer}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+    }
+    await setEverywhere('registration.enabled', 'false');
+    for (const op of [first, second]) {
+      expect(await endpoint(op)).toBeUndefined();
+      expect((await fetch(`${op.issuer}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    }
   });
 
   test('refusals name the key and the rule and change nothing', async () => {

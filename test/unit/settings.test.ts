@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useConfigDirs } from '../support/config-dir.js';
@@ -447,16 +447,16 @@ describe('loadSettings in production', () => {
     const err = settingsError({ NODE_ENV: 'production', CONFIG_DIR: FIXTURES_CONFIG, DEMO: 'true' });
     expect(err.message).toMatch(/^NODE_ENV=production refuses to start: /);
     expect(err.message).toContain('REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required');
-    expect(err.message).toContain('JWKS or JWKS_FILE is required');
-    expect(err.message).toContain('COOKIE_KEYS or COOKIE_KEYS_FILE is required');
+    expect(err.message).toContain('JWKS or JWKS_FILE, or KEYS_ENCRYPTION_KEY');
+    expect(err.message).toContain('COOKIE_KEYS or COOKIE_KEYS_FILE, or KEYS_ENCRYPTION_KEY');
     expect(err.message).toContain('DEMO must be off');
     expect(err.message).toContain('ISSUER must be an https URL');
   });
 
   test.each([
     ['REDIS_URL', 'REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) is required'],
-    ['JWKS', 'JWKS or JWKS_FILE is required'],
-    ['COOKIE_KEYS', 'COOKIE_KEYS or COOKIE_KEYS_FILE is required'],
+    ['JWKS', 'JWKS or JWKS_FILE, or KEYS_ENCRYPTION_KEY (to keep generated, rotatable keys encrypted in Redis), is required'],
+    ['COOKIE_KEYS', 'COOKIE_KEYS or COOKIE_KEYS_FILE, or KEYS_ENCRYPTION_KEY (to keep generated cookie keys encrypted in Redis), is required'],
     ['ISSUER', 'ISSUER must be an https URL'],
   ])('refuses without %s', (name, reason) => {
     const env: NodeJS.ProcessEnv = { ...validProduction };
@@ -489,6 +489,36 @@ describe('loadSettings in production', () => {
     expect(s.cookieKeys).toEqual([COOKIE_KEY]);
     expect(s.demo).toBeUndefined();
     expect(s.clients).toEqual([]);
+  });
+
+  test('accepts generated keys in production when they are kept encrypted (KEYS_ENCRYPTION_KEY)', () => {
+    const key = randomBytes(32);
+    const env: NodeJS.ProcessEnv = { ...validProduction, KEYS_ENCRYPTION_KEY: key.toString('base64') };
+    delete env.JWKS;
+    delete env.COOKIE_KEYS;
+    const s = loadSettings(env);
+    expect(s.jwks).toBeUndefined();
+    expect(s.cookieKeys).toBeUndefined();
+    expect(Buffer.from(s.keysEncryptionKey!)).toEqual(key);
+    // base64url, and from a file, say the same
+    expect(Buffer.from(loadSettings({ ...env, KEYS_ENCRYPTION_KEY: key.toString('base64url') }).keysEncryptionKey!)).toEqual(key);
+    const dir = configDir({ 'kek.txt': `${key.toString('base64')}\n` });
+    const fromFile: NodeJS.ProcessEnv = { ...env, KEYS_ENCRYPTION_KEY_FILE: join(dir, 'kek.txt') };
+    delete fromFile.KEYS_ENCRYPTION_KEY;
+    expect(Buffer.from(loadSettings(fromFile).keysEncryptionKey!)).toEqual(key);
+  });
+
+  test.each(['short', randomBytes(31).toString('base64'), randomBytes(33).toString('base64'), `${randomBytes(32).toString('hex')}`])(
+    'KEYS_ENCRYPTION_KEY=%s is refused, naming the variable and the format',
+    (value) => {
+      expect(settingsMessage({ ...validProduction, KEYS_ENCRYPTION_KEY: value })).toMatch(/^KEYS_ENCRYPTION_KEY: expected 32 random bytes in base64/);
+    },
+  );
+
+  test('KEYS_ENCRYPTION_KEY and KEYS_ENCRYPTION_KEY_FILE together are refused', () => {
+    expect(settingsMessage({ ...validProduction, KEYS_ENCRYPTION_KEY: randomBytes(32).toString('base64'), KEYS_ENCRYPTION_KEY_FILE: '/x' })).toMatch(
+      /KEYS_ENCRYPTION_KEY and KEYS_ENCRYPTION_KEY_FILE: set one/,
+    );
   });
 
   test('accepts production without DEMO when Redis is configured (the demo is off by default)', () => {

@@ -1,0 +1,50 @@
+/**
+ * Dynamic client registration (RFC 7591) and its management with registration access tokens (RFC 7592), as
+ * the runtime settings say. oidc-provider runs the endpoints; the Client adapter stores what they accept in
+ * our client registry (clients/dynamic-registration.ts), by the rules every client passes.
+ */
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { ProviderSettings } from '../admin/provider-settings.js';
+import { newClientId } from '../clients/registry.js';
+import { generateClientSecret, isSecretHash } from '../clients/secrets.js';
+
+type Features = NonNullable<Configuration['features']>;
+
+export function registrationFeatures(runtime: ProviderSettings): Pick<Features, 'registration' | 'registrationManagement'> {
+  const enabled = runtime['registration.enabled'];
+  return {
+    registration: {
+      enabled,
+      initialAccessToken: runtime['registration.initial_access_token'],
+      idFactory: newClientId,
+      secretFactory: generateClientSecret,
+      issueRegistrationAccessToken: true,
+    },
+    // Read, update, delete with the registration access token; each update replaces the token.
+    registrationManagement: { enabled, rotateRegistrationAccessToken: true },
+  };
+}
+
+const ROUTES = new Set(['registration', 'client', 'client_update']);
+
+/**
+ * The registration, read and update responses show the client as stored (our registry may add default scopes
+ * and normalise lists), never the stored hash of its secret: the secret itself appears once, when issued.
+ */
+export async function registrationResponses(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  const body = ctx.body as Record<string, unknown> | undefined;
+  if (!ROUTES.has(ctx.oidc?.route ?? '') || ctx.status >= 300 || typeof body?.client_id !== 'string') return;
+  const adapter = (ctx.oidc.provider.Client as unknown as { adapter: { find(id: string): Promise<Record<string, unknown> | undefined> } }).adapter;
+  const stored = await adapter.find(body.client_id);
+  if (!stored) return;
+  const { client_secret: _hash, ...metadata } = stored;
+  // oidc-provider issues a secret before its defaults say the client is public: shown only when kept.
+  const issued = stored.client_secret && typeof body.client_secret === 'string' && !isSecretHash(body.client_secret) ? body.client_secret : undefined;
+  ctx.body = {
+    ...metadata,
+    ...(issued ? { client_secret: issued, client_secret_expires_at: 0 } : {}),
+    registration_client_uri: body.registration_client_uri,
+    registration_access_token: body.registration_access_token,
+  };
+}
