@@ -74,6 +74,7 @@ const envSchema = z.object({
   COOKIE_KEYS_FILE: z.string().optional(),
   CONFIG_DIR: z.string().optional(),
   SETTINGS_REFRESH_MS: int(100, 60_000).default(2000),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -240,6 +241,8 @@ export interface Settings {
   /** Demo clients and users: the embedded default and the compose stack only. */
   demo: { clients: ClientConfig[]; users: UserConfig[] } | undefined;
   logLevel: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   /** How often each instance re-reads the runtime settings an administrator may change. */
   settingsRefreshMs: number;
 }
@@ -411,6 +414,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sources: { clients: shown(clientsFile), demo: shown(join(configDir, 'demo.json')) },
     demo,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
     settingsRefreshMs: e.SETTINGS_REFRESH_MS,
   };
 }

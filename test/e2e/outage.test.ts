@@ -8,7 +8,7 @@ import { UserAgent } from '../support/user-agent.js';
 const fixture = useProvider();
 
 describe('a Redis outage', () => {
-  test('authorization and interaction pages answer 503, then work again once Redis is back', async () => {
+  test('authorization and interaction pages answer 503 and /readyz says not ready, then all works again once Redis is back', async () => {
     const { op, redis } = fixture;
     const ua = new UserAgent(op.issuer);
     const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
@@ -22,11 +22,17 @@ describe('a Redis outage', () => {
     const page = await ua.get(login.url);
     expect(page.status).toBe(503);
     expect(page.body).toContain('Temporarily unavailable');
+    // The instance leaves the load balancer's rotation, but stays alive: no restart needed.
+    const notReady = await fetch(`${op.issuer}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ status: 'not ready', checks: { redis: 'unavailable', keys: 'ok' } });
+    expect((await fetch(`${op.issuer}/healthz`)).status).toBe(200);
 
     const client = op.stores.redis!;
     const reconnected = client.status === 'ready' ? Promise.resolve() : once(client, 'ready');
     await redis.start();
     await reconnected; // ioredis reconnects on its own
+    expect((await fetch(`${op.issuer}/readyz`)).status).toBe(200);
     // This test Redis keeps nothing on disk, so what comes back is an empty store: the provider must serve
     // again from it (a fresh authorization reaches the login page), not stay broken.
     const again = await new UserAgent(op.issuer).follow(authorizeUrl(op.issuer, implicitParams()));
