@@ -3,7 +3,6 @@
  * honoured by the other (cookies signed with the shared COOKIE_KEYS, every record in Redis).
  */
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ALICE, testEnv } from '../support/provider.js';
