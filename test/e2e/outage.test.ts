@@ -27,6 +27,10 @@ describe('a Redis outage', () => {
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toEqual({ status: 'not ready', checks: { redis: 'unavailable', keys: 'ok' } });
     expect((await fetch(`${op.issuer}/healthz`)).status).toBe(200);
+    // The failed commands are counted (no METRICS_TOKEN here: /metrics is open).
+    const metrics = await (await fetch(`${op.issuer}/metrics`)).text();
+    const errors = metrics.split('\n').filter((l) => l.startsWith('oidc_op_redis_errors_total{'));
+    expect(errors.reduce((sum, l) => sum + Number(l.split(' ')[1]), 0)).toBeGreaterThan(0);
 
     const client = op.stores.redis!;
     const reconnected = client.status === 'ready' ? Promise.resolve() : once(client, 'ready');
