@@ -23,7 +23,12 @@ export function errorLabel(err: unknown): string {
   return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : 'server_error';
 }
 
-export const responseTypeLabel = (value: unknown) => (typeof value === 'string' && RESPONSE_TYPES.has(value) ? value : 'other');
+/** A response type as a label, its words in the usual order ('token id_token' counts as 'id_token token'). */
+export function responseTypeLabel(value: unknown): string {
+  if (typeof value !== 'string') return 'other';
+  const normal = value.split(' ').sort().join(' ');
+  return RESPONSE_TYPES.has(normal) ? normal : 'other';
+}
 export const methodLabel = (method: string) => (METHODS.has(method) ? method : 'other');
 
 export class Metrics implements LoginMetrics {
