@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
+import { freePort } from '../support/ports.js';
+import { startTestProvider } from '../support/provider.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -93,6 +95,24 @@ describe('Dockerfile', () => {
     expect(provider).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
     const cmd = JSON.parse(provider.match(/^CMD (\[.*\])$/m)![1]!) as string[];
     expect(cmd.join(' ')).toBe(documentedStartCommand());
+  });
+
+  test("the HEALTHCHECK command exits 0 against a live server and 1 when nothing answers", async () => {
+    const line = stage('provider').match(/^HEALTHCHECK [^\n]*\\\n\s*CMD (\[.*\])$/m)?.[1];
+    const [node, ...args] = JSON.parse(line!) as string[];
+    expect(node).toBe('node');
+    const check = (port: number) =>
+      promisify(execFile)(process.execPath, args, { env: { PORT: String(port) } }).then(
+        () => 0,
+        (err: { code?: number }) => err.code,
+      );
+    const op = await startTestProvider(undefined);
+    try {
+      expect(await check(op.port)).toBe(0);
+    } finally {
+      await op.close(500);
+    }
+    expect(await check(await freePort())).toBe(1);
   });
 
   test('the start command runs the server', () => {
