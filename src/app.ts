@@ -27,6 +27,7 @@ import { loadViews, type Views } from './interactions/views.js';
 import { keptCookieKeys } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider } from './provider/provider.js';
+import { answerOutagesWith503 } from './provider/outage.js';
 import type { PrivateJwks, Settings } from './settings.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
 import type { Stores } from './stores.js';
@@ -88,6 +89,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     });
     auditTokenIssuance(built, stores.audit);
     observeProvider(built, metrics, logger);
+    answerOutagesWith503(built, pages);
     return built;
   });
   // Endpoint paths are fixed when oidc-provider is built: a change builds a new instance.

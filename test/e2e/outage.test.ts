@@ -43,4 +43,31 @@ describe('a Redis outage', () => {
     expect(again.status).toBe(200);
     expect(again.body).toContain('name="password"');
   });
+
+  test("oidc-provider's own endpoints answer 503 temporarily_unavailable, not 500, while Redis is away", async () => {
+    const { op, redis } = fixture;
+    const client = op.stores.redis!;
+    await redis.stop();
+    try {
+      const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+      for (const [path, init] of [
+        ['/me', { headers: { authorization: 'Bearer some-access-token' } }],
+        ['/token/revocation', { ...form, body: 'token=some-token&client_id=spa-both' }],
+      ] as const) {
+        const response = await fetch(`${op.issuer}${path}`, init);
+        expect([path, response.status, response.headers.get('retry-after')]).toEqual([path, 503, '5']);
+        expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
+      }
+      // The end-session page is a browser's: our branded page.
+      const logout = await fetch(`${op.issuer}/session/end`);
+      expect(logout.status).toBe(503);
+      expect(logout.headers.get('retry-after')).toBe('5');
+      expect(await logout.text()).toContain('Temporarily unavailable');
+    } finally {
+      const reconnected = once(client, 'ready');
+      await redis.start();
+      await reconnected;
+    }
+    expect((await fetch(`${op.issuer}/me`, { headers: { authorization: 'Bearer some-access-token' } })).status).toBe(401);
+  });
 });
