@@ -1,4 +1,5 @@
 /** The provider on Redis Sentinel: a sign-in, then a failover to the replica, after which the session still works. */
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ALICE, startTestProvider, type TestProvider } from '../support/provider.js';
 import { SENTINEL_NAME, startTestSentinel, type TestSentinel } from '../support/redis-sentinel.js';
@@ -28,6 +29,9 @@ describe('Redis Sentinel', () => {
     const { protectedHeader } = await verifyIdToken(op.issuer, first.get('id_token')!, 'spa-both');
 
     await sentinel.failover();
+    // Sentinel cut the clients of the demoted master; the client finds the new one through Sentinel.
+    const client = op.stores.redis!;
+    if (client.status !== 'ready') await once(client, 'ready');
 
     const silent = fragmentParams((await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'none', nonce: 'after-failover' })))).location);
     expect(silent.get('error')).toBeNull();
