@@ -4,7 +4,8 @@
  * and the process must still answer afterwards. FUZZ_SEED=<n> replays a run; FUZZ_REQUESTS=<n> sizes it.
  */
 import { request, Agent } from 'node:http';
-import { describe, expect, test } from '@jest/globals';
+import { once } from 'node:events';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { jsonOf, runCli } from '../support/cli.js';
 import { useProvider } from '../support/provider.js';
 import { authorizeUrl, implicitParams } from '../support/flows.js';
@@ -173,41 +174,68 @@ describe('malformed input', () => {
     }
   });
 
-  test(`${REQUESTS} random malformed requests across every endpoint: never a 5xx, never a crash`, async () => {
+  let live: Live;
+  beforeAll(async () => {
     const { op, redis } = fixture;
     process.stdout.write(`fuzz: FUZZ_SEED=${SEED} FUZZ_REQUESTS=${REQUESTS}\n`);
     const created = await runCli(['admin-token', 'create', '--name', 'fuzz', '--json'], { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, NODE_ENV: 'test' });
     const ua = new UserAgent(op.issuer);
     const login = await ua.follow(authorizeUrl(op.issuer, implicitParams()));
-    const uid = new URL(login.url).pathname.split('/')[2]!;
-    const live: Live = {
-      uid,
+    live = {
+      uid: new URL(login.url).pathname.split('/')[2]!,
       cookies: ua.cookieNames().map((n) => `${n}=${ua.cookieValue(n)}`).join('; '),
       adminToken: String(jsonOf(created).token),
     };
-    const rng = generator(SEED);
+  });
+
+  /** Sends `count` requests drawn from `seed`, 16 at a time; returns those `acceptable` refuses, and the statuses seen. */
+  async function fuzz(seed: number, count: number, acceptable: (status: number) => boolean) {
+    const rng = generator(seed);
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
     const failures: Outcome[] = [];
     const statuses = new Map<number, number>();
     let next = 0;
     // Requests are drawn in order from one generator: the same seed gives the same requests.
-    const plan = Array.from({ length: REQUESTS }, (_, i) => () => send(agent, op.port, rng, live, i));
+    const plan = Array.from({ length: count }, (_, i) => () => send(agent, fixture.op.port, rng, live, i));
     await Promise.all(
       Array.from({ length: 16 }, async () => {
         while (next < plan.length) {
           const outcome = await plan[next++]!();
           statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
-          if (outcome.status >= 500 || outcome.status === 0) failures.push(outcome);
+          if (!acceptable(outcome.status)) failures.push(outcome);
         }
       }),
     );
     agent.destroy();
     process.stdout.write(`fuzz statuses: ${JSON.stringify(Object.fromEntries(statuses))}\n`);
-    if (failures.length) process.stdout.write(`fuzz seed ${SEED}: ${failures.length} failures\n${failures.slice(0, 20).map((f) => `${f.status} ${f.description}`).join('\n')}\n`);
-    expect(failures.map((f) => `${f.status} ${f.description}`).slice(0, 10)).toEqual([]);
+    if (failures.length) process.stdout.write(`fuzz seed ${seed}: ${failures.length} failures\n${failures.slice(0, 20).map((f) => `${f.status} ${f.description}`).join('\n')}\n`);
+    return { failures: failures.map((f) => `${f.status} ${f.description}`).slice(0, 10), statuses };
+  }
+
+  test(`${REQUESTS} random malformed requests across every endpoint: never a 5xx, never a crash`, async () => {
+    const { failures, statuses } = await fuzz(SEED, REQUESTS, (status) => status > 0 && status < 500);
+    expect(failures).toEqual([]);
     // Many different refusals, not one blanket answer.
     expect(statuses.size).toBeGreaterThan(5);
-    expect((await fetch(`${op.issuer}/healthz`)).status).toBe(200);
+    expect((await fetch(`${fixture.op.issuer}/healthz`)).status).toBe(200);
+    expect((await fetch(`${fixture.op.issuer}/readyz`)).status).toBe(200);
+  }, 300_000);
+
+  test('the same with Redis away: a 4xx or a 503, never another 5xx, and all is well once it is back', async () => {
+    const { op, redis } = fixture;
+    if (!redis.own) return; // an external REDIS_URL cannot be stopped by the test
+    const client = op.stores.redis!;
+    await redis.stop();
+    let outcome: Awaited<ReturnType<typeof fuzz>>;
+    try {
+      outcome = await fuzz(SEED + 1, Math.ceil(REQUESTS / 6), (status) => status > 0 && (status < 500 || status === 503));
+    } finally {
+      const reconnected = once(client, 'ready');
+      await redis.start();
+      await reconnected;
+    }
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.statuses.get(503)).toBeGreaterThan(0);
     expect((await fetch(`${op.issuer}/readyz`)).status).toBe(200);
   }, 300_000);
 });
