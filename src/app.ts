@@ -1,5 +1,5 @@
 /**
- * Koa composition: security headers → error pages → static assets → interaction pages → oidc-provider.
+ * Koa composition: request log → security headers → health and metrics → error pages → static assets → interaction pages → oidc-provider.
  */
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -8,6 +8,11 @@ import { adminApi } from './admin/api.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './admin/provider-settings.js';
 import type { ScopeRecord } from './admin/scopes.js';
 import { Live } from './ops/live.js';
+import { healthRoutes } from './ops/health.js';
+import { Metrics, metricsRoute } from './ops/metrics.js';
+import { observeProvider } from './ops/provider-metrics.js';
+import { observeRedis } from './ops/redis-metrics.js';
+import { requestLog } from './http/request-log.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
@@ -23,6 +28,7 @@ import { loadViews, type Views } from './interactions/views.js';
 import { keptCookieKeys } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider } from './provider/provider.js';
+import { answerOutagesWith503 } from './provider/outage.js';
 import type { PrivateJwks, Settings } from './settings.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
@@ -68,6 +74,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     : new Live(() => keyring.inService(), await keyring.inService());
   const pages = providerPages(views);
   const { redis } = stores;
+  const metrics = new Metrics();
+  if (redis) observeRedis(redis, metrics);
   const live = new Live(() => stores.providerSettings.read(), await stores.providerSettings.read());
   const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
   // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).
@@ -87,6 +95,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);
     auditRegistration(built, stores.audit);
+    observeProvider(built, metrics, logger);
+    answerOutagesWith503(built, pages);
     return built;
   });
   // Endpoint paths and the registration switches are fixed when oidc-provider is built: a change builds a new instance.
@@ -125,9 +135,13 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     views,
     csrf: csrfProtection(cookieKeys[0]!),
     scopes: () => scopes.current,
+    metrics,
   });
 
+  app.use(requestLog(logger, metrics));
   app.use(securityHeaders);
+  app.use(healthRoutes({ redis, keyCount: () => jwks.current.keys.length }));
+  app.use(metricsRoute(metrics, settings.metricsToken));
   app.use(errorPages(views, logger));
   app.use(assets(views));
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));

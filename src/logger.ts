@@ -1,5 +1,5 @@
 /** pino, with the fields that could carry credentials redacted wherever they appear. */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export const REDACTED_PATHS = [
   'password',
@@ -15,6 +15,8 @@ export const REDACTED_PATHS = [
   '*.id_token',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** Logs to stdout, or to `destination` (tests read what would be written). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

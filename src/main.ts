@@ -46,7 +46,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     running.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped: requests finished, Redis closed');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err }, 'stop failed');
         process.exit(1);

@@ -76,8 +76,12 @@ const envSchema = z.object({
   KEYS_ENCRYPTION_KEY_FILE: z.string().optional(),
   CONFIG_DIR: z.string().optional(),
   SETTINGS_REFRESH_MS: int(100, 60_000).default(2000),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** Every variable this module reads (`.env.example` lists the same, a test keeps them equal). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 const privateJwk = z
   .object({ kty: z.enum(['RSA', 'EC', 'OKP']), kid: z.string().min(1), d: z.string().min(1) })
@@ -244,6 +248,8 @@ export interface Settings {
   /** Demo clients and users: the embedded default and the compose stack only. */
   demo: { clients: ClientConfig[]; users: UserConfig[] } | undefined;
   logLevel: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   /** How often each instance re-reads the runtime settings an administrator may change. */
   settingsRefreshMs: number;
 }
@@ -442,6 +448,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sources: { clients: shown(clientsFile), demo: shown(join(configDir, 'demo.json')) },
     demo,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
     settingsRefreshMs: e.SETTINGS_REFRESH_MS,
   };
 }

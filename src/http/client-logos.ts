@@ -24,6 +24,15 @@ interface Image {
 
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** A malformed escape (%zz, a broken UTF-8 sequence) names no client: a 404, not a server error. */
+function decodedOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function initialAvatar(name: string, color: string): Image {
   const initial = escapeXml([...name.trim()][0]?.toLocaleUpperCase() ?? '?');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48"><rect width="48" height="48" rx="12" fill="${color}"/><text x="24" y="32" text-anchor="middle" font-family="system-ui,sans-serif" font-size="24" font-weight="700" fill="#fff">${initial}</text></svg>`;
@@ -49,7 +58,8 @@ export function clientLogos(provider: { readonly current: Provider }, primaryCol
 
   return async (ctx, next) => {
     if (ctx.method !== 'GET' || !ctx.path.startsWith(PREFIX)) return next();
-    const client = await provider.current.Client.find(decodeURIComponent(ctx.path.slice(PREFIX.length)));
+    const id = decodedOrUndefined(ctx.path.slice(PREFIX.length));
+    const client = id === undefined ? undefined : await provider.current.Client.find(id);
     if (!client) return next();
     const uri = client.logoUri;
     const fetchable = !!uri && (uri.startsWith('https://') || (development && uri.startsWith('http://')));

@@ -35,14 +35,14 @@ export function errorPages(views: Views, logger: Logger): Middleware {
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
       if (isStorageUnavailable(err)) {
-        logger.warn({ err: err.message }, 'storage unavailable');
+        logger.warn({ err: err.message, reqId: ctx.state.requestId }, 'storage unavailable');
         ctx.status = 503;
         ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
         ctx.body = views.render('error', locale, { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
         return;
       }
       const status = err instanceof BodyError ? err.status : err.expose && err.status ? err.status : 500;
-      if (status >= 500) logger.error({ err }, 'request failed');
+      if (status >= 500) logger.error({ err, reqId: ctx.state.requestId }, 'request failed');
       ctx.status = status;
       const page = err.page ? { title: t(err.page.title), message: t(err.page.message) } : { title: t('error.title'), message: t('error.message') };
       ctx.body = views.render('error', locale, { ...page, code: status >= 500 ? 'server_error' : undefined, details: status < 500 ? err.message : undefined });

@@ -8,6 +8,7 @@ import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../ops/audit.js';
+import type { LoginMetrics } from '../ops/metrics.js';
 import { readForm } from '../http/body.js';
 import { ACR_PASSWORD } from '../provider/configuration.js';
 import type { ScopeConfig } from '../settings.js';
@@ -26,6 +27,7 @@ export interface InteractionDeps {
   csrf: Csrf;
   /** The scopes in force now, with their consent texts. */
   scopes: () => readonly ScopeConfig[];
+  metrics: LoginMetrics;
 }
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -47,7 +49,7 @@ export function waitText(locale: Locale, seconds: number): string {
   return seconds < 120 ? locale.t('wait.seconds', { n: seconds }) : locale.t('wait.minutes', { n: Math.ceil(seconds / 60) });
 }
 
-export function interactionRoutes({ provider, audit, users, throttle, views, csrf, scopes }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, views, csrf, scopes, metrics }: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
 
   const localeFor = (ctx: Context, interaction?: Interaction) => requestLocale(ctx, views, interaction?.params.ui_locales);
@@ -198,6 +200,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     const wait = await throttle.retryAfter(username, ctx.ip);
     if (wait > 0) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
+      metrics.login('throttled');
       ctx.set('Retry-After', String(wait));
       await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, wait) }), username);
       return;
@@ -205,11 +208,13 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     const user = await users.verify(username, form.get('password') ?? '');
     if (!user) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
+      metrics.login('failure');
       await throttle.failed(username, ctx.ip);
       await renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
       return;
     }
     await throttle.succeeded(username);
+    metrics.login('success');
     audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
     const result: InteractionResults = {
       login: { accountId: user.sub, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },

@@ -106,6 +106,9 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       idTokenSigningAlgValues: [...SIGNING_ALGS],
       userinfoSigningAlgValues: [...SIGNING_ALGS],
     },
+    // OIDC Core 3.1.2.1 requires redirect_uri. oidc-provider's default fills in a client's only one, and on the
+    // resume endpoint (no interaction cookie, a client_id in the query) that recovery crashes into a 500.
+    allowOmittingSingleRegisteredRedirectUri: false,
     // Authorization code clients must use PKCE (S256), public or confidential.
     pkce: { required: () => true },
     findAccount: deps.findAccount,

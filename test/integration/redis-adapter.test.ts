@@ -1,9 +1,10 @@
-/** The oidc-provider adapter contract, against a real redis-server. */
+/** The oidc-provider adapter contract against a real standalone redis-server. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { accountGrantsKey, grantIndexKey, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { accountGrantsKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { adapterContract } from './adapter-contract.js';
 
 let server: TestRedis;
 let redis: Redis;
@@ -13,189 +14,60 @@ beforeAll(async () => {
   redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
 });
 
-afterEach(async () => {
-  const keys = await redis.keys(`${server.prefix}*`);
-  if (keys.length) await redis.del(...keys.map((k) => k.slice(server.prefix.length)));
-});
-
 afterAll(async () => {
   await redis?.quit();
   await server?.close();
 });
 
+async function clear(): Promise<void> {
+  const keys = await redis.keys(`${server.prefix}*`);
+  if (keys.length) await redis.del(...keys.map((k) => k.slice(server.prefix.length)));
+}
+
+adapterContract(() => ({ redis, clear }));
+
+// The per-account grant index behind consents (standalone: revoking reads grants across slots).
 const adapter = (model: string) => new RedisAdapter(redis, model);
 const ttlOf = (key: string) => redis.ttl(key);
 
-describe('records', () => {
-  test('upsert stores the payload with the expiry oidc-provider passes; find returns it', async () => {
-    const sessions = adapter('Interaction');
-    await sessions.upsert('i1', { uid: 'u', returnTo: '/auth/i1', exp: 1 } as never, 600);
-    expect(await sessions.find('i1')).toEqual({ uid: 'u', returnTo: '/auth/i1', exp: 1 });
-    const ttl = await ttlOf(recordKey('Interaction', 'i1'));
-    expect(ttl).toBeGreaterThan(590);
-    expect(ttl).toBeLessThanOrEqual(600);
-    expect(await sessions.find('missing')).toBeUndefined();
-  });
+describe('consents', () => {
+  afterEach(clear);
+  describe("an account's grants", () => {
+    test('each grant joins its account\'s index, which expires with the newest grant and drops expired ones', async () => {
+      const grants = adapter('Grant');
+      await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email' } } as never, 600);
+      await grants.upsert('gb', { jti: 'gb', accountId: 'acc', clientId: 'c2' } as never, 3600);
+      await grants.upsert('gx', { jti: 'gx' } as never, 3600); // no account: no index
+      const index = accountGrantsKey('acc');
+      expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb']);
+      expect(await ttlOf(index)).toBeGreaterThan(3590);
+      await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1' } as never, 600); // re-saved with a shorter life
+      expect(await ttlOf(index)).toBeGreaterThan(3590); // never shortened
 
-  test('a record is gone once its expiry passes', async () => {
-    const codes = adapter('AuthorizationCode');
-    await codes.upsert('c1', { jti: 'c1' } as never, 1);
-    expect(await codes.find('c1')).toBeDefined();
-    await redis.pexpire(recordKey('AuthorizationCode', 'c1'), 1); // fast-forward the last second
-    const deadline = Date.now() + 2000;
-    while ((await codes.find('c1')) !== undefined && Date.now() < deadline) await new Promise((r) => setImmediate(r));
-    expect(await codes.find('c1')).toBeUndefined();
-  });
-
-  test('models are separate namespaces', async () => {
-    await adapter('AccessToken').upsert('same', { kind: 'AccessToken' } as never, 60);
-    await adapter('Session').upsert('same', { kind: 'Session', uid: 'x' } as never, 60);
-    expect(await adapter('AccessToken').find('same')).toEqual({ kind: 'AccessToken' });
-    expect(await adapter('Session').find('same')).toMatchObject({ kind: 'Session' });
-  });
-
-  test('destroy removes the record and its indexes', async () => {
-    const sessions = adapter('Session');
-    await sessions.upsert('s1', { uid: 'uid-1', accountId: 'a' } as never, 60);
-    expect(await sessions.findByUid('uid-1')).toMatchObject({ accountId: 'a' });
-    await sessions.destroy('s1');
-    expect(await sessions.find('s1')).toBeUndefined();
-    expect(await sessions.findByUid('uid-1')).toBeUndefined();
-    expect(await redis.exists('oidc:SessionUid:{uid-1}')).toBe(0);
-  });
-});
-
-describe('consume', () => {
-  test('marks the record consumed, keeps its payload and expiry', async () => {
-    const codes = adapter('AuthorizationCode');
-    await codes.upsert('c2', { jti: 'c2', grantId: 'g', nested: { a: [1, 2] }, big: 12345678901234 } as never, 60);
-    await codes.consume('c2');
-    const found = (await codes.find('c2')) as Record<string, unknown>;
-    expect(typeof found.consumed).toBe('number');
-    expect(Math.abs((found.consumed as number) - Date.now() / 1000)).toBeLessThan(5);
-    expect(found).toMatchObject({ jti: 'c2', grantId: 'g', nested: { a: [1, 2] }, big: 12345678901234 });
-    expect(await ttlOf(recordKey('AuthorizationCode', 'c2'))).toBeGreaterThan(50);
-  });
-
-  test('is atomic: of many concurrent consumers, the record ends consumed once and intact', async () => {
-    const codes = adapter('AuthorizationCode');
-    await codes.upsert('c3', { jti: 'c3' } as never, 60);
-    await Promise.all(Array.from({ length: 50 }, () => codes.consume('c3')));
-    const raw = await redis.get(recordKey('AuthorizationCode', 'c3'));
-    expect(() => JSON.parse(raw!)).not.toThrow();
-    expect(JSON.parse(raw!).jti).toBe('c3');
-    expect(typeof JSON.parse(raw!).consumed).toBe('number');
-  });
-
-  test('consuming a missing record creates nothing', async () => {
-    await adapter('AuthorizationCode').consume('nope');
-    expect(await redis.exists(recordKey('AuthorizationCode', 'nope'))).toBe(0);
-  });
-});
-
-describe('lookups', () => {
-  test('findByUid and findByUserCode', async () => {
-    await adapter('Session').upsert('s2', { uid: 'uid-2', accountId: 'b' } as never, 60);
-    expect(await adapter('Session').findByUid('uid-2')).toMatchObject({ accountId: 'b' });
-    expect(await ttlOf('oidc:SessionUid:{uid-2}')).toBeGreaterThan(50);
-    await adapter('DeviceCode').upsert('d1', { userCode: 'ABCD-EFGH', grantId: 'g' } as never, 60);
-    expect(await adapter('DeviceCode').findByUserCode('ABCD-EFGH')).toMatchObject({ userCode: 'ABCD-EFGH' });
-    expect(await adapter('DeviceCode').findByUserCode('NOPE')).toBeUndefined();
-  });
-});
-
-describe('grants', () => {
-  test('revokeByGrantId removes every token of the grant and nothing else', async () => {
-    await adapter('Grant').upsert('g1', { jti: 'g1', accountId: 'a' } as never, 3600);
-    await adapter('Grant').upsert('g2', { jti: 'g2', accountId: 'a' } as never, 3600);
-    await adapter('AccessToken').upsert('at1', { grantId: 'g1' } as never, 60);
-    await adapter('AccessToken').upsert('at2', { grantId: 'g1' } as never, 60);
-    await adapter('RefreshToken').upsert('rt1', { grantId: 'g1' } as never, 600);
-    await adapter('AuthorizationCode').upsert('ac1', { grantId: 'g1' } as never, 60);
-    await adapter('AccessToken').upsert('other', { grantId: 'g2' } as never, 60);
-
-    await adapter('AccessToken').revokeByGrantId('g1');
-
-    for (const [model, id] of [['AccessToken', 'at1'], ['AccessToken', 'at2'], ['RefreshToken', 'rt1'], ['AuthorizationCode', 'ac1']] as const) {
-      expect(await adapter(model).find(id)).toBeUndefined();
-    }
-    expect(await adapter('AccessToken').find('other')).toEqual({ grantId: 'g2' });
-    expect(await adapter('Grant').find('g1')).toBeDefined(); // oidc-provider destroys the grant itself
-    // The other models' revocations find nothing left to do.
-    await adapter('RefreshToken').revokeByGrantId('g1');
-    expect(await redis.zcard(grantIndexKey('g1'))).toBe(1); // only the grant's marker
-  });
-
-  test('the token index expires with its grant and drops expired tokens, so it never grows without bound', async () => {
-    await adapter('Grant').upsert('g3', { jti: 'g3' } as never, 3600);
-    const index = grantIndexKey('g3');
-    const indexTtl = await ttlOf(index);
-    expect(indexTtl).toBeGreaterThan(3590);
-    expect(indexTtl).toBeLessThanOrEqual(3600);
-
-    const tokens = adapter('AccessToken');
-    for (let i = 0; i < 20; i++) await tokens.upsert(`short-${i}`, { grantId: 'g3' } as never, 1);
-    expect(await redis.zcard(index)).toBe(21);
-    // Pretend the short tokens' second has passed: their scores lie in the past.
-    const members = await redis.zrange(index, '0', '-1');
-    for (const m of members.filter((x) => x.includes('short-'))) await redis.zadd(index, Date.now() - 1000, m);
-    await tokens.upsert('fresh', { grantId: 'g3' } as never, 60);
-    const left = await redis.zrange(index, '0', '-1');
-    expect(left).toHaveLength(2);
-    expect(left).toContain(recordKey('AccessToken', 'fresh'));
-    // Saving tokens never stretched the index beyond the grant.
-    expect(await ttlOf(index)).toBeLessThanOrEqual(indexTtl);
-  });
-
-  test('destroying a grant removes its index', async () => {
-    await adapter('Grant').upsert('g4', { jti: 'g4' } as never, 60);
-    await adapter('AccessToken').upsert('at4', { grantId: 'g4' } as never, 60);
-    await adapter('Grant').destroy('g4');
-    expect(await redis.exists(recordKey('Grant', 'g4'))).toBe(0);
-    expect(await redis.exists(grantIndexKey('g4'))).toBe(0);
-  });
-
-  test('a grant and its index share a hash slot (one MULTI on Redis Cluster)', () => {
-    const tag = (key: string) => key.match(/\{([^}]*)\}/)?.[1];
-    expect(tag(recordKey('Grant', 'abc'))).toBe('abc');
-    expect(tag(grantIndexKey('abc'))).toBe('abc');
-  });
-});
-
-describe("an account's grants", () => {
-  test('each grant joins its account\'s index, which expires with the newest grant and drops expired ones', async () => {
-    const grants = adapter('Grant');
-    await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email' } } as never, 600);
-    await grants.upsert('gb', { jti: 'gb', accountId: 'acc', clientId: 'c2' } as never, 3600);
-    await grants.upsert('gx', { jti: 'gx' } as never, 3600); // no account: no index
-    const index = accountGrantsKey('acc');
-    expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb']);
-    expect(await ttlOf(index)).toBeGreaterThan(3590);
-    await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1' } as never, 600); // re-saved with a shorter life
-    expect(await ttlOf(index)).toBeGreaterThan(3590); // never shortened
-
-    await redis.zadd(index, Date.now() - 1000, 'old'); // an expired grant's id
-    await grants.upsert('gc', { jti: 'gc', accountId: 'acc', clientId: 'c3' } as never, 60);
-    expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb', 'gc']);
-  });
-
-  test('consents list the live grants and revoke one with its tokens; a grant destroyed elsewhere drops out', async () => {
-    const grants = adapter('Grant');
-    await grants.upsert('g1', { jti: 'g1', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email', claims: ['email'] }, iat: 1_700_000_000, exp: 1_700_003_600 } as never, 3600);
-    await grants.upsert('g2', { jti: 'g2', accountId: 'acc', clientId: 'c2' } as never, 3600);
-    await adapter('AccessToken').upsert('t1', { grantId: 'g1' } as never, 600);
-    const consents = new RedisConsents(redis);
-    expect((await consents.list('acc')).find((c) => c.clientId === 'c1')).toEqual({
-      grantId: 'g1', clientId: 'c1', scope: 'openid email', claims: ['email'], createdAt: '2023-11-14T22:13:20.000Z', expiresAt: '2023-11-14T23:13:20.000Z',
+      await redis.zadd(index, Date.now() - 1000, 'old'); // an expired grant's id
+      await grants.upsert('gc', { jti: 'gc', accountId: 'acc', clientId: 'c3' } as never, 60);
+      expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb', 'gc']);
     });
 
-    expect((await consents.revoke('acc', 'c1')).map((c) => c.grantId)).toEqual(['g1']);
-    expect(await grants.find('g1')).toBeUndefined();
-    expect(await adapter('AccessToken').find('t1')).toBeUndefined();
-    expect(await consents.revoke('acc', 'c1')).toEqual([]);
+    test('consents list the live grants and revoke one with its tokens; a grant destroyed elsewhere drops out', async () => {
+      const grants = adapter('Grant');
+      await grants.upsert('g1', { jti: 'g1', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email', claims: ['email'] }, iat: 1_700_000_000, exp: 1_700_003_600 } as never, 3600);
+      await grants.upsert('g2', { jti: 'g2', accountId: 'acc', clientId: 'c2' } as never, 3600);
+      await adapter('AccessToken').upsert('t1', { grantId: 'g1' } as never, 600);
+      const consents = new RedisConsents(redis);
+      expect((await consents.list('acc')).find((c) => c.clientId === 'c1')).toEqual({
+        grantId: 'g1', clientId: 'c1', scope: 'openid email', claims: ['email'], createdAt: '2023-11-14T22:13:20.000Z', expiresAt: '2023-11-14T23:13:20.000Z',
+      });
 
-    await grants.destroy('g2'); // as oidc-provider does on logout
-    expect(await consents.list('acc')).toEqual([]);
-    expect(await redis.exists(accountGrantsKey('acc'))).toBe(0);
+      expect((await consents.revoke('acc', 'c1')).map((c) => c.grantId)).toEqual(['g1']);
+      expect(await grants.find('g1')).toBeUndefined();
+      expect(await adapter('AccessToken').find('t1')).toBeUndefined();
+      expect(await consents.revoke('acc', 'c1')).toEqual([]);
+
+      await grants.destroy('g2'); // as oidc-provider does on logout
+      expect(await consents.list('acc')).toEqual([]);
+      expect(await redis.exists(accountGrantsKey('acc'))).toBe(0);
+    });
   });
 });
+

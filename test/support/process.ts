@@ -1,10 +1,13 @@
-/** The server as a separate process, started the way `npm start` starts it. */
+/**
+ * The server as a separate process, started with the container's start command (README.md, Dockerfile):
+ * `node --import tsx src/main.ts`, so signals reach the server's own process as they do in production.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const START = ['--import', 'tsx', 'src/main.ts'];
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -22,7 +25,7 @@ function collect(child: ChildProcess): () => string {
 
 /** Resolves once the server logs that it listens; rejects with its output if it exits first. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, START, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collect(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
@@ -47,7 +50,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
 export async function failedStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, START, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = collect(child);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   return { code, output: output() };

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { loadSettings, type Settings } from '../../src/settings.js';
 import { freePort } from './ports.js';
@@ -38,9 +38,9 @@ export interface TestProvider extends RunningServer {
   settings: Settings;
 }
 
-export async function startTestProvider(redis: TestRedis | undefined, extra: Record<string, string> = {}): Promise<TestProvider> {
+export async function startTestProvider(redis: TestRedis | undefined, extra: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<TestProvider> {
   const settings = loadSettings(await testEnv(redis, extra));
-  const running = await startServer(settings, pino({ level: 'silent' }));
+  const running = await startServer(settings, logger);
   return { ...running, issuer: settings.issuer, settings };
 }
 

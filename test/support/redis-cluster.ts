@@ -1,32 +1,32 @@
 /**
- * A real three-node Redis Cluster (no replicas) on free loopback ports, for code whose behaviour differs on
- * Cluster (no command spans two slots). Always its own servers, whatever REDIS_URL says.
+ * A three-master Redis Cluster for one test file, on free loopback ports: three `redis-server --cluster-enabled
+ * yes`, joined by `redis-cli --cluster create`, ready once every node reports `cluster_state:ok`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort } from './ports.js';
 
+const run = promisify(execFile);
+
 export interface TestCluster {
-  nodes: { host: string; port: number }[];
+  ports: number[];
+  /** REDIS_CLUSTER_NODES for the provider: host:port,host:port,… */
+  nodes: string;
   close(): Promise<void>;
 }
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} exited with ${code}: ${output}`))));
-  });
-}
-
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
+async function startNode(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -36,47 +36,48 @@ function ready(child: ChildProcess): Promise<void> {
       }
     };
     child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server (cluster node ${port}) exited with ${code}: ${output}`)));
   });
+  return child;
+}
+
+/** Resolves once every node sees all slots served. Cluster gossip has no event to await from outside: poll. */
+async function clusterOk(ports: number[]): Promise<void> {
+  const clients = ports.map((port) => new Redis(port, '127.0.0.1', { lazyConnect: true }));
+  try {
+    for (let attempt = 0; attempt < 300; attempt++) {
+      const infos = await Promise.all(clients.map((c) => c.cluster('INFO') as Promise<string>));
+      if (infos.every((info) => info.includes('cluster_state:ok'))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the test cluster never reached cluster_state:ok');
+  } finally {
+    clients.forEach((c) => c.disconnect());
+  }
 }
 
 export async function startTestCluster(): Promise<TestCluster> {
-  const dirs: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'oidc-op-cluster-'));
+  const ports = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = [];
-  const nodes: TestCluster['nodes'] = [];
-  for (let i = 0; i < 3; i++) {
-    const [port, busPort] = [await freePort(), await freePort()];
-    const dir = mkdtempSync(join(tmpdir(), 'oidc-op-cluster-'));
-    dirs.push(dir);
-    const child = spawn('redis-server', ['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--save', '', '--appendonly', 'no', '--dir', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    await ready(child);
-    nodes.push({ host: '127.0.0.1', port });
-  }
-  await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-  // Every node must agree the cluster is up before a client can route to it.
-  for (const node of nodes) {
-    const redis = new Redis(node.port, node.host);
-    try {
-      while (!(await redis.cluster('INFO')).includes('cluster_state:ok')) await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      redis.disconnect();
-    }
-  }
-  return {
-    nodes,
-    async close() {
-      await Promise.all(
-        children.map((child) => {
-          if (child.exitCode !== null) return undefined;
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGKILL');
-          return exited;
-        }),
-      );
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await Promise.all(
+      children.map((child) => {
+        if (child.exitCode !== null) return undefined;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        return exited;
+      }),
+    );
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    for (const port of ports) children.push(await startNode(port, dir));
+    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+    await clusterOk(ports);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { ports, nodes: ports.map((p) => `127.0.0.1:${p}`).join(','), close };
 }

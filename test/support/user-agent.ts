@@ -25,6 +25,10 @@ export class UserAgent {
     return [...this.#cookies.keys()];
   }
 
+  cookieValue(name: string): string | undefined {
+    return this.#cookies.get(name)?.value;
+  }
+
   dropCookie(name: string): void {
     this.#cookies.delete(name);
   }

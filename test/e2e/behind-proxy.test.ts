@@ -1,0 +1,46 @@
+/** PROXY: behind a TLS-terminating proxy, X-Forwarded-Proto and X-Forwarded-Host are trusted; without it, ignored. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startTestProvider, type TestProvider } from '../support/provider.js';
+import { authorizeUrl, implicitParams } from '../support/flows.js';
+
+const FORWARDED = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'id.example.test' };
+let behind: TestProvider;
+let direct: TestProvider;
+
+beforeAll(async () => {
+  behind = await startTestProvider(undefined, { PROXY: 'true', ISSUER: 'https://id.example.test' });
+  direct = await startTestProvider(undefined, { PROXY: 'false', ISSUER: 'https://id.example.test' });
+});
+
+afterAll(async () => {
+  await behind?.close(500);
+  await direct?.close(500);
+});
+
+const local = (op: TestProvider, path: string) => `http://127.0.0.1:${op.port}${path}`;
+
+describe('PROXY=true', () => {
+  test('endpoints are published on the forwarded https host, and cookies are Secure', async () => {
+    const discovery = (await (await fetch(local(behind, '/.well-known/openid-configuration'), { headers: FORWARDED })).json()) as Record<string, string>;
+    expect(discovery.authorization_endpoint).toBe('https://id.example.test/auth');
+    expect(discovery.jwks_uri).toBe('https://id.example.test/jwks');
+    const url = new URL(authorizeUrl('https://x', implicitParams()));
+    const auth = await fetch(local(behind, url.pathname + url.search), { headers: FORWARDED, redirect: 'manual' });
+    expect(auth.status).toBe(303);
+    expect(auth.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    const cookies = auth.headers.getSetCookie();
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) expect(cookie).toMatch(/; secure/i);
+  });
+});
+
+describe('PROXY=false', () => {
+  test('forwarded headers from a client are ignored: no forged host, no Secure claim over plain http', async () => {
+    const discovery = (await (await fetch(local(direct, '/.well-known/openid-configuration'), { headers: FORWARDED })).json()) as Record<string, string>;
+    expect(discovery.authorization_endpoint).toBe(local(direct, '/auth'));
+    const url = new URL(authorizeUrl('https://x', implicitParams()));
+    const auth = await fetch(local(direct, url.pathname + url.search), { headers: FORWARDED, redirect: 'manual' });
+    expect(auth.headers.get('strict-transport-security')).toBeNull();
+    for (const cookie of auth.headers.getSetCookie()) expect(cookie).not.toMatch(/; secure/i);
+  });
+});
