@@ -9,6 +9,7 @@
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RedisClient } from './redis.js';
+import { UnchangedSessions } from './unchanged-sessions.js';
 
 const GRANTABLE = new Set([
   'AccessToken',
@@ -46,13 +47,17 @@ const epochSeconds = () => Math.floor(Date.now() / 1000);
 export class RedisAdapter implements Adapter {
   readonly #redis: WithConsume;
   readonly #model: string;
+  readonly #sessions: UnchangedSessions | undefined;
 
   constructor(redis: RedisClient, model: string) {
     this.#redis = withConsume(redis);
     this.#model = model;
+    this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    if (this.#sessions?.unchanged(id, payload)) return;
+    this.#sessions?.forget(id);
     const redis = this.#redis;
     const key = recordKey(this.#model, id);
     const json = JSON.stringify(payload);
@@ -92,7 +97,9 @@ export class RedisAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const json = await this.#redis.get(recordKey(this.#model, id));
-    return json === null ? undefined : (JSON.parse(json) as AdapterPayload);
+    const payload = json === null ? undefined : (JSON.parse(json) as AdapterPayload);
+    this.#sessions?.read(id, payload);
+    return payload;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -110,6 +117,7 @@ export class RedisAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    this.#sessions?.forget(id);
     const key = recordKey(this.#model, id);
     const redis = this.#redis;
     if (this.#model === 'Grant') {
