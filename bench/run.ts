@@ -5,6 +5,7 @@
  *   --scenario a,b          silent, silent-id-token, interactive, userinfo, discovery, jwks (default: all);
  *                           soak and memory run alone (see soak.ts, memory.ts)
  *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
+ *   --profile               ours runs under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, totalmem } from 'node:os';
@@ -17,7 +18,7 @@ import { interactive, makeSessions, silent, simpleGet, type Measurement, type Ru
 import { measureMemory } from './memory.js';
 import { formatTable, summarize, type ScenarioResult } from './report.js';
 import { soak } from './soak.js';
-import { startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
+import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '16' },
     users: { type: 'string', default: '100000' },
     out: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -43,6 +45,7 @@ const rounds = Number(values.rounds ?? (smoke ? 1 : 3));
 const connections = Number(values.connections);
 const sessionCount = smoke ? 2 : Number(values.sessions);
 
+if (values.profile) profiling.dir = join(HERE, 'results', 'profiles');
 const redisServer = await startTestRedis();
 const redis = new Redis(redisServer.url, { lazyConnect: true });
 await redis.connect();

@@ -36,10 +36,14 @@ function treeRss(pid: number): number {
   return total;
 }
 
+/** Set by `--profile`: ours runs under `node --cpu-prof`, writing a profile here when it stops. */
+export const profiling: { dir?: string } = {};
+
 async function launch(name: string, kind: Target['kind'], args: string[], env: Record<string, string>, ready: string, port?: number): Promise<Target> {
   port ??= await freePort();
+  const profile = kind === 'ours' && profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${join(profiling.dir, name)}`] : [];
   const origin = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
