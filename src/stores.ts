@@ -9,6 +9,7 @@ import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
 import { Users, type UserRecord } from './accounts/users.js';
+import { CachedCollection } from './clients/cached-clients.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
@@ -44,10 +45,12 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
   const keys = collection<KeyMaterial>('keys');
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
+  // oidc-provider reads the client on every request: kept in memory, dropped on every instance at each change.
+  const clientRecords = redis ? new CachedCollection(collection<ClientRecord>('clients'), redis, 'clients', settings.redis?.keyPrefix) : undefined;
   return {
     redis,
     users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
-    clients: new ClientRegistry(collection<ClientRecord>('clients'), {
+    clients: new ClientRegistry(clientRecords ?? collection<ClientRecord>('clients'), {
       production: settings.production,
       scopes: async () => {
         const all = await scopes.list();
@@ -62,6 +65,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
     async close() {
+      clientRecords?.close();
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
