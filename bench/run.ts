@@ -98,6 +98,12 @@ async function main(): Promise<unknown> {
   };
   const options: RunOptions = { durationS, connections, redis };
   const measured = new Map<string, Measurement[]>();
+  // A short unrecorded run of each scenario on each server first, so no round measures a cold JIT.
+  if (!smoke) {
+    for (const scenario of scenarios) {
+      for (const target of plan[scenario].filter((t): t is Target => t !== undefined)) await measureOne(scenario, target, { ...options, durationS: 2 });
+    }
+  }
   for (let round = 0; round < rounds; round++) {
     for (const scenario of scenarios) {
       const order = plan[scenario].filter((t): t is Target => t !== undefined);

@@ -1,11 +1,12 @@
 /**
  * oidc-provider's storage on Redis. One JSON string per record, `SET … EX` with the expiry oidc-provider
- * passes, so no record outlives it. Keys are hash-tagged by record id: single-key commands work on Cluster,
- * and the only multi-key write (a grant and its token index) shares the grant's tag.
+ * passes, so no record outlives it. Keys are hash-tagged by record id, so every command names one slot and
+ * works on Cluster.
  *
- * The per-grant token index is a sorted set scored by expiry: each token write trims the expired members, and
- * the index itself expires with its grant (tokens of a vanished grant are refused by oidc-provider anyway),
- * so it never grows beyond the grant's live tokens.
+ * The per-grant token index is a sorted set scored by expiry, made by the grant's first token. It expires with
+ * its longest-lived token (`EXPIRE … NX` gives a new index its first expiry, `EXPIRE … GT` only ever extends it),
+ * and every TRIM_EVERY-th token write drops the expired members: it never holds more than the grant's live
+ * tokens plus a few expired ones, and a signed-in user without live tokens costs no index at all.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RedisClient } from './redis.js';
@@ -20,8 +21,8 @@ const GRANTABLE = new Set([
   'PreAuthorizedCode',
 ]);
 
-/** Keeps the index alive as long as its grant even before any token joins it; never trimmed (score +inf). */
-const GRANT_MARKER = '.';
+/** Expired members are dropped on one token write in this many: a few expired members linger, for fewer commands per token. */
+export const TRIM_EVERY = 8;
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
 const CONSUME = `
@@ -48,6 +49,7 @@ export class RedisAdapter implements Adapter {
   readonly #redis: WithConsume;
   readonly #model: string;
   readonly #sessions: UnchangedSessions | undefined;
+  #tokenWrites = 0;
 
   constructor(redis: RedisClient, model: string) {
     this.#redis = withConsume(redis);
@@ -62,21 +64,7 @@ export class RedisAdapter implements Adapter {
     const key = recordKey(this.#model, id);
     const json = JSON.stringify(payload);
     const ttl = typeof expiresIn === 'number' && expiresIn > 0 ? Math.ceil(expiresIn) : undefined;
-    const writes: Promise<unknown>[] = [];
-
-    if (this.#model === 'Grant') {
-      // Record and index in one slot, written together.
-      const index = grantIndexKey(id);
-      const multi = redis.multi();
-      if (ttl) multi.set(key, json, 'EX', ttl);
-      else multi.set(key, json);
-      multi.zadd(index, '+inf', GRANT_MARKER);
-      if (ttl) multi.expire(index, ttl);
-      else multi.persist(index);
-      writes.push(multi.exec());
-    } else {
-      writes.push(ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json));
-    }
+    const writes: Promise<unknown>[] = [ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json)];
 
     if (this.#model === 'Session' && payload.uid) {
       writes.push(ttl ? redis.set(sessionUidKey(payload.uid), id, 'EX', ttl) : redis.set(sessionUidKey(payload.uid), id));
@@ -87,9 +75,10 @@ export class RedisAdapter implements Adapter {
     if (GRANTABLE.has(this.#model) && payload.grantId) {
       const index = grantIndexKey(payload.grantId);
       const now = Date.now();
-      const expiresAt = ttl ? now + ttl * 1000 : '+inf';
-      writes.push(redis.zadd(index, expiresAt, key));
-      writes.push(redis.zremrangebyscore(index, '-inf', `(${now}`));
+      writes.push(redis.zadd(index, ttl ? now + ttl * 1000 : '+inf', key));
+      if (ttl) writes.push(redis.expire(index, ttl, 'NX'), redis.expire(index, ttl, 'GT'));
+      else writes.push(redis.persist(index));
+      if (++this.#tokenWrites % TRIM_EVERY === 0) writes.push(redis.zremrangebyscore(index, '-inf', `(${now}`));
     }
     // Auto-pipelining sends these in one round trip per node.
     await Promise.all(writes);
@@ -135,10 +124,9 @@ export class RedisAdapter implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     const index = grantIndexKey(grantId);
     const members = await this.#redis.zrange(index, '0', '-1');
-    const tokens = members.filter((m) => m !== GRANT_MARKER);
     // Tokens live in other slots: one DEL each (pipelined), then the index without them.
-    await Promise.all(tokens.map((key) => this.#redis.del(key)));
-    if (tokens.length) await this.#redis.zrem(index, ...tokens);
+    await Promise.all(members.map((key) => this.#redis.del(key)));
+    if (members.length) await this.#redis.zrem(index, ...members);
   }
 }
 
