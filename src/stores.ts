@@ -9,7 +9,7 @@ import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
 import { Users, type UserRecord } from './accounts/users.js';
-import { CachedCollection } from './clients/cached-clients.js';
+import { CachedCollection } from './storage/cached-collection.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
@@ -45,11 +45,14 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
   const keys = collection<KeyMaterial>('keys');
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
-  // oidc-provider reads the client on every request: kept in memory, dropped on every instance at each change.
-  const clientRecords = redis ? new CachedCollection(collection<ClientRecord>('clients'), redis, 'clients', settings.redis?.keyPrefix) : undefined;
+  // oidc-provider reads the client and the account on every authorization: kept in memory, dropped on every
+  // instance at each change.
+  const cached = <T>(name: string) => (redis ? new CachedCollection(collection<T>(name), redis, name, settings.redis?.keyPrefix) : undefined);
+  const clientRecords = cached<ClientRecord>('clients');
+  const userRecords = cached<UserRecord>('users');
   return {
     redis,
-    users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
+    users: new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2)),
     clients: new ClientRegistry(clientRecords ?? collection<ClientRecord>('clients'), {
       production: settings.production,
       scopes: async () => {
@@ -66,6 +69,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
     async close() {
       clientRecords?.close();
+      userRecords?.close();
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -1,14 +1,15 @@
 /**
- * Client records in memory. oidc-provider looks the client up on every request: for a client registered in
- * Redis that is a read per authorization. Here a record once read is kept, and every write made through this
+ * Records read on every authorization (clients, accounts) in memory. oidc-provider looks up the client and the
+ * account on every request: for a client registered in Redis and for every user that is a read per
+ * authorization. Here a record once read is kept, and every write made through this
  * collection (command line, admin API, any instance) is announced on a Redis channel; each instance drops its
  * copy when it hears the announcement, and drops everything when its subscription reconnects (it may have
  * missed some). A copy older than MAX_AGE_MS is read again anyway, should an announcement be lost.
  */
 import { EventEmitter } from 'node:events';
 import { Cluster } from 'ioredis';
-import type { Collection } from '../storage/collection.js';
-import type { RedisClient } from '../storage/redis.js';
+import type { Collection } from './collection.js';
+import type { RedisClient } from './redis.js';
 
 const MAX_AGE_MS = 60_000;
 const MAX_ENTRIES = 10_000;
@@ -32,6 +33,14 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
     this.#channel = `${keyPrefix}oidc-op:changed:${name}`;
   }
 
+  #subscribed: Promise<void> = Promise.resolve();
+
+  /** Resolves once changes are being heard (copies are kept only from then on). */
+  listening(): Promise<void> {
+    this.#listen();
+    return this.#subscribed;
+  }
+
   #listen(): void {
     if (this.#subscriber) return;
     const subscriber: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate();
@@ -43,8 +52,8 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
       this.#drop(undefined);
     });
     subscriber.on('error', () => undefined); // reads go to Redis meanwhile; ioredis reconnects and resubscribes
-    subscriber.subscribe(this.#channel).then(
-      () => (this.#listening = true),
+    this.#subscribed = subscriber.subscribe(this.#channel).then(
+      () => void (this.#listening = true),
       () => undefined,
     );
   }
