@@ -5,6 +5,7 @@
  *   --scenario a,b          silent, silent-id-token, interactive, userinfo, discovery, jwks (default: all);
  *                           soak and memory run alone (see soak.ts, memory.ts)
  *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
+ *   --access-token-ttl S    ours issues access tokens living S seconds (soak: shows Redis settle once tokens expire)
  *   --profile               ours runs under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '100000' },
     out: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'access-token-ttl': { type: 'string' },
   },
 });
 
@@ -66,7 +68,8 @@ const meta = {
 
 async function main(): Promise<unknown> {
   if (requested.includes('soak')) {
-    const ours = await startOurs('ours', { redisUrl: redisServer.url });
+    const ttl = values['access-token-ttl'];
+    const ours = await startOurs('ours', { redisUrl: redisServer.url, extraEnv: ttl ? { TTL_ACCESS_TOKEN: ttl, TTL_ID_TOKEN: ttl } : {} });
     targets.push(ours);
     return { meta, soak: await soak(ours, redis, { durationS, connections }) };
   }

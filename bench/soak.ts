@@ -65,16 +65,26 @@ export async function soak(target: Target, redis: Redis, options: { durationS: n
     );
   });
   clearInterval(timer);
-  const minute = Math.max(1, Math.floor(60_000 / every));
-  const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-  const first = samples.slice(0, minute);
-  const last = samples.slice(-minute);
+  // Medians of each half: one busy neighbour on a shared machine moves a 10 s sample, not a half.
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  const half = Math.floor(samples.length / 2);
+  const halves = [samples.slice(0, half), samples.slice(half)].map((part) => ({
+    rate: median(part.map((s) => s.rate)),
+    rssMiB: median(part.map((s) => s.rssMiB)),
+    redisMiB: part.at(-1)?.redisMiB,
+    redisKeys: part.at(-1)?.redisKeys,
+  }));
   return {
     durationS: options.durationS,
     authorizations: ok,
     errors: bad,
-    firstMinute: { rate: mean(first.map((s) => s.rate)), rssMiB: mean(first.map((s) => s.rssMiB)), redisMiB: first.at(-1)?.redisMiB },
-    lastMinute: { rate: mean(last.map((s) => s.rate)), rssMiB: mean(last.map((s) => s.rssMiB)), redisMiB: last.at(-1)?.redisMiB },
+    firstHalf: halves[0],
+    secondHalf: halves[1],
+    rateRatio: halves[0]!.rate ? Math.round((halves[1]!.rate / halves[0]!.rate) * 100) / 100 : undefined,
+    rssRatio: halves[0]!.rssMiB ? Math.round((halves[1]!.rssMiB / halves[0]!.rssMiB) * 100) / 100 : undefined,
     samples,
   };
 }

@@ -43,10 +43,12 @@ export function prebuiltDocuments(provider: { readonly current: Provider }, jwks
       if (!doc) return next();
       if (builtFor === provider.current) documents.set(key, doc);
     }
-    ctx.vary('Origin');
-    ctx.set('Access-Control-Allow-Origin', ctx.get('Origin') || '*');
-    if (doc.cacheControl) ctx.set('Cache-Control', doc.cacheControl);
-    ctx.type = doc.type;
+    // Straight onto the response: nothing upstream sets these, and Koa's type setter would look the type up again.
+    const res = ctx.res;
+    res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Allow-Origin', ctx.get('Origin') || '*');
+    if (doc.cacheControl) res.setHeader('Cache-Control', doc.cacheControl);
+    res.setHeader('Content-Type', doc.type);
     ctx.body = doc.body;
   };
 }
