@@ -18,6 +18,7 @@ import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-to-get.js';
+import { prebuiltDocuments } from './http/prebuilt-documents.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
 import { auditGrantRevocation, auditTokenIssuance } from './ops/audit-provider-events.js';
@@ -143,6 +144,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(healthRoutes({ redis, keyCount: () => jwks.current.keys.length }));
   app.use(metricsRoute(metrics, settings.metricsToken));
   app.use(errorPages(views, logger));
+  app.use(prebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled']));
   app.use(assets(views));
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));

@@ -1,4 +1,6 @@
 /** Process entry: settings → stores → app → listen, and a clean stop on SIGTERM/SIGINT. */
+import cluster from 'node:cluster';
+import { startWorkers } from './cluster.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { loadSettings, SettingsError, type Settings } from './settings.js';
@@ -36,9 +38,12 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(settings.logLevel);
   if (!settings.redis) logger.warn('storage is in memory: nothing survives a restart, this is not for production');
-  const running = await startServer(settings, logger);
-  logger.info({ issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory' }, 'listening');
-  if (!settings.production) process.stdout.write(`${banner(settings)}\n`);
+  // WORKERS > 1: this process only keeps the workers (each one runs this file again) and speaks for them.
+  const primary = settings.workers > 1 && cluster.isPrimary;
+  const running = primary ? await startWorkers(settings.workers, logger) : await startServer(settings, logger);
+  const where = { issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory', ...(primary ? { workers: settings.workers } : {}) };
+  logger.info(where, cluster.isWorker ? 'worker listening' : 'listening');
+  if (!settings.production && !cluster.isWorker) process.stdout.write(`${banner(settings)}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

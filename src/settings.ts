@@ -3,6 +3,7 @@
  * A bad value throws SettingsError naming the variable (or file and field) and the rule it broke.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -77,6 +78,7 @@ const envSchema = z.object({
   CONFIG_DIR: z.string().optional(),
   SETTINGS_REFRESH_MS: int(100, 60_000).default(2000),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  WORKERS: z.union([z.literal('auto'), int(1, 256)], { error: "expected a whole number from 1 to 256, or 'auto' (one per core)" }).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -252,6 +254,8 @@ export interface Settings {
   metricsToken: string | undefined;
   /** How often each instance re-reads the runtime settings an administrator may change. */
   settingsRefreshMs: number;
+  /** Server processes on this host (node:cluster); more than one needs Redis. */
+  workers: number;
 }
 
 function issuesText(error: z.ZodError, where: (path: PropertyKey[]) => string): string {
@@ -412,6 +416,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     if (refusals.length) throw new SettingsError(`NODE_ENV=production refuses to start: ${refusals.join('; ')}`);
   }
 
+  const workers = e.WORKERS === 'auto' ? availableParallelism() : e.WORKERS;
+  if (workers > 1 && !redis) {
+    throw new SettingsError(`WORKERS=${e.WORKERS}: more than one worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); the in-memory store is not shared between processes`);
+  }
+
   let demo: Settings['demo'];
   if (demoWanted) {
     const demoFile = join(configDir, 'demo.json');
@@ -450,5 +459,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
     settingsRefreshMs: e.SETTINGS_REFRESH_MS,
+    workers,
   };
 }

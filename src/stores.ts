@@ -12,6 +12,7 @@ import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
+import { CachedCollection } from './storage/cached-collection.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
@@ -56,7 +57,12 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const collection = <T>(name: string): Collection<T> => sets.collection<T>(name);
   const keys = new SealedKeyStore<KeyMaterial>(collection('keys'), settings.keysEncryptionKey);
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
-  const clients = new ClientRegistry(collection<ClientRecord>('clients'), {
+  // oidc-provider reads the client and the account on every authorization: kept in memory, dropped on every
+  // instance at each change.
+  const cached = <T>(name: string) => (redis ? new CachedCollection(collection<T>(name), redis, name, settings.redis?.keyPrefix) : undefined);
+  const clientRecords = cached<ClientRecord>('clients');
+  const userRecords = cached<UserRecord>('users');
+  const clients = new ClientRegistry(clientRecords ?? collection<ClientRecord>('clients'), {
     production: settings.production,
     scopes: async () => {
       const all = await scopes.list();
@@ -65,7 +71,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   });
   return {
     redis,
-    users: new Users(collection<UserRecord>('users'), passwordHasher(settings.argon2)),
+    users: new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2)),
     clients,
     scopes,
     keys,
@@ -80,9 +86,14 @@ export async function openStores(settings: Settings, connectionName?: string, on
       configuredScopes: settings.scopes.map((s) => s.id),
       settingDefaults: defaultsFrom(settings),
       metadataFor: (...args) => clients.metadataFor(...args),
+    }, async () => {
+      // An import writes the collections underneath the caches: every instance drops its copies.
+      await Promise.all([clientRecords?.announceAll(), userRecords?.announceAll()]);
     }),
     registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
     async close() {
+      clientRecords?.close();
+      userRecords?.close();
       await audit.flush();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

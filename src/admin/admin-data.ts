@@ -26,6 +26,8 @@ export class AdminData {
   constructor(
     private readonly sets: CollectionSet,
     private readonly rules: DocumentRules,
+    /** Called once an import is written (the stores' in-memory copies are stale then). */
+    private readonly afterImport: () => Promise<void> = async () => undefined,
   ) {}
 
   async export(): Promise<AdminDocument> {
@@ -45,6 +47,7 @@ export class AdminData {
     if (busy.length) {
       throw new RecordError(`the store already holds ${busy.join(', ')}: import into an empty store, or replace everything it holds with --replace (API: ?replace=true)`, 'exists');
     }
+    await this.afterImport();
     return {
       replaced: replace,
       clients: records.clients.length,

@@ -11,6 +11,10 @@ const AUTHORIZATION_ROUTES = new Set(['authorization', 'resume']);
 /** True when `location` points at the request's redirect_uri (same origin and path), not at our own pages. */
 export function isClientRedirect(location: string, redirectUri: unknown): boolean {
   if (typeof redirectUri !== 'string') return false;
+  // oidc-provider builds the location from the redirect_uri itself: the common case needs no URL parsing.
+  const next = location.charAt(redirectUri.length);
+  const plain = /^https?:\/\/[^/?#\s]+\/[^?#\s]*$/.test(redirectUri);
+  if (plain && location.startsWith(redirectUri) && (next === '' || next === '#' || next === '?')) return true;
   const to = URL.parse(location);
   const registered = URL.parse(redirectUri);
   return !!to && !!registered && to.origin === registered.origin && to.pathname === registered.pathname;

@@ -1,14 +1,16 @@
 /**
  * oidc-provider's storage on Redis. One JSON string per record, `SET … EX` with the expiry oidc-provider
- * passes, so no record outlives it. Keys are hash-tagged by record id: single-key commands work on Cluster,
- * and the only multi-key write (a grant and its token index) shares the grant's tag.
+ * passes, so no record outlives it. Keys are hash-tagged by record id, so every command names one slot and
+ * works on Cluster.
  *
- * The per-grant token index is a sorted set scored by expiry: each token write trims the expired members, and
- * the index itself expires with its grant (tokens of a vanished grant are refused by oidc-provider anyway),
- * so it never grows beyond the grant's live tokens.
+ * The per-grant token index is a sorted set scored by expiry, made by the grant's first token. It expires with
+ * its longest-lived token (`EXPIRE … NX` gives a new index its first expiry, `EXPIRE … GT` only ever extends it),
+ * and every TRIM_EVERY-th token write drops the expired members: it never holds more than the grant's live
+ * tokens plus a few expired ones, and a signed-in user without live tokens costs no index at all.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { RedisClient } from './redis.js';
+import { UnchangedSessions } from './unchanged-sessions.js';
 
 const GRANTABLE = new Set([
   'AccessToken',
@@ -19,8 +21,8 @@ const GRANTABLE = new Set([
   'PreAuthorizedCode',
 ]);
 
-/** Keeps the index alive as long as its grant even before any token joins it; never trimmed (score +inf). */
-const GRANT_MARKER = '.';
+/** Expired members are dropped on one token write in this many: a few expired members linger, for fewer commands per token. */
+export const TRIM_EVERY = 8;
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
 const CONSUME = `
@@ -48,40 +50,32 @@ const epochSeconds = () => Math.floor(Date.now() / 1000);
 export class RedisAdapter implements Adapter {
   readonly #redis: WithConsume;
   readonly #model: string;
+  readonly #sessions: UnchangedSessions | undefined;
+  #tokenWrites = 0;
 
   constructor(redis: RedisClient, model: string) {
     this.#redis = withConsume(redis);
     this.#model = model;
+    this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    if (this.#sessions?.unchanged(id, payload)) return;
+    this.#sessions?.forget(id);
     const redis = this.#redis;
     const key = recordKey(this.#model, id);
     const json = JSON.stringify(payload);
     const ttl = typeof expiresIn === 'number' && expiresIn > 0 ? Math.ceil(expiresIn) : undefined;
-    const writes: Promise<unknown>[] = [];
+    const writes: Promise<unknown>[] = [ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json)];
 
-    if (this.#model === 'Grant') {
-      // Record and index in one slot, written together.
-      const index = grantIndexKey(id);
-      const multi = redis.multi();
-      if (ttl) multi.set(key, json, 'EX', ttl);
-      else multi.set(key, json);
-      multi.zadd(index, '+inf', GRANT_MARKER);
-      if (ttl) multi.expire(index, ttl);
-      else multi.persist(index);
-      writes.push(multi.exec());
-      // The account's index lives in the account's slot, so it is its own write; only consent writes a grant, never
-      // the silent path. Trimmed of expired grants on every write and expiring with the newest, it stays bounded.
-      if (typeof payload.accountId === 'string') {
-        const grants = accountGrantsKey(payload.accountId);
-        const now = Date.now();
-        writes.push(redis.zadd(grants, ttl ? now + ttl * 1000 : '+inf', id), redis.zremrangebyscore(grants, '-inf', `(${now}`));
-        if (ttl) writes.push(redis.expire(grants, ttl, 'NX'), redis.expire(grants, ttl, 'GT'));
-        else writes.push(redis.persist(grants));
-      }
-    } else {
-      writes.push(ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json));
+    // The account's grant index lives in the account's slot, so it is its own write; only consent writes a grant,
+    // never the silent path. Trimmed of expired grants on every write and expiring with the newest, it stays bounded.
+    if (this.#model === 'Grant' && typeof payload.accountId === 'string') {
+      const grants = accountGrantsKey(payload.accountId);
+      const now = Date.now();
+      writes.push(redis.zadd(grants, ttl ? now + ttl * 1000 : '+inf', id), redis.zremrangebyscore(grants, '-inf', `(${now}`));
+      if (ttl) writes.push(redis.expire(grants, ttl, 'NX'), redis.expire(grants, ttl, 'GT'));
+      else writes.push(redis.persist(grants));
     }
 
     if (this.#model === 'Session' && payload.uid) {
@@ -93,9 +87,10 @@ export class RedisAdapter implements Adapter {
     if (GRANTABLE.has(this.#model) && payload.grantId) {
       const index = grantIndexKey(payload.grantId);
       const now = Date.now();
-      const expiresAt = ttl ? now + ttl * 1000 : '+inf';
-      writes.push(redis.zadd(index, expiresAt, key));
-      writes.push(redis.zremrangebyscore(index, '-inf', `(${now}`));
+      writes.push(redis.zadd(index, ttl ? now + ttl * 1000 : '+inf', key));
+      if (ttl) writes.push(redis.expire(index, ttl, 'NX'), redis.expire(index, ttl, 'GT'));
+      else writes.push(redis.persist(index));
+      if (++this.#tokenWrites % TRIM_EVERY === 0) writes.push(redis.zremrangebyscore(index, '-inf', `(${now}`));
     }
     // Auto-pipelining sends these in one round trip per node.
     await Promise.all(writes);
@@ -103,7 +98,9 @@ export class RedisAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const json = await this.#redis.get(recordKey(this.#model, id));
-    return json === null ? undefined : (JSON.parse(json) as AdapterPayload);
+    const payload = json === null ? undefined : (JSON.parse(json) as AdapterPayload);
+    this.#sessions?.read(id, payload);
+    return payload;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -121,6 +118,7 @@ export class RedisAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    this.#sessions?.forget(id);
     const key = recordKey(this.#model, id);
     const redis = this.#redis;
     if (this.#model === 'Grant') {
@@ -138,10 +136,9 @@ export class RedisAdapter implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     const index = grantIndexKey(grantId);
     const members = await this.#redis.zrange(index, '0', '-1');
-    const tokens = members.filter((m) => m !== GRANT_MARKER);
     // Tokens live in other slots: one DEL each (pipelined), then the index without them.
-    await Promise.all(tokens.map((key) => this.#redis.del(key)));
-    if (tokens.length) await this.#redis.zrem(index, ...tokens);
+    await Promise.all(members.map((key) => this.#redis.del(key)));
+    if (members.length) await this.#redis.zrem(index, ...members);
   }
 }
 

@@ -1,7 +1,7 @@
 /** The oidc-provider adapter contract against a real standalone redis-server. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { accountGrantsKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { accountGrantsKey, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { adapterContract } from './adapter-contract.js';
@@ -71,3 +71,39 @@ describe('consents', () => {
   });
 });
 
+describe('sessions saved only to roll their expiry', () => {
+  afterEach(clear);
+  const sessionKey = (id: string) => recordKey('Session', id);
+
+  test('a save that only moves the expiry forward a little is skipped; a change, or a larger move, is written', async () => {
+    const sessions = adapter('Session');
+    const now = Math.floor(Date.now() / 1000);
+    await sessions.upsert('s1', { uid: 'u1', accountId: 'a', exp: now + 600 } as never, 600);
+    await sessions.find('s1');
+    await redis.set(sessionKey('s1'), JSON.stringify({ uid: 'u1', accountId: 'a', exp: now + 600, marker: 'untouched' }), 'KEEPTTL');
+    // find() remembered the payload before the marker: re-read so the memo matches what is stored now.
+    const stored = await sessions.find('s1');
+    await sessions.upsert('s1', { ...stored, exp: now + 630 } as never, 630);
+    expect(JSON.parse((await redis.get(sessionKey('s1')))!)).toMatchObject({ exp: now + 600, marker: 'untouched' });
+
+    await sessions.find('s1');
+    await sessions.upsert('s1', { ...stored, exp: now + 700 } as never, 700);
+    expect(JSON.parse((await redis.get(sessionKey('s1')))!).exp).toBe(now + 700);
+
+    await sessions.find('s1');
+    await sessions.upsert('s1', { ...stored, exp: now + 710, accountId: 'b' } as never, 710);
+    expect(JSON.parse((await redis.get(sessionKey('s1')))!)).toMatchObject({ accountId: 'b', exp: now + 710 });
+  });
+
+  test('a session not read first, or read as missing, is always written', async () => {
+    const sessions = adapter('Session');
+    const now = Math.floor(Date.now() / 1000);
+    await sessions.upsert('s2', { uid: 'u2', exp: now + 600 } as never, 600);
+    await sessions.upsert('s2', { uid: 'u2', exp: now + 601, accountId: 'x' } as never, 601);
+    expect(JSON.parse((await redis.get(sessionKey('s2')))!).accountId).toBe('x');
+    await redis.del(sessionKey('s2'));
+    expect(await sessions.find('s2')).toBeUndefined();
+    await sessions.upsert('s2', { uid: 'u2', exp: now + 602 } as never, 602);
+    expect(await redis.exists(sessionKey('s2'))).toBe(1);
+  });
+});

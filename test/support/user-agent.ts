@@ -33,6 +33,11 @@ export class UserAgent {
     this.#cookies.delete(name);
   }
 
+  /** The Cookie header this agent sends to a URL (benchmarks replay a session with it). */
+  cookieHeaderFor(url: string): string {
+    return this.#cookieHeader(new URL(url, this.origin));
+  }
+
   #cookieHeader(url: URL): string {
     const now = Date.now();
     return [...this.#cookies.entries()]

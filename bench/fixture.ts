@@ -1,0 +1,16 @@
+/** The one client and user every benchmarked server serves: bench/config/demo.json, read by both ours and the baselines. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_CONFIG = join(dirname(fileURLToPath(import.meta.url)), 'config');
+
+interface Demo {
+  clients: { client_id: string; redirect_uris: string[]; response_types: string[] }[];
+  users: { sub: string; username: string; password: string; claims: Record<string, unknown> }[];
+}
+
+const demo = JSON.parse(readFileSync(join(BENCH_CONFIG, 'demo.json'), 'utf8')) as Demo;
+export const CLIENT = demo.clients[0]!;
+export const USER = demo.users[0]!;
+export const REDIRECT_URI = CLIENT.redirect_uris[0]!;

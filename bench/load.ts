@@ -1,0 +1,262 @@
+/**
+ * One measured run against one server: autocannon with a request built per request (fresh nonce and state),
+ * every response checked, resident memory sampled, and the Redis commands counted from INFO commandstats.
+ */
+import autocannon from 'autocannon';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import type { Redis } from 'ioredis';
+import type { Target } from './targets.js';
+import { CLIENT, REDIRECT_URI } from './fixture.js';
+import { UserAgent, fragmentParams } from '../test/support/user-agent.js';
+import { signIn } from '../test/support/flows.js';
+import { USER } from './fixture.js';
+
+export interface Measurement {
+  /** Requests (or flows) per second. */
+  rate: number;
+  p50: number;
+  p99: number;
+  /** Connection errors, timeouts and responses that failed the check. */
+  errors: number;
+  operations: number;
+  /** Redis commands per operation (ours only). */
+  redisPerOp?: number;
+  redisCommands?: Record<string, number>;
+  /** Highest resident memory of the server process tree during the run, MiB. */
+  peakRssMiB: number;
+  /** Signatures verified on a sample of the ID tokens. */
+  verified?: number;
+  firstProblem?: string;
+}
+
+export interface RunOptions {
+  durationS: number;
+  connections: number;
+  redis?: Redis;
+}
+
+const REDIS_OWN = new Set(['info', 'config', 'client', 'hello', 'select', 'ping']);
+
+export async function resetRedisStats(redis: Redis | undefined): Promise<void> {
+  if (redis) await redis.config('RESETSTAT');
+}
+
+/** Commands each name made since the last reset, without the benchmark's own. */
+export async function redisCommandCounts(redis: Redis): Promise<Record<string, number>> {
+  const text = await redis.info('commandstats');
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/^cmdstat_([\w|-]+):calls=(\d+)/gm)) {
+    if (!REDIS_OWN.has(m[1]!)) counts[m[1]!] = Number(m[2]);
+  }
+  return counts;
+}
+
+function sampleRss(target: Target): () => number {
+  let peak = target.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, target.rss())), 200);
+  return () => {
+    clearInterval(timer);
+    return Math.round((Math.max(peak, target.rss()) / 1048576) * 10) / 10;
+  };
+}
+
+async function withStats(target: Target, options: RunOptions, run: () => Promise<Omit<Measurement, 'peakRssMiB' | 'redisPerOp' | 'redisCommands'>>): Promise<Measurement> {
+  const redis = target.kind === 'ours' ? options.redis : undefined;
+  await resetRedisStats(redis);
+  const peak = sampleRss(target);
+  const result = await run();
+  const peakRssMiB = peak();
+  if (!redis) return { ...result, peakRssMiB };
+  const redisCommands = await redisCommandCounts(redis);
+  const total = Object.values(redisCommands).reduce((a, b) => a + b, 0);
+  return { ...result, peakRssMiB, redisCommands, redisPerOp: result.operations ? Math.round((total / result.operations) * 100) / 100 : 0 };
+}
+
+interface Check {
+  problems: number;
+  first?: string;
+  fail(why: string): void;
+}
+
+function check(): Check {
+  const c: Check = {
+    problems: 0,
+    fail(why) {
+      c.problems++;
+      c.first ??= why;
+    },
+  };
+  return c;
+}
+
+async function autocannonRun(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** autocannon hands headers over with the case the server wrote them in. */
+export function headerOf(headers: unknown, name: string): string | undefined {
+  for (const [key, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
+    if (key.toLowerCase() === name) return String(value);
+  }
+  return undefined;
+}
+
+const decodePayload = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+
+/** Every this many ID tokens, one has its signature verified after the run (verifying each would load the client's CPU more than the server's). */
+const VERIFY_EVERY = 25;
+
+async function verifySample(origin: string, jwksPath: string, tokens: { jwt: string; nonce: string }[]): Promise<number> {
+  const jwks = createLocalJWKSet((await (await fetch(`${origin}${jwksPath}`)).json()) as JSONWebKeySet);
+  for (const { jwt, nonce } of tokens) {
+    const { payload } = await jwtVerify(jwt, jwks, { issuer: origin, audience: CLIENT.client_id });
+    if (payload.nonce !== nonce) throw new Error('an ID token carries another nonce than its request');
+  }
+  return tokens.length;
+}
+
+/**
+ * Silent SSO: `prompt=none` with one of the given sessions (cookie headers, round robin), a fresh nonce and state
+ * per request. Each response must be a 302 to the redirect URI whose fragment carries the tokens and the state.
+ */
+export async function silent(target: Target, sessions: string[], responseType: 'id_token token' | 'id_token', options: RunOptions): Promise<Measurement> {
+  const c = check();
+  const sample: { jwt: string; nonce: string }[] = [];
+  let n = 0;
+  const prefix = `${Date.now().toString(36)}-`;
+  const base = `/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: responseType, scope: 'openid email', redirect_uri: REDIRECT_URI, prompt: 'none' })}`;
+  const expected = finalStatus(target);
+  const wantsToken = responseType.includes('token ') || responseType.endsWith(' token');
+  const measured = await withStats(target, options, async () => {
+    const result = await autocannonRun({
+      url: target.origin,
+      connections: options.connections,
+      duration: options.durationS,
+      requests: [
+        {
+          setupRequest(request, context) {
+            const id = `${prefix}${++n}`;
+            const ctx = context as { state: string; nonce: string };
+            ctx.state = `s${id}`;
+            ctx.nonce = `n${id}`;
+            return { ...request, method: 'GET', path: `${base}&nonce=${ctx.nonce}&state=${ctx.state}`, headers: { cookie: sessions[n % sessions.length]! } };
+          },
+          onResponse(status, _body, context, headers) {
+            const ctx = context as { state: string; nonce: string };
+            const location = headerOf(headers, 'location');
+            if (status !== expected || !location?.startsWith(`${REDIRECT_URI}#`)) return c.fail(`status ${status} location ${location}`);
+            const fragment = new URLSearchParams(location.slice(REDIRECT_URI.length + 1));
+            const idToken = fragment.get('id_token');
+            if (fragment.get('state') !== ctx.state) return c.fail(`state not echoed: ${location.slice(0, 200)}`);
+            if (!idToken || (wantsToken && !fragment.get('access_token'))) return c.fail(`tokens missing: ${location.slice(0, 200)}`);
+            if (decodePayload(idToken).nonce !== ctx.nonce) return c.fail('nonce not in the ID token');
+            if (n % VERIFY_EVERY === 0) sample.push({ jwt: idToken, nonce: ctx.nonce });
+          },
+        },
+      ],
+    });
+    return summary(result, c);
+  });
+  const verified = await verifySample(target.origin, '/jwks', sample.slice(0, 400));
+  return { ...measured, verified };
+}
+
+function summary(result: autocannon.Result, c: Check) {
+  const operations = result.requests.total;
+  return {
+    rate: Math.round((operations / result.duration) * 10) / 10,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + c.problems,
+    operations,
+    ...(c.first ? { firstProblem: c.first } : {}),
+  };
+}
+
+/** A GET that must answer 200 with a body containing `expect` (discovery, JWKS, userinfo). */
+export async function simpleGet(target: Target, path: string, expect: string, options: RunOptions, headers: Record<string, string> = {}): Promise<Measurement> {
+  const c = check();
+  return withStats(target, options, async () => {
+    const result = await autocannonRun({
+      url: `${target.origin}${path}`,
+      connections: options.connections,
+      duration: options.durationS,
+      headers,
+      requests: [
+        {
+          onResponse(status, body) {
+            if (status !== 200 || !body.includes(expect)) c.fail(`status ${status}: ${body.slice(0, 200)}`);
+          },
+        },
+      ],
+    });
+    return summary(result, c);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const authorizeUrl = (origin: string, responseType: string, nonce: string, state: string) =>
+  `${origin}/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: responseType, scope: 'openid email', redirect_uri: REDIRECT_URI, nonce, state })}`;
+
+/** oidc-provider answers 303 to every redirect; ours sends the final one to the relying party as 302. */
+const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
+
+/** A person signing in: authorize → login page → login (argon2id) → consent → redirect with tokens. Resolves with the agent. */
+export async function interactiveFlow(origin: string, id: string): Promise<UserAgent> {
+  const ua = new UserAgent(origin);
+  const final = await signIn(ua, authorizeUrl(origin, 'id_token token', `n${id}`, `s${id}`), USER);
+  if ((final.status !== 302 && final.status !== 303) || !final.location?.startsWith(`${REDIRECT_URI}#`)) throw new Error(`flow ended with ${final.status} ${final.location ?? final.body.slice(0, 200)}`);
+  const fragment = fragmentParams(final.location);
+  if (fragment.get('state') !== `s${id}` || !fragment.get('id_token') || !fragment.get('access_token')) throw new Error(`flow ended without tokens: ${final.location}`);
+  return ua;
+}
+
+/** Sessions made through the real pages; each returned as the Cookie header a browser would send to /auth. */
+export async function makeSessions(target: Target, count: number): Promise<{ cookies: string[]; accessToken: string }> {
+  const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`)));
+  const cookies = agents.map((ua) => ua.cookieHeaderFor(`${target.origin}/auth`));
+  const silentHop = await agents[0]!.get(authorizeUrl(target.origin, 'id_token token', 'n-at', 's-at') + '&prompt=none');
+  const accessToken = fragmentParams(silentHop.location).get('access_token');
+  if (!accessToken) throw new Error(`no access token from a silent authorization: ${silentHop.status} ${silentHop.location}`);
+  return { cookies, accessToken };
+}
+
+/** Full interactive flows by `connections` concurrent people for the duration. */
+export async function interactive(target: Target, options: RunOptions): Promise<Measurement> {
+  const c = check();
+  const latencies: number[] = [];
+  let n = 0;
+  return withStats(target, options, async () => {
+    const started = performance.now();
+    const end = started + options.durationS * 1000;
+    await Promise.all(
+      Array.from({ length: options.connections }, async () => {
+        while (performance.now() < end) {
+          const t0 = performance.now();
+          try {
+            await interactiveFlow(target.origin, `f${++n}`);
+            latencies.push(performance.now() - t0);
+          } catch (err) {
+            c.fail((err as Error).message);
+          }
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return {
+      rate: Math.round((latencies.length / elapsed) * 10) / 10,
+      p50: Math.round(percentile(latencies, 50)),
+      p99: Math.round(percentile(latencies, 99)),
+      errors: c.problems,
+      operations: latencies.length,
+      ...(c.first ? { firstProblem: c.first } : {}),
+    };
+  });
+}

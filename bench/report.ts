@@ -1,0 +1,48 @@
+/** Medians of rounds, and the table printed after a run. */
+import type { Measurement } from './load.js';
+
+export interface ScenarioResult {
+  scenario: string;
+  target: string;
+  runs: Measurement[];
+  median: Measurement;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median of each figure across rounds; errors are summed and the peak memory is the highest seen. */
+export function summarize(runs: Measurement[]): Measurement {
+  const of = (pick: (m: Measurement) => number | undefined) => {
+    const values = runs.map(pick).filter((v): v is number => v !== undefined);
+    return values.length ? median(values) : undefined;
+  };
+  const redisPerOp = of((m) => m.redisPerOp);
+  const firstProblem = runs.find((m) => m.firstProblem)?.firstProblem;
+  return {
+    rate: of((m) => m.rate)!,
+    p50: of((m) => m.p50)!,
+    p99: of((m) => m.p99)!,
+    errors: runs.reduce((a, m) => a + m.errors, 0),
+    operations: runs.reduce((a, m) => a + m.operations, 0),
+    ...(redisPerOp !== undefined ? { redisPerOp } : {}),
+    peakRssMiB: Math.max(...runs.map((m) => m.peakRssMiB)),
+    ...(firstProblem ? { firstProblem } : {}),
+  };
+}
+
+const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+
+export function formatTable(result: unknown): string {
+  const r = result as { results?: ScenarioResult[]; ratios?: Record<string, number>; soak?: unknown; memory?: unknown };
+  if (!r.results) return JSON.stringify(r.soak ?? r.memory, null, 2);
+  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'redis/op', 'peak MiB'];
+  const rows = r.results.map(({ scenario, target, median: m }) => [scenario, target, m.rate.toFixed(1), String(m.p50), String(m.p99), String(m.errors), m.redisPerOp?.toFixed(2) ?? '-', m.peakRssMiB.toFixed(0)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const lines = [pad(header, widths), ...rows.map((row) => pad(row, widths)), ''];
+  for (const [name, value] of Object.entries(r.ratios ?? {})) lines.push(`${value.toString().padStart(8)}  ${name}`);
+  return lines.join('\n');
+}

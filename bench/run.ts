@@ -1,0 +1,180 @@
+/**
+ * `npm run bench [-- options]`: starts a redis-server of its own and the servers under test, measures each
+ * scenario in alternating rounds (median of them), and writes a JSON result file and a table.
+ *   --smoke                 a few seconds: one short round of each scenario, ours and the baselines only
+ *   --scenario a,b          silent, silent-id-token, interactive, userinfo, discovery, jwks (default: all);
+ *                           soak and memory run alone (see soak.ts, memory.ts)
+ *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
+ *   --access-token-ttl S    ours issues access tokens living S seconds (soak: shows Redis settle once tokens expire)
+ *   --profile               ours runs under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, availableParallelism, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { startTestRedis } from '../test/support/redis-server.js';
+import { interactive, makeSessions, silent, simpleGet, type Measurement, type RunOptions } from './load.js';
+import { measureMemory } from './memory.js';
+import { formatTable, summarize, type ScenarioResult } from './report.js';
+import { soak } from './soak.js';
+import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    scenario: { type: 'string' },
+    duration: { type: 'string' },
+    rounds: { type: 'string' },
+    connections: { type: 'string', default: '16' },
+    sessions: { type: 'string', default: '16' },
+    users: { type: 'string', default: '100000' },
+    out: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'access-token-ttl': { type: 'string' },
+  },
+});
+
+const smoke = values.smoke!;
+const requested = (values.scenario ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
+const durationS = Number(values.duration ?? (smoke ? 1 : requested.includes('soak') ? 600 : 8));
+const rounds = Number(values.rounds ?? (smoke ? 1 : 3));
+const connections = Number(values.connections);
+const sessionCount = smoke ? 2 : Number(values.sessions);
+
+if (values.profile) profiling.dir = join(HERE, 'results', 'profiles');
+const redisServer = await startTestRedis();
+const redis = new Redis(redisServer.url, { lazyConnect: true });
+await redis.connect();
+const targets: Target[] = [];
+const stopAll = async () => {
+  await Promise.all(targets.map((t) => t.stop()));
+  redis.disconnect();
+  await redisServer.close();
+};
+process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+const meta = {
+  date: new Date().toISOString(),
+  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  options: { durationS, rounds, connections, sessions: sessionCount, smoke },
+};
+
+async function main(): Promise<unknown> {
+  if (requested.includes('soak')) {
+    const ttl = values['access-token-ttl'];
+    const ours = await startOurs('ours', { redisUrl: redisServer.url, extraEnv: ttl ? { TTL_ACCESS_TOKEN: ttl, TTL_ID_TOKEN: ttl } : {} });
+    targets.push(ours);
+    return { meta, soak: await soak(ours, redis, { durationS, connections }) };
+  }
+  if (requested.includes('memory')) {
+    const ours = await startOurs('ours', { redisUrl: redisServer.url });
+    targets.push(ours);
+    return { meta, memory: await measureMemory(ours, redisServer.url, redis, Number(values.users)) };
+  }
+  const unknown = requested.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')} (one of ${[...SCENARIOS, 'soak', 'memory'].join(', ')})`);
+  const scenarios = requested as Scenario[];
+
+  const [ours, baseline, koa, oursEs256, oursWorkers] = await Promise.all([
+    startOurs('ours', { redisUrl: redisServer.url }),
+    startBaseline('oidc-provider-memory'),
+    startBareKoa(),
+    smoke ? undefined : startOurs('ours-es256', { redisUrl: redisServer.url, alg: 'ES256' }),
+    smoke ? undefined : startOurs(`ours-workers-${availableParallelism()}`, { redisUrl: redisServer.url, workers: availableParallelism() }),
+  ]);
+  targets.push(...[ours, baseline, koa, oursEs256, oursWorkers].filter((t): t is Target => t !== undefined));
+
+  const plan: Record<Scenario, (Target | undefined)[]> = {
+    silent: [ours, baseline, oursEs256, oursWorkers],
+    'silent-id-token': [ours, baseline],
+    interactive: [ours, baseline],
+    userinfo: [ours, baseline],
+    discovery: [ours, baseline, koa],
+    jwks: [ours, baseline, koa],
+  };
+  const options: RunOptions = { durationS, connections, redis };
+  const measured = new Map<string, Measurement[]>();
+  // A short unrecorded run of each scenario on each server first, so no round measures a cold JIT.
+  if (!smoke) {
+    for (const scenario of scenarios) {
+      for (const target of plan[scenario].filter((t): t is Target => t !== undefined)) await measureOne(scenario, target, { ...options, durationS: 2 });
+    }
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of scenarios) {
+      const order = plan[scenario].filter((t): t is Target => t !== undefined);
+      if (round % 2 === 1) order.reverse(); // alternate, so a drifting machine favours no one
+      for (const target of order) {
+        const m = await measureOne(scenario, target, options);
+        const key = `${scenario}\t${target.name}`;
+        measured.set(key, [...(measured.get(key) ?? []), m]);
+        process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors}${m.redisPerOp !== undefined ? ` redis/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
+      }
+    }
+  }
+  const results: ScenarioResult[] = [...measured.entries()].map(([key, runs]) => {
+    const [scenario, target] = key.split('\t') as [string, string];
+    return { scenario, target, runs, median: summarize(runs) };
+  });
+  return { meta, results, ratios: ratios(results) };
+}
+
+/** Fresh sessions for each run of a silent scenario, so no run inherits another's token index. */
+async function measureOne(scenario: Scenario, target: Target, options: RunOptions): Promise<Measurement> {
+  switch (scenario) {
+    case 'silent':
+    case 'silent-id-token': {
+      const { cookies } = await makeSessions(target, sessionCount);
+      return silent(target, cookies, scenario === 'silent' ? 'id_token token' : 'id_token', options);
+    }
+    case 'interactive':
+      return interactive(target, options);
+    case 'userinfo': {
+      const { accessToken } = await makeSessions(target, 1);
+      return simpleGet(target, '/me', '"sub"', options, { authorization: `Bearer ${accessToken}` });
+    }
+    case 'discovery':
+      return simpleGet(target, target.kind === 'koa' ? '/' : '/.well-known/openid-configuration', '"issuer"', options);
+    case 'jwks':
+      return simpleGet(target, target.kind === 'koa' ? '/' : '/jwks', target.kind === 'koa' ? '"issuer"' : '"keys"', options);
+  }
+}
+
+function ratios(results: ScenarioResult[]): Record<string, number> {
+  const find = (scenario: string, prefix: string) => results.find((r) => r.scenario === scenario && r.target.startsWith(prefix))?.median;
+  const out: Record<string, number> = {};
+  const ratio = (name: string, a: number | undefined, b: number | undefined) => {
+    if (a !== undefined && b) out[name] = Math.round((a / b) * 100) / 100;
+  };
+  const ours = (s: string) => results.find((r) => r.scenario === s && r.target === 'ours')?.median;
+  ratio('silent: ours / oidc-provider memory (target >= 0.9)', ours('silent')?.rate, find('silent', 'oidc-provider')?.rate);
+  ratio('silent: p99 ours / oidc-provider memory (target <= 1.2)', ours('silent')?.p99, find('silent', 'oidc-provider')?.p99);
+  ratio('silent-id-token: ours / oidc-provider memory', ours('silent-id-token')?.rate, find('silent-id-token', 'oidc-provider')?.rate);
+  ratio('silent: ES256 / RS256, ours (target >= 1.2)', find('silent', 'ours-es256')?.rate, ours('silent')?.rate);
+  ratio('silent: WORKERS / one process, ours (target >= 1.25)', find('silent', 'ours-workers')?.rate, ours('silent')?.rate);
+  ratio('userinfo: ours / oidc-provider memory', ours('userinfo')?.rate, find('userinfo', 'oidc-provider')?.rate);
+  ratio('discovery: ours / bare Koa (target >= 0.8)', ours('discovery')?.rate, find('discovery', 'bare-koa')?.rate);
+  ratio('jwks: ours / bare Koa (target >= 0.8)', ours('jwks')?.rate, find('jwks', 'bare-koa')?.rate);
+  const silentOps = ours('silent')?.redisPerOp;
+  if (silentOps !== undefined) out['silent: Redis commands per authorization, ours (target <= 8)'] = silentOps;
+  const flows = ours('interactive')?.rate;
+  if (flows !== undefined) out['interactive: flows/s, ours (target >= 60)'] = flows;
+  return out;
+}
+
+try {
+  const result = await main();
+  const out = values.out ?? join(HERE, 'results', `${meta.date.replace(/[:.]/g, '-')}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${formatTable(result)}\nresult: ${out}\n`);
+} finally {
+  await stopAll();
+}

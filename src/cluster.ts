@@ -1,0 +1,89 @@
+/**
+ * WORKERS > 1: this process becomes a node:cluster primary that serves nothing itself and keeps `count` workers
+ * running src/main.ts, which share the listening port. Everything a worker holds that others must agree on
+ * (signing and cookie keys, sessions, runtime settings) lives in Redis, which settings.ts requires for this.
+ * A worker that dies is replaced, with a growing delay while replacements keep dying; stop() asks every worker
+ * to stop gracefully (SIGTERM) and resolves once all have exited.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+
+interface Primary {
+  /** The port the workers share, once every worker listens. Rejects if a worker dies before. */
+  ready: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** A worker that lived this long is a healthy one: its death resets the backoff. */
+const HEALTHY_AFTER_MS = 10_000;
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+
+/** The delay before replacing a worker after `failures` quick deaths in a row. */
+export const restartDelay = (failures: number) => Math.min(FIRST_DELAY_MS * 2 ** Math.max(0, failures - 1), MAX_DELAY_MS);
+
+function startPrimary(count: number, logger: Logger): Primary {
+  let stopping = false;
+  let quickDeaths = 0;
+  let starting = true;
+  const startedAt = new Map<Worker, number>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const fork = () => startedAt.set(cluster.fork(), Date.now());
+
+  const ready = new Promise<number>((resolve, reject) => {
+    let listening = 0;
+    cluster.on('listening', (_worker, address) => {
+      if (starting && ++listening === count) {
+        starting = false;
+        resolve(address.port);
+      }
+    });
+    cluster.on('exit', (worker, code, signal) => {
+      const lived = Date.now() - (startedAt.get(worker) ?? Date.now());
+      startedAt.delete(worker);
+      if (stopping) return;
+      if (starting) {
+        stopping = true;
+        for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+        reject(new Error(`a worker exited (${signal ?? `code ${code}`}) before all ${count} were listening`));
+        return;
+      }
+      quickDeaths = lived >= HEALTHY_AFTER_MS ? 1 : quickDeaths + 1;
+      const delay = restartDelay(quickDeaths);
+      logger.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'worker died: replacing it');
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!stopping) fork();
+      }, delay);
+      timers.add(timer);
+    });
+  });
+
+  for (let i = 0; i < count; i++) fork();
+
+  return {
+    ready,
+    async stop() {
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve());
+              worker.process.kill('SIGTERM');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/** Forks the workers and resolves once all of them listen, as startServer does for one process. */
+export async function startWorkers(count: number, logger: Logger): Promise<{ port: number; close(): Promise<void> }> {
+  const primary = startPrimary(count, logger);
+  const port = await primary.ready;
+  return { port, close: () => primary.stop() };
+}

@@ -1,0 +1,47 @@
+/**
+ * oidc-provider saves the session on every request it sees, only to roll its expiry forward: on the silent
+ * path that is two Redis writes (the session and its uid index) per authorization with nothing new in them.
+ * This remembers each session as it was read; a save that changes nothing but an expiry moved forward by less
+ * than ROLL_SECONDS is skipped, so an unchanged session is written at most once a ROLL_SECONDS per instance,
+ * and its expiry lags by at most that (out of days). Any other change is written at once.
+ * Skipping an unchanged save is also what another instance's concurrent change needs: it is not overwritten.
+ */
+import type { AdapterPayload } from 'oidc-provider';
+
+export const ROLL_SECONDS = 60;
+const REMEMBERED = 10_000;
+
+interface Seen {
+  /** The payload as read, without its expiry. */
+  rest: string;
+  exp: number | undefined;
+}
+
+function split(payload: AdapterPayload): Seen {
+  const { exp, ...rest } = payload;
+  return { rest: JSON.stringify(rest), exp: typeof exp === 'number' ? exp : undefined };
+}
+
+export class UnchangedSessions {
+  readonly #seen = new Map<string, Seen>();
+
+  /** A session as read from the store (undefined: it is not there). */
+  read(id: string, payload: AdapterPayload | undefined): void {
+    this.#seen.delete(id);
+    if (!payload) return;
+    if (this.#seen.size >= REMEMBERED) this.#seen.delete(this.#seen.keys().next().value!);
+    this.#seen.set(id, split(payload));
+  }
+
+  /** True when writing `payload` would only roll the expiry forward by less than ROLL_SECONDS. */
+  unchanged(id: string, payload: AdapterPayload): boolean {
+    const seen = this.#seen.get(id);
+    if (!seen || seen.exp === undefined || typeof payload.exp !== 'number') return false;
+    const moved = payload.exp - seen.exp;
+    return moved >= 0 && moved < ROLL_SECONDS && split(payload).rest === seen.rest;
+  }
+
+  forget(id: string): void {
+    this.#seen.delete(id);
+  }
+}

@@ -1,0 +1,50 @@
+/** `npm run bench -- --smoke` runs end to end and writes a result of the documented shape with no errors. No speed is asserted. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, test } from '@jest/globals';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'oidc-op-bench-'));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the smoke run measures every scenario against its baselines without an error', async () => {
+  const out = join(dir, 'result.json');
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--out', out], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect({ code, output }).toMatchObject({ code: 0 });
+
+  const result = JSON.parse(readFileSync(out, 'utf8')) as {
+    meta: { machine: { cores: number }; options: { smoke: boolean } };
+    results: { scenario: string; target: string; median: Record<string, number> }[];
+    ratios: Record<string, number>;
+  };
+  expect(result.meta.options.smoke).toBe(true);
+  const pairs = result.results.map((r) => `${r.scenario} ${r.target}`).sort();
+  expect(pairs).toEqual(
+    [
+      'discovery bare-koa', 'discovery ours', 'discovery oidc-provider-memory',
+      'interactive ours', 'interactive oidc-provider-memory',
+      'jwks bare-koa', 'jwks ours', 'jwks oidc-provider-memory',
+      'silent ours', 'silent oidc-provider-memory',
+      'silent-id-token ours', 'silent-id-token oidc-provider-memory',
+      'userinfo ours', 'userinfo oidc-provider-memory',
+    ].sort(),
+  );
+  for (const r of result.results) {
+    expect(r.median).toMatchObject({ errors: 0, rate: expect.any(Number), p50: expect.any(Number), p99: expect.any(Number), peakRssMiB: expect.any(Number) });
+    expect(r.median.operations).toBeGreaterThan(0);
+    if (r.target === 'ours') expect(r.median.redisPerOp).toEqual(expect.any(Number));
+  }
+  expect(Object.keys(result.ratios)).toEqual(expect.arrayContaining(['silent: ours / oidc-provider memory (target >= 0.9)', 'silent: Redis commands per authorization, ours (target <= 8)']));
+}, 240_000);
