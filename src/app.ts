@@ -5,6 +5,8 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
+import { consoleClient } from './admin/console/console-client.js';
+import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, type ProviderSettings } from './admin/provider-settings.js';
 import type { ScopeRecord } from './admin/scopes.js';
 import { Live } from './ops/live.js';
@@ -16,6 +18,7 @@ import { postAsGet } from './http/post-to-get.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
 import { auditTokenIssuance } from './ops/audit-provider-events.js';
+import { countAuthorizations } from './ops/client-usage.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
@@ -70,7 +73,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const live = new Live(() => stores.providerSettings.read(), await stores.providerSettings.read());
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const provider = new LiveProvider(() => {
-    const built = createProvider(settings, {
+    // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
+    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
       adapter,
       findAccount: findAccount(stores.users),
       jwks: jwks.current,
@@ -80,6 +84,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       runtime: () => live.current,
     });
     auditTokenIssuance(built, stores.audit);
+    countAuthorizations(built, stores.usage);
     return built;
   });
   // Endpoint paths are fixed when oidc-provider is built: a change builds a new instance.
@@ -107,13 +112,14 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
 
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
+  const csrf = csrfProtection(cookieKeys[0]!);
   const interactions = interactionRoutes({
     provider,
     audit: stores.audit,
     users: stores.users,
     throttle: stores.throttle,
     views,
-    csrf: csrfProtection(cookieKeys[0]!),
+    csrf,
     scopes: () => scopes.current,
   });
 
@@ -125,6 +131,9 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const admin = adminApi(stores, stores.adminTokens, !!settings.jwks);
   app.use(admin.routes());
   app.use(admin.allowedMethods());
+  const adminPages = webConsole({ settings, stores, views, csrf, cookieKeys, paths: () => live.current, jwks: () => jwks.current });
+  app.use(adminPages.routes());
+  app.use(adminPages.allowedMethods());
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {

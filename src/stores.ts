@@ -8,6 +8,7 @@ import { Scopes, type ScopeRecord } from './admin/scopes.js';
 import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
+import { ClientUsage } from './ops/client-usage.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
@@ -18,9 +19,11 @@ import type { Collection } from './storage/collection.js';
 import { MemoryAttempts } from './storage/memory-attempts.js';
 import { MemoryAudit } from './storage/memory-audit.js';
 import { MemoryCollection } from './storage/memory-collection.js';
+import { MemoryUsage } from './storage/memory-usage.js';
 import { RedisAttempts } from './storage/redis-attempts.js';
 import { RedisAudit } from './storage/redis-audit.js';
 import { RedisCollection } from './storage/redis-collection.js';
+import { RedisUsage } from './storage/redis-usage.js';
 import { createRedis, type RedisClient } from './storage/redis.js';
 
 export interface Stores {
@@ -32,6 +35,8 @@ export interface Stores {
   scopes: Scopes;
   throttle: LoginThrottle;
   audit: AuditLog;
+  /** Authorizations per client, day and response type (console: last used, implicit migration). */
+  usage: ClientUsage;
   adminTokens: AdminTokens;
   providerSettings: ProviderSettingsStore;
   close(): Promise<void>;
@@ -43,6 +48,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const collection = <T>(name: string): Collection<T> => (redis ? new RedisCollection<T>(redis, name) : new MemoryCollection<T>());
   const keys = collection<KeyMaterial>('keys');
+  const usage = new ClientUsage(redis ? new RedisUsage(redis) : new MemoryUsage(), 1000, onAuditError);
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
   return {
     redis,
@@ -59,10 +65,11 @@ export async function openStores(settings: Settings, connectionName?: string, on
     keyring: new Keyring(keys),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     audit,
+    usage,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
     async close() {
-      await audit.flush();
+      await Promise.all([audit.flush(), usage.flush()]);
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
