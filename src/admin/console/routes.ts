@@ -15,7 +15,6 @@ import type { Locale } from '../../interactions/i18n.js';
 import { languageLinks, requestLocale } from '../../interactions/page-locale.js';
 import type { PageName, Views } from '../../interactions/views.js';
 import { KeyError } from '../../keys/keyring.js';
-import { IMPLICIT_TYPES, type ClientUsageSummary } from '../../ops/client-usage.js';
 import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../../provider/claims.js';
 import { RESPONSE_TYPES } from '../../settings.js';
 import { RecordError } from '../../storage/collection.js';
@@ -25,6 +24,7 @@ import { SETTING_KEYS, SettingError } from '../provider-settings.js';
 import type { ScopeRecord } from '../scopes.js';
 import { CONSOLE_PATH, SIGNED_OUT_PATH } from './console-client.js';
 import { clientFromForm, fieldErrors, scopeFromForm } from './forms.js';
+import { migrationRow } from './migration.js';
 import type { Seal } from './seal.js';
 import { localOrigin, type ConsoleSignIn, type SignInTransaction } from './sign-in.js';
 
@@ -412,25 +412,4 @@ export function adminConsole(deps: ConsoleDeps): Router {
   });
 
   return router;
-}
-
-/** A client that still uses (or may use) the implicit flow, with its last 30 days and the steps that move it to code + PKCE. */
-export function migrationRow(record: ClientRecord, usage: ClientUsageSummary | undefined, t: Locale['t']) {
-  const types = record.metadata.response_types ?? [];
-  const implicit = IMPLICIT_TYPES.reduce((sum, type) => sum + (usage?.byType[type] ?? 0), 0);
-  const registered = types.some((type) => (IMPLICIT_TYPES as readonly string[]).includes(type));
-  if (!registered && !implicit) return undefined;
-  const steps = [
-    ...(types.includes('code') ? [] : [t('admin.migration.step.add_code')]),
-    t('admin.migration.step.library'),
-    ...(record.metadata.token_endpoint_auth_method === 'none' ? [t('admin.migration.step.public')] : []),
-    t(implicit ? 'admin.migration.step.watch' : 'admin.migration.step.remove'),
-  ];
-  return {
-    id: record.metadata.client_id,
-    name: record.metadata.client_name ?? record.metadata.client_id,
-    implicit,
-    code: usage?.byType.code ?? 0,
-    steps,
-  };
 }
