@@ -29,9 +29,9 @@ export interface RunningServer {
 /** Demo users exist for the embedded default and the compose stack; an existing one is left as it is. */
 async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> {
   for (const user of settings.demo?.users ?? []) {
-    const { sub, username, password, claims } = user;
+    const { sub, username, password, claims, role } = user;
     if (await stores.users.findBySub(sub)) continue;
-    await stores.users.create({ sub, username, password, claims }).catch((err: unknown) => {
+    await stores.users.create({ sub, username, password, claims, role }).catch((err: unknown) => {
       if (!(err instanceof UserError && err.code === 'exists')) throw err;
     });
   }

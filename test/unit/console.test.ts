@@ -93,7 +93,7 @@ describe('localOrigin', () => {
 
 describe('migrationRow', () => {
   const client = (responseTypes: string[], auth = 'none'): ClientRecord => ({
-    metadata: { client_id: 'c1', client_name: 'App', response_types: responseTypes, token_endpoint_auth_method: auth },
+    metadata: { client_id: 'c1', client_name: 'App', response_types: responseTypes, token_endpoint_auth_method: auth } as ClientRecord['metadata'],
     createdAt: '2026-01-01T00:00:00Z',
   });
 
