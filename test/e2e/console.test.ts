@@ -120,17 +120,20 @@ describe('clients', () => {
     expect(refused.body).toMatch(/<textarea[^>]*id="redirectUris"[^>]*aria-invalid="true"/);
     expect((await fixture.op.stores.clients.list()).length).toBe(before);
 
-    const created = await post(ua, '/admin/clients', form(csrf, { name: 'Wiki', redirectUris: 'https://wiki.example.test/cb', responseTypes: 'code', authMethod: 'client_secret_basic' }));
+    const created = await post(ua, '/admin/clients', form(csrf, { name: 'Wiki', clientUri: 'https://wiki.example.test/', redirectUris: 'https://wiki.example.test/cb', responseTypes: 'code', authMethod: 'client_secret_basic' }));
     expect(created.status).toBe(201);
     const id = created.body.match(/id="client-id">([0-9a-f]{32})</)![1]!;
     const secret = created.body.match(/id="client-secret">([^<]+)</)![1]!;
     const stored = await fixture.op.stores.clients.require(id);
-    expect(stored.metadata.client_name).toBe('Wiki');
+    expect(stored.metadata).toMatchObject({ client_name: 'Wiki', client_uri: 'https://wiki.example.test/' });
     expect(JSON.stringify(stored)).not.toContain(secret);
 
     const edited = await post(ua, `/admin/clients/${id}`, form(csrf, { name: 'Wiki 2', description: 'team wiki', redirectUris: 'https://wiki.example.test/cb\nhttps://wiki.example.test/cb2', responseTypes: 'code', authMethod: 'client_secret_basic' }));
     expect(edited.status).toBe(303);
-    expect((await fixture.op.stores.clients.require(id)).metadata.redirect_uris).toEqual(['https://wiki.example.test/cb', 'https://wiki.example.test/cb2']);
+    const changed = await fixture.op.stores.clients.require(id);
+    expect(changed.metadata.redirect_uris).toEqual(['https://wiki.example.test/cb', 'https://wiki.example.test/cb2']);
+    expect(changed.metadata.client_uri).toBeUndefined(); // the emptied field removes the link
+    expect(changed.description).toBe('team wiki');
 
     expect((await post(ua, `/admin/clients/${id}/disable`, form(csrf, {}))).status).toBe(303);
     expect((await fixture.op.stores.clients.require(id)).disabled).toBe(true);

@@ -32,7 +32,7 @@ describe('client form', () => {
       alwaysSelectAccount: false,
       accessTokenTtl: 600,
       idTokenTtl: undefined,
-      logoUri: undefined,
+      logoUri: '',
     });
     expect(clientFromForm(form)).not.toHaveProperty('scopes');
   });

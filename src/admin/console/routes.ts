@@ -193,6 +193,8 @@ export function adminConsole(deps: ConsoleDeps): Router {
     description: c?.description ?? '',
     logoUri: c?.logoUri ?? '',
     clientUri: c?.clientUri ?? '',
+    policyUri: c?.policyUri ?? '',
+    tosUri: c?.tosUri ?? '',
     redirectUris: (c?.redirectUris ?? []).join('\n'),
     postLogoutRedirectUris: (c?.postLogoutRedirectUris ?? []).join('\n'),
     responseTypes: c?.responseTypes ?? [],
