@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
-import { consoleClient } from './admin/console/console-client.js';
+import { CONSOLE_CLIENT_ID, consoleClient } from './admin/console/console-client.js';
 import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, type ProviderSettings } from './admin/provider-settings.js';
 import type { ScopeRecord } from './admin/scopes.js';
@@ -57,8 +57,8 @@ function assets(views: Views): Koa.Middleware {
 }
 
 export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
-  checkStaticClients(settings.clients, settings.sources.clients, settings);
-  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings);
+  checkStaticClients(settings.clients, settings.sources.clients, settings, [CONSOLE_CLIENT_ID]);
+  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings, [CONSOLE_CLIENT_ID]);
 
   const views = loadViews(settings.branding);
   const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));

@@ -38,7 +38,7 @@ async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> 
 }
 
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
-  const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events lost'));
+  const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events or usage counts lost'));
   try {
     await seedDemoUsers(settings, stores);
     const { app, provider, live, keys, scopes } = await createApp(settings, stores, logger);

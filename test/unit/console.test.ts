@@ -4,6 +4,8 @@ import { clientFromForm, fieldErrors, scopeFromForm } from '../../src/admin/cons
 import { migrationRow } from '../../src/admin/console/migration.js';
 import { sealWith } from '../../src/admin/console/seal.js';
 import { localOrigin } from '../../src/admin/console/sign-in.js';
+import { CONSOLE_CLIENT_ID, consoleClient } from '../../src/admin/console/console-client.js';
+import { checkStaticClients } from '../../src/clients/static-clients.js';
 import type { ClientRecord } from '../../src/clients/registry.js';
 
 const t = (key: string) => key;
@@ -111,5 +113,17 @@ describe('migrationRow', () => {
   test('code already registered and no implicit use: only the last steps; a code-only client is not listed', () => {
     expect(migrationRow(client(['code', 'id_token'], 'client_secret_basic'), undefined, t)!.steps).toEqual(['admin.migration.step.library', 'admin.migration.step.remove']);
     expect(migrationRow(client(['code']), { byType: { code: 9 } }, t)).toBeUndefined();
+  });
+});
+
+describe('the console client', () => {
+  test('code + PKCE only, first party, its callback on the issuer; config files cannot take its id', () => {
+    const client = consoleClient('https://id.example.test', 'k'.repeat(32));
+    expect(client).toMatchObject({ response_types: ['code'], grant_types: ['authorization_code'], first_party: true, redirect_uris: ['https://id.example.test/admin/callback'] });
+    expect(client.client_secret).toMatch(/^sha256:/);
+    const declared = { ...client, client_secret: undefined, client_name: 'Mine' };
+    expect(() => checkStaticClients([declared], 'config/clients.json', { production: true }, [CONSOLE_CLIENT_ID])).toThrow(
+      "config/clients.json [0].client_id: oidc-op-console is the provider's own (the web console)",
+    );
   });
 });
