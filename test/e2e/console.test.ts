@@ -179,6 +179,28 @@ describe('users, settings and scopes', () => {
   });
 });
 
+describe('keys and audit', () => {
+  test('keys listed by state and rotated; the audit trail filtered by client', async () => {
+    const { ua } = await openConsole(ADMIN);
+    const keys = await ua.get('/admin/keys');
+    expect(keys.body).toMatch(/<td>active<\/td>/);
+    const csrf = inputValue(keys.body, 'csrf');
+    expect((await post(ua, '/admin/keys/rotate', form(csrf, { leadTime: 'soon' }))).status).toBe(400);
+    expect((await fixture.op.stores.keyring.status()).map((k) => k.state)).not.toContain('next');
+    expect((await post(ua, '/admin/keys/rotate', form(csrf, { leadTime: '3600' }))).status).toBe(303);
+    expect((await fixture.op.stores.keyring.status()).map((k) => k.state)).toContain('next');
+    expect((await ua.get('/admin/keys')).body).toMatch(/<td>next<\/td>/);
+
+    const { client_id: a } = await fixture.op.stores.clients.create({ name: 'Audit A', redirectUris: ['https://a.example.test/cb'], responseTypes: ['id_token'] });
+    await post(ua, `/admin/clients/${a}/disable`, form(csrf, {}));
+    const filtered = (await ua.get(`/admin/audit?client=${a}`)).body;
+    expect(filtered).toContain(`<td>${a}</td>`);
+    expect(filtered).toContain('client disable');
+    expect(filtered).not.toContain('keys rotate');
+    expect((await ua.get('/admin/audit')).body).toContain('keys rotate lead=3600s');
+  });
+});
+
 describe('implicit migration', () => {
   test('implicit authorizations of the last 30 days are counted per client, off the request path', async () => {
     const { client_id: clientId } = await fixture.op.stores.clients.create({ name: 'Legacy SPA', redirectUris: ['https://legacy.example.test/cb'], responseTypes: ['id_token token', 'id_token'] });
