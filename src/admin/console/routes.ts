@@ -107,9 +107,9 @@ export function adminConsole(deps: ConsoleDeps): Router {
     if (!current) return startSignIn(ctx);
     const locale = requestLocale(ctx, views);
     const user = await stores.users.findActive(current.sub);
-    ctx.state.console = { user, session: current, locale };
     if (!user || user.role !== 'admin') {
-      ctx.state.console = { user: user ?? { username: '' }, session: current, locale };
+      // The refusal page knows the session (for its sign-out button) and nothing else.
+      ctx.state.console = { user: { username: '' }, session: current, locale };
       render(ctx, 'admin/refused', locale, { title: locale.t('admin.refused.title'), message: locale.t('admin.refused.message'), wide: false }, 403);
       return;
     }
@@ -119,6 +119,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
         ctx.throw(403, 'csrf', { page: { title: 'error.title', message: 'error.csrf.message' } });
       }
     }
+    ctx.state.console = { user, session: current, locale } satisfies ConsoleState;
     await next();
   }
 
@@ -128,7 +129,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
   const t = (ctx: Context) => consoleOf(ctx).locale.t;
   const page = (ctx: Context, name: PageName, section: string, locals: Record<string, unknown> & { title: string }, status = 200) =>
     render(ctx, name, consoleOf(ctx).locale, { section, ...locals }, status);
-  /** A refusal of a button's action (no form to show it beside): the page it came from, with the message on top. */
+  /** A record that is not there (a stale link or button): the error page with 404 and the store's message. */
   const notFound = (err: unknown) => {
     if (err instanceof RecordError && err.code === 'not_found') throw Object.assign(new Error(err.message), { status: 404, expose: true });
     throw err;
