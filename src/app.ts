@@ -5,6 +5,8 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
 import { adminApi } from './admin/api.js';
+import { CONSOLE_CLIENT_ID, consoleClient } from './admin/console/console-client.js';
+import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './admin/provider-settings.js';
 import type { ScopeRecord } from './admin/scopes.js';
 import { Live } from './ops/live.js';
@@ -23,6 +25,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
 import { auditGrantRevocation, auditTokenIssuance } from './ops/audit-provider-events.js';
 import { auditRegistration } from './ops/audit-registration.js';
+import { countAuthorizations } from './ops/client-usage.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
@@ -63,8 +66,8 @@ function assets(views: Views): Koa.Middleware {
 }
 
 export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
-  checkStaticClients(settings.clients, settings.sources.clients, settings);
-  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings);
+  checkStaticClients(settings.clients, settings.sources.clients, settings, [CONSOLE_CLIENT_ID]);
+  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings, [CONSOLE_CLIENT_ID]);
 
   const views = loadViews(settings.branding);
   const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));
@@ -84,7 +87,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const provider = new LiveProvider(() => {
-    const built = createProvider(settings, {
+    // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
+    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
       adapter,
       findAccount: findAccount(stores.users),
       jwks: jwks.current,
@@ -98,6 +102,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     auditRegistration(built, stores.audit);
     observeProvider(built, metrics, logger);
     answerOutagesWith503(built, pages);
+    countAuthorizations(built, stores.usage);
     return built;
   });
   // Endpoint paths and the registration switches are fixed when oidc-provider is built: a change builds a new instance.
@@ -128,13 +133,14 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
 
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
+  const csrf = csrfProtection(cookieKeys[0]!);
   const interactions = interactionRoutes({
     provider,
     audit: stores.audit,
     users: stores.users,
     throttle: stores.throttle,
     views,
-    csrf: csrfProtection(cookieKeys[0]!),
+    csrf,
     scopes: () => scopes.current,
     metrics,
   });
@@ -151,6 +157,9 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const admin = adminApi(stores, stores.adminTokens, !!settings.jwks);
   app.use(admin.routes());
   app.use(admin.allowedMethods());
+  const adminPages = webConsole({ settings, stores, views, csrf, cookieKeys, paths: () => live.current, jwks: () => jwks.current });
+  app.use(adminPages.routes());
+  app.use(adminPages.allowedMethods());
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {

@@ -21,7 +21,7 @@ function banner(settings: Settings): string {
     });
     lines.push(`  try        ${settings.issuer}/auth?${params}`);
   }
-  for (const user of settings.demo?.users ?? []) lines.push(`  demo user  ${user.username} / ${user.password}`);
+  for (const user of settings.demo?.users ?? []) lines.push(`  demo user  ${user.username} / ${user.password}${user.role === 'admin' ? `  (administrator: ${settings.issuer}/admin)` : ''}`);
   return lines.join('\n');
 }
 

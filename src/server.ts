@@ -29,16 +29,16 @@ export interface RunningServer {
 /** Demo users exist for the embedded default and the compose stack; an existing one is left as it is. */
 async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> {
   for (const user of settings.demo?.users ?? []) {
-    const { sub, username, password, claims } = user;
+    const { sub, username, password, claims, role } = user;
     if (await stores.users.findBySub(sub)) continue;
-    await stores.users.create({ sub, username, password, claims }).catch((err: unknown) => {
+    await stores.users.create({ sub, username, password, claims, role }).catch((err: unknown) => {
       if (!(err instanceof UserError && err.code === 'exists')) throw err;
     });
   }
 }
 
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
-  const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events lost'));
+  const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events or usage counts lost'));
   try {
     await seedDemoUsers(settings, stores);
     const { app, provider, live, keys, scopes } = await createApp(settings, stores, logger);

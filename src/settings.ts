@@ -199,6 +199,8 @@ export const userConfigSchema = z
     username: z.string().min(1).max(128),
     password: z.string().min(1),
     claims: z.record(z.string(), z.unknown()).default({}),
+    /** admin: may use the web console (/admin). */
+    role: z.enum(['user', 'admin']).optional(),
   })
   .strict();
 export type UserConfig = z.infer<typeof userConfigSchema>;

@@ -10,6 +10,7 @@ import { Scopes, type ScopeRecord } from './admin/scopes.js';
 import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog } from './ops/audit.js';
+import { ClientUsage } from './ops/client-usage.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { CachedCollection } from './storage/cached-collection.js';
@@ -29,6 +30,8 @@ import { RedisAttempts } from './storage/redis-attempts.js';
 import { RedisAudit } from './storage/redis-audit.js';
 import { RedisCollectionSet } from './storage/redis-collection.js';
 import { RedisConsents } from './storage/redis-consents.js';
+import { MemoryUsage } from './storage/memory-usage.js';
+import { RedisUsage } from './storage/redis-usage.js';
 import { createRedis, type RedisClient } from './storage/redis.js';
 
 export interface Stores {
@@ -40,6 +43,8 @@ export interface Stores {
   scopes: Scopes;
   throttle: LoginThrottle;
   audit: AuditLog;
+  /** Authorizations per client, day and response type (console: last used, implicit migration). */
+  usage: ClientUsage;
   adminTokens: AdminTokens;
   providerSettings: ProviderSettingsStore;
   adminData: AdminData;
@@ -56,6 +61,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const sets: CollectionSet = redis ? new RedisCollectionSet(redis) : new MemoryCollectionSet();
   const collection = <T>(name: string): Collection<T> => sets.collection<T>(name);
   const keys = new SealedKeyStore<KeyMaterial>(collection('keys'), settings.keysEncryptionKey);
+  const usage = new ClientUsage(redis ? new RedisUsage(redis) : new MemoryUsage(), 1000, onAuditError);
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
   // oidc-provider reads the client and the account on every authorization: kept in memory, dropped on every
   // instance at each change.
@@ -78,6 +84,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     keyring: new Keyring(keys),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     audit,
+    usage,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
     consents: new Consents(redis ? new RedisConsents(redis) : undefined, audit),
@@ -94,7 +101,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     async close() {
       clientRecords?.close();
       userRecords?.close();
-      await audit.flush();
+      await Promise.all([audit.flush(), usage.flush()]);
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

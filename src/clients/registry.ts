@@ -35,7 +35,8 @@ export const GRANT_TYPES = ['implicit', 'authorization_code', 'refresh_token'] a
 const optionalUrl = (field: string) =>
   z
     .string()
-    .refine((v) => /^https?:$/.test(URL.parse(v)?.protocol ?? ''), `${field}: must be an absolute http(s) URL`)
+    // Empty means none: a change can remove a link this way (the console's emptied field, --logo-uri '').
+    .refine((v) => v === '' || /^https?:$/.test(URL.parse(v)?.protocol ?? ''), `${field}: must be an absolute http(s) URL`)
     .optional();
 const lifetime = (field: string) =>
   z.number({ error: `${field}: a whole number of seconds` }).int(`${field}: a whole number of seconds`).min(60, `${field}: at least 60 seconds`).max(86_400, `${field}: at most 86400 seconds`).optional();

@@ -13,7 +13,10 @@ import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
 export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
 
 const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out'] as const;
-export type PageName = (typeof PAGES)[number];
+/** The administrators' console (src/admin/console), in the same layout, stylesheet and languages. */
+const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration'] as const;
+const ALL_PAGES = [...PAGES, ...ADMIN_PAGES];
+export type PageName = (typeof ALL_PAGES)[number];
 
 export interface LanguageLink {
   lang: LocaleTag;
@@ -36,7 +39,7 @@ export function themeCss(primaryColor: string): string {
 
 export function loadViews(branding: Branding, viewsDir = VIEWS_DIR): Views {
   const locales = new Map(SUPPORTED_LOCALES.map((lang) => [lang, loadLocale(viewsDir, lang)]));
-  const templates = new Map(PAGES.map((page) => [page, pug.compileFile(join(viewsDir, `${page}.pug`))]));
+  const templates = new Map(ALL_PAGES.map((page) => [page, pug.compileFile(join(viewsDir, `${page}.pug`))]));
   return {
     locale: (lang) => locales.get(lang) ?? locales.get('en')!,
     render(page, locale, locals, links = []) {

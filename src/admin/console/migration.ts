@@ -1,0 +1,34 @@
+/** The implicit migration report: what each client did in the last 30 days, and what moves it to code + PKCE. Pure. */
+import type { ClientRecord } from '../../clients/registry.js';
+import type { Translate } from '../../interactions/i18n.js';
+import { IMPLICIT_TYPES, type ClientUsageSummary } from '../../ops/client-usage.js';
+
+export interface MigrationRow {
+  id: string;
+  name: string;
+  /** Implicit authorizations (id_token, id_token token) in the period. */
+  implicit: number;
+  code: number;
+  steps: string[];
+}
+
+/** A client that still uses (or may use) the implicit flow, with its last 30 days and the steps that move it to code + PKCE. */
+export function migrationRow(record: ClientRecord, usage: ClientUsageSummary | undefined, t: Translate): MigrationRow | undefined {
+  const types = record.metadata.response_types ?? [];
+  const implicit = IMPLICIT_TYPES.reduce((sum, type) => sum + (usage?.byType[type] ?? 0), 0);
+  const registered = types.some((type) => (IMPLICIT_TYPES as readonly string[]).includes(type));
+  if (!registered && !implicit) return undefined;
+  const steps = [
+    ...(types.includes('code') ? [] : [t('admin.migration.step.add_code')]),
+    t('admin.migration.step.library'),
+    ...(record.metadata.token_endpoint_auth_method === 'none' ? [t('admin.migration.step.public')] : []),
+    t(implicit ? 'admin.migration.step.watch' : 'admin.migration.step.remove'),
+  ];
+  return {
+    id: record.metadata.client_id,
+    name: record.metadata.client_name ?? record.metadata.client_id,
+    implicit,
+    code: usage?.byType.code ?? 0,
+    steps,
+  };
+}

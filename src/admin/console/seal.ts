@@ -1,0 +1,39 @@
+/**
+ * Sealed cookie values for the console: an encrypted JWT (dir + A256GCM, jose) under a key derived from the
+ * cookie keys. The browser can neither read (the PKCE verifier, the nonce) nor change what it carries, and the
+ * expiry travels inside. The first cookie key seals; every configured one opens, so keys rotate like cookies.
+ */
+import { createHash } from 'node:crypto';
+import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
+
+export interface Seal {
+  seal(payload: JWTPayload, lifetimeSeconds: number): Promise<string>;
+  /** The payload, or undefined when the value is not ours, was changed, or has expired. */
+  open(value: string | undefined): Promise<JWTPayload | undefined>;
+}
+
+const deriveKey = (cookieKey: string) => createHash('sha256').update(`oidc-op console seal\0${cookieKey}`).digest();
+
+export function sealWith(cookieKeys: readonly string[]): Seal {
+  const keys = cookieKeys.map(deriveKey);
+  if (!keys.length) throw new Error('the console needs at least one cookie key');
+  return {
+    seal: (payload, lifetimeSeconds) =>
+      new EncryptJWT(payload)
+        .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+        .encrypt(keys[0]!),
+    async open(value: string | undefined) {
+      if (!value) return undefined;
+      for (const key of keys) {
+        try {
+          return (await jwtDecrypt(value, key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] })).payload;
+        } catch {
+          // another key, or not ours
+        }
+      }
+      return undefined;
+    },
+  };
+}
