@@ -3,8 +3,8 @@
  * percent-encoding and UTF-8, bogus cookies, oversized and mistyped bodies) must each get an answer below 500,
  * and the process must still answer afterwards. FUZZ_SEED=<n> replays a run; FUZZ_REQUESTS=<n> sizes it.
  */
+import { reconnected } from '../support/redis-server.js';
 import { request, Agent } from 'node:http';
-import { once } from 'node:events';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { jsonOf, runCli } from '../support/cli.js';
 import { useProvider } from '../support/provider.js';
@@ -230,9 +230,9 @@ describe('malformed input', () => {
     try {
       outcome = await fuzz(SEED + 1, Math.ceil(REQUESTS / 6), (status) => status > 0 && (status < 500 || status === 503));
     } finally {
-      const reconnected = once(client, 'ready');
+      const ready = reconnected(client);
       await redis.start();
-      await reconnected;
+      await ready;
     }
     expect(outcome.failures).toEqual([]);
     expect(outcome.statuses.get(503)).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /** Redis goes away mid-run: clean 503s with Retry-After, no crash, and recovery on its own when Redis returns. */
-import { once } from 'node:events';
+import { reconnected } from '../support/redis-server.js';
 import { describe, expect, test } from '@jest/globals';
 import { useProvider } from '../support/provider.js';
 import { authorizeUrl, implicitParams } from '../support/flows.js';
@@ -33,9 +33,9 @@ describe('a Redis outage', () => {
     expect(errors.reduce((sum, l) => sum + Number(l.split(' ')[1]), 0)).toBeGreaterThan(0);
 
     const client = op.stores.redis!;
-    const reconnected = client.status === 'ready' ? Promise.resolve() : once(client, 'ready');
+    const ready = reconnected(client);
     await redis.start();
-    await reconnected; // ioredis reconnects on its own
+    await ready; // ioredis reconnects on its own
     expect((await fetch(`${op.issuer}/readyz`)).status).toBe(200);
     // This test Redis keeps nothing on disk, so what comes back is an empty store: the provider must serve
     // again from it (a fresh authorization reaches the login page), not stay broken.
@@ -64,9 +64,9 @@ describe('a Redis outage', () => {
       expect(logout.headers.get('retry-after')).toBe('5');
       expect(await logout.text()).toContain('Temporarily unavailable');
     } finally {
-      const reconnected = once(client, 'ready');
+      const ready = reconnected(client);
       await redis.start();
-      await reconnected;
+      await ready;
     }
     expect((await fetch(`${op.issuer}/me`, { headers: { authorization: 'Bearer some-access-token' } })).status).toBe(401);
   });

@@ -47,8 +47,8 @@ describe('WORKERS=2 on Redis', () => {
     const issuer = env.ISSUER!;
     const server = await startServerProcess(env);
     try {
-      // The process started is tsx, which runs src/main.ts (the primary) as its one child.
-      const primaryPid = childrenOf(server.child.pid!)[0]!;
+      // The process started is node itself running src/main.ts (the container's start command): the primary.
+      const primaryPid = server.child.pid!;
       await outputShows(server, '"msg":"worker listening"', 2);
       const workers = childrenOf(primaryPid);
       expect(workers).toHaveLength(2);

@@ -73,3 +73,11 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
     },
   };
 }
+
+/**
+ * Resolves when an ioredis client is ready again after an outage. Not events.once(client, 'ready'): that rejects
+ * on the first 'error', and each failed reconnection attempt while the server comes back emits one.
+ */
+export function reconnected(client: { status: string; once(event: 'ready', listener: () => void): unknown }): Promise<void> {
+  return client.status === 'ready' ? Promise.resolve() : new Promise((resolve) => void client.once('ready', () => resolve()));
+}
