@@ -20,7 +20,8 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-async function waitReady(child: ChildProcess): Promise<void> {
+/** Resolves once a spawned redis-server (standalone, cluster node or sentinel) accepts connections. */
+export async function waitReady(child: ChildProcess): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
