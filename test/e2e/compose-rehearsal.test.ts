@@ -27,10 +27,17 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'oidc-op-compose-'));
   teardown.add(() => rmSync(dir, { recursive: true, force: true }));
   stack = await composeUp(ROOT, dir, teardown);
+  // As someone watching `docker compose up` would: open the app once it says it is listening.
+  await stack.logged('spa', 'example app ');
 }, 300_000);
 
 // Chromium runs inside the namespace standing for the machine that ran `docker compose up`.
-const browser = useBrowser({ executable: () => stack.network.wrap(CHROMIUM, dir) });
+const browser = useBrowser({
+  executable: () => {
+    if (!stack) throw new Error('no browser: the stack did not come up');
+    return stack.network.wrap(CHROMIUM, dir);
+  },
+});
 
 afterAll(() => teardown.run(), 60_000);
 
@@ -85,7 +92,7 @@ describe('docker compose up, rehearsed', () => {
     const ready = await page.goto(`${ISSUER}/readyz`);
     expect(ready?.status()).toBe(200);
     expect(await ready?.json()).toEqual({ status: 'ready', checks: { redis: 'ok', keys: 'ok' } });
-  });
+  }, 90_000);
 
   test('docker compose down: every service stops on SIGTERM with exit 0, and the session is in the redis-data volume', async () => {
     expect(sessionKey).toBeDefined();
@@ -96,5 +103,5 @@ describe('docker compose up, rehearsed', () => {
       .map((f) => readFileSync(join(aof, f), 'utf8'))
       .join('');
     expect(logged).toContain(sessionKey);
-  });
+  }, 60_000);
 });

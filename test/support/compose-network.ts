@@ -34,6 +34,7 @@ function hostsFile(ns: string, lines: string[]): void {
 }
 
 export async function composeNetwork(services: string[], teardown: Teardown): Promise<ComposeNetwork> {
+  if (process.getuid?.() !== 0) throw new Error('the compose rehearsal needs root: it creates network namespaces (`ip netns add`)');
   const id = `oidc-op-${randomBytes(4).toString('hex')}`;
   const host = `${id}-host`;
   const known = (service: string) => {

@@ -18,7 +18,7 @@ import { pulledImage, type PulledImage } from './pulled-images.js';
 import type { Teardown } from './teardown.js';
 
 /** Between two runs of a failing healthcheck. Docker waits its `interval` (5 s, 10 s here); the rehearsal need not. */
-const HEALTH_RETRY_MS = 250;
+const HEALTH_RETRY_MS = 500;
 /** `docker compose down` waits this long after SIGTERM unless the service says otherwise (stop_grace_period). */
 const DEFAULT_GRACE = '10s';
 
@@ -31,6 +31,8 @@ export interface ComposeStack {
   /** The directory holding a named volume. */
   volume(name: string): string;
   logs(service: string): string;
+  /** Resolves once a service has logged `text` (`docker compose logs -f` until it shows); rejects if it exits first. */
+  logged(service: string, text: string): Promise<void>;
   /** `docker compose down` (volumes kept): SIGTERM to each service, dependents first, SIGKILL after its grace period. */
   down(): Promise<Record<string, number | string | null>>;
 }
@@ -229,6 +231,15 @@ export async function composeUp(project: string, dir: string, teardown: Teardown
     exec: (name, argv) => containerExec(container(name), argv),
     volume,
     logs: (name) => running.get(name)?.output() ?? '',
+    logged: (name, text) =>
+      new Promise((resolve, reject) => {
+        const proc = running.get(name)!;
+        const seen = () => proc.output().includes(text) && resolve();
+        seen();
+        proc.child.stdout?.on('data', seen);
+        proc.child.stderr?.on('data', seen);
+        void proc.exited.then((code) => reject(new Error(`${name} exited (${code}) without logging ${text}:\n${proc.output()}`)));
+      }),
     async down() {
       const codes: Record<string, number | string | null> = {};
       const order = events.filter((e) => e.endsWith(' started')).map((e) => e.slice(0, -' started'.length));

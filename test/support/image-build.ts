@@ -64,7 +64,8 @@ const RUN_STEPS: Record<string, RunStep> = {
   // Really run, in the stage's directory: the provider must start on production dependencies only. From npm's
   // cache where it can (this machine's `npm ci` filled it), so the rehearsal costs no downloads.
   'npm ci --omit=dev': async (image) => {
-    await promisify(execFile)('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
+    // Under the umask a build container has, whatever this process's is: the image's user must read the result.
+    await promisify(execFile)('sh', ['-c', 'umask 022 && exec npm ci --omit=dev --prefer-offline --no-audit --no-fund'], {
       cwd: hostPath(image, '.'),
       env: withHostNode({ ...image.env, HOME: process.env.HOME ?? '/root' }),
       maxBuffer: 16 * 1024 * 1024,
