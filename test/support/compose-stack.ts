@@ -2,7 +2,8 @@
  * `docker compose up --build` rehearsed without a container engine, from what `docker-compose config` resolves:
  * each service's image is staged from the Dockerfile (or stood in for, when pulled), each service runs in its own
  * network namespace on the project's network with its compose `command` and `environment` over the image's ENV,
- * as the image's user, in the image's working directory (or the volume mounted there); published ports are
+ * as the image's user, in the image's working directory (or the volume mounted there), as PID 1 of its own PID
+ * namespace (behind tini with `init: true`); published ports are
  * forwarded from the namespace standing for the machine; `depends_on` conditions are waited for, health meaning
  * the compose healthcheck or else the image's HEALTHCHECK, run inside the container as Docker runs it.
  */
@@ -12,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { composeConfig, type ComposeService } from './compose-config.js';
 import { composeNetwork, type ComposeNetwork } from './compose-network.js';
-import { containerExec, containerSpawn, type Container } from './container-process.js';
+import { containerExec, containerStart, pid1, type Container } from './container-process.js';
 import { hostPath, imageBuilder, withHostNode, type Image, type ImageBuilder, type ImageUser } from './image-build.js';
 import { pulledImage, type PulledImage } from './pulled-images.js';
 import type { Teardown } from './teardown.js';
@@ -66,6 +67,15 @@ function track(child: ChildProcess): Running {
 }
 
 const isRunning = (r: Running) => r.child.exitCode === null && r.child.signalCode === null;
+
+/** Signals a container's PID 1, as `docker stop` / `docker kill` do. */
+function signal(r: Running, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid1(r.child), name);
+  } catch {
+    // exited meanwhile
+  }
+}
 
 /** A directory a container's user owns (its HOME, its /tmp). */
 function ownDir(path: string, user: ImageUser, mode: number): string {
@@ -182,10 +192,11 @@ export async function composeUp(project: string, dir: string, teardown: Teardown
     for (const path of owns) chownSync(inContainer(name, path), user.uid, user.gid);
     ownDir(base.env.HOME!, user, 0o700);
     ownDir(base.env.TMPDIR!, user, 0o1777);
-    const proc = track(containerSpawn({ ...base, user }, argv));
+    const proc = track(containerStart({ ...base, user }, argv, { init: service(name).init === true }));
     running.set(name, proc);
     teardown.add(async () => {
       if (!isRunning(proc)) return;
+      signal(proc, 'SIGKILL'); // PID 1 gone, its namespace's other processes go too; unshare then exits
       proc.child.kill('SIGKILL');
       await proc.exited;
     });
@@ -246,17 +257,21 @@ export async function composeUp(project: string, dir: string, teardown: Teardown
       for (const name of order.reverse()) {
         const proc = running.get(name)!;
         if (isRunning(proc)) {
-          proc.child.kill('SIGTERM');
+          signal(proc, 'SIGTERM');
           const grace = new AbortController();
           const killed = delay(milliseconds(service(name).stop_grace_period ?? DEFAULT_GRACE), undefined, { signal: grace.signal }).then(
-            () => proc.child.kill('SIGKILL'),
-            () => undefined,
+            () => {
+              signal(proc, 'SIGKILL');
+              return true;
+            },
+            () => false,
           );
           await proc.exited;
           grace.abort();
-          await killed;
+          // Said here: unshare's own exit status after its child is killed is not the child's.
+          if (await killed) codes[name] = 'SIGKILL';
         }
-        codes[name] = await proc.exited;
+        codes[name] ??= await proc.exited;
       }
       return codes;
     },

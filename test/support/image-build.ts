@@ -62,10 +62,11 @@ type RunStep = (image: Image, project: string) => Promise<void>;
 /** The RUN steps the Dockerfile may use, and how each is done here. Any other step is an error. */
 const RUN_STEPS: Record<string, RunStep> = {
   // Really run, in the stage's directory: the provider must start on production dependencies only. From npm's
-  // cache where it can (this machine's `npm ci` filled it), so the rehearsal costs no downloads.
+  // cache where it can (this machine's `npm ci` filled it), so the rehearsal costs no downloads. Under the umask a
+  // build container has, whatever this process's is (the image's user must read the result), and with the
+  // dependencies' install scripts run, as the image's npm 10 runs them (npm 11 here would skip them unless told).
   'npm ci --omit=dev': async (image) => {
-    // Under the umask a build container has, whatever this process's is: the image's user must read the result.
-    await promisify(execFile)('sh', ['-c', 'umask 022 && exec npm ci --omit=dev --prefer-offline --no-audit --no-fund'], {
+    await promisify(execFile)('sh', ['-c', 'umask 022 && exec npm ci --omit=dev --prefer-offline --no-audit --no-fund --dangerously-allow-all-scripts'], {
       cwd: hostPath(image, '.'),
       env: withHostNode({ ...image.env, HOME: process.env.HOME ?? '/root' }),
       maxBuffer: 16 * 1024 * 1024,
