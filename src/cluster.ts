@@ -53,7 +53,8 @@ function startPrimary(count: number, logger: Logger): Primary {
       }
       quickDeaths = lived >= HEALTHY_AFTER_MS ? 1 : quickDeaths + 1;
       const delay = restartDelay(quickDeaths);
-      logger.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'worker died: replacing it');
+      // Not `pid`: every line already has pino's own, the primary's, and JSON with the key twice is ambiguous.
+      logger.error({ worker: worker.process.pid, code, signal, restartInMs: delay }, 'worker died: replacing it');
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!stopping) fork();
