@@ -1,8 +1,8 @@
 /**
  * The Prometheus metrics of one process (prom-client), and the route that serves them (under WORKERS, summed
- * over all workers: ops/worker-metrics.ts). Every label takes its
- * values from a closed set (a route name, an OAuth error code, a Redis command), never from raw request input,
- * so the number of series stays bounded whatever clients send.
+ * over all workers: ops/worker-metrics.ts). Every label takes its values from a closed set (a route name, an
+ * OAuth error code, a Redis command), never from raw request input, so the number of series stays bounded
+ * whatever clients send.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';

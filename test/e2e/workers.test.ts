@@ -124,7 +124,7 @@ describe('WORKERS=2 on Redis', () => {
 });
 
 describe('metrics under WORKERS=2', () => {
-  test('a scrape, whichever worker takes it, counts the requests of both; METRICS_TOKEN still guards it; a replaced worker is counted too', async () => {
+  test('a scrape, whichever worker takes it, counts the requests of both; METRICS_TOKEN still guards it; a replaced worker is counted too; a hung one fails the scrape', async () => {
     const token = randomBytes(24).toString('base64url');
     const env = await testEnv(redis, { WORKERS: '2', METRICS_TOKEN: token });
     const issuer = env.ISSUER!;
@@ -180,6 +180,23 @@ describe('metrics under WORKERS=2', () => {
       }
       await outputShows(server, '"route":"/metrics"', 10);
       expect(new Set(servedBy(server, '/metrics', 200).slice(4))).toEqual(new Set([survivor, replacement]));
+
+      // A hung worker (stopped) cannot share its registry: the scrape the other worker takes fails with 503
+      // rather than hang or report a partial sum; the one handed to the hung worker waits for it to resume.
+      process.kill(replacement, 'SIGSTOP');
+      let scrapes: Promise<{ status: number; body: string }>[] = [];
+      try {
+        scrapes = [scrape(), scrape()];
+        const first = await Promise.race(scrapes);
+        expect(first.status).toBe(503);
+        expect(JSON.parse(first.body)).toMatchObject({ error: 'metrics_unavailable' });
+      } finally {
+        process.kill(replacement, 'SIGCONT');
+      }
+      await Promise.all(scrapes);
+      const resumed = await scrape();
+      expect(resumed.status).toBe(200);
+      expect(sample(resumed.body, LOGIN_REQUIRED)).toBe(still);
     } finally {
       expect(await server.stop()).toBe(0);
     }
