@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AdapterPayload } from 'oidc-provider';
+import { newGrantId } from '../src/storage/account-grants.js';
 import { RedisAdapter } from '../src/storage/redis-adapter.js';
 import { createRedis } from '../src/storage/redis.js';
 import { makeSessions } from './load.js';
@@ -53,7 +54,7 @@ export async function measureMemory(target: Target, redisUrl: string, redis: Red
     await Promise.all(
       Array.from({ length: Math.min(batch, users - done) }, async () => {
         const account = accountId();
-        const grantId = id();
+        const grantId = newGrantId(account); // as the consent page makes it
         const jti = id();
         const newGrant: AdapterPayload = { ...grant, jti: grantId, accountId: account };
         await grants.upsert(grantId, newGrant, grantTtl);
