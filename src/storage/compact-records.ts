@@ -24,28 +24,40 @@ interface Shape {
 }
 
 const AUTHORIZATION_FIELDS = ['sid', 'grantId', 'persistsLogout'] as const;
+const isObject = (value: unknown): value is Payload => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Sets a field read from storage: a "__proto__" field stays a field rather than becoming the prototype. */
+function setField(target: Payload, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
 
 function packAuthorizations(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const packed: [string, unknown][] = [];
-  for (const [clientId, authorization] of Object.entries(value)) {
-    const a = authorization as Payload | null;
-    const plain =
-      typeof a === 'object' && a !== null && !Array.isArray(a) &&
-      Object.entries(a).every(([k, v]) => (AUTHORIZATION_FIELDS as readonly string[]).includes(k) && v !== null);
-    packed.push([clientId, plain ? trimNulls(AUTHORIZATION_FIELDS.map((f) => a[f] ?? null)) : authorization]);
+  if (!isObject(value)) return value;
+  const packed: Payload = {};
+  for (const clientId of Object.keys(value)) {
+    const a = value[clientId];
+    let plain = isObject(a);
+    if (plain) for (const k of Object.keys(a as Payload)) if (!(AUTHORIZATION_FIELDS as readonly string[]).includes(k) || (a as Payload)[k] === null) plain = false;
+    setField(packed, clientId, plain ? trimNulls(AUTHORIZATION_FIELDS.map((f) => (a as Payload)[f] ?? null)) : a);
   }
-  return Object.fromEntries(packed);
+  return packed;
 }
 
 function unpackAuthorizations(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([clientId, a]) => [
-      clientId,
-      Array.isArray(a) ? Object.fromEntries(AUTHORIZATION_FIELDS.flatMap((f, i) => (a[i] === null || a[i] === undefined ? [] : [[f, a[i]]]))) : a,
-    ]),
-  );
+  if (!isObject(value)) return value;
+  const unpacked: Payload = {};
+  for (const clientId of Object.keys(value)) {
+    const a = value[clientId];
+    if (!Array.isArray(a)) {
+      setField(unpacked, clientId, a);
+      continue;
+    }
+    const authorization: Payload = {};
+    for (let i = 0; i < a.length && i < AUTHORIZATION_FIELDS.length; i++) if (a[i] !== null) authorization[AUTHORIZATION_FIELDS[i]!] = a[i];
+    setField(unpacked, clientId, authorization);
+  }
+  return unpacked;
 }
 
 export const SESSION: Shape = {
@@ -63,43 +75,52 @@ export const GRANT: Shape = {
 function trimNulls(values: unknown[]): unknown[] {
   let end = values.length;
   while (end > 0 && values[end - 1] === null) end--;
-  return values.slice(0, end);
+  return end === values.length ? values : values.slice(0, end);
 }
 
 /** The fields in order, then the others (if any) in one object. */
 export function pack(shape: Shape, id: string, payload: AdapterPayload): unknown[] {
   const p = payload as Payload;
   const values: unknown[] = [];
-  const others: [string, unknown][] = [];
+  let others: Payload | undefined;
   for (const field of shape.fields) {
     const value = p[field];
-    if (value === undefined) values.push(null);
-    else if (value === null) {
-      values.push(null);
-      others.push([field, null]);
-    } else values.push(shape.pack?.[field]?.(value) ?? value);
+    if (value === undefined || value === null) values.push(null);
+    else {
+      const packField = shape.pack?.[field];
+      values.push(packField ? packField(value) : value);
+    }
+    if (value === null) setField((others ??= {}), field, null);
   }
-  for (const [key, value] of Object.entries(p)) {
+  for (const key of Object.keys(p)) {
+    const value = p[key];
     if (value === undefined || shape.fields.includes(key)) continue;
     if ((key === 'jti' && value === id) || (key === 'kind' && value === shape.kind)) continue;
-    others.push([key, value]);
+    setField((others ??= {}), key, value);
   }
-  return others.length ? [...values, Object.fromEntries(others)] : trimNulls(values);
+  if (!others) return trimNulls(values);
+  values.push(others);
+  return values;
 }
 
+/**
+ * The payload, its keys in the order oidc-provider saves a record it read (the listed fields, the others, then
+ * `kind` and `jti`), so the unchanged-session check can compare it as JSON with the payload saved next.
+ */
 export function unpack(shape: Shape, id: string, values: unknown[]): AdapterPayload {
-  const entries: [string, unknown][] = [
-    ['jti', id],
-    ['kind', shape.kind],
-  ];
-  shape.fields.forEach((field, i) => {
+  const payload: Payload = {};
+  const { fields } = shape;
+  for (let i = 0; i < fields.length && i < values.length; i++) {
     const value = values[i];
-    if (value !== null && value !== undefined) entries.push([field, shape.unpack?.[field]?.(value) ?? value]);
-  });
-  const others = values[shape.fields.length];
-  if (typeof others === 'object' && others !== null) entries.push(...Object.entries(others));
-  // fromEntries defines properties: a "__proto__" field stays a field.
-  return Object.fromEntries(entries) as AdapterPayload;
+    if (value === null) continue;
+    const unpackField = shape.unpack?.[fields[i]!];
+    payload[fields[i]!] = unpackField ? unpackField(value) : value;
+  }
+  const others = values[fields.length];
+  if (isObject(others)) for (const key of Object.keys(others)) setField(payload, key, others[key]);
+  if (!('kind' in payload)) payload.kind = shape.kind;
+  if (!('jti' in payload)) payload.jti = id;
+  return payload as AdapterPayload;
 }
 
 export const encode = (shape: Shape, id: string, payload: AdapterPayload): string => JSON.stringify(pack(shape, id, payload));

@@ -7,20 +7,19 @@
  * Skipping an unchanged save is also what another instance's concurrent change needs: it is not overwritten.
  */
 import type { AdapterPayload } from 'oidc-provider';
-import { pack, SESSION } from './compact-records.js';
 
 export const ROLL_SECONDS = 60;
 const REMEMBERED = 10_000;
 
 interface Seen {
-  /** The payload as read, without its expiry, in the stored form (its fields in a fixed order, whatever their order in the payload). */
+  /** The payload as read, without its expiry. */
   rest: string;
   exp: number | undefined;
 }
 
-function split(id: string, payload: AdapterPayload): Seen {
+function split(payload: AdapterPayload): Seen {
   const { exp, ...rest } = payload;
-  return { rest: JSON.stringify(pack(SESSION, id, rest)), exp: typeof exp === 'number' ? exp : undefined };
+  return { rest: JSON.stringify(rest), exp: typeof exp === 'number' ? exp : undefined };
 }
 
 export class UnchangedSessions {
@@ -31,7 +30,7 @@ export class UnchangedSessions {
     this.#seen.delete(id);
     if (!payload) return;
     if (this.#seen.size >= REMEMBERED) this.#seen.delete(this.#seen.keys().next().value!);
-    this.#seen.set(id, split(id, payload));
+    this.#seen.set(id, split(payload));
   }
 
   /** True when writing `payload` would only roll the expiry forward by less than ROLL_SECONDS. */
@@ -39,7 +38,7 @@ export class UnchangedSessions {
     const seen = this.#seen.get(id);
     if (!seen || seen.exp === undefined || typeof payload.exp !== 'number') return false;
     const moved = payload.exp - seen.exp;
-    return moved >= 0 && moved < ROLL_SECONDS && split(id, payload).rest === seen.rest;
+    return moved >= 0 && moved < ROLL_SECONDS && split(payload).rest === seen.rest;
   }
 
   forget(id: string): void {
