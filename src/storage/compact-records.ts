@@ -2,8 +2,9 @@
  * How the long-lived per-user records, Session and Grant, are stored: a JSON array of their fields in a fixed order
  * rather than a JSON object, without `jti` (the id in the key) and `kind` (the model), both restored on read.
  * Every signed-in user keeps one of each for days; the field names and the two restorable fields were a third of
- * a session's bytes (see docs in bench/memory.ts for the per-user accounting). Tokens and interactions, short-lived,
- * stay plain JSON objects.
+ * their bytes (a session of one client: 429 → 263 bytes, from jemalloc's 448-byte class to its 320-byte one).
+ * Tokens and interactions, short-lived, stay plain JSON objects; decoding costs no more than JSON.parse of the
+ * object (bench/record-codec.ts).
  *
  * A field missing from the payload is `null` in its place (trailing ones dropped); a field that is `null`, any field
  * not listed (a newer oidc-provider's, `state` during logout) and a `jti`/`kind` that differ from the restored

@@ -11,10 +11,10 @@
  * tokens plus a few expired ones, and a signed-in user without live tokens costs no index at all.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { accountGrantsRecordKey, grantIn, removeGrant, writeGrant } from './account-grants.js';
+import { accountGrantsRecordKey, grantIn, removeGrant, withGrantLines, writeGrant } from './account-grants.js';
 import { decode, encode, GRANT, SESSION } from './compact-records.js';
 import type { RedisClient } from './redis.js';
-import { SessionUids } from './session-uids.js';
+import { SessionUids, withUidTrim } from './session-uids.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
 
 const GRANTABLE = new Set([
@@ -49,6 +49,17 @@ function withConsume(redis: RedisClient): WithConsume {
   return redis as WithConsume;
 }
 
+/**
+ * Defines every script the adapter runs on a client, before its first command: ioredis's auto-pipelining cannot
+ * queue a command defined after the pipeline being filled was made (a script defined on first use, while another
+ * request's commands waited, failed that request with "pipeline[functionName] is not a function").
+ */
+export function defineAdapterScripts(redis: RedisClient): void {
+  withConsume(redis);
+  withGrantLines(redis);
+  withUidTrim(redis);
+}
+
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 export class RedisAdapter implements Adapter {
@@ -61,6 +72,7 @@ export class RedisAdapter implements Adapter {
   #tokenWrites = 0;
 
   constructor(redis: RedisClient, model: string) {
+    defineAdapterScripts(redis); // already done by the stores; here for a client made elsewhere (the benchmark)
     this.#redis = withConsume(redis);
     this.#model = model;
     this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;

@@ -34,6 +34,11 @@ return dropped`;
 
 type WithTrim = RedisClient & { oidcTrimUids(key: string, now: number): Promise<number> };
 
+export function withUidTrim(redis: RedisClient): WithTrim {
+  if (!('oidcTrimUids' in redis)) redis.defineCommand('oidcTrimUids', { numberOfKeys: 1, lua: TRIM });
+  return redis as WithTrim;
+}
+
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 export class SessionUids {
@@ -41,8 +46,7 @@ export class SessionUids {
   #writes = 0;
 
   constructor(redis: RedisClient) {
-    if (!('oidcTrimUids' in redis)) redis.defineCommand('oidcTrimUids', { numberOfKeys: 1, lua: TRIM });
-    this.#redis = redis as WithTrim;
+    this.#redis = withUidTrim(redis);
   }
 
   /** The writes that point `uid` at `sessionId` for `ttl` seconds (none: until deleted), for the caller to await with its own. */

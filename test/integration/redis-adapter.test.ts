@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { Redis } from 'ioredis';
 import { grantsRecordOf, newGrantId } from '../../src/storage/account-grants.js';
 import { decode, SESSION } from '../../src/storage/compact-records.js';
-import { accountGrantsKey, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { accountGrantsKey, defineAdapterScripts, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
 import { legacyUidKey, uidBucketKey } from '../../src/storage/session-uids.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -167,5 +167,25 @@ describe('the stored shape of a signed-in user', () => {
 
     await adapter('Session').destroy('old-session');
     expect(await redis.exists(recordKey('Session', 'old-session'), legacyUidKey('old-uid'))).toBe(0);
+  });
+});
+
+describe('scripts', () => {
+  afterEach(clear);
+
+  test("defined before a client's first command, they run while other commands wait in its pipeline", async () => {
+    // What the stores do at start-up; a script defined on first use failed the request whose pipeline was filling.
+    const client = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
+    defineAdapterScripts(client);
+    try {
+      const grantId = newGrantId('racer');
+      const waiting = client.get('something-else');
+      const saved = new RedisAdapter(client, 'Grant').upsert(grantId, { exp: Math.floor(Date.now() / 1000) + 60, accountId: 'racer' } as never, 60);
+      const trimmed = new RedisAdapter(client, 'Session').upsert('racing-session', { uid: 'racing-uid' } as never, 60);
+      await Promise.all([waiting, saved, trimmed]);
+      expect(await adapter('Grant').find(grantId)).toMatchObject({ accountId: 'racer' });
+    } finally {
+      client.disconnect();
+    }
   });
 });
