@@ -24,6 +24,12 @@ export interface Measurement {
   redisCommands?: Record<string, number>;
   /** Highest resident memory of the server process tree during the run, MiB. */
   peakRssMiB: number;
+  /**
+   * CPU milliseconds per operation spent by the server's process tree, and by the load generator (this process):
+   * on a shared machine these move far less than the rates do.
+   */
+  serverCpuMs: number;
+  clientCpuMs: number;
   /** Signatures verified on a sample of the ID tokens. */
   verified?: number;
   firstProblem?: string;
@@ -60,16 +66,22 @@ function sampleRss(target: Target): () => number {
   };
 }
 
-async function withStats(target: Target, options: RunOptions, run: () => Promise<Omit<Measurement, 'peakRssMiB' | 'redisPerOp' | 'redisCommands'>>): Promise<Measurement> {
+const perOp = (total: number, operations: number, digits: number) => (operations ? Math.round((total / operations) * 10 ** digits) / 10 ** digits : 0);
+
+async function withStats(target: Target, options: RunOptions, run: () => Promise<Omit<Measurement, 'peakRssMiB' | 'redisPerOp' | 'redisCommands' | 'serverCpuMs' | 'clientCpuMs'>>): Promise<Measurement> {
   const redis = target.kind === 'ours' ? options.redis : undefined;
   await resetRedisStats(redis);
   const peak = sampleRss(target);
+  const serverCpu = target.cpuSeconds();
+  const clientCpu = process.cpuUsage();
   const result = await run();
+  const { user, system } = process.cpuUsage(clientCpu);
+  const cpu = { serverCpuMs: perOp((target.cpuSeconds() - serverCpu) * 1000, result.operations, 3), clientCpuMs: perOp((user + system) / 1000, result.operations, 3) };
   const peakRssMiB = peak();
-  if (!redis) return { ...result, peakRssMiB };
+  if (!redis) return { ...result, peakRssMiB, ...cpu };
   const redisCommands = await redisCommandCounts(redis);
   const total = Object.values(redisCommands).reduce((a, b) => a + b, 0);
-  return { ...result, peakRssMiB, redisCommands, redisPerOp: result.operations ? Math.round((total / result.operations) * 100) / 100 : 0 };
+  return { ...result, peakRssMiB, ...cpu, redisCommands, redisPerOp: perOp(total, result.operations, 2) };
 }
 
 interface Check {

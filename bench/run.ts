@@ -9,7 +9,7 @@
  *   --profile               ours runs under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, availableParallelism, totalmem } from 'node:os';
+import { cpus, availableParallelism, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -64,6 +64,8 @@ const meta = {
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
   machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
   options: { durationS, rounds, connections, sessions: sessionCount, smoke },
+  /** The 1, 5 and 15 minute load averages when the run started and ended: how shared the machine was. */
+  loadAverage: { start: loadavg().map((l) => Math.round(l * 100) / 100), end: [] as number[] },
 };
 
 async function main(): Promise<unknown> {
@@ -115,7 +117,7 @@ async function main(): Promise<unknown> {
         const m = await measureOne(scenario, target, options);
         const key = `${scenario}\t${target.name}`;
         measured.set(key, [...(measured.get(key) ?? []), m]);
-        process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors}${m.redisPerOp !== undefined ? ` redis/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
+        process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors} cpu ms/op server ${m.serverCpuMs} bench ${m.clientCpuMs}${m.redisPerOp !== undefined ? ` redis/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
       }
     }
   }
@@ -171,10 +173,11 @@ function ratios(results: ScenarioResult[]): Record<string, number> {
 
 try {
   const result = await main();
+  meta.loadAverage.end = loadavg().map((l) => Math.round(l * 100) / 100);
   const out = values.out ?? join(HERE, 'results', `${meta.date.replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${formatTable(result)}\nresult: ${out}\n`);
+  process.stdout.write(`${formatTable(result)}\nload average at start ${meta.loadAverage.start.join(' ')}, at end ${meta.loadAverage.end.join(' ')}\nresult: ${out}\n`);
 } finally {
   await stopAll();
 }
