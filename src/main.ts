@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const running = primary ? await startWorkers(settings.workers, logger) : await startServer(settings, logger);
   const where = { issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory', ...(primary ? { workers: settings.workers } : {}) };
   logger.info(where, cluster.isWorker ? 'worker listening' : 'listening');
+  logger.flush(); // at once, not with the next batch: whoever started us waits for this line
   if (!settings.production && !cluster.isWorker) process.stdout.write(`${banner(settings)}\n`);
 
   let stopping = false;
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    logger.flush();
     running.close().then(
       () => {
         logger.info('stopped: requests finished, Redis closed');
