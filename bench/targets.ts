@@ -1,7 +1,7 @@
 /**
  * The servers under test, each in its own process so none shares an event loop with the load generator:
  * ours (src/main.ts on the benchmark's redis-server), plain oidc-provider on memory, and a bare Koa handler.
- * Each writes its stdout and stderr to a file of its own (bench/results/logs), never to a pipe into this process:
+ * Each writes its stdout and stderr to a file of its own (bench/results/logs/<run>/), never to a pipe into this process:
  * ours logs a line per request, and reading tens of thousands of lines a second would spend the load
  * generator's CPU, on the same cores as the servers, on ours only.
  */
@@ -55,7 +55,8 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
 }
 
-const LOGS = join(ROOT, 'bench', 'results', 'logs');
+/** This run's server logs: a directory per run, so runs side by side (a smoke test during a benchmark) keep theirs apart. */
+const LOGS = join(ROOT, 'bench', 'results', 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 const READY_POLL_MS = 50;
 
 /** Resolves once `file` contains `ready`, reading it every READY_POLL_MS until then (and never after). */
