@@ -84,14 +84,15 @@ async function main(): Promise<unknown> {
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')} (one of ${[...SCENARIOS, 'soak', 'memory'].join(', ')})`);
   const scenarios = requested as Scenario[];
 
-  const [ours, baseline, koa, oursEs256, oursWorkers] = await Promise.all([
+  const [ours, baseline, oursEs256, oursWorkers] = await Promise.all([
     startOurs('ours', { redisUrl: redisServer.url }),
     startBaseline('oidc-provider-memory'),
-    startBareKoa(),
     smoke ? undefined : startOurs('ours-es256', { redisUrl: redisServer.url, alg: 'ES256' }),
     smoke ? undefined : startOurs(`ours-workers-${availableParallelism()}`, { redisUrl: redisServer.url, workers: availableParallelism() }),
   ]);
-  targets.push(...[ours, baseline, koa, oursEs256, oursWorkers].filter((t): t is Target => t !== undefined));
+  targets.push(...[ours, baseline, oursEs256, oursWorkers].filter((t): t is Target => t !== undefined));
+  const koa = await startBareKoa(ours);
+  targets.push(koa);
 
   const plan: Record<Scenario, (Target | undefined)[]> = {
     silent: [ours, baseline, oursEs256, oursWorkers],
@@ -143,9 +144,9 @@ async function measureOne(scenario: Scenario, target: Target, options: RunOption
       return simpleGet(target, '/me', '"sub"', options, { authorization: `Bearer ${accessToken}` });
     }
     case 'discovery':
-      return simpleGet(target, target.kind === 'koa' ? '/' : '/.well-known/openid-configuration', '"issuer"', options);
+      return simpleGet(target, '/.well-known/openid-configuration', '"issuer"', options);
     case 'jwks':
-      return simpleGet(target, target.kind === 'koa' ? '/' : '/jwks', target.kind === 'koa' ? '"issuer"' : '"keys"', options);
+      return simpleGet(target, '/jwks', '"keys"', options);
   }
 }
 

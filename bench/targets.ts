@@ -138,4 +138,5 @@ export async function startOurs(name: string, options: OursOptions): Promise<Tar
 }
 
 export const startBaseline = (name: string, alg = 'RS256') => launch(name, 'baseline', ['bench/servers/baseline.ts'], { ALG: alg }, 'listening');
-export const startBareKoa = () => launch('bare-koa', 'koa', ['bench/servers/bare-koa.ts'], {}, 'listening');
+/** The bare Koa handler serves the documents of `documentsFrom` (ours), so both answer the same bytes. */
+export const startBareKoa = (documentsFrom: Target) => launch('bare-koa', 'koa', ['bench/servers/bare-koa.ts'], { DOCUMENTS_FROM: documentsFrom.origin }, 'listening');
