@@ -1,6 +1,7 @@
 /**
  * Koa composition: request log → security headers → health and metrics → error pages → static assets → interaction pages → oidc-provider.
  */
+import cluster from 'node:cluster';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
@@ -14,6 +15,7 @@ import { healthRoutes } from './ops/health.js';
 import { Metrics, metricsRoute } from './ops/metrics.js';
 import { observeProvider } from './ops/provider-metrics.js';
 import { observeRedis } from './ops/redis-metrics.js';
+import { workersMetrics } from './ops/worker-metrics.js';
 import { requestLog } from './http/request-log.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
@@ -148,7 +150,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(requestLog(logger, metrics));
   app.use(securityHeaders);
   app.use(healthRoutes({ redis, keyCount: () => jwks.current.keys.length }));
-  app.use(metricsRoute(metrics, settings.metricsToken));
+  // Under WORKERS a scrape must count every worker, not only the one that took the connection.
+  app.use(metricsRoute(metrics, settings.metricsToken, cluster.isWorker ? workersMetrics(metrics.registry) : undefined));
   app.use(errorPages(views, logger));
   app.use(prebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled']));
   app.use(assets(views));

@@ -2,11 +2,13 @@
  * WORKERS > 1: this process becomes a node:cluster primary that serves nothing itself and keeps `count` workers
  * running src/main.ts, which share the listening port. Everything a worker holds that others must agree on
  * (signing and cookie keys, sessions, runtime settings) lives in Redis, which settings.ts requires for this.
- * A worker that dies is replaced, with a growing delay while replacements keep dying; stop() asks every worker
- * to stop gracefully (SIGTERM) and resolves once all have exited.
+ * The primary also answers the workers' requests for everyone's metrics (ops/worker-metrics.ts), so a scrape
+ * counts all workers. A worker that dies is replaced, with a growing delay while replacements keep dying;
+ * stop() asks every worker to stop gracefully (SIGTERM) and resolves once all have exited.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { gatherWorkerMetrics } from './ops/worker-metrics.js';
 
 interface Primary {
   /** The port the workers share, once every worker listens. Rejects if a worker dies before. */
@@ -51,7 +53,8 @@ function startPrimary(count: number, logger: Logger): Primary {
       }
       quickDeaths = lived >= HEALTHY_AFTER_MS ? 1 : quickDeaths + 1;
       const delay = restartDelay(quickDeaths);
-      logger.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'worker died: replacing it');
+      // Not `pid`: every line already has pino's own, the primary's, and JSON with the key twice is ambiguous.
+      logger.error({ worker: worker.process.pid, code, signal, restartInMs: delay }, 'worker died: replacing it');
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!stopping) fork();
@@ -83,6 +86,7 @@ function startPrimary(count: number, logger: Logger): Primary {
 
 /** Forks the workers and resolves once all of them listen, as startServer does for one process. */
 export async function startWorkers(count: number, logger: Logger): Promise<{ port: number; close(): Promise<void> }> {
+  gatherWorkerMetrics();
   const primary = startPrimary(count, logger);
   const port = await primary.ready;
   return { port, close: () => primary.stop() };

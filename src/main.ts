@@ -41,11 +41,6 @@ async function main(): Promise<void> {
   // WORKERS > 1: this process only keeps the workers (each one runs this file again) and speaks for them.
   const primary = settings.workers > 1 && cluster.isPrimary;
   const running = primary ? await startWorkers(settings.workers, logger) : await startServer(settings, logger);
-  const where = { issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory', ...(primary ? { workers: settings.workers } : {}) };
-  logger.info(where, cluster.isWorker ? 'worker listening' : 'listening');
-  logger.flush(); // at once, not with the next batch: whoever started us waits for this line
-  if (!settings.production && !cluster.isWorker) process.stdout.write(`${banner(settings)}\n`);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -63,8 +58,13 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Before "listening" is announced: a supervisor may signal as soon as it reads that line.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const where = { issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory', ...(primary ? { workers: settings.workers } : {}) };
+  logger.info(where, cluster.isWorker ? 'worker listening' : 'listening');
+  logger.flush(); // at once, not with the next batch: whoever started us waits for this line
+  if (!settings.production && !cluster.isWorker) process.stdout.write(`${banner(settings)}\n`);
 }
 
 main().catch((err: unknown) => {

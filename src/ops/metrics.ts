@@ -1,7 +1,8 @@
 /**
- * The Prometheus metrics of one process (prom-client), and the route that serves them. Every label takes its
- * values from a closed set (a route name, an OAuth error code, a Redis command), never from raw request input,
- * so the number of series stays bounded whatever clients send.
+ * The Prometheus metrics of one process (prom-client), and the route that serves them (under WORKERS, summed
+ * over all workers: ops/worker-metrics.ts). Every label takes its values from a closed set (a route name, an
+ * OAuth error code, a Redis command), never from raw request input, so the number of series stays bounded
+ * whatever clients send.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
@@ -83,11 +84,14 @@ export class Metrics implements LoginMetrics {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** What a scrape answers: this process's registry, or (in a worker) all workers' through the primary. */
+export type Scrape = () => Promise<string>;
+
 /**
  * GET /metrics in Prometheus text. With a token configured, only `Authorization: Bearer <token>` reads it
  * (compared in constant time); without one it is open and the network in front must keep it private.
  */
-export function metricsRoute(metrics: Metrics, token: string | undefined): Middleware {
+export function metricsRoute(metrics: Metrics, token: string | undefined, scrape: Scrape = () => metrics.registry.metrics()): Middleware {
   const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
   return async (ctx, next) => {
     if (ctx.path !== '/metrics') return next();
@@ -103,7 +107,16 @@ export function metricsRoute(metrics: Metrics, token: string | undefined): Middl
       ctx.body = { error: 'invalid_token' };
       return;
     }
+    let text: string;
+    try {
+      text = await scrape();
+    } catch (err) {
+      // A worker that did not answer the primary in time: this scrape fails, the next one is complete again.
+      ctx.status = 503;
+      ctx.body = { error: 'metrics_unavailable', error_description: (err as Error).message };
+      return;
+    }
     ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
+    ctx.body = text;
   };
 }

@@ -1,6 +1,7 @@
 /** One ioredis client (standalone, Sentinel or Cluster) from RedisSettings. */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisSettings } from '../settings.js';
+import { failFastWhileDown } from './fail-fast-cluster.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -24,7 +25,8 @@ const common: RedisOptions = {
 
 export function createRedis(settings: RedisSettings, connectionName = 'oidc-op'): RedisClient {
   // While disconnected, a command fails at once (503 with Retry-After) instead of queueing until the retries
-  // give up, which held requests ~20 s in a long outage. Not for Cluster nodes: the cluster connects them lazily.
+  // give up, which held requests ~20 s in a long outage. Not for Cluster nodes: the cluster connects them
+  // lazily; the Cluster client itself fails fast while down (fail-fast-cluster.ts).
   const options: RedisOptions = { ...common, connectionName, keyPrefix: settings.keyPrefix || undefined, enableOfflineQueue: false };
   switch (settings.mode) {
     case 'standalone':
@@ -38,7 +40,7 @@ export function createRedis(settings: RedisSettings, connectionName = 'oidc-op')
         keyPrefix: settings.keyPrefix || undefined,
         redisOptions: { ...common, connectionName, ...credentials(settings.url) },
       };
-      return new Cluster(settings.nodes, clusterOptions);
+      return failFastWhileDown(new Cluster(settings.nodes, clusterOptions));
     }
   }
 }

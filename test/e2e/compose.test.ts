@@ -7,36 +7,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { parse } from 'yaml';
+import { composeConfig, type ComposeService } from '../support/compose-config.js';
 import { freePort } from '../support/ports.js';
 import { startTestProvider } from '../support/provider.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
-interface Service {
-  build?: { context: string; target?: string };
-  image?: string;
-  command?: string[];
-  environment?: Record<string, string>;
-  ports?: { published: number | string; target: number }[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-  volumes?: string[];
-}
-
-let services: Record<string, Service>;
+let services: Record<string, ComposeService>;
 let volumes: Record<string, unknown>;
 
 beforeAll(async () => {
-  // A clean environment and .env.example as the .env: what the files say, not what this machine has set.
-  const { stdout } = await promisify(execFile)('docker-compose', ['--env-file', '.env.example', '-f', 'docker-compose.yml', 'config'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '' },
-  });
-  const config = parse(stdout) as { services: Record<string, Service>; volumes: Record<string, unknown> };
-  services = config.services;
-  volumes = config.volumes;
+  ({ services, volumes } = await composeConfig(ROOT));
 });
 
 /** The start command README.md documents for the server in a container. */

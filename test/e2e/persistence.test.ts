@@ -2,10 +2,9 @@
  * Redis with append-only persistence restarted under a running provider: no session, grant, user, client or key
  * is lost, and the provider carries on by itself.
  */
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ALICE, startTestProvider, type TestProvider } from '../support/provider.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { reconnected, startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
 import { verifyIdToken } from '../support/rp.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
@@ -38,9 +37,8 @@ describe('a Redis restart on its append-only file', () => {
 
     const client_ = op.stores.redis!;
     await redis.stop();
-    const reconnected = once(client_, 'ready');
     await redis.start();
-    await reconnected;
+    await reconnected(client_);
 
     // The session and the grant: a silent sign-in with the old cookie, no login, no consent.
     const silent = fragmentParams((await ua.follow(authorizeUrl(op.issuer, params({ prompt: 'none', nonce: 'after' })))).location);

@@ -1,7 +1,7 @@
 /** The provider on Redis Sentinel: a sign-in, then a failover to the replica, after which the session still works. */
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ALICE, startTestProvider, type TestProvider } from '../support/provider.js';
+import { reconnected } from '../support/redis-server.js';
 import { SENTINEL_NAME, startTestSentinel, type TestSentinel } from '../support/redis-sentinel.js';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
 import { verifyIdToken } from '../support/rp.js';
@@ -31,7 +31,7 @@ describe('Redis Sentinel', () => {
     await sentinel.failover();
     // Sentinel cut the clients of the demoted master; the client finds the new one through Sentinel.
     const client = op.stores.redis!;
-    if (client.status !== 'ready') await once(client, 'ready');
+    await reconnected(client);
 
     const silent = fragmentParams((await ua.follow(authorizeUrl(op.issuer, implicitParams({ prompt: 'none', nonce: 'after-failover' })))).location);
     expect(silent.get('error')).toBeNull();

@@ -1,5 +1,7 @@
 /** WORKERS: one host, several server processes sharing the port through node:cluster, all on one Redis. */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
 import { failedStart, startServerProcess, type ServerProcess } from '../support/process.js';
@@ -30,6 +32,37 @@ async function outputShows(server: ServerProcess, text: string, times: number): 
     server.child.stdout?.on('data', onData);
   });
 }
+
+/** One GET on a connection of its own: the primary hands each new connection to the next worker in turn. */
+function getOnNewConnection(url: string, headers: Record<string, string> = {}): Promise<{ status: number; location?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, body }));
+    }).on('error', reject);
+  });
+}
+
+/** The pid of the process that logged each request line for `route` with `status`, in order. */
+const servedBy = (server: ServerProcess, route: string, status: number): number[] =>
+  server
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; route?: string; status?: number; pid: number })
+    .filter((entry) => entry.msg === 'request' && entry.route === route && entry.status === status)
+    .map((entry) => entry.pid);
+
+/** The value of one series in Prometheus text, e.g. sample(text, 'oidc_op_logins_total{outcome="success"}'). */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** Each worker compiles and loads the app through tsx: seconds apiece, many more on a busy machine. */
+const PROCESS_TEST_TIMEOUT_MS = 120_000;
 
 let redis: TestRedis;
 
@@ -87,7 +120,87 @@ describe('WORKERS=2 on Redis', () => {
       expect(await server.stop()).toBe(0);
     }
     expect(server.output().split('"msg":"stopping"').length - 1).toBe(3); // the primary and both workers
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
+});
+
+describe('metrics under WORKERS=2', () => {
+  test('a scrape, whichever worker takes it, counts the requests of both; METRICS_TOKEN still guards it; a replaced worker is counted too; a hung one fails the scrape', async () => {
+    const token = randomBytes(24).toString('base64url');
+    const env = await testEnv(redis, { WORKERS: '2', METRICS_TOKEN: token });
+    const issuer = env.ISSUER!;
+    const server = await startServerProcess(env);
+    const LOGIN_REQUIRED = 'oidc_op_authorizations_total{response_type="id_token token",outcome="login_required"}';
+    const AUTH_302 = 'oidc_op_http_request_duration_seconds_count{route="oidc:authorization",method="GET",status="302"}';
+    // prompt=none with no session: one counted authorization error each, no state kept anywhere.
+    const refuseSilently = async (count: number, from: number) => {
+      for (let i = from; i < from + count; i++) {
+        const hop = await getOnNewConnection(authorizeUrl(issuer, implicitParams({ prompt: 'none', state: `s${i}` })));
+        expect(hop.status).toBe(302);
+        expect(fragmentParams(hop.location).get('error')).toBe('login_required');
+      }
+      await outputShows(server, '"route":"oidc:authorization"', from + count); // each worker logs after answering
+    };
+    const scrape = (headers: Record<string, string> = { authorization: `Bearer ${token}` }) => getOnNewConnection(`${issuer}/metrics`, headers);
+    try {
+      await outputShows(server, '"msg":"worker listening"', 2);
+      const workers = childrenOf(server.child.pid!);
+      const N = 24;
+      await refuseSilently(N, 0);
+      // Both workers served some of them (the pid in each request's log line), the primary none.
+      const firstRound = servedBy(server, 'oidc:authorization', 302);
+      expect(firstRound).toHaveLength(N);
+      expect(new Set(firstRound)).toEqual(new Set(workers));
+
+      expect((await scrape({})).status).toBe(401);
+      expect((await scrape({ authorization: 'Bearer wrong' })).status).toBe(401);
+      // Consecutive scrapes land on alternate workers; each reports the total over both.
+      for (let i = 0; i < 4; i++) {
+        const metrics = await scrape();
+        expect(metrics.status).toBe(200);
+        expect(sample(metrics.body, LOGIN_REQUIRED)).toBe(N);
+        expect(sample(metrics.body, AUTH_302)).toBe(N);
+      }
+      await outputShows(server, '"route":"/metrics"', 6);
+      expect(new Set(servedBy(server, '/metrics', 200))).toEqual(new Set(workers));
+
+      // A worker killed takes its counts with it; its replacement reports from then on.
+      const [killed, survivor] = workers as [number, number];
+      process.kill(killed, 'SIGKILL');
+      await outputShows(server, '"msg":"worker listening"', 3);
+      const replacement = childrenOf(server.child.pid!).find((pid) => pid !== survivor)!;
+      const M = 8;
+      await refuseSilently(M, N);
+      const secondRound = servedBy(server, 'oidc:authorization', 302).slice(N);
+      expect(new Set(secondRound)).toEqual(new Set([survivor, replacement]));
+      const still = [...firstRound, ...secondRound].filter((pid) => pid !== killed).length;
+      for (let i = 0; i < 4; i++) {
+        const metrics = await scrape();
+        expect(metrics.status).toBe(200);
+        expect(sample(metrics.body, LOGIN_REQUIRED)).toBe(still);
+      }
+      await outputShows(server, '"route":"/metrics"', 10);
+      expect(new Set(servedBy(server, '/metrics', 200).slice(4))).toEqual(new Set([survivor, replacement]));
+
+      // A hung worker (stopped) cannot share its registry: the scrape the other worker takes fails with 503
+      // rather than hang or report a partial sum; the one handed to the hung worker waits for it to resume.
+      process.kill(replacement, 'SIGSTOP');
+      let scrapes: Promise<{ status: number; body: string }>[] = [];
+      try {
+        scrapes = [scrape(), scrape()];
+        const first = await Promise.race(scrapes);
+        expect(first.status).toBe(503);
+        expect(JSON.parse(first.body)).toMatchObject({ error: 'metrics_unavailable' });
+      } finally {
+        process.kill(replacement, 'SIGCONT');
+      }
+      await Promise.all(scrapes);
+      const resumed = await scrape();
+      expect(resumed.status).toBe(200);
+      expect(sample(resumed.body, LOGIN_REQUIRED)).toBe(still);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, PROCESS_TEST_TIMEOUT_MS);
 });
 
 describe('WORKERS refusals', () => {

@@ -19,11 +19,14 @@ export interface BrowserFixture {
   screenshot(page: Page, name: string): Promise<string>;
 }
 
-export function useBrowser(): BrowserFixture {
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** `executable` gives, once the earlier beforeAll hooks have run, a program to launch instead of CHROMIUM itself (a wrapper around it). */
+export function useBrowser({ executable = () => CHROMIUM }: { executable?: () => string } = {}): BrowserFixture {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: executable(), args: ARGS, headless: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {

@@ -1,6 +1,8 @@
 /**
  * A three-master Redis Cluster for one test file, on free loopback ports: three `redis-server --cluster-enabled
- * yes`, joined by `redis-cli --cluster create`, ready once every node reports `cluster_state:ok`.
+ * yes`, joined by `redis-cli --cluster create`, ready once every node reports `cluster_state:ok`. stop()/start()
+ * simulate an outage of every node: they come back on the same ports and directory, so they rejoin as the same
+ * cluster (their nodes-<port>.conf), with their data when started `persistent` (an append-only file each).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
@@ -18,13 +20,19 @@ export interface TestCluster {
   ports: number[];
   /** REDIS_CLUSTER_NODES for the provider: host:port,host:port,… */
   nodes: string;
+  /** Kills every node (SIGKILL, as a crash would). */
+  stop(): Promise<void>;
+  /** Starts every node again and resolves once the cluster serves all slots. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
-async function startNode(port: number, dir: string): Promise<ChildProcess> {
+async function startNode(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
+  // Every write on disk before it is acknowledged, so a killed node comes back with all of it.
+  const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always', '--appenddirname', `aof-${port}`] : ['--appendonly', 'no'];
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', '--appendonly', 'no', '--dir', dir],
+    ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', ...persistence, '--dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await waitReady(child);
@@ -46,28 +54,37 @@ async function clusterOk(ports: number[]): Promise<void> {
   }
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+export async function startTestCluster({ persistent = false } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-op-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
-  const children: ChildProcess[] = [];
-  const close = async () => {
+  let children: ChildProcess[] = [];
+  const stop = async () => {
+    const running = children;
+    children = [];
     await Promise.all(
-      children.map((child) => {
+      running.map((child) => {
         if (child.exitCode !== null) return undefined;
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
         return exited;
       }),
     );
+  };
+  const start = async () => {
+    for (const port of ports) children.push(await startNode(port, dir, persistent));
+    await clusterOk(ports);
+  };
+  const close = async () => {
+    await stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) children.push(await startNode(port, dir));
+    for (const port of ports) children.push(await startNode(port, dir, persistent));
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     await clusterOk(ports);
   } catch (err) {
     await close();
     throw err;
   }
-  return { ports, nodes: ports.map((p) => `127.0.0.1:${p}`).join(','), close };
+  return { ports, nodes: ports.map((p) => `127.0.0.1:${p}`).join(','), stop, start, close };
 }

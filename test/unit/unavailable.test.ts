@@ -18,6 +18,8 @@ describe('isStorageUnavailable', () => {
     ['offline queue', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
     ['command timeout', new Error('Command timed out')],
     ['CLUSTERDOWN', new Error('CLUSTERDOWN The cluster is down')],
+    ['a Cluster that is down (fail-fast-cluster.ts)', new Error("Cluster isn't ready and enableOfflineQueue options is false")],
+    ['a Cluster slot whose node is down', new Error('Too many Cluster redirections. Last error: Error: Connection is closed.')],
     ['LOADING', new Error('LOADING Redis is loading the dataset in memory')],
     ['sentinels', new Error('All sentinels are unreachable. None of the sentinels are available.')],
   ])('%s → true', (_name, err) => {
