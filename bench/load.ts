@@ -7,8 +7,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Redis } from 'ioredis';
 import type { Target } from './targets.js';
 import { CLIENT, REDIRECT_URI } from './fixture.js';
-import { UserAgent, fragmentParams } from '../test/support/user-agent.js';
-import { signIn } from '../test/support/flows.js';
+import { FlowClient, signIn } from './flow-client.js';
 import { USER } from './fixture.js';
 
 export interface Measurement {
@@ -24,6 +23,12 @@ export interface Measurement {
   redisCommands?: Record<string, number>;
   /** Highest resident memory of the server process tree during the run, MiB. */
   peakRssMiB: number;
+  /**
+   * CPU milliseconds per operation spent by the server's process tree, and by the load generator (this process):
+   * on a shared machine these move far less than the rates do.
+   */
+  serverCpuMs: number;
+  clientCpuMs: number;
   /** Signatures verified on a sample of the ID tokens. */
   verified?: number;
   firstProblem?: string;
@@ -60,16 +65,22 @@ function sampleRss(target: Target): () => number {
   };
 }
 
-async function withStats(target: Target, options: RunOptions, run: () => Promise<Omit<Measurement, 'peakRssMiB' | 'redisPerOp' | 'redisCommands'>>): Promise<Measurement> {
+const perOp = (total: number, operations: number, digits: number) => (operations ? Math.round((total / operations) * 10 ** digits) / 10 ** digits : 0);
+
+async function withStats(target: Target, options: RunOptions, run: () => Promise<Omit<Measurement, 'peakRssMiB' | 'redisPerOp' | 'redisCommands' | 'serverCpuMs' | 'clientCpuMs'>>): Promise<Measurement> {
   const redis = target.kind === 'ours' ? options.redis : undefined;
   await resetRedisStats(redis);
   const peak = sampleRss(target);
+  const serverCpu = target.cpuSeconds();
+  const clientCpu = process.cpuUsage();
   const result = await run();
+  const { user, system } = process.cpuUsage(clientCpu);
+  const cpu = { serverCpuMs: perOp((target.cpuSeconds() - serverCpu) * 1000, result.operations, 3), clientCpuMs: perOp((user + system) / 1000, result.operations, 3) };
   const peakRssMiB = peak();
-  if (!redis) return { ...result, peakRssMiB };
+  if (!redis) return { ...result, peakRssMiB, ...cpu };
   const redisCommands = await redisCommandCounts(redis);
   const total = Object.values(redisCommands).reduce((a, b) => a + b, 0);
-  return { ...result, peakRssMiB, redisCommands, redisPerOp: result.operations ? Math.round((total / result.operations) * 100) / 100 : 0 };
+  return { ...result, peakRssMiB, ...cpu, redisCommands, redisPerOp: perOp(total, result.operations, 2) };
 }
 
 interface Check {
@@ -201,28 +212,38 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export const authorizeUrl = (origin: string, responseType: string, nonce: string, state: string) =>
-  `${origin}/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: responseType, scope: 'openid email', redirect_uri: REDIRECT_URI, nonce, state })}`;
+const AUTHORIZE = `/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: 'id_token token', scope: 'openid email', redirect_uri: REDIRECT_URI })}`;
+const authorizePath = (nonce: string, state: string) => `${AUTHORIZE}&nonce=${nonce}&state=${state}`;
+
+/** The parameters of the fragment of a redirect to the relying party. */
+const fragmentOf = (location: string | undefined) => new URLSearchParams(location?.slice(location.indexOf('#') + 1) ?? '');
 
 /** oidc-provider answers 303 to every redirect; ours sends the final one to the relying party as 302. */
 const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
 
-/** A person signing in: authorize → login page → login (argon2id) → consent → redirect with tokens. Resolves with the agent. */
-export async function interactiveFlow(origin: string, id: string): Promise<UserAgent> {
-  const ua = new UserAgent(origin);
-  const final = await signIn(ua, authorizeUrl(origin, 'id_token token', `n${id}`, `s${id}`), USER);
+/**
+ * A person signing in: authorize → login page → login (argon2id) → consent → redirect with tokens, the state and
+ * the nonce checked; the ID token goes into `sample` for its signature to be verified after the run. Resolves with
+ * the client, which holds the session's cookies.
+ */
+export async function interactiveFlow(origin: string, id: string, sample?: { jwt: string; nonce: string }[]): Promise<FlowClient> {
+  const client = new FlowClient(origin);
+  const final = await signIn(client, authorizePath(`n${id}`, `s${id}`), USER);
   if ((final.status !== 302 && final.status !== 303) || !final.location?.startsWith(`${REDIRECT_URI}#`)) throw new Error(`flow ended with ${final.status} ${final.location ?? final.body.slice(0, 200)}`);
-  const fragment = fragmentParams(final.location);
-  if (fragment.get('state') !== `s${id}` || !fragment.get('id_token') || !fragment.get('access_token')) throw new Error(`flow ended without tokens: ${final.location}`);
-  return ua;
+  const fragment = fragmentOf(final.location);
+  const idToken = fragment.get('id_token');
+  if (fragment.get('state') !== `s${id}` || !idToken || !fragment.get('access_token')) throw new Error(`flow ended without tokens: ${final.location}`);
+  if (decodePayload(idToken).nonce !== `n${id}`) throw new Error('nonce not in the ID token');
+  sample?.push({ jwt: idToken, nonce: `n${id}` });
+  return client;
 }
 
 /** Sessions made through the real pages; each returned as the Cookie header a browser would send to /auth. */
 export async function makeSessions(target: Target, count: number): Promise<{ cookies: string[]; accessToken: string }> {
   const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`)));
-  const cookies = agents.map((ua) => ua.cookieHeaderFor(`${target.origin}/auth`));
-  const silentHop = await agents[0]!.get(authorizeUrl(target.origin, 'id_token token', 'n-at', 's-at') + '&prompt=none');
-  const accessToken = fragmentParams(silentHop.location).get('access_token');
+  const cookies = agents.map((client) => client.cookieHeaderFor('/auth'));
+  const silentHop = await agents[0]!.request('GET', `${authorizePath('n-at', 's-at')}&prompt=none`);
+  const accessToken = fragmentOf(silentHop.location).get('access_token');
   if (!accessToken) throw new Error(`no access token from a silent authorization: ${silentHop.status} ${silentHop.location}`);
   return { cookies, accessToken };
 }
@@ -231,8 +252,9 @@ export async function makeSessions(target: Target, count: number): Promise<{ coo
 export async function interactive(target: Target, options: RunOptions): Promise<Measurement> {
   const c = check();
   const latencies: number[] = [];
+  const sample: { jwt: string; nonce: string }[] = [];
   let n = 0;
-  return withStats(target, options, async () => {
+  const measured = await withStats(target, options, async () => {
     const started = performance.now();
     const end = started + options.durationS * 1000;
     await Promise.all(
@@ -240,7 +262,8 @@ export async function interactive(target: Target, options: RunOptions): Promise<
         while (performance.now() < end) {
           const t0 = performance.now();
           try {
-            await interactiveFlow(target.origin, `f${++n}`);
+            const id = ++n;
+            await interactiveFlow(target.origin, `f${id}`, id % VERIFY_EVERY === 0 ? sample : undefined);
             latencies.push(performance.now() - t0);
           } catch (err) {
             c.fail((err as Error).message);
@@ -259,4 +282,5 @@ export async function interactive(target: Target, options: RunOptions): Promise<
       ...(c.first ? { firstProblem: c.first } : {}),
     };
   });
+  return { ...measured, verified: await verifySample(target.origin, '/jwks', sample) };
 }

@@ -1,6 +1,7 @@
 /**
  * `tsx bench/profile-summary.ts FILE.cpuprofile [N]`: where the time went, by package (our src/, each
- * node_modules package, node internals) and by function (self time), the N heaviest of each.
+ * node_modules package, node internals) and by function (self time), the N heaviest of each, as shares of the
+ * time the thread was busy.
  */
 import { readFileSync } from 'node:fs';
 
@@ -21,6 +22,9 @@ const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+// Shares are of the time the thread was busy: idle time depends on the load, not on the code.
+const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+for (const id of idle) self.delete(id);
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 function packageOf(url: string, name: string): string {
@@ -50,4 +54,4 @@ const top = (map: Map<string, number>) =>
     .slice(0, Number(limit))
     .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`)
     .join('\n');
-process.stdout.write(`total ${(total / 1e6).toFixed(1)} s sampled\n\nby package (self time)\n${top(packages)}\n\nby function (self time)\n${top(functions)}\n`);
+process.stdout.write(`${(total / 1e6).toFixed(1)} s busy sampled\n\nby package (self time)\n${top(packages)}\n\nby function (self time)\n${top(functions)}\n`);

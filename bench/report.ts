@@ -30,6 +30,8 @@ export function summarize(runs: Measurement[]): Measurement {
     operations: runs.reduce((a, m) => a + m.operations, 0),
     ...(redisPerOp !== undefined ? { redisPerOp } : {}),
     peakRssMiB: Math.max(...runs.map((m) => m.peakRssMiB)),
+    serverCpuMs: of((m) => m.serverCpuMs)!,
+    clientCpuMs: of((m) => m.clientCpuMs)!,
     ...(firstProblem ? { firstProblem } : {}),
   };
 }
@@ -39,8 +41,19 @@ const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 
 export function formatTable(result: unknown): string {
   const r = result as { results?: ScenarioResult[]; ratios?: Record<string, number>; soak?: unknown; memory?: unknown };
   if (!r.results) return JSON.stringify(r.soak ?? r.memory, null, 2);
-  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'redis/op', 'peak MiB'];
-  const rows = r.results.map(({ scenario, target, median: m }) => [scenario, target, m.rate.toFixed(1), String(m.p50), String(m.p99), String(m.errors), m.redisPerOp?.toFixed(2) ?? '-', m.peakRssMiB.toFixed(0)]);
+  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'redis/op', 'peak MiB', 'server CPU ms/op', 'bench CPU ms/op'];
+  const rows = r.results.map(({ scenario, target, median: m }) => [
+    scenario,
+    target,
+    m.rate.toFixed(1),
+    String(m.p50),
+    String(m.p99),
+    String(m.errors),
+    m.redisPerOp?.toFixed(2) ?? '-',
+    m.peakRssMiB.toFixed(0),
+    m.serverCpuMs.toFixed(3),
+    m.clientCpuMs.toFixed(3),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const lines = [pad(header, widths), ...rows.map((row) => pad(row, widths)), ''];
   for (const [name, value] of Object.entries(r.ratios ?? {})) lines.push(`${value.toString().padStart(8)}  ${name}`);

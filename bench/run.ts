@@ -9,7 +9,7 @@
  *   --profile               ours runs under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, availableParallelism, totalmem } from 'node:os';
+import { cpus, availableParallelism, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -64,6 +64,8 @@ const meta = {
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
   machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
   options: { durationS, rounds, connections, sessions: sessionCount, smoke },
+  /** The 1, 5 and 15 minute load averages when the run started and ended: how shared the machine was. */
+  loadAverage: { start: loadavg().map((l) => Math.round(l * 100) / 100), end: [] as number[] },
 };
 
 async function main(): Promise<unknown> {
@@ -82,14 +84,15 @@ async function main(): Promise<unknown> {
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')} (one of ${[...SCENARIOS, 'soak', 'memory'].join(', ')})`);
   const scenarios = requested as Scenario[];
 
-  const [ours, baseline, koa, oursEs256, oursWorkers] = await Promise.all([
+  const [ours, baseline, oursEs256, oursWorkers] = await Promise.all([
     startOurs('ours', { redisUrl: redisServer.url }),
     startBaseline('oidc-provider-memory'),
-    startBareKoa(),
     smoke ? undefined : startOurs('ours-es256', { redisUrl: redisServer.url, alg: 'ES256' }),
     smoke ? undefined : startOurs(`ours-workers-${availableParallelism()}`, { redisUrl: redisServer.url, workers: availableParallelism() }),
   ]);
-  targets.push(...[ours, baseline, koa, oursEs256, oursWorkers].filter((t): t is Target => t !== undefined));
+  targets.push(...[ours, baseline, oursEs256, oursWorkers].filter((t): t is Target => t !== undefined));
+  const koa = await startBareKoa(ours);
+  targets.push(koa);
 
   const plan: Record<Scenario, (Target | undefined)[]> = {
     silent: [ours, baseline, oursEs256, oursWorkers],
@@ -115,7 +118,7 @@ async function main(): Promise<unknown> {
         const m = await measureOne(scenario, target, options);
         const key = `${scenario}\t${target.name}`;
         measured.set(key, [...(measured.get(key) ?? []), m]);
-        process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors}${m.redisPerOp !== undefined ? ` redis/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
+        process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors} cpu ms/op server ${m.serverCpuMs} bench ${m.clientCpuMs}${m.redisPerOp !== undefined ? ` redis/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
       }
     }
   }
@@ -141,9 +144,9 @@ async function measureOne(scenario: Scenario, target: Target, options: RunOption
       return simpleGet(target, '/me', '"sub"', options, { authorization: `Bearer ${accessToken}` });
     }
     case 'discovery':
-      return simpleGet(target, target.kind === 'koa' ? '/' : '/.well-known/openid-configuration', '"issuer"', options);
+      return simpleGet(target, '/.well-known/openid-configuration', '"issuer"', options);
     case 'jwks':
-      return simpleGet(target, target.kind === 'koa' ? '/' : '/jwks', target.kind === 'koa' ? '"issuer"' : '"keys"', options);
+      return simpleGet(target, '/jwks', '"keys"', options);
   }
 }
 
@@ -171,10 +174,11 @@ function ratios(results: ScenarioResult[]): Record<string, number> {
 
 try {
   const result = await main();
+  meta.loadAverage.end = loadavg().map((l) => Math.round(l * 100) / 100);
   const out = values.out ?? join(HERE, 'results', `${meta.date.replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${formatTable(result)}\nresult: ${out}\n`);
+  process.stdout.write(`${formatTable(result)}\nload average at start ${meta.loadAverage.start.join(' ')}, at end ${meta.loadAverage.end.join(' ')}\nresult: ${out}\n`);
 } finally {
   await stopAll();
 }

@@ -1,9 +1,12 @@
 /**
  * The servers under test, each in its own process so none shares an event loop with the load generator:
  * ours (src/main.ts on the benchmark's redis-server), plain oidc-provider on memory, and a bare Koa handler.
+ * Each writes its stdout and stderr to a file of its own (bench/results/logs/<run>/), never to a pipe into this process:
+ * ours logs a line per request, and reading tens of thousands of lines a second would spend the load
+ * generator's CPU, on the same cores as the servers, on ours only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/ports.js';
@@ -18,22 +21,61 @@ export interface Target {
   pid: number;
   /** Resident memory of the process and its children (cluster workers), in bytes. */
   rss(): number;
+  /** CPU time (user + system) the process and its children have used so far, in seconds. */
+  cpuSeconds(): number;
+  /** Where its stdout and stderr go. */
+  logFile: string;
   stop(): Promise<void>;
 }
 
-function treeRss(pid: number): number {
+/** A figure of a process (from /proc) summed over it and its descendants. */
+function treeSum(pid: number, of: (pid: number) => number): number {
   let total = 0;
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    total += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
+    total += of(pid);
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children ? children.split(' ') : []) total += treeRss(Number(child));
+      for (const child of children ? children.split(' ') : []) total += treeSum(Number(child), of);
     }
   } catch {
     // the process ended between two reads
   }
   return total;
+}
+
+const rssOf = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ): 100 on every Linux this runs on. */
+const TICKS_PER_SECOND = 100;
+
+function cpuOf(pid: number): number {
+  // The command name (field 2) may hold spaces: count the fields after its closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+}
+
+/** This run's server logs: a directory per run, so runs side by side (a smoke test during a benchmark) keep theirs apart. */
+const LOGS = join(ROOT, 'bench', 'results', 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+const READY_POLL_MS = 50;
+
+/** Resolves once `file` contains `ready`, reading it every READY_POLL_MS until then (and never after). */
+function waitForLine(file: string, ready: string, child: ChildProcess, name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const tail = () => readFileSync(file, 'utf8').slice(-20_000);
+    const timer = setInterval(() => {
+      if (tail().includes(ready)) {
+        clearInterval(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    }, READY_POLL_MS);
+    const onExit = (code: number | null) => {
+      clearInterval(timer);
+      reject(new Error(`${name} exited with ${code} before listening (${file}):\n${tail()}`));
+    };
+    child.once('exit', onExit);
+  });
 }
 
 /** Set by `--profile`: ours runs under `node --cpu-prof`, writing a profile here when it stops. */
@@ -43,28 +85,25 @@ async function launch(name: string, kind: Target['kind'], args: string[], env: R
   port ??= await freePort();
   const profile = kind === 'ours' && profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${join(profiling.dir, name)}`] : [];
   const origin = `http://127.0.0.1:${port}`;
+  mkdirSync(LOGS, { recursive: true });
+  const logFile = join(LOGS, `${name}.log`);
+  const log = openSync(logFile, 'w');
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', log, log],
   });
-  let output = '';
+  closeSync(log); // the child holds its own copy
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-      if (output.includes(ready)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening:\n${output}`)));
-  });
+  await waitForLine(logFile, ready, child, name);
   return {
     name,
     kind,
     origin,
     pid: child.pid!,
-    rss: () => treeRss(child.pid!),
+    logFile,
+    rss: () => treeSum(child.pid!, rssOf),
+    cpuSeconds: () => treeSum(child.pid!, cpuOf),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -99,4 +138,5 @@ export async function startOurs(name: string, options: OursOptions): Promise<Tar
 }
 
 export const startBaseline = (name: string, alg = 'RS256') => launch(name, 'baseline', ['bench/servers/baseline.ts'], { ALG: alg }, 'listening');
-export const startBareKoa = () => launch('bare-koa', 'koa', ['bench/servers/bare-koa.ts'], {}, 'listening');
+/** The bare Koa handler serves the documents of `documentsFrom` (ours), so both answer the same bytes. */
+export const startBareKoa = (documentsFrom: Target) => launch('bare-koa', 'koa', ['bench/servers/bare-koa.ts'], { DOCUMENTS_FROM: documentsFrom.origin }, 'listening');

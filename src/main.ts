@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    logger.flush();
     running.close().then(
       () => {
         logger.info('stopped: requests finished, Redis closed');
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   const where = { issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory', ...(primary ? { workers: settings.workers } : {}) };
   logger.info(where, cluster.isWorker ? 'worker listening' : 'listening');
+  logger.flush(); // at once, not with the next batch: whoever started us waits for this line
   if (!settings.production && !cluster.isWorker) process.stdout.write(`${banner(settings)}\n`);
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
+import { ROUTE } from './request-log.js';
 
 /** Koa 3's documented composition hook, not in its type definitions yet. */
 type Composing = Provider & { compose(middleware: unknown[]): (ctx: unknown) => Promise<void> };
@@ -44,6 +45,7 @@ export function prebuiltDocuments(provider: { readonly current: Provider }, jwks
       if (builtFor === provider.current) documents.set(key, doc);
     }
     // Straight onto the response: nothing upstream sets these, and Koa's type setter would look the type up again.
+    (ctx as { [ROUTE]?: string })[ROUTE] = ctx.path === DISCOVERY ? 'discovery' : 'jwks';
     const res = ctx.res;
     res.setHeader('Vary', 'Origin');
     res.setHeader('Access-Control-Allow-Origin', ctx.get('Origin') || '*');

@@ -13,11 +13,17 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+// Straight onto the response: every request pays for these, and Koa's ctx.set adds two delegations to each.
+const HEADERS: [string, string][] = [
+  ['X-Frame-Options', 'DENY'],
+  ['Content-Security-Policy', CONTENT_SECURITY_POLICY],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'no-referrer'],
+];
+
 export const securityHeaders: Middleware = async (ctx, next) => {
-  ctx.set('X-Frame-Options', 'DENY');
-  ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  const { res } = ctx;
+  for (const [name, value] of HEADERS) res.setHeader(name, value);
+  if (ctx.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   await next();
 };

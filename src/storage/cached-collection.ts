@@ -45,17 +45,24 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
 
   #listen(): void {
     if (this.#subscriber) return;
-    const subscriber: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate();
+    // The server's connections are lazy and refuse commands while not connected (storage/redis.ts): the
+    // subscription has to wait for its connection, or it fails at once and nothing is ever kept.
+    const subscriber: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate({ enableOfflineQueue: true });
     this.#subscriber = subscriber;
+    let subscribed = false;
     subscriber.on('message', (_channel: string, id: string) => this.#drop(id === ALL ? undefined : id));
-    subscriber.on('ready', () => this.#drop(undefined));
+    subscriber.on('ready', () => {
+      this.#drop(undefined);
+      // Back after a disconnection: ioredis subscribes again as it gets ready.
+      if (subscribed) this.#listening = true;
+    });
     subscriber.on('close', () => {
       this.#listening = false;
       this.#drop(undefined);
     });
     subscriber.on('error', () => undefined); // reads go to Redis meanwhile; ioredis reconnects and resubscribes
     this.#subscribed = subscriber.subscribe(this.#channel).then(
-      () => void (this.#listening = true),
+      () => void (subscribed = this.#listening = true),
       () => undefined,
     );
   }

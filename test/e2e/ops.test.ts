@@ -116,6 +116,14 @@ describe('request log', () => {
     expect(entries.filter((e) => e.reqId === 'edge-7f3a.42')).toEqual([expect.objectContaining({ route: 'oidc:discovery', status: 200 })]);
   });
 
+  test('the prebuilt discovery and JWKS documents are logged under their routes, also once built', async () => {
+    for (const [path, id] of [['/.well-known/openid-configuration', 'd1'], ['/.well-known/openid-configuration', 'd2'], ['/jwks', 'j1'], ['/jwks', 'j2']]) {
+      expect((await fetch(`${op.issuer}${path}`, { headers: { 'x-request-id': id! } })).status).toBe(200);
+    }
+    const routes = Object.fromEntries(lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request').map((e) => [e.reqId, e.route]));
+    expect([routes.d1, routes.d2, routes.j1, routes.j2]).toEqual(['oidc:discovery', 'oidc:discovery', 'oidc:jwks', 'oidc:jwks']);
+  });
+
   test('a sign-in logs no password, token, cookie or secret', async () => {
     const from = lines.length;
     const ua = new UserAgent(op.issuer);

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { CachedCollection } from '../../src/storage/cached-collection.js';
+import { createRedis, type RedisClient } from '../../src/storage/redis.js';
 import { RedisCollection } from '../../src/storage/redis-collection.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
@@ -11,7 +12,7 @@ interface Rec {
 }
 
 let server: TestRedis;
-const connections: Redis[] = [];
+const connections: RedisClient[] = [];
 const caches: CachedCollection<Rec>[] = [];
 
 beforeAll(async () => {
@@ -75,5 +76,19 @@ describe('CachedCollection', () => {
     expect(fresh).toEqual({ name: 'v2' });
     expect(await a.cache.compareAndReplace('c2', fresh, { name: 'v3' })).toBe(true);
     expect(await a.raw.get('c2')).toEqual({ name: 'v3' });
+  });
+
+  test("on the server's own connection (lazy, no offline queue) a record is kept once read", async () => {
+    const redis = createRedis({ mode: 'standalone', url: server.url, keyPrefix: server.prefix });
+    connections.push(redis);
+    await redis.connect();
+    const raw = new RedisCollection<Rec>(redis, 'clients');
+    const cache = new CachedCollection<Rec>(raw, redis, 'clients', server.prefix);
+    caches.push(cache);
+    await cache.insert('c3', { name: 'kept' });
+    await cache.listening();
+    expect(await cache.get('c3')).toEqual({ name: 'kept' });
+    await raw.replace('c3', { name: 'behind its back' });
+    expect(await cache.get('c3')).toEqual({ name: 'kept' });
   });
 });
