@@ -11,7 +11,6 @@ import type { AuditLog } from '../ops/audit.js';
 import type { LoginMetrics } from '../ops/metrics.js';
 import { readForm } from '../http/body.js';
 import { ACR_PASSWORD } from '../provider/configuration.js';
-import { newGrant } from '../provider/new-grant.js';
 import type { ScopeConfig } from '../settings.js';
 import type { Csrf } from './csrf.js';
 import type { Locale } from './i18n.js';
@@ -243,7 +242,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     const details = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
     const grant = grantId
       ? await provider.current.Grant.find(grantId)
-      : newGrant(provider.current, session.accountId, String(params.client_id));
+      : new provider.current.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
     if (!grant) throw new StartAgain('grant expired');
     if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);

@@ -8,7 +8,6 @@ import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settin
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { interactionPrompts } from './interaction-policy.js';
-import { newGrant } from './new-grant.js';
 import { registrationFeatures } from './registration.js';
 
 export interface Pages {
@@ -65,7 +64,7 @@ export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
   if (!clientFlag(oidc.client, 'first_party') || oidc.prompts.has('consent') || !oidc.session?.accountId) return existing;
 
-  const grant = existing ?? newGrant(oidc.provider, oidc.session.accountId, clientId);
+  const grant = existing ?? new oidc.provider.Grant({ clientId, accountId: oidc.session.accountId });
   const scopes = [...oidc.requestParamOIDCScopes].filter((scope) => !grant.getOIDCScope().split(' ').includes(scope));
   const claims = oidc.requestParamClaims ? [...oidc.requestParamClaims].filter((claim) => !grant.getOIDCClaims().includes(claim)) : [];
   if (!existing || scopes.length || claims.length) {

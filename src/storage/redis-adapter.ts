@@ -1,9 +1,7 @@
 /**
- * oidc-provider's storage on Redis. One string per record, `SET … EX` with the expiry oidc-provider passes, so no
- * record outlives it: plain JSON for tokens and interactions; Sessions and Grants, kept for days per signed-in
- * user, in a compact form (compact-records.ts), a Grant inside its account's record (account-grants.ts) and a
- * Session's uid in a shared bucket (session-uids.ts). Keys are hash-tagged by record id, so every command names
- * one slot and works on Cluster.
+ * oidc-provider's storage on Redis. One JSON string per record, `SET … EX` with the expiry oidc-provider
+ * passes, so no record outlives it. Keys are hash-tagged by record id, so every command names one slot and
+ * works on Cluster.
  *
  * The per-grant token index is a sorted set scored by expiry, made by the grant's first token. It expires with
  * its longest-lived token (`EXPIRE … NX` gives a new index its first expiry, `EXPIRE … GT` only ever extends it),
@@ -11,10 +9,7 @@
  * tokens plus a few expired ones, and a signed-in user without live tokens costs no index at all.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { accountGrantsRecordKey, grantIn, removeGrant, withGrantLines, writeGrant } from './account-grants.js';
-import { decode, encode, GRANT, SESSION } from './compact-records.js';
 import type { RedisClient } from './redis.js';
-import { SessionUids, withUidTrim } from './session-uids.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
 
 const GRANTABLE = new Set([
@@ -38,8 +33,9 @@ return 1`;
 
 export const recordKey = (model: string, id: string) => `oidc:${model}:{${id}}`;
 export const grantIndexKey = (grantId: string) => `oidc:Grant:{${grantId}}:tokens`;
-/** An account's grants with their own keys (ids without an account tag), scored by expiry: listed beside its record. */
+/** An account's grants (its consents), scored by expiry: what `user consents` lists and revokes. */
 export const accountGrantsKey = (accountId: string) => `oidc:Account:{${accountId}}:grants`;
+const sessionUidKey = (uid: string) => `oidc:SessionUid:{${uid}}`;
 const userCodeKey = (userCode: string) => `oidc:UserCode:{${userCode}}`;
 
 type WithConsume = RedisClient & { oidcConsume(key: string, now: number): Promise<number> };
@@ -49,49 +45,28 @@ function withConsume(redis: RedisClient): WithConsume {
   return redis as WithConsume;
 }
 
-/**
- * Defines every script the adapter runs on a client, before its first command: ioredis's auto-pipelining cannot
- * queue a command defined after the pipeline being filled was made (a script defined on first use, while another
- * request's commands waited, failed that request with "pipeline[functionName] is not a function").
- */
-export function defineAdapterScripts(redis: RedisClient): void {
-  withConsume(redis);
-  withGrantLines(redis);
-  withUidTrim(redis);
-}
-
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 export class RedisAdapter implements Adapter {
   readonly #redis: WithConsume;
   readonly #model: string;
   readonly #sessions: UnchangedSessions | undefined;
-  readonly #uids: SessionUids | undefined;
-  /** Sessions and Grants are stored compactly; other models as JSON objects. */
-  readonly #shape: typeof SESSION | undefined;
   #tokenWrites = 0;
 
   constructor(redis: RedisClient, model: string) {
-    defineAdapterScripts(redis); // already done by the stores; here for a client made elsewhere (the benchmark)
     this.#redis = withConsume(redis);
     this.#model = model;
     this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
-    this.#uids = model === 'Session' ? new SessionUids(redis) : undefined;
-    this.#shape = model === 'Session' ? SESSION : model === 'Grant' ? GRANT : undefined;
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     if (this.#sessions?.unchanged(id, payload)) return;
     this.#sessions?.forget(id);
     const redis = this.#redis;
-    const ttl = typeof expiresIn === 'number' && expiresIn > 0 ? Math.ceil(expiresIn) : undefined;
-    const accountRecord = this.#model === 'Grant' ? accountGrantsRecordKey(id) : undefined;
-    // A grant with an account tag is a line of its account's record, which is also the account's index.
-    if (accountRecord) return writeGrant(redis, accountRecord, id, payload, ttl);
-
     const key = recordKey(this.#model, id);
-    const value = this.#shape ? encode(this.#shape, id, payload) : JSON.stringify(payload);
-    const writes: Promise<unknown>[] = [ttl ? redis.set(key, value, 'EX', ttl) : redis.set(key, value)];
+    const json = JSON.stringify(payload);
+    const ttl = typeof expiresIn === 'number' && expiresIn > 0 ? Math.ceil(expiresIn) : undefined;
+    const writes: Promise<unknown>[] = [ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json)];
 
     // The account's grant index lives in the account's slot, so it is its own write; only consent writes a grant,
     // never the silent path. Trimmed of expired grants on every write and expiring with the newest, it stays bounded.
@@ -103,7 +78,9 @@ export class RedisAdapter implements Adapter {
       else writes.push(redis.persist(grants));
     }
 
-    if (this.#uids && payload.uid) writes.push(...this.#uids.set(payload.uid, id, ttl));
+    if (this.#model === 'Session' && payload.uid) {
+      writes.push(ttl ? redis.set(sessionUidKey(payload.uid), id, 'EX', ttl) : redis.set(sessionUidKey(payload.uid), id));
+    }
     if (payload.userCode) {
       writes.push(ttl ? redis.set(userCodeKey(payload.userCode), id, 'EX', ttl) : redis.set(userCodeKey(payload.userCode), id));
     }
@@ -120,19 +97,15 @@ export class RedisAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const accountRecord = this.#model === 'Grant' ? accountGrantsRecordKey(id) : undefined;
-    const stored = await this.#redis.get(accountRecord ?? recordKey(this.#model, id));
-    let payload: AdapterPayload | undefined;
-    if (stored === null) payload = undefined;
-    else if (accountRecord) payload = grantIn(stored, id);
-    else payload = this.#shape ? decode(this.#shape, id, stored) : (JSON.parse(stored) as AdapterPayload);
+    const json = await this.#redis.get(recordKey(this.#model, id));
+    const payload = json === null ? undefined : (JSON.parse(json) as AdapterPayload);
     this.#sessions?.read(id, payload);
     return payload;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const id = await this.#uids?.get(uid);
-    return id === undefined ? undefined : this.find(id);
+    const id = await this.#redis.get(sessionUidKey(uid));
+    return id === null ? undefined : this.find(id);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -149,13 +122,12 @@ export class RedisAdapter implements Adapter {
     const key = recordKey(this.#model, id);
     const redis = this.#redis;
     if (this.#model === 'Grant') {
-      const accountRecord = accountGrantsRecordKey(id);
-      await Promise.all([accountRecord ? removeGrant(redis, accountRecord, id) : redis.del(key), redis.del(grantIndexKey(id))]);
+      await Promise.all([redis.del(key), redis.del(grantIndexKey(id))]);
       return;
     }
     const payload = await this.find(id);
     const deletes: Promise<unknown>[] = [redis.del(key)];
-    if (payload?.uid && this.#uids) deletes.push(...this.#uids.delete(payload.uid));
+    if (payload?.uid && this.#model === 'Session') deletes.push(redis.del(sessionUidKey(payload.uid)));
     if (payload?.userCode) deletes.push(redis.del(userCodeKey(payload.userCode)));
     if (payload?.grantId && GRANTABLE.has(this.#model)) deletes.push(redis.zrem(grantIndexKey(payload.grantId), key));
     await Promise.all(deletes);

@@ -4,8 +4,6 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { grantIndexKey, recordKey, RedisAdapter, TRIM_EVERY } from '../../src/storage/redis-adapter.js';
-import { accountGrantsRecordKey, grantsRecordOf, newGrantId } from '../../src/storage/account-grants.js';
-import { uidBucketKey, TRIM_EVERY as UID_TRIM_EVERY } from '../../src/storage/session-uids.js';
 import type { RedisClient } from '../../src/storage/redis.js';
 
 export interface ContractTarget {
@@ -57,7 +55,7 @@ export function adapterContract(target: () => ContractTarget): void {
       await sessions.destroy('s1');
       expect(await sessions.find('s1')).toBeUndefined();
       expect(await sessions.findByUid('uid-1')).toBeUndefined();
-      expect(await r().hexists(uidBucketKey('uid-1'), 'uid-1')).toBe(0);
+      expect(await r().exists('oidc:SessionUid:{uid-1}')).toBe(0);
     });
   });
 
@@ -93,9 +91,7 @@ export function adapterContract(target: () => ContractTarget): void {
     test('findByUid and findByUserCode', async () => {
       await adapter('Session').upsert('s2', { uid: 'uid-2', accountId: 'b' } as never, 60);
       expect(await adapter('Session').findByUid('uid-2')).toMatchObject({ accountId: 'b' });
-      // The uid's entry expires with the session: its bucket lives as long, and the entry says until when.
-      expect(await ttlOf(uidBucketKey('uid-2'))).toBeGreaterThan(50);
-      expect(Number((await r().hget(uidBucketKey('uid-2'), 'uid-2'))!.split(' ')[1]) - Date.now() / 1000).toBeGreaterThan(50);
+      expect(await ttlOf('oidc:SessionUid:{uid-2}')).toBeGreaterThan(50);
       await adapter('DeviceCode').upsert('d1', { userCode: 'ABCD-EFGH', grantId: 'g' } as never, 60);
       expect(await adapter('DeviceCode').findByUserCode('ABCD-EFGH')).toMatchObject({ userCode: 'ABCD-EFGH' });
       expect(await adapter('DeviceCode').findByUserCode('NOPE')).toBeUndefined();
@@ -164,77 +160,6 @@ export function adapterContract(target: () => ContractTarget): void {
       const tag = (key: string) => key.match(/\{([^}]*)\}/)?.[1];
       expect(tag(recordKey('Grant', 'abc'))).toBe('abc');
       expect(tag(grantIndexKey('abc'))).toBe('abc');
-    });
-  });
-
-  describe("grants in their account's record", () => {
-    const epoch = () => Math.floor(Date.now() / 1000);
-
-    test('a grant made for an account lives in that account\'s record: found, rewritten, destroyed with its token index', async () => {
-      const grants = adapter('Grant');
-      const id = newGrantId('alice');
-      expect(id).toHaveLength(43);
-      const record = accountGrantsRecordKey(id)!;
-      expect(record).toBe(grantsRecordOf('alice'));
-      const payload = { iat: epoch(), exp: epoch() + 600, accountId: 'alice', clientId: 'c1', openid: { scope: 'openid' } };
-      await grants.upsert(id, { ...payload, jti: id, kind: 'Grant' } as never, 600);
-      expect(await grants.find(id)).toEqual({ ...payload, jti: id, kind: 'Grant' });
-      expect(await r().exists(recordKey('Grant', id))).toBe(0); // no key of its own
-      await grants.upsert(id, { ...payload, openid: { scope: 'openid email' }, jti: id, kind: 'Grant' } as never, 600);
-      expect(await grants.find(id)).toMatchObject({ openid: { scope: 'openid email' } });
-      expect((await r().get(record))!.split('\n')).toHaveLength(1);
-
-      await adapter('AccessToken').upsert('t-of-record', { grantId: id } as never, 60);
-      await adapter('AccessToken').revokeByGrantId(id);
-      expect(await adapter('AccessToken').find('t-of-record')).toBeUndefined();
-      await grants.destroy(id);
-      expect(await grants.find(id)).toBeUndefined();
-      expect(await r().exists(record)).toBe(0);
-      expect(await r().exists(grantIndexKey(id))).toBe(0);
-    });
-
-    test("an account's grants share its record, which expires with the longest-lived and drops expired ones", async () => {
-      const grants = adapter('Grant');
-      const [short, long, old] = [newGrantId('bob'), newGrantId('bob'), newGrantId('bob')];
-      const record = grantsRecordOf('bob');
-      await grants.upsert(old, { exp: epoch() + 1, accountId: 'bob' } as never, 1);
-      await grants.upsert(long, { exp: epoch() + 3600, accountId: 'bob' } as never, 3600);
-      await grants.upsert(short, { exp: epoch() + 60, accountId: 'bob' } as never, 60);
-      expect(await ttlOf(record)).toBeGreaterThan(3590);
-      expect(await grants.find(short)).toMatchObject({ accountId: 'bob' });
-      expect(await grants.find(long)).toMatchObject({ accountId: 'bob' });
-      // The old grant's second passes: the next write leaves it out.
-      const oldLine = (await r().get(record))!.split('\n').find((line) => line.startsWith(old))!;
-      const expired = oldLine.replace(/^(\S+ \[[^,]*,)\d+/, `$1${epoch() - 1}`);
-      await r().set(record, (await r().get(record))!.replace(oldLine, expired), 'KEEPTTL');
-      await grants.upsert(short, { exp: epoch() + 60, accountId: 'bob', clientId: 'c' } as never, 60);
-      expect((await r().get(record))!.split('\n').map((line) => line.split(' ')[0]).sort()).toEqual([long, short].sort());
-      await grants.destroy(long);
-      expect(await ttlOf(record)).toBeLessThanOrEqual(60); // the longest-lived left
-    });
-  });
-
-  describe('session uids in buckets', () => {
-    test('a uid points at its session until the session is destroyed or saved under a new id', async () => {
-      const sessions = adapter('Session');
-      await sessions.upsert('old-id', { uid: 'bucketed-uid', accountId: 'a' } as never, 600);
-      expect(await sessions.findByUid('bucketed-uid')).toMatchObject({ jti: 'old-id', accountId: 'a' });
-      // oidc-provider's resetIdentifier: the old id destroyed, the session saved under a new one.
-      await sessions.destroy('old-id');
-      await sessions.upsert('new-id', { uid: 'bucketed-uid', accountId: 'a' } as never, 600);
-      expect(await sessions.findByUid('bucketed-uid')).toMatchObject({ jti: 'new-id' });
-    });
-
-    test("expired uids leave their bucket on a later write to it; a bucket's expiry is its longest-lived session's", async () => {
-      const sessions = adapter('Session');
-      const bucket = uidBucketKey('zzgone');
-      await sessions.upsert('gone', { uid: 'zzgone' } as never, 3600);
-      await r().hset(bucket, 'zzgone', `gone ${Math.floor(Date.now() / 1000) - 1}`); // its hour has passed
-      expect(await sessions.findByUid('zzgone')).toBeUndefined();
-      for (let i = 0; i < UID_TRIM_EVERY; i++) await sessions.upsert(`live-${i}`, { uid: `zzlive-${i}` } as never, 60);
-      expect(await r().hexists(bucket, 'zzgone')).toBe(0);
-      expect(await r().hlen(bucket)).toBe(UID_TRIM_EVERY);
-      expect(await ttlOf(bucket)).toBeGreaterThan(3590); // never shortened: a bucket outlives none of its sessions
     });
   });
 }
