@@ -45,6 +45,13 @@ function withConsume(redis: RedisClient): WithConsume {
   return redis as WithConsume;
 }
 
+/**
+ * Defines the adapter's scripts on a client before its first command: ioredis's auto-pipelining copies the scripts
+ * when it starts filling a pipeline, so a script defined on first use, while another request's commands wait,
+ * fails with "pipeline[functionName] is not a function".
+ */
+export const defineAdapterScripts = (redis: RedisClient): void => void withConsume(redis);
+
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 export class RedisAdapter implements Adapter {
