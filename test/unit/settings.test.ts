@@ -127,8 +127,8 @@ describe('loadSettings values', () => {
       PROXY: 'yes',
       TTL_ACCESS_TOKEN: '600',
       TTL_ID_TOKEN: '300',
-      ARGON2_MEMORY_KIB: '8192',
-      ARGON2_TIME_COST: '1',
+      ARGON2_MEMORY_KIB: '7168',
+      ARGON2_TIME_COST: '5',
       ARGON2_PARALLELISM: '4',
       ID_TOKEN_SIGNING_ALG: 'ES256',
       LOG_LEVEL: 'silent',
@@ -137,7 +137,7 @@ describe('loadSettings values', () => {
     expect(s.proxy).toBe(true);
     expect(s.ttl.accessToken).toBe(600);
     expect(s.ttl.idToken).toBe(300);
-    expect(s.argon2).toEqual({ memoryCost: 8192, timeCost: 1, parallelism: 4 });
+    expect(s.argon2).toEqual({ memoryCost: 7168, timeCost: 5, parallelism: 4 }); // OWASP's smallest-memory set
     expect(s.idTokenSigningAlg).toBe('ES256');
     expect(s.logLevel).toBe('silent');
   });
@@ -249,6 +249,7 @@ describe('loadSettings refuses bad environment values, naming the variable', () 
     ['TTL_ACCESS_TOKEN', '86401'],
     ['TTL_AUTHORIZATION_CODE', '601'],
     ['ARGON2_MEMORY_KIB', '1024'],
+    ['ARGON2_MEMORY_KIB', '7167'],
     ['ARGON2_TIME_COST', '1.5'],
     ['REDIS_URL', 'http://x'],
     ['REDIS_URL', 'not a url'],
