@@ -6,4 +6,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
+  // Most files wait on child processes, Redis and Chromium rather than the CPU: two at a time on two cores.
+  maxWorkers: 2,
 };
