@@ -3,6 +3,7 @@ import { reconnected } from '../support/redis-server.js';
 import { describe, expect, test } from '@jest/globals';
 import { useProvider } from '../support/provider.js';
 import { authorizeUrl, implicitParams } from '../support/flows.js';
+import { expectPagesUnavailable } from '../support/outage.js';
 import { UserAgent } from '../support/user-agent.js';
 
 const fixture = useProvider();
@@ -15,13 +16,7 @@ describe('a Redis outage', () => {
     expect(login.status).toBe(200);
 
     await redis.stop();
-    const auth = await new UserAgent(op.issuer).request(authorizeUrl(op.issuer, implicitParams()));
-    expect(auth.status).toBe(503);
-    expect(auth.headers.get('retry-after')).toBe('5');
-    expect(auth.body).toContain('Temporarily unavailable');
-    const page = await ua.get(login.url);
-    expect(page.status).toBe(503);
-    expect(page.body).toContain('Temporarily unavailable');
+    await expectPagesUnavailable(op.issuer, ua, login.url);
     // The instance leaves the load balancer's rotation, but stays alive: no restart needed.
     const notReady = await fetch(`${op.issuer}/readyz`);
     expect(notReady.status).toBe(503);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { authorizeUrl, implicitParams, submitForm, submitLogin } from '../support/flows.js';
+import { expectPagesUnavailable } from '../support/outage.js';
 import { ALICE, startTestProvider, type TestProvider } from '../support/provider.js';
 import { startTestCluster, type TestCluster } from '../support/redis-cluster.js';
 import { reconnected } from '../support/redis-server.js';
@@ -35,13 +36,7 @@ describe('a Redis Cluster outage', () => {
 
     await cluster.stop();
     // Every answer below comes while the nodes are still down: a queued request would wait for them until the timeout.
-    const auth = await new UserAgent(op.issuer).request(authorizeUrl(op.issuer, implicitParams()));
-    expect(auth.status).toBe(503);
-    expect(auth.headers.get('retry-after')).toBe('5');
-    expect(auth.body).toContain('Temporarily unavailable');
-    const page = await ua.get(login.url);
-    expect(page.status).toBe(503);
-    expect(page.body).toContain('Temporarily unavailable');
+    await expectPagesUnavailable(op.issuer, ua, login.url);
     const userinfo = await fetch(`${op.issuer}/me`, { headers: { authorization: 'Bearer some-access-token' } });
     expect([userinfo.status, userinfo.headers.get('retry-after')]).toEqual([503, '5']);
     expect(await userinfo.json()).toMatchObject({ error: 'temporarily_unavailable' });
