@@ -1,12 +1,14 @@
 /**
- * Koa composition: request log → security headers → health and metrics → error pages → static assets → interaction pages → oidc-provider.
+ * Koa composition: request log → security headers → health and metrics → error pages → static assets → interaction pages → oidc-provider,
+ * behind a front door that answers the prebuilt discovery and JWKS documents itself.
  */
 import cluster from 'node:cluster';
+import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { findAccount } from './accounts/find-account.js';
-import { adminApi } from './admin/api.js';
-import { CONSOLE_CLIENT_ID, consoleClient } from './admin/console/console-client.js';
+import { ADMIN_API, adminApi } from './admin/api.js';
+import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleClient } from './admin/console/console-client.js';
 import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './admin/provider-settings.js';
 import type { ScopeRecord } from './admin/scopes.js';
@@ -16,13 +18,15 @@ import { Metrics, metricsRoute } from './ops/metrics.js';
 import { observeProvider } from './ops/provider-metrics.js';
 import { observeRedis } from './ops/redis-metrics.js';
 import { workersMetrics } from './ops/worker-metrics.js';
-import { requestLog } from './http/request-log.js';
+import { RequestLog } from './http/request-log.js';
 import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-to-get.js';
-import { prebuiltDocuments } from './http/prebuilt-documents.js';
+import { frontDoor } from './http/front-door.js';
+import { mountedRouter } from './http/mounted-router.js';
+import { PrebuiltDocuments } from './http/prebuilt-documents.js';
 import { securityHeaders } from './http/security-headers.js';
 import { csrfProtection } from './interactions/csrf.js';
 import { auditGrantRevocation, auditTokenIssuance } from './ops/audit-provider-events.js';
@@ -41,7 +45,8 @@ import { RedisAdapter } from './storage/redis-adapter.js';
 import type { Stores } from './stores.js';
 
 export interface App {
-  app: Koa;
+  /** The server's request listener: the front door, then Koa. */
+  listener: RequestListener;
   provider: LiveProvider;
   /** The runtime settings this instance follows; stop() ends its refresh timer. */
   live: Live<ProviderSettings>;
@@ -147,27 +152,25 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     metrics,
   });
 
-  app.use(requestLog(logger, metrics));
+  const requestLog = new RequestLog(logger, metrics);
+  const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled']);
+  app.use(requestLog.middleware());
   app.use(securityHeaders);
   app.use(healthRoutes({ redis, keyCount: () => jwks.current.keys.length }));
   // Under WORKERS a scrape must count every worker, not only the one that took the connection.
   app.use(metricsRoute(metrics, settings.metricsToken, cluster.isWorker ? workersMetrics(metrics.registry) : undefined));
   app.use(errorPages(views, logger));
-  app.use(prebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled']));
+  app.use(documents.middleware());
   app.use(assets(views));
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
-  const admin = adminApi(stores, stores.adminTokens, !!settings.jwks);
-  app.use(admin.routes());
-  app.use(admin.allowedMethods());
-  const adminPages = webConsole({ settings, stores, views, csrf, cookieKeys, paths: () => live.current, jwks: () => jwks.current });
-  app.use(adminPages.routes());
-  app.use(adminPages.allowedMethods());
-  app.use(interactions.routes());
-  app.use(interactions.allowedMethods());
+  app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
+  app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys, paths: () => live.current, jwks: () => jwks.current })));
+  app.use(mountedRouter('/interaction', interactions));
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);
   });
-  return { app, provider, live, keys: jwks, scopes };
+  const listener = frontDoor(documents, requestLog, settings.proxy, app.callback());
+  return { listener, provider, live, keys: jwks, scopes };
 }

@@ -41,8 +41,8 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events or usage counts lost'));
   try {
     await seedDemoUsers(settings, stores);
-    const { app, provider, live, keys, scopes } = await createApp(settings, stores, logger);
-    const server = createServer(app.callback());
+    const { listener, provider, live, keys, scopes } = await createApp(settings, stores, logger);
+    const server = createServer(listener);
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {

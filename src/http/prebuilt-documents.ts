@@ -1,56 +1,97 @@
 /**
  * Discovery and the JWKS change only when oidc-provider is rebuilt (keys, paths, scopes) or the implicit switch
  * flips, yet oidc-provider builds them anew on every request, behind our whole middleware stack and a second Koa
- * context. Here each is built once per provider instance, by oidc-provider itself (its middleware run without
- * responding), and served as bytes from the front of the stack, with the CORS headers oidc-provider sends.
+ * context. Here each is built once per provider instance and origin (oidc-provider names its endpoints after the
+ * host the request came to), by oidc-provider itself (its middleware run without responding), and kept as bytes
+ * with the headers oidc-provider sends. The first request after a rebuild builds
+ * it through Koa (the middleware below); every later one is answered in front of Koa (http/front-door.ts).
  */
+import type { ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { ROUTE } from './request-log.js';
+import { documentSecurityHeaders } from './security-headers.js';
 
 /** Koa 3's documented composition hook, not in its type definitions yet. */
 type Composing = Provider & { compose(middleware: unknown[]): (ctx: unknown) => Promise<void> };
 
-interface Document {
+export interface PrebuiltDocument {
+  /** oidc-provider's name for the route, for the request log. */
+  route: 'discovery' | 'jwks';
   body: Buffer;
-  type: string;
-  cacheControl: string | undefined;
+  /** Its headers but the CORS origin, as Node's raw header list (name, value, name, value…). */
+  headers: readonly string[];
 }
 
 const DISCOVERY = '/.well-known/openid-configuration';
+/** Documents kept per provider instance: the Host header is the client's to choose, so what it makes is bounded. */
+const MAX_KEPT = 32;
 
-export function prebuiltDocuments(provider: { readonly current: Provider }, jwksPath: () => string, implicitEnabled: () => boolean): Middleware {
-  let builtFor: Provider | undefined;
-  let documents = new Map<string, Document>();
+/** The document's response, straight onto Node's (`before`: headers of ours not set on `res` yet). */
+export function sendDocument(res: ServerResponse, doc: PrebuiltDocument, origin: string | undefined, before: readonly string[] = []): void {
+  res.writeHead(200, [...before, ...doc.headers, 'Access-Control-Allow-Origin', origin || '*']);
+  res.end(doc.body);
+}
 
-  async function build(ctx: Parameters<Middleware>[0]): Promise<Document | undefined> {
-    const current = provider.current as Composing;
+export class PrebuiltDocuments {
+  #builtFor: Provider | undefined;
+  #documents = new Map<string, PrebuiltDocument>();
+
+  constructor(
+    private readonly provider: { readonly current: Provider },
+    private readonly jwksPath: () => string,
+    private readonly implicitEnabled: () => boolean,
+  ) {}
+
+  #route(path: string): PrebuiltDocument['route'] | undefined {
+    return path === DISCOVERY ? 'discovery' : path === this.jwksPath() ? 'jwks' : undefined;
+  }
+
+  #key = (origin: string, path: string) => `${origin}${path} ${this.implicitEnabled()}`;
+
+  /** Whether this exact path (no query) is one of the documents. */
+  serves(path: string): boolean {
+    return this.#route(path) !== undefined;
+  }
+
+  /** The document at this origin and exact path, if one is built for the provider in service. */
+  built(origin: string, path: string): PrebuiltDocument | undefined {
+    if (this.#builtFor !== this.provider.current) return undefined;
+    return this.#documents.get(this.#key(origin, path));
+  }
+
+  async #build(ctx: Parameters<Middleware>[0], route: PrebuiltDocument['route']): Promise<PrebuiltDocument | undefined> {
+    const current = this.provider.current as Composing;
     const inner = current.createContext(ctx.req, ctx.res);
     await current.compose(current.middleware)(inner);
     if (inner.status !== 200 || typeof inner.body !== 'object' || inner.body === null || Buffer.isBuffer(inner.body)) return undefined;
-    return { body: Buffer.from(JSON.stringify(inner.body)), type: inner.response.get('content-type'), cacheControl: inner.response.get('cache-control') || undefined };
+    const body = Buffer.from(JSON.stringify(inner.body));
+    const cacheControl = inner.response.get('cache-control');
+    const headers = ['Vary', 'Origin', ...(cacheControl ? ['Cache-Control', cacheControl] : []), 'Content-Type', inner.response.get('content-type'), 'Content-Length', String(body.length)];
+    return { route, body, headers };
   }
 
-  return async (ctx, next) => {
-    if (ctx.method !== 'GET' || (ctx.path !== DISCOVERY && ctx.path !== jwksPath())) return next();
-    if (builtFor !== provider.current) {
-      builtFor = provider.current;
-      documents = new Map();
-    }
-    const key = `${ctx.path} ${implicitEnabled()}`;
-    let doc = documents.get(key);
-    if (!doc) {
-      doc = await build(ctx);
-      if (!doc) return next();
-      if (builtFor === provider.current) documents.set(key, doc);
-    }
-    // Straight onto the response: nothing upstream sets these, and Koa's type setter would look the type up again.
-    (ctx as { [ROUTE]?: string })[ROUTE] = ctx.path === DISCOVERY ? 'discovery' : 'jwks';
-    const res = ctx.res;
-    res.setHeader('Vary', 'Origin');
-    res.setHeader('Access-Control-Allow-Origin', ctx.get('Origin') || '*');
-    if (doc.cacheControl) res.setHeader('Cache-Control', doc.cacheControl);
-    res.setHeader('Content-Type', doc.type);
-    ctx.body = doc.body;
-  };
+  /** Builds a document on its first request after a rebuild (and serves one asked for with a query string). */
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      const route = ctx.method === 'GET' ? this.#route(ctx.path) : undefined;
+      if (!route) return next();
+      if (this.#builtFor !== this.provider.current) {
+        this.#builtFor = this.provider.current;
+        this.#documents = new Map();
+      }
+      // Koa 3's ctx.origin is the Origin header: this is the one the request came to, as oidc-provider names it.
+      const key = this.#key(`${ctx.protocol}://${ctx.host}`, ctx.path);
+      let doc = this.#documents.get(key);
+      if (!doc) {
+        const builtFor = this.provider.current;
+        doc = await this.#build(ctx, route);
+        if (!doc) return next();
+        if (builtFor === this.#builtFor && this.#documents.size < MAX_KEPT) this.#documents.set(key, doc);
+      }
+      (ctx as { [ROUTE]?: string })[ROUTE] = route;
+      ctx.respond = false;
+      sendDocument(ctx.res, doc, ctx.get('Origin'), documentSecurityHeaders(ctx.secure));
+    };
+  }
 }

@@ -5,6 +5,7 @@
  * bearer tokens.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { providerRouteOf } from '../ops/provider-metrics.js';
@@ -27,27 +28,58 @@ function routeOf(ctx: Routed): string {
   return 'unmatched';
 }
 
-export function requestLog(logger: Logger, metrics: Metrics): Middleware {
-  // The line's fields are fixed above and none can hold a credential: the redaction every other line goes through
-  // (two thirds of the cost of writing it) has nothing to do here.
-  const lines = logger.child({}, { redact: [] });
-  return async (ctx, next) => {
-    const { req, res } = ctx;
+type Observer = { observe(seconds: number): void };
+
+/** The log line and latency of each request, whether Koa serves it or the front door (http/front-door.ts) does. */
+export class RequestLog {
+  readonly #lines: Logger;
+  // The histogram's series for each label set, looked up once: prom-client otherwise hashes the labels on every call.
+  readonly #observers = new Map<string, Observer>();
+
+  constructor(
+    logger: Logger,
+    private readonly metrics: Metrics,
+  ) {
+    // The line's fields are fixed here and none can hold a credential: the redaction every other line goes through
+    // (two thirds of the cost of writing it) has nothing to do here.
+    this.#lines = logger.child({}, { redact: [] });
+  }
+
+  /** The request's id, for the log line and the X-Request-Id response header. */
+  id(req: IncomingMessage): string {
     const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-    ctx.state.requestId = id;
-    res.setHeader('X-Request-Id', id);
-    const started = process.hrtime.bigint();
-    try {
-      await next();
-    } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // oidc-provider writes its responses itself: the status is the one on the wire.
-      const status = ctx.respond === false ? res.statusCode : ctx.status;
-      const route = routeOf(ctx);
-      const method = req.method ?? 'GET';
-      metrics.requests.observe({ route, method: methodLabel(method), status: String(status) }, seconds);
-      lines.info({ reqId: id, method, route, path: ctx.path, status, ms: Math.round(seconds * 10000) / 10 }, 'request');
+    return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+  }
+
+  #observer(route: string, method: string, status: number): Observer {
+    const key = `${route} ${method} ${status}`;
+    let observer = this.#observers.get(key);
+    if (!observer) {
+      observer = this.metrics.requests.labels({ route, method, status: String(status) });
+      this.#observers.set(key, observer);
     }
-  };
+    return observer;
+  }
+
+  end(id: string, method: string, route: string, path: string, status: number, started: bigint): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.#observer(route, methodLabel(method), status).observe(seconds);
+    this.#lines.info({ reqId: id, method, route, path, status, ms: Math.round(seconds * 10000) / 10 }, 'request');
+  }
+
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      const started = process.hrtime.bigint();
+      const id = this.id(ctx.req);
+      ctx.res.setHeader('X-Request-Id', id);
+      ctx.state.requestId = id;
+      try {
+        await next();
+      } finally {
+        // oidc-provider writes its responses itself: the status is the one on the wire.
+        const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
+        this.end(id, ctx.req.method ?? 'GET', routeOf(ctx), ctx.path, status, started);
+      }
+    };
+  }
 }

@@ -32,6 +32,17 @@ describe('PROXY=true', () => {
     expect(cookies.length).toBeGreaterThan(0);
     for (const cookie of cookies) expect(cookie).toMatch(/; secure/i);
   });
+
+  test('discovery names the host each request came to, also once prebuilt: one host never sees another\'s', async () => {
+    const endpointVia = async (headers: Record<string, string>) =>
+      ((await (await fetch(local(behind, '/.well-known/openid-configuration'), { headers })).json()) as Record<string, string>).authorization_endpoint;
+    const internal = { 'x-forwarded-proto': 'http', 'x-forwarded-host': 'oidc.internal:3000' };
+    for (let i = 0; i < 2; i++) {
+      expect(await endpointVia(FORWARDED)).toBe('https://id.example.test/auth');
+      expect(await endpointVia(internal)).toBe('http://oidc.internal:3000/auth');
+      expect(await endpointVia({})).toBe(local(behind, '/auth'));
+    }
+  });
 });
 
 describe('PROXY=false', () => {
