@@ -1,7 +1,8 @@
 /**
- * oidc-provider's storage on Redis. One JSON string per record, `SET … EX` with the expiry oidc-provider
- * passes, so no record outlives it. Keys are hash-tagged by record id, so every command names one slot and
- * works on Cluster.
+ * oidc-provider's storage on Redis. One string per record (compact-records.ts: JSON, or for Sessions and Grants
+ * a JSON array), `SET … EX` with the expiry oidc-provider passes, so no record outlives it. Keys are hash-tagged
+ * by record id, so every command names one slot and works on Cluster. A session's uid and an account's grants
+ * are indexed in shared hashes (bucket-index.ts).
  *
  * The per-grant token index is a sorted set scored by expiry, made by the grant's first token. It expires with
  * its longest-lived token (`EXPIRE … NX` gives a new index its first expiry, `EXPIRE … GT` only ever extends it),
@@ -9,6 +10,8 @@
  * tokens plus a few expired ones, and a signed-in user without live tokens costs no index at all.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { BucketIndex, withBuckets } from './bucket-index.js';
+import { decodeRecord, encodeRecord } from './compact-records.js';
 import type { RedisClient } from './redis.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
 
@@ -33,9 +36,6 @@ return 1`;
 
 export const recordKey = (model: string, id: string) => `oidc:${model}:{${id}}`;
 export const grantIndexKey = (grantId: string) => `oidc:Grant:{${grantId}}:tokens`;
-/** An account's grants (its consents), scored by expiry: what `user consents` lists and revokes. */
-export const accountGrantsKey = (accountId: string) => `oidc:Account:{${accountId}}:grants`;
-const sessionUidKey = (uid: string) => `oidc:SessionUid:{${uid}}`;
 const userCodeKey = (userCode: string) => `oidc:UserCode:{${userCode}}`;
 
 type WithConsume = RedisClient & { oidcConsume(key: string, now: number): Promise<number> };
@@ -50,20 +50,29 @@ function withConsume(redis: RedisClient): WithConsume {
  * when it starts filling a pipeline, so a script defined on first use, while another request's commands wait,
  * fails with "pipeline[functionName] is not a function".
  */
-export const defineAdapterScripts = (redis: RedisClient): void => void withConsume(redis);
+export const defineAdapterScripts = (redis: RedisClient): void => void withBuckets(withConsume(redis));
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Sessions by uid (oidc-provider's findByUid): the uid's entry holds the session's id. */
+export const sessionUids = (redis: RedisClient) => new BucketIndex(redis, 'SessionUids');
+/** An account's grants (its consents): what `user consents` lists and revokes. */
+export const accountGrants = (redis: RedisClient) => new BucketIndex(redis, 'AccountGrants');
 
 export class RedisAdapter implements Adapter {
   readonly #redis: WithConsume;
   readonly #model: string;
   readonly #sessions: UnchangedSessions | undefined;
+  readonly #uids: BucketIndex;
+  readonly #accountGrants: BucketIndex;
   #tokenWrites = 0;
 
   constructor(redis: RedisClient, model: string) {
     this.#redis = withConsume(redis);
     this.#model = model;
     this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
+    this.#uids = sessionUids(redis);
+    this.#accountGrants = accountGrants(redis);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -71,23 +80,14 @@ export class RedisAdapter implements Adapter {
     this.#sessions?.forget(id);
     const redis = this.#redis;
     const key = recordKey(this.#model, id);
-    const json = JSON.stringify(payload);
+    const value = encodeRecord(this.#model, id, payload);
     const ttl = typeof expiresIn === 'number' && expiresIn > 0 ? Math.ceil(expiresIn) : undefined;
-    const writes: Promise<unknown>[] = [ttl ? redis.set(key, json, 'EX', ttl) : redis.set(key, json)];
+    const writes: Promise<unknown>[] = [ttl ? redis.set(key, value, 'EX', ttl) : redis.set(key, value)];
+    const exp = ttl ? epochSeconds() + ttl : undefined;
 
-    // The account's grant index lives in the account's slot, so it is its own write; only consent writes a grant,
-    // never the silent path. Trimmed of expired grants on every write and expiring with the newest, it stays bounded.
-    if (this.#model === 'Grant' && typeof payload.accountId === 'string') {
-      const grants = accountGrantsKey(payload.accountId);
-      const now = Date.now();
-      writes.push(redis.zadd(grants, ttl ? now + ttl * 1000 : '+inf', id), redis.zremrangebyscore(grants, '-inf', `(${now}`));
-      if (ttl) writes.push(redis.expire(grants, ttl, 'NX'), redis.expire(grants, ttl, 'GT'));
-      else writes.push(redis.persist(grants));
-    }
-
-    if (this.#model === 'Session' && payload.uid) {
-      writes.push(ttl ? redis.set(sessionUidKey(payload.uid), id, 'EX', ttl) : redis.set(sessionUidKey(payload.uid), id));
-    }
+    // Only consent writes a grant, never the silent path.
+    if (this.#model === 'Grant' && typeof payload.accountId === 'string') writes.push(this.#accountGrants.change(payload.accountId, 'add', [id], exp));
+    if (this.#model === 'Session' && payload.uid) writes.push(this.#uids.change(payload.uid, 'put', [id], exp));
     if (payload.userCode) {
       writes.push(ttl ? redis.set(userCodeKey(payload.userCode), id, 'EX', ttl) : redis.set(userCodeKey(payload.userCode), id));
     }
@@ -104,15 +104,15 @@ export class RedisAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const json = await this.#redis.get(recordKey(this.#model, id));
-    const payload = json === null ? undefined : (JSON.parse(json) as AdapterPayload);
+    const value = await this.#redis.get(recordKey(this.#model, id));
+    const payload = value === null ? undefined : decodeRecord(this.#model, id, value);
     this.#sessions?.read(id, payload);
     return payload;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const id = await this.#redis.get(sessionUidKey(uid));
-    return id === null ? undefined : this.find(id);
+    const [id] = await this.#uids.read(uid);
+    return id === undefined ? undefined : this.find(id);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -134,7 +134,7 @@ export class RedisAdapter implements Adapter {
     }
     const payload = await this.find(id);
     const deletes: Promise<unknown>[] = [redis.del(key)];
-    if (payload?.uid && this.#model === 'Session') deletes.push(redis.del(sessionUidKey(payload.uid)));
+    if (payload?.uid && this.#model === 'Session') deletes.push(this.#uids.change(payload.uid, 'drop', [id]));
     if (payload?.userCode) deletes.push(redis.del(userCodeKey(payload.userCode)));
     if (payload?.grantId && GRANTABLE.has(this.#model)) deletes.push(redis.zrem(grantIndexKey(payload.grantId), key));
     await Promise.all(deletes);

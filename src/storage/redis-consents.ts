@@ -1,7 +1,8 @@
-/** The grants of an account, through its index (written with each grant by the adapter) and the adapter itself. */
+/** The grants of an account, through its entry in the account index (written with each grant by the adapter) and the adapter itself. */
 import type { AdapterPayload } from 'oidc-provider';
 import type { Consent, ConsentStore } from '../admin/consents.js';
-import { accountGrantsKey, RedisAdapter } from './redis-adapter.js';
+import type { BucketIndex } from './bucket-index.js';
+import { accountGrants, RedisAdapter } from './redis-adapter.js';
 import type { RedisClient } from './redis.js';
 
 type GrantPayload = AdapterPayload & { openid?: { scope?: string; claims?: string[] } };
@@ -10,18 +11,19 @@ const isoFromEpoch = (seconds: unknown) => (typeof seconds === 'number' ? new Da
 
 export class RedisConsents implements ConsentStore {
   readonly #grants: RedisAdapter;
+  readonly #index: BucketIndex;
 
-  constructor(private readonly redis: RedisClient) {
+  constructor(redis: RedisClient) {
     this.#grants = new RedisAdapter(redis, 'Grant');
+    this.#index = accountGrants(redis);
   }
 
   async list(accountId: string): Promise<Consent[]> {
-    const index = accountGrantsKey(accountId);
-    const ids = await this.redis.zrangebyscore(index, Date.now(), '+inf');
+    const ids = await this.#index.read(accountId);
     const grants = await Promise.all(ids.map((id) => this.#grants.find(id)));
-    // A grant oidc-provider destroyed itself (logout, revocation) leaves its id behind: drop it now.
+    // A grant oidc-provider destroyed itself (logout, revocation) or one expired leaves its id behind: drop it now.
     const gone = ids.filter((_, i) => !grants[i]);
-    if (gone.length) await this.redis.zrem(index, ...gone);
+    if (gone.length) await this.#index.change(accountId, 'drop', gone);
     return grants.flatMap((grant, i) => {
       const g = grant as GrantPayload | undefined;
       if (!g || g.accountId !== accountId || typeof g.clientId !== 'string') return [];
@@ -37,7 +39,7 @@ export class RedisConsents implements ConsentStore {
       // Tokens first: should this stop half-way, the grant is still listed and a second revoke finishes the job.
       await this.#grants.revokeByGrantId(grantId);
       await this.#grants.destroy(grantId);
-      await this.redis.zrem(accountGrantsKey(accountId), grantId);
+      await this.#index.change(accountId, 'drop', [grantId]);
     }
     return revoked;
   }

@@ -7,19 +7,20 @@
  * Skipping an unchanged save is also what another instance's concurrent change needs: it is not overwritten.
  */
 import type { AdapterPayload } from 'oidc-provider';
+import { encodeRecord } from './compact-records.js';
 
 export const ROLL_SECONDS = 60;
 const REMEMBERED = 10_000;
 
 interface Seen {
-  /** The payload as read, without its expiry. */
+  /** The payload as read, without its expiry, as stored: field order does not make a difference. */
   rest: string;
   exp: number | undefined;
 }
 
-function split(payload: AdapterPayload): Seen {
+function split(id: string, payload: AdapterPayload): Seen {
   const { exp, ...rest } = payload;
-  return { rest: JSON.stringify(rest), exp: typeof exp === 'number' ? exp : undefined };
+  return { rest: encodeRecord('Session', id, rest), exp: typeof exp === 'number' ? exp : undefined };
 }
 
 export class UnchangedSessions {
@@ -30,7 +31,7 @@ export class UnchangedSessions {
     this.#seen.delete(id);
     if (!payload) return;
     if (this.#seen.size >= REMEMBERED) this.#seen.delete(this.#seen.keys().next().value!);
-    this.#seen.set(id, split(payload));
+    this.#seen.set(id, split(id, payload));
   }
 
   /** True when writing `payload` would only roll the expiry forward by less than ROLL_SECONDS. */
@@ -38,7 +39,7 @@ export class UnchangedSessions {
     const seen = this.#seen.get(id);
     if (!seen || seen.exp === undefined || typeof payload.exp !== 'number') return false;
     const moved = payload.exp - seen.exp;
-    return moved >= 0 && moved < ROLL_SECONDS && split(payload).rest === seen.rest;
+    return moved >= 0 && moved < ROLL_SECONDS && split(id, payload).rest === seen.rest;
   }
 
   forget(id: string): void {

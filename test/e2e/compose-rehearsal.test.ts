@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { decodeRecord } from '../../src/storage/compact-records.js';
 import { CHROMIUM, useBrowser } from '../support/browser.js';
 import { composeUp, type ComposeStack } from '../support/compose-stack.js';
 import { Teardown } from '../support/teardown.js';
@@ -85,7 +86,7 @@ describe('docker compose up, rehearsed', () => {
     const cookie = (await page.context().cookies(ISSUER)).find((c) => c.name === '_session');
     expect(cookie).toBeDefined();
     sessionKey = `oidc:Session:{${cookie!.value}}`;
-    const session = JSON.parse(await redisGet(sessionKey));
+    const session = decodeRecord('Session', cookie!.value, await redisGet(sessionKey));
     expect(session).toMatchObject({ accountId: alice.sub, authorizations: { 'demo-spa': { sid: idToken.sid } } });
 
     // The provider says it is ready, seen from the machine's side like the app.

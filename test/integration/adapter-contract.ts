@@ -3,6 +3,7 @@
  * Cluster): what oidc-provider relies on, and the bounds on what we keep.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { bucketKey } from '../../src/storage/bucket-index.js';
 import { grantIndexKey, recordKey, RedisAdapter, TRIM_EVERY } from '../../src/storage/redis-adapter.js';
 import type { RedisClient } from '../../src/storage/redis.js';
 
@@ -55,7 +56,7 @@ export function adapterContract(target: () => ContractTarget): void {
       await sessions.destroy('s1');
       expect(await sessions.find('s1')).toBeUndefined();
       expect(await sessions.findByUid('uid-1')).toBeUndefined();
-      expect(await r().exists('oidc:SessionUid:{uid-1}')).toBe(0);
+      expect(await r().hexists(bucketKey('SessionUids', 'uid-1'), 'uid-1')).toBe(0);
     });
   });
 
@@ -91,7 +92,7 @@ export function adapterContract(target: () => ContractTarget): void {
     test('findByUid and findByUserCode', async () => {
       await adapter('Session').upsert('s2', { uid: 'uid-2', accountId: 'b' } as never, 60);
       expect(await adapter('Session').findByUid('uid-2')).toMatchObject({ accountId: 'b' });
-      expect(await ttlOf('oidc:SessionUid:{uid-2}')).toBeGreaterThan(50);
+      expect(await ttlOf(bucketKey('SessionUids', 'uid-2'))).toBeGreaterThan(50);
       await adapter('DeviceCode').upsert('d1', { userCode: 'ABCD-EFGH', grantId: 'g' } as never, 60);
       expect(await adapter('DeviceCode').findByUserCode('ABCD-EFGH')).toMatchObject({ userCode: 'ABCD-EFGH' });
       expect(await adapter('DeviceCode').findByUserCode('NOPE')).toBeUndefined();

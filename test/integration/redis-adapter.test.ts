@@ -1,7 +1,9 @@
 /** The oidc-provider adapter contract against a real standalone redis-server. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { accountGrantsKey, defineAdapterScripts, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { bucketKey } from '../../src/storage/bucket-index.js';
+import { decodeRecord } from '../../src/storage/compact-records.js';
+import { accountGrants, defineAdapterScripts, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { adapterContract } from './adapter-contract.js';
@@ -33,20 +35,27 @@ const ttlOf = (key: string) => redis.ttl(key);
 describe('consents', () => {
   afterEach(clear);
   describe("an account's grants", () => {
-    test('each grant joins its account\'s index, which expires with the newest grant and drops expired ones', async () => {
+    test("each grant joins its account's entry, which expires with the newest grant; expired entries leave the bucket", async () => {
       const grants = adapter('Grant');
+      const index = accountGrants(redis);
+      const bucket = bucketKey('AccountGrants', 'acc');
       await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email' } } as never, 600);
       await grants.upsert('gb', { jti: 'gb', accountId: 'acc', clientId: 'c2' } as never, 3600);
-      await grants.upsert('gx', { jti: 'gx' } as never, 3600); // no account: no index
-      const index = accountGrantsKey('acc');
-      expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb']);
-      expect(await ttlOf(index)).toBeGreaterThan(3590);
+      await grants.upsert('gx', { jti: 'gx' } as never, 3600); // no account: no entry
+      expect((await index.read('acc')).sort()).toEqual(['ga', 'gb']);
+      expect(await ttlOf(bucket)).toBeGreaterThan(3590);
       await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1' } as never, 600); // re-saved with a shorter life
-      expect(await ttlOf(index)).toBeGreaterThan(3590); // never shortened
+      expect(await ttlOf(bucket)).toBeGreaterThan(3590); // never shortened
+      expect(await index.read('acc')).toEqual(['ga', 'gb']); // once each
 
-      await redis.zadd(index, Date.now() - 1000, 'old'); // an expired grant's id
+      // Another account in the same bucket whose grants all expired: dropped by the next write to the bucket.
+      const neighbour = Array.from({ length: 100_000 }, (_, i) => `acc-${i}`).find((a) => bucketKey('AccountGrants', a) === bucket)!;
+      await redis.hset(bucket, neighbour, `${Math.floor(Date.now() / 1000) - 5} old`);
+      expect(await index.read(neighbour)).toEqual([]); // expired reads as none at once
       await grants.upsert('gc', { jti: 'gc', accountId: 'acc', clientId: 'c3' } as never, 60);
-      expect((await redis.zrange(index, '0', '-1')).sort()).toEqual(['ga', 'gb', 'gc']);
+      expect(await redis.hexists(bucket, neighbour)).toBe(0);
+      expect((await index.read('acc')).sort()).toEqual(['ga', 'gb', 'gc']);
+      expect(await redis.object('ENCODING', bucket)).toBe('listpack');
     });
 
     test('consents list the live grants and revoke one with its tokens; a grant destroyed elsewhere drops out', async () => {
@@ -66,7 +75,7 @@ describe('consents', () => {
 
       await grants.destroy('g2'); // as oidc-provider does on logout
       expect(await consents.list('acc')).toEqual([]);
-      expect(await redis.exists(accountGrantsKey('acc'))).toBe(0);
+      expect(await redis.hexists(bucketKey('AccountGrants', 'acc'), 'acc')).toBe(0);
     });
   });
 });
@@ -74,6 +83,7 @@ describe('consents', () => {
 describe('sessions saved only to roll their expiry', () => {
   afterEach(clear);
   const sessionKey = (id: string) => recordKey('Session', id);
+  const inRedis = async (id: string) => decodeRecord('Session', id, (await redis.get(sessionKey(id)))!);
 
   test('a save that only moves the expiry forward a little is skipped; a change, or a larger move, is written', async () => {
     const sessions = adapter('Session');
@@ -84,15 +94,15 @@ describe('sessions saved only to roll their expiry', () => {
     // find() remembered the payload before the marker: re-read so the memo matches what is stored now.
     const stored = await sessions.find('s1');
     await sessions.upsert('s1', { ...stored, exp: now + 630 } as never, 630);
-    expect(JSON.parse((await redis.get(sessionKey('s1')))!)).toMatchObject({ exp: now + 600, marker: 'untouched' });
+    expect(await inRedis('s1')).toMatchObject({ exp: now + 600, marker: 'untouched' });
 
     await sessions.find('s1');
     await sessions.upsert('s1', { ...stored, exp: now + 700 } as never, 700);
-    expect(JSON.parse((await redis.get(sessionKey('s1')))!).exp).toBe(now + 700);
+    expect((await inRedis('s1')).exp).toBe(now + 700);
 
     await sessions.find('s1');
     await sessions.upsert('s1', { ...stored, exp: now + 710, accountId: 'b' } as never, 710);
-    expect(JSON.parse((await redis.get(sessionKey('s1')))!)).toMatchObject({ accountId: 'b', exp: now + 710 });
+    expect(await inRedis('s1')).toMatchObject({ accountId: 'b', exp: now + 710 });
   });
 
   test('a session not read first, or read as missing, is always written', async () => {
@@ -100,7 +110,7 @@ describe('sessions saved only to roll their expiry', () => {
     const now = Math.floor(Date.now() / 1000);
     await sessions.upsert('s2', { uid: 'u2', exp: now + 600 } as never, 600);
     await sessions.upsert('s2', { uid: 'u2', exp: now + 601, accountId: 'x' } as never, 601);
-    expect(JSON.parse((await redis.get(sessionKey('s2')))!).accountId).toBe('x');
+    expect((await inRedis('s2')).accountId).toBe('x');
     await redis.del(sessionKey('s2'));
     expect(await sessions.find('s2')).toBeUndefined();
     await sessions.upsert('s2', { uid: 'u2', exp: now + 602 } as never, 602);

@@ -1,0 +1,80 @@
+/** The shared-hash indexes (session uids, account grants) against a real redis-server: bounded, and expiring. */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { BucketIndex, bucketKey } from '../../src/storage/bucket-index.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+
+let server: TestRedis;
+let redis: Redis;
+
+beforeAll(async () => {
+  server = await startTestRedis();
+  redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
+});
+
+afterAll(async () => {
+  await redis?.quit();
+  await server?.close();
+});
+
+afterEach(async () => {
+  const keys = await redis.keys(`${server.prefix}*`);
+  if (keys.length) await redis.del(...keys.map((k) => k.slice(server.prefix.length)));
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+/** Fields that land in the same bucket as `field`. */
+const neighbours = (field: string, count: number) =>
+  Array.from({ length: 200_000 }, (_, i) => `${field}-${i}`)
+    .filter((f) => bucketKey('SessionUids', f) === bucketKey('SessionUids', field))
+    .slice(0, count);
+
+describe('bucket index', () => {
+  test('put replaces an entry, add joins it once, drop removes items and the entry once empty', async () => {
+    const index = new BucketIndex(redis, 'AccountGrants');
+    await index.change('acct', 'put', ['a'], now() + 60);
+    await index.change('acct', 'put', ['b'], now() + 60);
+    expect(await index.read('acct')).toEqual(['b']);
+    await index.change('acct', 'add', ['c', 'b'], now() + 60);
+    expect(await index.read('acct')).toEqual(['b', 'c']);
+    await index.change('acct', 'drop', ['b', 'missing']);
+    expect(await index.read('acct')).toEqual(['c']);
+    await index.change('acct', 'drop', ['c']);
+    expect(await index.read('acct')).toEqual([]);
+    expect(await redis.hexists(bucketKey('AccountGrants', 'acct'), 'acct')).toBe(0);
+    expect(await redis.exists(bucketKey('AccountGrants', 'acct'))).toBe(0); // the empty bucket is gone
+  });
+
+  test("an entry's expiry only extends; the bucket expires with its last entry", async () => {
+    const index = new BucketIndex(redis, 'AccountGrants');
+    const bucket = bucketKey('AccountGrants', 'acct');
+    await index.change('acct', 'add', ['a'], now() + 600);
+    await index.change('acct', 'add', ['b'], now() + 60);
+    expect((await redis.hget(bucket, 'acct'))!.split(' ')[0]).toBe(String(now() + 600));
+    expect(await redis.ttl(bucket)).toBeGreaterThan(590);
+  });
+
+  test('entries that never expire keep the bucket; the others still leave it when theirs pass', async () => {
+    const index = new BucketIndex(redis, 'SessionUids');
+    const [forever, shortLived, writer] = neighbours('uid', 3) as [string, string, string];
+    await index.change(forever, 'put', ['s1']);
+    await redis.hset(bucketKey('SessionUids', forever), shortLived, `${now() - 1} s2`);
+    await index.change(writer, 'put', ['s3'], now() + 60);
+    expect(await redis.ttl(bucketKey('SessionUids', forever))).toBe(-1);
+    expect(await index.read(forever)).toEqual(['s1']);
+    expect(await redis.hexists(bucketKey('SessionUids', forever), shortLived)).toBe(0);
+  });
+
+  test('a bucket keeps only live entries: a write drops every neighbour whose expiry passed, and it stays a listpack', async () => {
+    const index = new BucketIndex(redis, 'SessionUids');
+    const fields = neighbours('uid', 20);
+    expect(fields).toHaveLength(20);
+    for (const field of fields.slice(0, 15)) await index.change(field, 'put', ['gone'], now() + 60);
+    // Their minute passes.
+    const bucket = bucketKey('SessionUids', fields[0]!);
+    for (const field of fields.slice(0, 15)) await redis.hset(bucket, field, `${now() - 1} gone`);
+    for (const field of fields.slice(15)) await index.change(field, 'put', ['live'], now() + 60);
+    expect((await redis.hkeys(bucket)).sort()).toEqual(fields.slice(15).sort());
+    expect(await redis.object('ENCODING', bucket)).toBe('listpack');
+  });
+});
