@@ -28,13 +28,9 @@ function routeOf(ctx: Routed): string {
   return 'unmatched';
 }
 
-type Observer = { observe(seconds: number): void };
-
 /** The log line and latency of each request, whether Koa serves it or the front door (http/front-door.ts) does. */
 export class RequestLog {
   readonly #lines: Logger;
-  // The histogram's series for each label set, looked up once: prom-client otherwise hashes the labels on every call.
-  readonly #observers = new Map<string, Observer>();
 
   constructor(
     logger: Logger,
@@ -51,19 +47,9 @@ export class RequestLog {
     return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
   }
 
-  #observer(route: string, method: string, status: number): Observer {
-    const key = `${route} ${method} ${status}`;
-    let observer = this.#observers.get(key);
-    if (!observer) {
-      observer = this.metrics.requests.labels({ route, method, status: String(status) });
-      this.#observers.set(key, observer);
-    }
-    return observer;
-  }
-
   end(id: string, method: string, route: string, path: string, status: number, started: bigint): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.#observer(route, methodLabel(method), status).observe(seconds);
+    this.metrics.requests.observe({ route, method: methodLabel(method), status: String(status) }, seconds);
     this.#lines.info({ reqId: id, method, route, path, status, ms: Math.round(seconds * 10000) / 10 }, 'request');
   }
 

@@ -13,20 +13,23 @@ const FIELDS: Record<string, readonly string[]> = {
   Grant: ['iat', 'exp', 'accountId', 'clientId', 'openid', 'rejected', 'resources', 'rar'],
 };
 
-export const isCompact = (model: string): boolean => model in FIELDS;
+const POSITIONS: Record<string, Map<string, number>> = Object.fromEntries(
+  Object.entries(FIELDS).map(([model, fields]) => [model, new Map(fields.map((field, i) => [field, i]))]),
+);
 
 export function encodeRecord(model: string, id: string, payload: AdapterPayload): string {
-  const fields = FIELDS[model];
-  if (!fields) return JSON.stringify(payload);
-  const values: unknown[] = fields.map((field) => payload[field] ?? null);
-  const rest: Record<string, unknown> = {};
-  let extra = false;
-  for (const [field, value] of Object.entries(payload)) {
-    if (value === undefined || fields.includes(field) || (field === 'jti' && value === id) || (field === 'kind' && value === model)) continue;
-    rest[field] = value;
-    extra = true;
+  const positions = POSITIONS[model];
+  if (!positions) return JSON.stringify(payload);
+  const values: unknown[] = new Array(positions.size).fill(null);
+  let rest: Record<string, unknown> | undefined;
+  for (const field in payload) {
+    const value = payload[field];
+    if (value === undefined) continue;
+    const at = positions.get(field);
+    if (at !== undefined) values[at] = value;
+    else if (!(field === 'jti' && value === id) && !(field === 'kind' && value === model)) (rest ??= {})[field] = value;
   }
-  if (extra) values.push(rest);
+  if (rest) values.push(rest);
   else while (values.length && values[values.length - 1] === null) values.pop();
   return JSON.stringify(values);
 }

@@ -106,7 +106,7 @@ export class RedisAdapter implements Adapter {
   async find(id: string): Promise<AdapterPayload | undefined> {
     const value = await this.#redis.get(recordKey(this.#model, id));
     const payload = value === null ? undefined : decodeRecord(this.#model, id, value);
-    this.#sessions?.read(id, payload);
+    this.#sessions?.read(id, payload && { stored: value!, payload });
     return payload;
   }
 

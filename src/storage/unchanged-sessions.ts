@@ -13,25 +13,21 @@ export const ROLL_SECONDS = 60;
 const REMEMBERED = 10_000;
 
 interface Seen {
-  /** The payload as read, without its expiry, as stored: field order does not make a difference. */
-  rest: string;
+  /** The record as stored (compact-records.ts): a payload encoding to it, expiry aside, is the same session. */
+  stored: string;
   exp: number | undefined;
-}
-
-function split(id: string, payload: AdapterPayload): Seen {
-  const { exp, ...rest } = payload;
-  return { rest: encodeRecord('Session', id, rest), exp: typeof exp === 'number' ? exp : undefined };
 }
 
 export class UnchangedSessions {
   readonly #seen = new Map<string, Seen>();
 
-  /** A session as read from the store (undefined: it is not there). */
-  read(id: string, payload: AdapterPayload | undefined): void {
+  /** A session as read from the store: the stored record and its payload (none: it is not there). */
+  read(id: string, found?: { stored: string; payload: AdapterPayload }): void {
     this.#seen.delete(id);
-    if (!payload) return;
+    if (!found) return;
     if (this.#seen.size >= REMEMBERED) this.#seen.delete(this.#seen.keys().next().value!);
-    this.#seen.set(id, split(id, payload));
+    const { exp } = found.payload;
+    this.#seen.set(id, { stored: found.stored, exp: typeof exp === 'number' ? exp : undefined });
   }
 
   /** True when writing `payload` would only roll the expiry forward by less than ROLL_SECONDS. */
@@ -39,7 +35,7 @@ export class UnchangedSessions {
     const seen = this.#seen.get(id);
     if (!seen || seen.exp === undefined || typeof payload.exp !== 'number') return false;
     const moved = payload.exp - seen.exp;
-    return moved >= 0 && moved < ROLL_SECONDS && split(id, payload).rest === seen.rest;
+    return moved >= 0 && moved < ROLL_SECONDS && encodeRecord('Session', id, { ...payload, exp: seen.exp }) === seen.stored;
   }
 
   forget(id: string): void {

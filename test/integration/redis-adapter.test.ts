@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { bucketKey } from '../../src/storage/bucket-index.js';
-import { decodeRecord } from '../../src/storage/compact-records.js';
+import { decodeRecord, encodeRecord } from '../../src/storage/compact-records.js';
 import { accountGrants, defineAdapterScripts, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -90,7 +90,7 @@ describe('sessions saved only to roll their expiry', () => {
     const now = Math.floor(Date.now() / 1000);
     await sessions.upsert('s1', { uid: 'u1', accountId: 'a', exp: now + 600 } as never, 600);
     await sessions.find('s1');
-    await redis.set(sessionKey('s1'), JSON.stringify({ uid: 'u1', accountId: 'a', exp: now + 600, marker: 'untouched' }), 'KEEPTTL');
+    await redis.set(sessionKey('s1'), encodeRecord('Session', 's1', { uid: 'u1', accountId: 'a', exp: now + 600, marker: 'untouched' }), 'KEEPTTL');
     // find() remembered the payload before the marker: re-read so the memo matches what is stored now.
     const stored = await sessions.find('s1');
     await sessions.upsert('s1', { ...stored, exp: now + 630 } as never, 630);
