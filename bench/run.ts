@@ -6,7 +6,7 @@
  *                           soak and memory run alone (see soak.ts, memory.ts)
  *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
  *   --access-token-ttl S    ours issues access tokens living S seconds (soak: shows Redis settle once tokens expire)
- *   --profile               ours runs under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
+ *   --profile               ours and plain oidc-provider run under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, loadavg, totalmem } from 'node:os';

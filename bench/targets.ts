@@ -78,12 +78,12 @@ function waitForLine(file: string, ready: string, child: ChildProcess, name: str
   });
 }
 
-/** Set by `--profile`: ours runs under `node --cpu-prof`, writing a profile here when it stops. */
+/** Set by `--profile`: ours and plain oidc-provider run under `node --cpu-prof`, each writing a profile here when it stops. */
 export const profiling: { dir?: string } = {};
 
 async function launch(name: string, kind: Target['kind'], args: string[], env: Record<string, string>, ready: string, port?: number): Promise<Target> {
   port ??= await freePort();
-  const profile = kind === 'ours' && profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${join(profiling.dir, name)}`] : [];
+  const profile = kind !== 'koa' && profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${join(profiling.dir, name)}`] : [];
   const origin = `http://127.0.0.1:${port}`;
   mkdirSync(LOGS, { recursive: true });
   const logFile = join(LOGS, `${name}.log`);
