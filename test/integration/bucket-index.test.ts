@@ -1,26 +1,12 @@
 /** The shared-hash indexes (session uids, account grants) against a real redis-server: bounded, and expiring. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { BucketIndex, bucketKey } from '../../src/storage/bucket-index.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { useTestRedis } from '../support/test-redis.js';
 
-let server: TestRedis;
-let redis: Redis;
-
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
-});
-
-afterAll(async () => {
-  await redis?.quit();
-  await server?.close();
-});
-
-afterEach(async () => {
-  const keys = await redis.keys(`${server.prefix}*`);
-  if (keys.length) await redis.del(...keys.map((k) => k.slice(server.prefix.length)));
-});
+const fixture = useTestRedis();
+let redis: ReturnType<typeof fixture.redis>;
+beforeEach(() => void (redis = fixture.redis()));
+afterEach(() => fixture.clear());
 
 const now = () => Math.floor(Date.now() / 1000);
 /** Fields that land in the same bucket as `field`. */

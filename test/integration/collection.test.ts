@@ -1,24 +1,16 @@
 /** The record collection contract, identical for the Redis store and the embedded in-memory one. */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { RecordNotFound, updateRecord, type Collection, type CollectionSet } from '../../src/storage/collection.js';
 import { MemoryCollection, MemoryCollectionSet } from '../../src/storage/memory-collection.js';
 import { RedisCollection, RedisCollectionSet } from '../../src/storage/redis-collection.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { useTestRedis } from '../support/test-redis.js';
 
-let server: TestRedis;
+const fixture = useTestRedis();
 let redis: Redis;
 let n = 0;
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
-});
-
-afterAll(async () => {
-  await redis?.quit();
-  await server?.close();
-});
+beforeAll(() => void (redis = fixture.redis()));
 
 interface Rec {
   name: string;

@@ -1,30 +1,24 @@
 /** The oidc-provider adapter contract against a real standalone redis-server. */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { bucketKey } from '../../src/storage/bucket-index.js';
 import { decodeRecord, encodeRecord } from '../../src/storage/compact-records.js';
 import { accountGrants, defineAdapterScripts, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
-import { startTestRedis, type TestRedis } from '../support/redis-server.js';
+import type { TestRedis } from '../support/redis-server.js';
+import { useTestRedis } from '../support/test-redis.js';
 import { adapterContract } from './adapter-contract.js';
 
+const fixture = useTestRedis();
 let server: TestRedis;
 let redis: Redis;
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
+beforeAll(() => {
+  server = fixture.server();
+  redis = fixture.redis();
 });
 
-afterAll(async () => {
-  await redis?.quit();
-  await server?.close();
-});
-
-async function clear(): Promise<void> {
-  const keys = await redis.keys(`${server.prefix}*`);
-  if (keys.length) await redis.del(...keys.map((k) => k.slice(server.prefix.length)));
-}
+const clear = () => fixture.clear();
 
 adapterContract(() => ({ redis, clear }));
 
