@@ -153,7 +153,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   });
 
   const requestLog = new RequestLog(logger, metrics);
-  const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled']);
+  const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled'], settings.proxy);
   app.use(requestLog.middleware());
   app.use(securityHeaders);
   app.use(healthRoutes({ redis, keyCount: () => jwks.current.keys.length }));
@@ -171,6 +171,6 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);
   });
-  const listener = frontDoor(documents, requestLog, settings.proxy, app.callback());
+  const listener = frontDoor(documents, requestLog, app.callback());
   return { listener, provider, live, keys: jwks, scopes };
 }

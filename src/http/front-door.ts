@@ -9,18 +9,15 @@ import type { RequestListener } from 'node:http';
 import type { PrebuiltDocuments } from './prebuilt-documents.js';
 import { sendDocument } from './prebuilt-documents.js';
 import type { RequestLog } from './request-log.js';
-import { requestOrigin } from './request-origin.js';
 import { documentSecurityHeaders } from './security-headers.js';
 
-export function frontDoor(documents: PrebuiltDocuments, log: RequestLog, trustProxy: boolean, koa: RequestListener): RequestListener {
+export function frontDoor(documents: PrebuiltDocuments, log: RequestLog, koa: RequestListener): RequestListener {
   return (req, res) => {
-    const path = req.method === 'GET' ? req.url : undefined;
-    const at = path && documents.serves(path) ? requestOrigin(req, trustProxy) : undefined;
-    const doc = at && documents.built(at.origin, path!);
+    const doc = req.method === 'GET' ? documents.built(req) : undefined;
     if (!doc) return koa(req, res);
     const started = process.hrtime.bigint();
     const id = log.id(req);
-    sendDocument(res, doc, req.headers.origin, ['X-Request-Id', id, ...documentSecurityHeaders(at.secure)]);
-    log.end(id, 'GET', `oidc:${doc.route}`, path!, 200, started);
+    sendDocument(res, doc, req.headers.origin, ['X-Request-Id', id, ...documentSecurityHeaders(doc.secure)]);
+    log.end(id, 'GET', `oidc:${doc.route}`, req.url!, 200, started);
   };
 }

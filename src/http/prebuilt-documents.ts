@@ -6,7 +6,8 @@
  * with the headers oidc-provider sends. The first request after a rebuild builds
  * it through Koa (the middleware below); every later one is answered in front of Koa (http/front-door.ts).
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { ROUTE } from './request-log.js';
@@ -21,11 +22,23 @@ export interface PrebuiltDocument {
   body: Buffer;
   /** Its headers but the CORS origin, as Node's raw header list (name, value, name, value…). */
   headers: readonly string[];
+  /** Whether Koa saw the request it was built for as HTTPS (HSTS). */
+  secure: boolean;
 }
 
 const DISCOVERY = '/.well-known/openid-configuration';
 /** Documents kept per provider instance: the Host header is the client's to choose, so what it makes is bounded. */
 const MAX_KEPT = 32;
+
+/**
+ * What Koa reads to find the protocol and host a request came to (and so the endpoints oidc-provider names): the
+ * raw headers, not a reading of them, so requests alike in these share a document built by Koa itself.
+ */
+function originInputs(req: IncomingMessage, trustProxy: boolean): string {
+  const { headers } = req;
+  const tls = (req.socket as TLSSocket).encrypted ? 'tls' : '';
+  return trustProxy ? `${tls} ${headers.host} ${headers['x-forwarded-proto']} ${headers['x-forwarded-host']}` : `${tls} ${headers.host}`;
+}
 
 /** The document's response, straight onto Node's (`before`: headers of ours not set on `res` yet). */
 export function sendDocument(res: ServerResponse, doc: PrebuiltDocument, origin: string | undefined, before: readonly string[] = []): void {
@@ -41,23 +54,20 @@ export class PrebuiltDocuments {
     private readonly provider: { readonly current: Provider },
     private readonly jwksPath: () => string,
     private readonly implicitEnabled: () => boolean,
+    private readonly trustProxy: boolean,
   ) {}
 
   #route(path: string): PrebuiltDocument['route'] | undefined {
     return path === DISCOVERY ? 'discovery' : path === this.jwksPath() ? 'jwks' : undefined;
   }
 
-  #key = (origin: string, path: string) => `${origin}${path} ${this.implicitEnabled()}`;
+  #key = (req: IncomingMessage, path: string) => `${path} ${this.implicitEnabled()} ${originInputs(req, this.trustProxy)}`;
 
-  /** Whether this exact path (no query) is one of the documents. */
-  serves(path: string): boolean {
-    return this.#route(path) !== undefined;
-  }
-
-  /** The document at this origin and exact path, if one is built for the provider in service. */
-  built(origin: string, path: string): PrebuiltDocument | undefined {
-    if (this.#builtFor !== this.provider.current) return undefined;
-    return this.#documents.get(this.#key(origin, path));
+  /** The document a GET of this exact URL (no query) asks for, if one is built for the provider in service and this origin. */
+  built(req: IncomingMessage): PrebuiltDocument | undefined {
+    const path = req.url ?? '';
+    if (!this.#route(path) || this.#builtFor !== this.provider.current) return undefined;
+    return this.#documents.get(this.#key(req, path));
   }
 
   async #build(ctx: Parameters<Middleware>[0], route: PrebuiltDocument['route']): Promise<PrebuiltDocument | undefined> {
@@ -68,7 +78,7 @@ export class PrebuiltDocuments {
     const body = Buffer.from(JSON.stringify(inner.body));
     const cacheControl = inner.response.get('cache-control');
     const headers = ['Vary', 'Origin', ...(cacheControl ? ['Cache-Control', cacheControl] : []), 'Content-Type', inner.response.get('content-type'), 'Content-Length', String(body.length)];
-    return { route, body, headers };
+    return { route, body, headers, secure: ctx.secure };
   }
 
   /** Builds a document on its first request after a rebuild (and serves one asked for with a query string). */
@@ -80,8 +90,7 @@ export class PrebuiltDocuments {
         this.#builtFor = this.provider.current;
         this.#documents = new Map();
       }
-      // Koa 3's ctx.origin is the Origin header: this is the one the request came to, as oidc-provider names it.
-      const key = this.#key(`${ctx.protocol}://${ctx.host}`, ctx.path);
+      const key = this.#key(ctx.req, ctx.path);
       let doc = this.#documents.get(key);
       if (!doc) {
         const builtFor = this.provider.current;
@@ -91,7 +100,7 @@ export class PrebuiltDocuments {
       }
       (ctx as { [ROUTE]?: string })[ROUTE] = route;
       ctx.respond = false;
-      sendDocument(ctx.res, doc, ctx.get('Origin'), documentSecurityHeaders(ctx.secure));
+      sendDocument(ctx.res, doc, ctx.get('Origin'), documentSecurityHeaders(doc.secure));
     };
   }
 }

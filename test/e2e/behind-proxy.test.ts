@@ -42,6 +42,10 @@ describe('PROXY=true', () => {
       expect(await endpointVia(internal)).toBe('http://oidc.internal:3000/auth');
       expect(await endpointVia({})).toBe(local(behind, '/auth'));
     }
+    // Answered from the prebuilt copies by now: HSTS only where the proxy said https.
+    const hsts = async (headers: Record<string, string>) => (await fetch(local(behind, '/.well-known/openid-configuration'), { headers })).headers.get('strict-transport-security');
+    expect(await hsts(FORWARDED)).toMatch(/max-age=/);
+    expect(await hsts(internal)).toBeNull();
   });
 });
 
