@@ -7,6 +7,7 @@ import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
+import { signingKeys } from '../keys/local-signing-key.js';
 import { interactionPrompts } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 
@@ -112,7 +113,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     // Authorization code clients must use PKCE (S256), public or confidential.
     pkce: { required: () => true },
     findAccount: deps.findAccount,
-    jwks: deps.jwks as Configuration['jwks'],
+    jwks: signingKeys(deps.jwks),
     cookies: {
       keys: deps.cookieKeys,
       long: cookie,
@@ -132,6 +133,9 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     },
     features: {
       devInteractions: { enabled: false },
+      // Our own keys signed through node:crypto (keys/local-signing-key.ts). The acknowledgement names the
+      // experimental version this was built against: a newer oidc-provider refuses to start until it is reviewed.
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       userinfo: { enabled: true },
       claimsParameter: { enabled: true },
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.

@@ -124,7 +124,6 @@ describe('buildConfiguration', () => {
 
   test('dependencies are passed through', () => {
     expect(config.findAccount).toBe(deps.findAccount);
-    expect(config.jwks).toBe(deps.jwks);
     expect('adapter' in config).toBe(false);
   });
 
