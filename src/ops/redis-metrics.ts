@@ -1,6 +1,8 @@
 /**
  * Redis command latency and errors, measured in this process around every command the client sends (the
  * way OpenTelemetry's ioredis instrumentation does): no extra round trip, nothing asked of the server.
+ * Every authorization sends several commands, so the per-command work is kept small: the label set of each
+ * command name is made once, and a sent command is marked on itself rather than tracked in a set.
  */
 import type { Metrics } from './metrics.js';
 import type { RedisClient } from '../storage/redis.js';
@@ -10,24 +12,32 @@ interface SentCommand {
   promise: Promise<unknown>;
 }
 
+const SENT = Symbol('measured');
+type Marked = SentCommand & { [SENT]?: true };
+
 // Commands the client forms itself (a Lua script by name, a MULTI's parts) get their own label; anything
 // else stays what Redis calls it, a closed set.
-const label = (name: string) => (/^[a-z][a-z_|-]{0,31}$/i.test(name) ? name.toLowerCase() : 'other');
+const commandLabel = (name: string) => (/^[a-z][a-z_|-]{0,31}$/i.test(name) ? name.toLowerCase() : 'other');
 
 export function observeRedis(client: RedisClient, metrics: Metrics): void {
-  const seen = new WeakSet<SentCommand>();
-  const send = client.sendCommand.bind(client) as (command: SentCommand, ...rest: unknown[]) => unknown;
+  const labels = new Map<string, { command: string }>();
+  const labelsOf = (name: string) => {
+    let set = labels.get(name);
+    if (!set) labels.set(name, (set = { command: commandLabel(name) }));
+    return set;
+  };
+  const send = client.sendCommand.bind(client) as (command: Marked, ...rest: unknown[]) => unknown;
   (client as unknown as { sendCommand: typeof send }).sendCommand = (command, ...rest) => {
     // Cluster re-sends a redirected command through here: measure it once, from its first send.
-    if (!seen.has(command)) {
-      seen.add(command);
-      const command_ = label(command.name);
-      const end = metrics.redisCommands.startTimer({ command: command_ });
+    if (!command[SENT]) {
+      command[SENT] = true;
+      const set = labelsOf(command.name);
+      const started = performance.now();
       command.promise.then(
-        () => end(),
+        () => metrics.redisCommands.observe(set, (performance.now() - started) / 1000),
         () => {
-          end();
-          metrics.redisErrors.inc({ command: command_ });
+          metrics.redisCommands.observe(set, (performance.now() - started) / 1000);
+          metrics.redisErrors.inc(set);
         },
       );
     }
