@@ -1,6 +1,7 @@
 /**
  * Koa composition: request log → security headers → health and metrics → error pages → static assets → interaction pages → oidc-provider,
- * behind a front door that answers the prebuilt discovery and JWKS documents itself.
+ * behind a front door that answers the prebuilt discovery and JWKS documents itself and hands authorization GETs and
+ * userinfo straight to oidc-provider (whose own Koa then runs our request log and security headers first).
  */
 import cluster from 'node:cluster';
 import type { RequestListener } from 'node:http';
@@ -24,7 +25,7 @@ import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-to-get.js';
-import { frontDoor } from './http/front-door.js';
+import { frontDoor, providerFastLane } from './http/front-door.js';
 import { mountedRouter } from './http/mounted-router.js';
 import { PrebuiltDocuments } from './http/prebuilt-documents.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -93,6 +94,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const adapter = (model: string) =>
     model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
+  const requestLog = new RequestLog(logger, metrics);
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
@@ -103,7 +105,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       cookieKeys,
       pages,
       runtime: () => live.current,
-    });
+    }, [requestLog.middleware(), securityHeaders]);
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);
     auditRegistration(built, stores.audit);
@@ -152,7 +154,6 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     metrics,
   });
 
-  const requestLog = new RequestLog(logger, metrics);
   const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled'], settings.proxy);
   app.use(requestLog.middleware());
   app.use(securityHeaders);
@@ -171,6 +172,10 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);
   });
-  const listener = frontDoor(documents, requestLog, app.callback());
+  const fastLane = providerFastLane(
+    () => ({ authorization: live.current['paths.authorization'], userinfo: live.current['paths.userinfo'] }),
+    (req, res) => void provider.handle(req, res),
+  );
+  const listener = frontDoor(documents, requestLog, app.callback(), fastLane);
   return { listener, provider, live, keys: jwks, scopes };
 }

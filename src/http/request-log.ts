@@ -18,15 +18,20 @@ const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/assets/app.css',
 export const ROUTE = Symbol('route');
 type Routed = Context & { _matchedRoute?: string; [ROUTE]?: string };
 
-/** A bounded route label: our router's pattern, oidc-provider's route name, or a fixed path of ours. */
+/** A bounded route label: oidc-provider's route name, our router's pattern, or a fixed path of ours. */
 function routeOf(ctx: Routed): string {
-  const matched = ctx._matchedRoute;
-  if (typeof matched === 'string') return matched;
+  // oidc-provider's name first: in its own Koa context (the front door's fast lane) its router sets _matchedRoute too.
   const provider = ctx[ROUTE] ?? providerRouteOf(ctx.req);
   if (provider) return `oidc:${provider}`;
+  const matched = ctx._matchedRoute;
+  if (typeof matched === 'string') return matched;
   if (OWN_PATHS.has(ctx.path)) return ctx.path;
   return 'unmatched';
 }
+
+/** Marks a request whose line a RequestLog middleware will write, so a second one on its way (oidc-provider's) stays out. */
+const LOGGED = Symbol('logged');
+type Marked = IncomingMessage & { [LOGGED]?: true };
 
 /** The log line and latency of each request, whether Koa serves it or the front door (http/front-door.ts) does. */
 export class RequestLog {
@@ -53,10 +58,14 @@ export class RequestLog {
     this.#lines.info({ reqId: id, method, route, path, status, ms: Math.round(seconds * 10000) / 10 }, 'request');
   }
 
+  /** The request's line and latency, written by the first of these middleware the request meets (ours or oidc-provider's Koa). */
   middleware(): Middleware {
     return async (ctx, next) => {
+      const req = ctx.req as Marked;
+      if (req[LOGGED]) return next();
+      req[LOGGED] = true;
       const started = process.hrtime.bigint();
-      const id = this.id(ctx.req);
+      const id = this.id(req);
       ctx.res.setHeader('X-Request-Id', id);
       ctx.state.requestId = id;
       try {
@@ -64,7 +73,7 @@ export class RequestLog {
       } finally {
         // oidc-provider writes its responses itself: the status is the one on the wire.
         const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
-        this.end(id, ctx.req.method ?? 'GET', routeOf(ctx), ctx.path, status, started);
+        this.end(id, req.method ?? 'GET', routeOf(ctx), ctx.path, status, started);
       }
     };
   }

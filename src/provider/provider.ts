@@ -1,4 +1,5 @@
 /** The oidc-provider instance: our configuration plus the few documented extension points we use. */
+import type { Middleware } from 'koa';
 import Provider, { errors } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/secrets.js';
 import type { Settings } from '../settings.js';
@@ -14,9 +15,11 @@ interface ClientSchemaPrototype {
   invalidate(this: unknown, message: string, code?: string): void;
 }
 
-export function createProvider(settings: Settings, deps: ProviderDeps): Provider {
+/** `outermost`: middleware that must wrap everything oidc-provider does (our request log and security headers). */
+export function createProvider(settings: Settings, deps: ProviderDeps, outermost: readonly Middleware[] = []): Provider {
   const provider = new Provider(settings.issuer, buildConfiguration(settings, deps));
   provider.proxy = settings.proxy;
+  for (const middleware of outermost) provider.use(middleware);
 
   // Stored secrets are hashes (clients/secrets.ts); oidc-provider documents this override for that case.
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {

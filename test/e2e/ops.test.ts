@@ -116,6 +116,31 @@ describe('request log', () => {
     expect(entries.filter((e) => e.reqId === 'edge-7f3a.42')).toEqual([expect.objectContaining({ route: 'oidc:discovery', status: 200 })]);
   });
 
+  test("oidc-provider's routes, whether the front door hands them to it directly or through our app, are logged once each, with our headers", async () => {
+    const authorize = authorizeUrl(op.issuer, implicitParams());
+    const asked: [string, string, RequestInit][] = [
+      ['fast-auth', authorize, {}], // a GET of the authorization endpoint: straight to oidc-provider
+      ['fast-userinfo', `${op.issuer}/me`, {}],
+      ['app-auth-post', `${op.issuer}/auth`, { method: 'POST', body: new URL(authorize).searchParams }], // our app turns it into a GET
+      ['app-resume', `${op.issuer}/auth/unknown-interaction`, {}], // through our app to oidc-provider
+    ];
+    const statuses: number[] = [];
+    for (const [id, url, init] of asked) {
+      const response = await fetch(url, { ...init, redirect: 'manual', headers: { 'x-request-id': id } });
+      statuses.push(response.status);
+      expect(response.headers.get('x-request-id')).toBe(id);
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+    expect(statuses).toEqual([303, 401, 303, 400]);
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
+    const logged = (id: string) => entries.filter((e) => e.reqId === id).map((e) => [e.route, e.status]);
+    expect(logged('fast-auth')).toEqual([['oidc:authorization', 303]]);
+    expect(logged('fast-userinfo')).toEqual([['oidc:userinfo', 401]]);
+    expect(logged('app-auth-post')).toEqual([['unmatched', 303]]);
+    expect(logged('app-resume')).toEqual([['oidc:resume', 400]]);
+  });
+
   test('the prebuilt discovery and JWKS documents are logged under their routes, also once built', async () => {
     for (const [path, id] of [['/.well-known/openid-configuration', 'd1'], ['/.well-known/openid-configuration', 'd2'], ['/jwks', 'j1'], ['/jwks', 'j2']]) {
       expect((await fetch(`${op.issuer}${path}`, { headers: { 'x-request-id': id! } })).status).toBe(200);
