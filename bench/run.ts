@@ -7,6 +7,8 @@
  *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
  *   --access-token-ttl S    ours issues access tokens living S seconds (soak: shows Redis settle once tokens expire)
  *   --profile               ours and plain oidc-provider run under node --cpu-prof; profiles in bench/results/profiles (see profile-summary.ts)
+ *   --against REV           also ours at git revision REV (checked out beside this one), in every scenario ours runs in,
+ *                           with the ratio of each: a change's before and after measured in one run
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, availableParallelism, loadavg, totalmem } from 'node:os';
@@ -19,6 +21,7 @@ import { interactive, makeSessions, silent, simpleGet, type Measurement, type Ru
 import { measureMemory } from './memory.js';
 import { formatTable, summarize, type ScenarioResult } from './report.js';
 import { soak } from './soak.js';
+import { checkoutRevision } from './revision.js';
 import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'access-token-ttl': { type: 'string' },
+    against: { type: 'string' },
   },
 });
 
@@ -52,10 +56,12 @@ const redisServer = await startTestRedis();
 const redis = new Redis(redisServer.url, { lazyConnect: true });
 await redis.connect();
 const targets: Target[] = [];
+const revision = values.against ? checkoutRevision(join(HERE, '..'), values.against) : undefined;
 const stopAll = async () => {
   await Promise.all(targets.map((t) => t.stop()));
   redis.disconnect();
   await redisServer.close();
+  revision?.remove();
 };
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
@@ -63,7 +69,7 @@ const meta = {
   date: new Date().toISOString(),
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
   machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
-  options: { durationS, rounds, connections, sessions: sessionCount, smoke },
+  options: { durationS, rounds, connections, sessions: sessionCount, smoke, ...(revision ? { against: revision.commit } : {}) },
   /** The 1, 5 and 15 minute load averages when the run started and ended: how shared the machine was. */
   loadAverage: { start: loadavg().map((l) => Math.round(l * 100) / 100), end: [] as number[] },
 };
@@ -93,14 +99,16 @@ async function main(): Promise<unknown> {
   targets.push(...[ours, baseline, oursEs256, oursWorkers].filter((t): t is Target => t !== undefined));
   const koa = await startBareKoa(ours);
   targets.push(koa);
+  const before = revision ? await startOurs(`ours@${revision.commit}`, { redisUrl: redisServer.url, root: revision.root }) : undefined;
+  if (before) targets.push(before);
 
   const plan: Record<Scenario, (Target | undefined)[]> = {
-    silent: [ours, baseline, oursEs256, oursWorkers],
-    'silent-id-token': [ours, baseline],
-    interactive: [ours, baseline],
-    userinfo: [ours, baseline],
-    discovery: [ours, baseline, koa],
-    jwks: [ours, baseline, koa],
+    silent: [ours, before, baseline, oursEs256, oursWorkers],
+    'silent-id-token': [ours, before, baseline],
+    interactive: [ours, before, baseline],
+    userinfo: [ours, before, baseline],
+    discovery: [ours, before, baseline, koa],
+    jwks: [ours, before, baseline, koa],
   };
   const options: RunOptions = { durationS, connections, redis };
   const measured = new Map<string, Measurement[]>();
@@ -167,6 +175,9 @@ function ratios(results: ScenarioResult[]): Record<string, number> {
   ratio('jwks: ours / bare Koa (target >= 0.8)', ours('jwks')?.rate, find('jwks', 'bare-koa')?.rate);
   const silentOps = ours('silent')?.redisPerOp;
   if (silentOps !== undefined) out['silent: Redis commands per authorization, ours (target <= 8)'] = silentOps;
+  for (const scenario of SCENARIOS) {
+    ratio(`${scenario}: ours / ours at ${revision?.commit} (--against)`, ours(scenario)?.rate, find(scenario, 'ours@')?.rate);
+  }
   const flows = ours('interactive')?.rate;
   if (flows !== undefined) out['interactive: flows/s, ours (target >= 60)'] = flows;
   return out;

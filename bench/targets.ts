@@ -81,7 +81,8 @@ function waitForLine(file: string, ready: string, child: ChildProcess, name: str
 /** Set by `--profile`: ours and plain oidc-provider run under `node --cpu-prof`, each writing a profile here when it stops. */
 export const profiling: { dir?: string } = {};
 
-async function launch(name: string, kind: Target['kind'], args: string[], env: Record<string, string>, ready: string, port?: number): Promise<Target> {
+/** `root`: the checkout the server runs from (another revision's, for `--against`). */
+async function launch(name: string, kind: Target['kind'], args: string[], env: Record<string, string>, ready: string, port?: number, root = ROOT): Promise<Target> {
   port ??= await freePort();
   const profile = kind !== 'koa' && profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${join(profiling.dir, name)}`] : [];
   const origin = `http://127.0.0.1:${port}`;
@@ -89,7 +90,7 @@ async function launch(name: string, kind: Target['kind'], args: string[], env: R
   const logFile = join(LOGS, `${name}.log`);
   const log = openSync(logFile, 'w');
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
-    cwd: ROOT,
+    cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', log, log],
   });
@@ -116,6 +117,8 @@ export interface OursOptions {
   alg?: string;
   workers?: number;
   extraEnv?: Record<string, string>;
+  /** Run ours from this checkout rather than this one (bench/revision.ts). */
+  root?: string;
 }
 
 /** Ours as an operator runs it, at the default (OWASP) argon2id parameters and info logging. */
@@ -134,7 +137,7 @@ export async function startOurs(name: string, options: OursOptions): Promise<Tar
     ...options.extraEnv,
   };
   // The issuer names the port, so it is chosen here.
-  return launch(name, 'ours', ['src/main.ts'], env, '"msg":"listening"', port);
+  return launch(name, 'ours', ['src/main.ts'], env, '"msg":"listening"', port, options.root);
 }
 
 export const startBaseline = (name: string, alg = 'RS256') => launch(name, 'baseline', ['bench/servers/baseline.ts'], { ALG: alg }, 'listening');

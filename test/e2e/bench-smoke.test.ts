@@ -1,5 +1,8 @@
-/** `npm run bench -- --smoke` runs end to end and writes a result of the documented shape with no errors. No speed is asserted. */
-import { spawn } from 'node:child_process';
+/**
+ * `npm run bench -- --smoke` runs end to end and writes a result of the documented shape with no errors, here with
+ * `--against HEAD` (ours at a git revision, checked out beside this one and removed after). No speed is asserted.
+ */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,12 +11,15 @@ import { afterAll, expect, test } from '@jest/globals';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'oidc-op-bench-'));
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the smoke run measures every scenario against its baselines without an error', async () => {
+test('the smoke run measures every scenario against its baselines and another revision without an error', async () => {
   const out = join(dir, 'result.json');
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--out', out], {
+  const head = git('rev-parse', '--short', 'HEAD');
+  const worktrees = git('worktree', 'list');
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--against', 'HEAD', '--out', out], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -25,14 +31,16 @@ test('the smoke run measures every scenario against its baselines without an err
   expect({ code, output }).toMatchObject({ code: 0 });
 
   const result = JSON.parse(readFileSync(out, 'utf8')) as {
-    meta: { machine: { cores: number }; options: { smoke: boolean } };
+    meta: { machine: { cores: number }; options: { smoke: boolean; against: string } };
     results: { scenario: string; target: string; median: Record<string, number> }[];
     ratios: Record<string, number>;
   };
-  expect(result.meta.options.smoke).toBe(true);
+  expect(result.meta.options).toMatchObject({ smoke: true, against: head });
   const pairs = result.results.map((r) => `${r.scenario} ${r.target}`).sort();
+  const scenarios = ['discovery', 'interactive', 'jwks', 'silent', 'silent-id-token', 'userinfo'];
   expect(pairs).toEqual(
     [
+      ...scenarios.map((s) => `${s} ours@${head}`),
       'discovery bare-koa', 'discovery ours', 'discovery oidc-provider-memory',
       'interactive ours', 'interactive oidc-provider-memory',
       'jwks bare-koa', 'jwks ours', 'jwks oidc-provider-memory',
@@ -44,7 +52,15 @@ test('the smoke run measures every scenario against its baselines without an err
   for (const r of result.results) {
     expect(r.median).toMatchObject({ errors: 0, rate: expect.any(Number), p50: expect.any(Number), p99: expect.any(Number), peakRssMiB: expect.any(Number) });
     expect(r.median.operations).toBeGreaterThan(0);
-    if (r.target === 'ours') expect(r.median.redisPerOp).toEqual(expect.any(Number));
+    if (r.target.startsWith('ours')) expect(r.median.redisPerOp).toEqual(expect.any(Number));
   }
-  expect(Object.keys(result.ratios)).toEqual(expect.arrayContaining(['silent: ours / oidc-provider memory (target >= 0.9)', 'silent: Redis commands per authorization, ours (target <= 8)']));
+  expect(Object.keys(result.ratios)).toEqual(
+    expect.arrayContaining([
+      'silent: ours / oidc-provider memory (target >= 0.9)',
+      'silent: Redis commands per authorization, ours (target <= 8)',
+      ...scenarios.map((s) => `${s}: ours / ours at ${head} (--against)`),
+    ]),
+  );
+  // The revision's checkout is gone again.
+  expect(git('worktree', 'list')).toBe(worktrees);
 }, 240_000);
