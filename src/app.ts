@@ -4,6 +4,7 @@
  * userinfo straight to oidc-provider (whose own Koa then runs our request log and security headers first).
  */
 import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -101,6 +102,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       adapter,
       findAccount: findAccount(stores.users),
       jwks: jwks.current,
+      signing: { processes: settings.workers, cores: availableParallelism() },
       scopes: scopes.current,
       cookieKeys,
       pages,

@@ -1,15 +1,30 @@
 /**
  * Our private signing keys as oidc-provider's ExternalSigningKey (its documented hook for keys it does not hold):
- * the signature is made with node:crypto's one-shot `sign` on the libuv pool rather than through jose and
- * WebCrypto. Same keys, algorithms and JWS; measured on the benchmark machine, an RS256 signature costs the main
- * thread ~20 µs less and the process ~45 µs less CPU (WebCrypto normalises the algorithm and builds a job per
- * call), ES256 ~22 µs and ~30 µs less (README, Benchmarks). Keys of another algorithm stay plain JWKs.
+ * the signature is made with node:crypto's one-shot `sign` rather than through jose and WebCrypto, which
+ * normalises the algorithm and builds a job for the libuv pool on every call. Same keys, algorithms and JWS.
+ *
+ * We also choose where each signature is made. Handing one to the pool costs a thread switch each way, and on a
+ * busy machine the pool's threads take the CPU from the event loop that hands them work. Measured on 2 cores,
+ * inline won everywhere (README, Benchmarks): silent sign-ins +6% and 24% less CPU each with RS256 in one process,
+ * +20% under WORKERS=2, +19% with ES256. The pool can only pay for an expensive signature (RSA: ~0.3 ms here;
+ * ECDSA and EdDSA ~0.04 ms) with cores nobody else needs: we count two beyond our own processes, since on a small
+ * host the next one is busy with Redis, the proxy and the garbage collector. That rule for larger machines is
+ * reasoned, not measured.
  */
 import { createPrivateKey, createPublicKey, sign, type JsonWebKey, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
 import { ExternalSigningKey, type JWK } from 'oidc-provider';
 import type { PrivateJwks } from '../settings.js';
 
 type PrivateJwk = PrivateJwks['keys'][number];
+
+/** How many processes of ours share the machine's cores (WORKERS, 1 without). */
+export interface SigningPlacement {
+  processes: number;
+  cores: number;
+}
+
+/** Whether a signature of `alg` goes to the libuv pool (else it is made inline, on the event loop). */
+export const signsOnPool = (alg: string, { processes, cores }: SigningPlacement): boolean => alg === 'RS256' && cores - processes >= 2;
 
 /** node:crypto's digest per JWS algorithm (EdDSA names none), and whether ECDSA signatures need JWS's r||s form. */
 const ALGORITHMS: Record<string, { digest: string | null; ieeeP1363: boolean }> = {
@@ -24,8 +39,9 @@ export class LocalSigningKey extends ExternalSigningKey {
   readonly #public: KeyObject;
   readonly #key: KeyObject | SignKeyObjectInput;
   readonly #digest: string | null;
+  readonly #onPool: boolean;
 
-  constructor(jwk: PrivateJwk & { alg: string }) {
+  constructor(jwk: PrivateJwk & { alg: string }, onPool: boolean) {
     super();
     const algorithm = ALGORITHMS[jwk.alg];
     if (!algorithm) throw new Error(`no local signing for ${jwk.alg}`);
@@ -35,6 +51,7 @@ export class LocalSigningKey extends ExternalSigningKey {
     this.#public = createPublicKey(privateKey);
     this.#key = algorithm.ieeeP1363 ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey;
     this.#digest = algorithm.digest;
+    this.#onPool = onPool;
   }
 
   // oidc-provider reads these, and may write them while it checks its configuration.
@@ -55,7 +72,9 @@ export class LocalSigningKey extends ExternalSigningKey {
     return this.#public;
   }
 
-  override sign(data: Uint8Array): Promise<Uint8Array> {
+  /** oidc-provider awaits what this returns: a signature made inline is returned as it is. */
+  override sign(data: Uint8Array): Promise<Uint8Array> | Uint8Array {
+    if (!this.#onPool) return sign(this.#digest, data, this.#key);
     return new Promise((resolve, reject) => sign(this.#digest, data, this.#key, (err, signature) => (err ? reject(err) : resolve(signature))));
   }
 }
@@ -63,6 +82,6 @@ export class LocalSigningKey extends ExternalSigningKey {
 const signsLocally = (jwk: PrivateJwk): jwk is PrivateJwk & { alg: string } => typeof jwk.alg === 'string' && jwk.alg in ALGORITHMS;
 
 /** The key set oidc-provider gets: every key of an algorithm we sign locally as a LocalSigningKey, the rest as they are. */
-export const signingKeys = (jwks: PrivateJwks): { keys: (JWK | ExternalSigningKey)[] } => ({
-  keys: jwks.keys.map((jwk) => (signsLocally(jwk) ? new LocalSigningKey(jwk) : (jwk as JWK))),
+export const signingKeys = (jwks: PrivateJwks, placement: SigningPlacement): { keys: (JWK | ExternalSigningKey)[] } => ({
+  keys: jwks.keys.map((jwk) => (signsLocally(jwk) ? new LocalSigningKey(jwk, signsOnPool(jwk.alg, placement)) : (jwk as JWK))),
 });

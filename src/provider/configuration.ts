@@ -7,7 +7,7 @@ import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
-import { signingKeys } from '../keys/local-signing-key.js';
+import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
 import { interactionPrompts } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 
@@ -26,6 +26,8 @@ export interface ProviderDeps {
   adapter: ((model: string) => Adapter) | undefined;
   findAccount: FindAccount;
   jwks: PrivateJwks;
+  /** How many processes of ours share how many cores: where signatures are made (keys/local-signing-key.ts). */
+  signing: SigningPlacement;
   cookieKeys: string[];
   pages: Pages;
 }
@@ -113,7 +115,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     // Authorization code clients must use PKCE (S256), public or confidential.
     pkce: { required: () => true },
     findAccount: deps.findAccount,
-    jwks: signingKeys(deps.jwks),
+    jwks: signingKeys(deps.jwks, deps.signing),
     cookies: {
       keys: deps.cookieKeys,
       long: cookie,

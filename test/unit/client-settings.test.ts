@@ -116,6 +116,7 @@ describe('extraClientMetadata', () => {
     adapter: undefined,
     findAccount: async () => undefined,
     jwks: { keys: [] },
+    signing: { processes: 1, cores: 2 },
     cookieKeys: ['x'.repeat(32)],
     pages: { error: async () => {}, logout: async () => {}, loggedOut: async () => {} },
   };

@@ -24,6 +24,7 @@ const deps: ProviderDeps = {
   adapter: undefined,
   findAccount: async () => undefined,
   jwks: { keys: [] },
+  signing: { processes: 1, cores: 2 },
   cookieKeys: ['x'.repeat(32)],
   pages: {
     error: async (_ctx, out) => {

@@ -3,20 +3,39 @@ import { generateKeyPairSync } from 'node:crypto';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import Provider from 'oidc-provider';
 import { generateSigningKeys } from '../../src/keys/generated-keys.js';
-import { LocalSigningKey, signingKeys } from '../../src/keys/local-signing-key.js';
+import { LocalSigningKey, signingKeys, signsOnPool } from '../../src/keys/local-signing-key.js';
 
 const jwks = await generateSigningKeys();
+const ONE_PROCESS = { processes: 1, cores: 2 };
+const A_PROCESS_PER_CORE = { processes: 2, cores: 2 };
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('local signing keys', () => {
-  test('each generated key signs a JWS that jose verifies with the key published for it', async () => {
-    const keys = signingKeys(jwks).keys;
+  test('only RSA signatures go to the libuv pool, and only while two cores are left for them', () => {
+    expect(signsOnPool('RS256', { processes: 1, cores: 4 })).toBe(true);
+    expect(signsOnPool('RS256', { processes: 6, cores: 8 })).toBe(true);
+    expect(signsOnPool('RS256', ONE_PROCESS)).toBe(false);
+    expect(signsOnPool('RS256', A_PROCESS_PER_CORE)).toBe(false);
+    expect(signsOnPool('RS256', { processes: 1, cores: 1 })).toBe(false);
+    expect(signsOnPool('ES256', { processes: 1, cores: 64 })).toBe(false);
+    expect(signsOnPool('EdDSA', { processes: 1, cores: 64 })).toBe(false);
+  });
+
+  test.each([
+    ['one process on four cores', { processes: 1, cores: 4 }, ['RS256']],
+    ['one process on two cores', ONE_PROCESS, []],
+    ['a process per core', A_PROCESS_PER_CORE, []],
+  ])('with %s, each generated key signs a JWS that jose verifies with the key published for it', async (_name, placement, pooled) => {
+    const keys = signingKeys(jwks, placement).keys;
     expect(keys.map((k) => [k.kid, k.alg])).toEqual(jwks.keys.map((k) => [k.kid, k.alg]));
     for (const key of keys) {
       expect(key).toBeInstanceOf(LocalSigningKey);
       const local = key as LocalSigningKey;
       const input = `${encode({ alg: local.alg, kid: local.kid })}.${encode({ sub: 'alice', nonce: local.alg })}`;
-      const signature = Buffer.from(await local.sign(Buffer.from(input))).toString('base64url');
+      const made = local.sign(Buffer.from(input));
+      // On the pool a promise; inline the signature itself.
+      expect(made instanceof Promise).toBe(pooled.includes(local.alg));
+      const signature = Buffer.from(await made).toString('base64url');
       const published = local.keyObject().export({ format: 'jwk' }) as JWK;
       expect(published).not.toHaveProperty('d');
       const verified = await compactVerify(`${input}.${signature}`, await importJWK(published, local.alg));
@@ -26,7 +45,7 @@ describe('local signing keys', () => {
   });
 
   test('an ECDSA signature is in JWS form (r||s, 64 bytes for P-256), not DER', async () => {
-    const es = signingKeys(jwks).keys.find((k) => k.alg === 'ES256') as LocalSigningKey;
+    const es = signingKeys(jwks, ONE_PROCESS).keys.find((k) => k.alg === 'ES256') as LocalSigningKey;
     expect((await es.sign(Buffer.from('x'))).byteLength).toBe(64);
   });
 
@@ -34,7 +53,7 @@ describe('local signing keys', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
     const ps = { ...rsa, kty: 'RSA' as const, d: String(rsa.d), kid: 'ps', alg: 'PS256' };
     const bare = { ...rsa, kty: 'RSA' as const, d: String(rsa.d), kid: 'bare' };
-    const [first, second] = signingKeys({ keys: [ps, bare] }).keys;
+    const [first, second] = signingKeys({ keys: [ps, bare] }, ONE_PROCESS).keys;
     expect(first).toBe(ps);
     expect(second).toBe(bare);
   });
@@ -45,7 +64,7 @@ describe('local signing keys', () => {
       const res = await fetchFrom(provider, '/jwks');
       return res;
     };
-    expect(await publish(signingKeys(jwks))).toEqual(await publish(jwks));
+    expect(await publish(signingKeys(jwks, ONE_PROCESS))).toEqual(await publish(jwks));
   });
 });
 
