@@ -4,12 +4,11 @@
  * normalises the algorithm and builds a job for the libuv pool on every call. Same keys, algorithms and JWS.
  *
  * We also choose where each signature is made. Handing one to the pool costs a thread switch each way, and on a
- * busy machine the pool's threads take the CPU from the event loop that hands them work. Measured on 2 cores,
- * inline won everywhere (README, Benchmarks): silent sign-ins +6% and 24% less CPU each with RS256 in one process,
- * +20% under WORKERS=2, +19% with ES256. The pool can only pay for an expensive signature (RSA: ~0.3 ms here;
- * ECDSA and EdDSA ~0.04 ms) with cores nobody else needs: we count two beyond our own processes, since on a small
- * host the next one is busy with Redis, the proxy and the garbage collector. That rule for larger machines is
- * reasoned, not measured.
+ * busy machine the pool's threads take the CPU from the event loop that hands them work. That only pays for an
+ * expensive signature (RSA: ~0.3 ms here; ECDSA and EdDSA ~0.04 ms) and only with a core that none of our processes
+ * keeps busy. Measured on 2 cores (README, Benchmarks): with WORKERS=2, RS256 inline +20% silent sign-ins; ES256
+ * inline +19%; RS256 in one process, inline and pooled were within the noise of each other (two A/B runs, +6% and
+ * -8%), inline spending ~10-20% less CPU per sign-in, pooled leaving the event loop more room: the pool it stays.
  */
 import { createPrivateKey, createPublicKey, sign, type JsonWebKey, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
 import { ExternalSigningKey, type JWK } from 'oidc-provider';
@@ -24,7 +23,7 @@ export interface SigningPlacement {
 }
 
 /** Whether a signature of `alg` goes to the libuv pool (else it is made inline, on the event loop). */
-export const signsOnPool = (alg: string, { processes, cores }: SigningPlacement): boolean => alg === 'RS256' && cores - processes >= 2;
+export const signsOnPool = (alg: string, { processes, cores }: SigningPlacement): boolean => alg === 'RS256' && processes < cores;
 
 /** node:crypto's digest per JWS algorithm (EdDSA names none), and whether ECDSA signatures need JWS's r||s form. */
 const ALGORITHMS: Record<string, { digest: string | null; ieeeP1363: boolean }> = {
