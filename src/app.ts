@@ -174,10 +174,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);
   });
-  const fastLane = providerFastLane(
-    () => ({ authorization: live.current['paths.authorization'], userinfo: live.current['paths.userinfo'] }),
-    (req, res) => void provider.handle(req, res),
-  );
+  const fastLane = providerFastLane(() => live.current, (req, res) => void provider.handle(req, res));
   const listener = frontDoor(documents, requestLog, app.callback(), fastLane);
   return { listener, provider, live, keys: jwks, scopes };
 }

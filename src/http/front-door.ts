@@ -9,6 +9,7 @@
  * context. Everything else goes to our Koa app.
  */
 import type { IncomingMessage, RequestListener } from 'node:http';
+import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { PrebuiltDocuments } from './prebuilt-documents.js';
 import { sendDocument } from './prebuilt-documents.js';
 import type { RequestLog } from './request-log.js';
@@ -40,12 +41,12 @@ const pathOf = (url: string | undefined = '') => {
  * The fast lane: a GET of the authorization endpoint (a POST is turned into a GET by http/post-to-get.ts, in our
  * app) and any request to userinfo, at the paths in force now.
  */
-export function providerFastLane(paths: () => { authorization: string; userinfo: string }, listener: RequestListener): FastLane {
+export function providerFastLane(settings: () => Pick<ProviderSettings, 'paths.authorization' | 'paths.userinfo'>, listener: RequestListener): FastLane {
   return {
     takes(req) {
       const path = pathOf(req.url);
-      const { authorization, userinfo } = paths();
-      return path === userinfo || (path === authorization && req.method === 'GET');
+      const paths = settings();
+      return path === paths['paths.userinfo'] || (path === paths['paths.authorization'] && req.method === 'GET');
     },
     listener,
   };
