@@ -123,8 +123,10 @@ describe('buildConfiguration', () => {
     expect(config.cookies?.short).toEqual({ httpOnly: true, sameSite: 'lax', signed: true });
   });
 
-  test('dependencies are passed through', () => {
+  test('dependencies are passed through; signing keys go to oidc-provider as external signing keys', () => {
     expect(config.findAccount).toBe(deps.findAccount);
+    expect(config.jwks).toEqual({ keys: [] });
+    expect(config.features?.externalSigningSupport).toEqual({ enabled: true, ack: 'experimental-01' });
     expect('adapter' in config).toBe(false);
   });
 
