@@ -25,7 +25,7 @@ import { MemoryAttempts } from './storage/memory-attempts.js';
 import { MemoryAudit } from './storage/memory-audit.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
 import { MemoryCollectionSet } from './storage/memory-collection.js';
-import { defineAdapterScripts, RedisAdapter } from './storage/redis-adapter.js';
+import { RedisAdapter } from './storage/redis-adapter.js';
 import { RedisAttempts } from './storage/redis-attempts.js';
 import { RedisAudit } from './storage/redis-audit.js';
 import { RedisCollectionSet } from './storage/redis-collection.js';
@@ -56,7 +56,6 @@ export interface Stores {
 
 export async function openStores(settings: Settings, connectionName?: string, onAuditError?: (err: unknown) => void): Promise<Stores> {
   const redis = settings.redis ? createRedis(settings.redis, connectionName) : undefined;
-  if (redis) defineAdapterScripts(redis);
   if (redis) await redis.connect();
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const sets: CollectionSet = redis ? new RedisCollectionSet(redis) : new MemoryCollectionSet();

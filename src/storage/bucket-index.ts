@@ -55,7 +55,7 @@ type WithBuckets = RedisClient & {
   oidcChangeEntry(key: string, now: number, field: string, change: EntryChange, exp: string, ...items: string[]): Promise<number>;
 };
 
-/** Defines the script on a client (before its first command: see defineAdapterScripts). */
+/** Defines the script on a client, once. */
 export function withBuckets<T extends RedisClient>(redis: T): T & WithBuckets {
   if (!('oidcChangeEntry' in redis)) redis.defineCommand('oidcChangeEntry', { numberOfKeys: 1, lua: CHANGE_ENTRY });
   return redis as T & WithBuckets;

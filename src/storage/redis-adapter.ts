@@ -10,7 +10,7 @@
  * tokens plus a few expired ones, and a signed-in user without live tokens costs no index at all.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { BucketIndex, withBuckets } from './bucket-index.js';
+import { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
 import type { RedisClient } from './redis.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
@@ -44,13 +44,6 @@ function withConsume(redis: RedisClient): WithConsume {
   if (!('oidcConsume' in redis)) redis.defineCommand('oidcConsume', { numberOfKeys: 1, lua: CONSUME });
   return redis as WithConsume;
 }
-
-/**
- * Defines the adapter's scripts on a client before its first command: ioredis's auto-pipelining copies the scripts
- * when it starts filling a pipeline, so a script defined on first use, while another request's commands wait,
- * fails with "pipeline[functionName] is not a function".
- */
-export const defineAdapterScripts = (redis: RedisClient): void => void withBuckets(withConsume(redis));
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -99,7 +92,7 @@ export class RedisAdapter implements Adapter {
       else writes.push(redis.persist(index));
       if (++this.#tokenWrites % TRIM_EVERY === 0) writes.push(redis.zremrangebyscore(index, '-inf', `(${now}`));
     }
-    // Auto-pipelining sends these in one round trip per node.
+    // Written back to back, so they travel together; each is one key (Cluster).
     await Promise.all(writes);
   }
 

@@ -18,7 +18,7 @@ const prefix = `t${randomBytes(4).toString('hex')}:`;
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  client = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { keyPrefix: prefix, enableAutoPipelining: true });
+  client = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { keyPrefix: prefix });
 }, 60_000);
 
 afterAll(async () => {

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** One instance's view: its own connection and cache, as each server process has. */
 function instance(): { cache: CachedCollection<Rec>; raw: RedisCollection<Rec> } {
-  const redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
+  const redis = new Redis(server.url, { keyPrefix: server.prefix });
   connections.push(redis);
   const raw = new RedisCollection<Rec>(redis, 'clients');
   const cache = new CachedCollection<Rec>(raw, redis, 'clients', server.prefix);

@@ -9,7 +9,7 @@ let redis: Cluster;
 
 beforeAll(async () => {
   cluster = await startTestCluster();
-  redis = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { keyPrefix: 'p:', enableAutoPipelining: true });
+  redis = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { keyPrefix: 'p:' });
 });
 
 afterAll(async () => {

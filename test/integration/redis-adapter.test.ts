@@ -3,18 +3,15 @@ import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { bucketKey } from '../../src/storage/bucket-index.js';
 import { decodeRecord, encodeRecord } from '../../src/storage/compact-records.js';
-import { accountGrants, defineAdapterScripts, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { accountGrants, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
-import type { TestRedis } from '../support/redis-server.js';
 import { useTestRedis } from '../support/test-redis.js';
 import { adapterContract } from './adapter-contract.js';
 
 const fixture = useTestRedis();
-let server: TestRedis;
 let redis: Redis;
 
 beforeAll(() => {
-  server = fixture.server();
   redis = fixture.redis();
 });
 
@@ -109,24 +106,5 @@ describe('sessions saved only to roll their expiry', () => {
     expect(await sessions.find('s2')).toBeUndefined();
     await sessions.upsert('s2', { uid: 'u2', exp: now + 602 } as never, 602);
     expect(await redis.exists(sessionKey('s2'))).toBe(1);
-  });
-});
-
-describe('scripts', () => {
-  afterEach(clear);
-
-  test("defined before a client's first command, they run while other commands wait in its pipeline", async () => {
-    // What the stores do at start-up; defined on first use, the script failed the request whose pipeline was filling.
-    const client = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
-    defineAdapterScripts(client);
-    try {
-      await adapter('AuthorizationCode').upsert('raced-code', { grantId: 'g' } as never, 60);
-      const waiting = client.get('something-else');
-      const consumed = new RedisAdapter(client, 'AuthorizationCode').consume('raced-code');
-      await Promise.all([waiting, consumed]);
-      expect(await adapter('AuthorizationCode').find('raced-code')).toMatchObject({ consumed: expect.any(Number) });
-    } finally {
-      client.disconnect();
-    }
   });
 });

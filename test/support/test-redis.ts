@@ -5,7 +5,7 @@ import { startTestRedis, type TestRedis } from './redis-server.js';
 
 export interface TestRedisClient {
   server(): TestRedis;
-  /** A client isolated by the file's key prefix, auto-pipelining as the server's. */
+  /** A client isolated by the file's key prefix. */
   redis(): Redis;
   /** Deletes every key this file wrote. */
   clear(): Promise<void>;
@@ -17,7 +17,7 @@ export function useTestRedis(): TestRedisClient {
   let redis: Redis | undefined;
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = new Redis(server.url, { keyPrefix: server.prefix, enableAutoPipelining: true });
+    redis = new Redis(server.url, { keyPrefix: server.prefix });
   });
   afterAll(async () => {
     await redis?.quit();
