@@ -2,16 +2,13 @@
  * oidc-provider's storage on Redis. One string per record (compact-records.ts: JSON, or for Sessions and Grants
  * a JSON array), `SET … EX` with the expiry oidc-provider passes, so no record outlives it. Keys are hash-tagged
  * by record id, so every command names one slot and works on Cluster. A session's uid and an account's grants
- * are indexed in shared hashes (bucket-index.ts).
- *
- * The per-grant token index is a sorted set scored by expiry, made by the grant's first token. It expires with
- * its longest-lived token (`EXPIRE … NX` gives a new index its first expiry, `EXPIRE … GT` only ever extends it),
- * and every TRIM_EVERY-th token write drops the expired members: it never holds more than the grant's live
- * tokens plus a few expired ones, and a signed-in user without live tokens costs no index at all.
+ * are indexed in shared hashes (bucket-index.ts). A grant's tokens are revoked by a mark on the grant, not
+ * through an index of them (grant-revocations.ts): issuing a token is one `SET`.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
+import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from './grant-revocations.js';
 import type { RedisClient } from './redis.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
 
@@ -24,8 +21,8 @@ const GRANTABLE = new Set([
   'PreAuthorizedCode',
 ]);
 
-/** Expired members are dropped on one token write in this many: a few expired members linger, for fewer commands per token. */
-export const TRIM_EVERY = 8;
+/** Where a token keeps the revocation mark its grant had when it was issued (only when the grant has one). */
+const MARK_FIELD = '~grantMark';
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
 const CONSUME = `
@@ -35,7 +32,6 @@ redis.call('SET', KEYS[1], string.sub(value, 1, -2) .. ',"consumed":' .. ARGV[1]
 return 1`;
 
 export const recordKey = (model: string, id: string) => `oidc:${model}:{${id}}`;
-export const grantIndexKey = (grantId: string) => `oidc:Grant:{${grantId}}:tokens`;
 const userCodeKey = (userCode: string) => `oidc:UserCode:{${userCode}}`;
 
 type WithConsume = RedisClient & { oidcConsume(key: string, now: number): Promise<number> };
@@ -58,7 +54,7 @@ export class RedisAdapter implements Adapter {
   readonly #sessions: UnchangedSessions | undefined;
   readonly #uids: BucketIndex;
   readonly #accountGrants: BucketIndex;
-  #tokenWrites = 0;
+  readonly #revocations: GrantRevocations;
 
   constructor(redis: RedisClient, model: string) {
     this.#redis = withConsume(redis);
@@ -66,6 +62,7 @@ export class RedisAdapter implements Adapter {
     this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
     this.#uids = sessionUids(redis);
     this.#accountGrants = accountGrants(redis);
+    this.#revocations = grantRevocations(redis);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -73,33 +70,43 @@ export class RedisAdapter implements Adapter {
     this.#sessions?.forget(id);
     const redis = this.#redis;
     const key = recordKey(this.#model, id);
-    const value = encodeRecord(this.#model, id, payload);
+    const grantId = GRANTABLE.has(this.#model) ? payload.grantId : undefined;
+    const mark = grantId ? await this.#revocations.forNewToken(grantId) : NO_MARK;
+    const value = encodeRecord(this.#model, id, mark === NO_MARK ? payload : { ...payload, [MARK_FIELD]: mark });
     const ttl = typeof expiresIn === 'number' && expiresIn > 0 ? Math.ceil(expiresIn) : undefined;
     const writes: Promise<unknown>[] = [ttl ? redis.set(key, value, 'EX', ttl) : redis.set(key, value)];
     const exp = ttl ? epochSeconds() + ttl : undefined;
 
-    // Only consent writes a grant, never the silent path.
-    if (this.#model === 'Grant' && typeof payload.accountId === 'string') writes.push(this.#accountGrants.change(payload.accountId, 'add', [id], exp));
+    // Only consent writes a grant, never the silent path. A revocation mark lives at least as long as its grant.
+    if (this.#model === 'Grant') {
+      const markKey = revocationKey(id);
+      writes.push(ttl ? redis.expire(markKey, ttl, 'GT') : redis.persist(markKey));
+      if (typeof payload.accountId === 'string') writes.push(this.#accountGrants.change(payload.accountId, 'add', [id], exp));
+    }
     if (this.#model === 'Session' && payload.uid) writes.push(this.#uids.change(payload.uid, 'put', [id], exp));
     if (payload.userCode) {
       writes.push(ttl ? redis.set(userCodeKey(payload.userCode), id, 'EX', ttl) : redis.set(userCodeKey(payload.userCode), id));
-    }
-    if (GRANTABLE.has(this.#model) && payload.grantId) {
-      const index = grantIndexKey(payload.grantId);
-      const now = Date.now();
-      writes.push(redis.zadd(index, ttl ? now + ttl * 1000 : '+inf', key));
-      if (ttl) writes.push(redis.expire(index, ttl, 'NX'), redis.expire(index, ttl, 'GT'));
-      else writes.push(redis.persist(index));
-      if (++this.#tokenWrites % TRIM_EVERY === 0) writes.push(redis.zremrangebyscore(index, '-inf', `(${now}`));
     }
     // Written back to back, so they travel together; each is one key (Cluster).
     await Promise.all(writes);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    if (this.#model === 'Grant') {
+      // The grant and its revocation mark share a slot: one command reads both.
+      const [value, mark] = await this.#redis.mget(recordKey('Grant', id), revocationKey(id));
+      if (value === null || value === undefined) return undefined;
+      this.#revocations.seen(id, mark ?? null);
+      return decodeRecord('Grant', id, value);
+    }
     const value = await this.#redis.get(recordKey(this.#model, id));
     const payload = value === null ? undefined : decodeRecord(this.#model, id, value);
     this.#sessions?.read(id, payload && { stored: value!, payload });
+    if (payload && GRANTABLE.has(this.#model) && typeof payload.grantId === 'string') {
+      const recorded = typeof payload[MARK_FIELD] === 'string' ? (payload[MARK_FIELD] as string) : NO_MARK;
+      delete payload[MARK_FIELD];
+      if (!(await this.#revocations.stillValid(payload.grantId, recorded))) return undefined;
+    }
     return payload;
   }
 
@@ -122,23 +129,19 @@ export class RedisAdapter implements Adapter {
     const key = recordKey(this.#model, id);
     const redis = this.#redis;
     if (this.#model === 'Grant') {
-      await Promise.all([redis.del(key), redis.del(grantIndexKey(id))]);
+      this.#revocations.forget(id);
+      await redis.del(key, revocationKey(id));
       return;
     }
     const payload = await this.find(id);
     const deletes: Promise<unknown>[] = [redis.del(key)];
     if (payload?.uid && this.#model === 'Session') deletes.push(this.#uids.change(payload.uid, 'drop', [id]));
     if (payload?.userCode) deletes.push(redis.del(userCodeKey(payload.userCode)));
-    if (payload?.grantId && GRANTABLE.has(this.#model)) deletes.push(redis.zrem(grantIndexKey(payload.grantId), key));
     await Promise.all(deletes);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    const index = grantIndexKey(grantId);
-    const members = await this.#redis.zrange(index, '0', '-1');
-    // Tokens live in other slots: one DEL each (pipelined), then the index without them.
-    await Promise.all(members.map((key) => this.#redis.del(key)));
-    if (members.length) await this.#redis.zrem(index, ...members);
+    await this.#revocations.revoke(recordKey('Grant', grantId), grantId);
   }
 }
 

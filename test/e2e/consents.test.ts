@@ -91,4 +91,26 @@ describe('consents', () => {
     expect((jsonOf(await cli(['user', 'consents', 'bob', '--json'])) as { consents: Consent[] }).consents).toEqual([]);
     expect(await events()).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'consent.revoked', user: BOB.sub, client: 'spa-token', action: 'logout' })]));
   });
+
+  test("the revocation endpoint: one access token revoked revokes the grant's others; the grant stays, so a new one works", async () => {
+    const ua = new UserAgent(fixture.op.issuer);
+    const params = { client_id: 'spa-token', response_type: 'id_token token' };
+    const first = fragmentParams((await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams(params)), ALICE)).location).get('access_token')!;
+    const silently = async () => fragmentParams((await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ ...params, prompt: 'none' })))).location).get('access_token')!;
+    const second = await silently();
+    expect([(await userinfo(first)).status, (await userinfo(second)).status]).toEqual([200, 200]);
+
+    const revocation = await fetch(`${fixture.op.issuer}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: first, client_id: 'spa-token' }).toString(),
+    });
+    expect(revocation.status).toBe(200);
+    expect([(await userinfo(first)).status, (await userinfo(second)).status]).toEqual([401, 401]);
+
+    const third = await silently();
+    expect(third).toBeTruthy();
+    expect((await userinfo(third)).status).toBe(200);
+    expect(((jsonOf(await cli(['user', 'consents', 'alice', '--json'])) as { consents: Consent[] }).consents).map((c) => c.clientId)).toContain('spa-token');
+  });
 });

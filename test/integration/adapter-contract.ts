@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { bucketKey } from '../../src/storage/bucket-index.js';
-import { grantIndexKey, recordKey, RedisAdapter, TRIM_EVERY } from '../../src/storage/redis-adapter.js';
+import { revocationKey } from '../../src/storage/grant-revocations.js';
+import { recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import type { RedisClient } from '../../src/storage/redis.js';
 
 export interface ContractTarget {
@@ -20,6 +21,8 @@ export function adapterContract(target: () => ContractTarget): void {
   const adapter = (model: string) => new RedisAdapter(target().redis, model);
   const ttlOf = (key: string) => target().redis.ttl(key);
   const r = () => target().redis;
+  /** Another client on the same Redis: another instance of the provider, with its own memory of what it read. */
+  const duplicate = () => (target().redis as unknown as { duplicate(): RedisClient }).duplicate();
 
   describe('records', () => {
     test('upsert stores the payload with the expiry oidc-provider passes; find returns it', async () => {
@@ -100,7 +103,7 @@ export function adapterContract(target: () => ContractTarget): void {
   });
 
   describe('grants', () => {
-    test('revokeByGrantId removes every token of the grant and nothing else', async () => {
+    test('revokeByGrantId revokes every token of the grant and nothing else', async () => {
       await adapter('Grant').upsert('g1', { jti: 'g1', accountId: 'a' } as never, 3600);
       await adapter('Grant').upsert('g2', { jti: 'g2', accountId: 'a' } as never, 3600);
       await adapter('AccessToken').upsert('at1', { grantId: 'g1' } as never, 60);
@@ -116,51 +119,83 @@ export function adapterContract(target: () => ContractTarget): void {
       }
       expect(await adapter('AccessToken').find('other')).toEqual({ grantId: 'g2' });
       expect(await adapter('Grant').find('g1')).toBeDefined(); // oidc-provider destroys the grant itself
-      // The other models' revocations find nothing left to do.
+      // The other models' revocations find the tokens revoked already.
       await adapter('RefreshToken').revokeByGrantId('g1');
-      expect(await r().exists(grantIndexKey('g1'))).toBe(0);
+      expect(await adapter('RefreshToken').find('rt1')).toBeUndefined();
     });
 
-    test('a grant without tokens has no index; the first token makes it, expiring with the longest-lived token', async () => {
-      await adapter('Grant').upsert('g5', { jti: 'g5' } as never, 3600);
-      const index = grantIndexKey('g5');
-      expect(await r().exists(index)).toBe(0);
-      await adapter('AccessToken').upsert('long', { grantId: 'g5' } as never, 600);
-      expect(await ttlOf(index)).toBeGreaterThan(590);
-      // A shorter-lived token (a code after the access tokens) never shortens it; a longer one extends it.
-      await adapter('AuthorizationCode').upsert('code', { grantId: 'g5' } as never, 60);
-      expect(await ttlOf(index)).toBeGreaterThan(590);
-      await adapter('RefreshToken').upsert('longer', { grantId: 'g5' } as never, 1200);
-      expect(await ttlOf(index)).toBeGreaterThan(1190);
+    test('a token issued after the revocation works (the grant was read first, as oidc-provider does)', async () => {
+      await adapter('Grant').upsert('g6', { jti: 'g6' } as never, 3600);
+      await adapter('AccessToken').upsert('before', { grantId: 'g6' } as never, 60);
+      await adapter('AccessToken').revokeByGrantId('g6');
+      expect(await adapter('Grant').find('g6')).toBeDefined();
+      await adapter('AccessToken').upsert('after', { grantId: 'g6' } as never, 60);
+      expect(await adapter('AccessToken').find('after')).toEqual({ grantId: 'g6' });
+      expect(await adapter('AccessToken').find('before')).toBeUndefined();
+      // A later revocation takes the new one too.
+      await adapter('AccessToken').revokeByGrantId('g6');
+      expect(await adapter('AccessToken').find('after')).toBeUndefined();
     });
 
-    test('the token index drops expired tokens, so it never grows without bound', async () => {
-      const index = grantIndexKey('g3');
-      const tokens = adapter('AccessToken');
-      for (let i = 0; i < 20; i++) await tokens.upsert(`short-${i}`, { grantId: 'g3' } as never, 1);
-      expect(await r().zcard(index)).toBeLessThanOrEqual(20);
-      // Pretend the short tokens' second has passed: their scores lie in the past.
-      const members = await r().zrange(index, '0', '-1');
-      for (const m of members.filter((x) => x.includes('short-'))) await r().zadd(index, Date.now() - 1000, m);
-      for (let i = 0; i < TRIM_EVERY; i++) await tokens.upsert(`fresh-${i}`, { grantId: 'g3' } as never, 60);
-      const left = await r().zrange(index, '0', '-1');
-      expect(left.filter((m) => m.includes('short-'))).toEqual([]);
-      expect(left).toContain(recordKey('AccessToken', 'fresh-0'));
-      expect(await ttlOf(index)).toBeLessThanOrEqual(60);
+    test("another instance's revocation: a token it issues with the mark read before stays revoked", async () => {
+      // Two "instances": clients of their own, each with its own memory of the marks it read.
+      const other = duplicate();
+      try {
+        await adapter('Grant').upsert('g7', { jti: 'g7' } as never, 3600);
+        expect(await adapter('Grant').find('g7')).toBeDefined(); // this instance reads the grant: no mark
+        await new RedisAdapter(other, 'AccessToken').revokeByGrantId('g7');
+        await adapter('AccessToken').upsert('stale', { grantId: 'g7' } as never, 60);
+        expect(await adapter('AccessToken').find('stale')).toBeUndefined();
+        expect(await new RedisAdapter(other, 'AccessToken').find('stale')).toBeUndefined();
+      } finally {
+        other.disconnect();
+      }
     });
 
-    test('destroying a grant removes its index', async () => {
+    test('issuing a token is one SET, after the read of its grant (one MGET); a grant never revoked has no mark', async () => {
+      const client = duplicate();
+      // A command queued while the client connects is sent through here twice: count each one once.
+      const sent = new Set<{ name: string }>();
+      const send = client.sendCommand.bind(client) as (command: { name: string }) => unknown;
+      (client as unknown as { sendCommand: typeof send }).sendCommand = (command) => (sent.add(command), send(command));
+      try {
+        await adapter('Grant').upsert('g5', { jti: 'g5' } as never, 3600);
+        expect(await new RedisAdapter(client, 'Grant').find('g5')).toBeDefined();
+        await new RedisAdapter(client, 'AccessToken').upsert('one', { grantId: 'g5' } as never, 600);
+        const handshake = new Set(['hello', 'client', 'info', 'cluster', 'ping', 'select']);
+        expect([...sent].map((c) => c.name).filter((name) => !handshake.has(name))).toEqual(['mget', 'set']);
+        expect(await r().exists(revocationKey('g5'))).toBe(0);
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    test('a revocation mark expires with its grant, and follows it when the grant is saved for longer', async () => {
+      await adapter('Grant').upsert('g3', { jti: 'g3' } as never, 600);
+      await adapter('AccessToken').revokeByGrantId('g3');
+      const ttl = await ttlOf(revocationKey('g3'));
+      expect(ttl).toBeGreaterThan(590);
+      expect(ttl).toBeLessThanOrEqual(600);
+      await adapter('Grant').upsert('g3', { jti: 'g3' } as never, 3600);
+      expect(await ttlOf(revocationKey('g3'))).toBeGreaterThan(3590);
+      // Revoking the tokens of a grant that is gone leaves nothing behind.
+      await adapter('AccessToken').revokeByGrantId('gone');
+      expect(await r().exists(revocationKey('gone'))).toBe(0);
+    });
+
+    test('destroying a grant removes its mark', async () => {
       await adapter('Grant').upsert('g4', { jti: 'g4' } as never, 60);
-      await adapter('AccessToken').upsert('at4', { grantId: 'g4' } as never, 60);
+      await adapter('AccessToken').revokeByGrantId('g4');
+      expect(await r().exists(revocationKey('g4'))).toBe(1);
       await adapter('Grant').destroy('g4');
       expect(await r().exists(recordKey('Grant', 'g4'))).toBe(0);
-      expect(await r().exists(grantIndexKey('g4'))).toBe(0);
+      expect(await r().exists(revocationKey('g4'))).toBe(0);
     });
 
-    test('a grant and its index share a hash slot (one MULTI on Redis Cluster)', () => {
+    test('a grant and its revocation mark share a hash slot (one MGET, one script on Redis Cluster)', () => {
       const tag = (key: string) => key.match(/\{([^}]*)\}/)?.[1];
       expect(tag(recordKey('Grant', 'abc'))).toBe('abc');
-      expect(tag(grantIndexKey('abc'))).toBe('abc');
+      expect(tag(revocationKey('abc'))).toBe('abc');
     });
   });
 }
