@@ -22,7 +22,11 @@ export interface AdminTokenView extends AdminTokenRecord {
   id: string;
 }
 
-const ID_LENGTH = 16;
+/**
+ * The public id: the hash's first 64 bits in hex. Never the base64url hash itself, whose first character may be
+ * `-`: the command line would read `admin-token revoke -W…` as an option.
+ */
+const idOf = (hash: string) => Buffer.from(hash, 'base64url').subarray(0, 8).toString('hex');
 
 export class AdminTokens {
   constructor(private readonly records: Collection<AdminTokenRecord>) {}
@@ -37,7 +41,7 @@ export class AdminTokens {
 
   async list(): Promise<AdminTokenView[]> {
     return (await this.records.entries())
-      .map(([hash, record]) => ({ id: hash.slice(0, ID_LENGTH), ...record }))
+      .map(([hash, record]) => ({ id: idOf(hash), ...record }))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -46,11 +50,11 @@ export class AdminTokens {
    * request with one of them gets 401.
    */
   async revoke(idOrName: string): Promise<AdminTokenView[]> {
-    const matching = (await this.records.entries()).filter(([hash, r]) => hash.slice(0, ID_LENGTH) === idOrName || r.name === idOrName);
+    const matching = (await this.records.entries()).filter(([hash, r]) => idOf(hash) === idOrName || r.name === idOrName);
     if (!matching.length) throw new AdminTokenError(`admin token ${idOrName}: not found`, 'not_found');
     const revoked: AdminTokenView[] = [];
     for (const [hash, record] of matching) {
-      if (await this.records.remove(hash)) revoked.push({ id: hash.slice(0, ID_LENGTH), ...record });
+      if (await this.records.remove(hash)) revoked.push({ id: idOf(hash), ...record });
     }
     return revoked;
   }

@@ -16,7 +16,7 @@ describe('oidc-op admin-token', () => {
 
     const listed = jsonOf(await cli(['admin-token', 'list', '--json'])) as { tokens: { id: string; name: string; createdAt: string }[] };
     expect(listed.tokens.map((t) => t.name)).toEqual(['ops', 'leaky', 'robot']);
-    expect(listed.tokens.every((t) => /^[\w-]{16}$/.test(t.id))).toBe(true);
+    expect(listed.tokens.every((t) => /^[0-9a-f]{16}$/.test(t.id))).toBe(true);
     for (const token of [ops.token, leaked.token, robot.token]) expect(JSON.stringify(listed)).not.toContain(token);
 
     const leakyId = listed.tokens.find((t) => t.name === 'leaky')!.id;
