@@ -52,11 +52,6 @@ export class GrantRevocations {
     return this.#seen.get(grantId) ?? ((await this.#redis.get(revocationKey(grantId))) ?? NO_MARK);
   }
 
-  /** Whether the grant's mark is still `recorded` (read from Redis every time: another instance may have revoked). */
-  async stillValid(grantId: string, recorded: string): Promise<boolean> {
-    return ((await this.#redis.get(revocationKey(grantId))) ?? NO_MARK) === recorded;
-  }
-
   async revoke(grantKey: string, grantId: string): Promise<void> {
     const mark = randomBytes(9).toString('base64url');
     if (await this.#redis.oidcRevokeGrant(grantKey, revocationKey(grantId), mark)) this.seen(grantId, mark);

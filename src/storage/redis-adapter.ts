@@ -5,7 +5,7 @@
  * are indexed in shared hashes (bucket-index.ts). A grant's tokens are revoked by a mark on the grant, not
  * through an index of them (grant-revocations.ts): issuing a token is one `SET`.
  */
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
 import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from './grant-revocations.js';
@@ -23,6 +23,15 @@ const GRANTABLE = new Set([
 
 /** Where a token keeps the revocation mark its grant had when it was issued (only when the grant has one). */
 const MARK_FIELD = '~grantMark';
+
+/**
+ * A grant read with its mark to check a token, kept on the request (oidc-provider's `Provider.ctx`) for that
+ * request's own read of the grant, which comes next (userinfo and introspection load the token's grant): one
+ * round trip for both, not two. Read once, by the same request, so it is never older than the check.
+ */
+const GRANT_READ = Symbol('grant read with a token');
+type GrantRead = { id: string; value: string | null; mark: string | null };
+const thisRequest = () => Provider.ctx as { [GRANT_READ]?: GrantRead } | undefined;
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
 const CONSUME = `
@@ -93,10 +102,9 @@ export class RedisAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (this.#model === 'Grant') {
-      // The grant and its revocation mark share a slot: one command reads both.
-      const [value, mark] = await this.#redis.mget(recordKey('Grant', id), revocationKey(id));
-      if (value === null || value === undefined) return undefined;
-      this.#revocations.seen(id, mark ?? null);
+      const { value, mark } = this.#keptGrant(id) ?? (await this.#readGrant(id));
+      if (value === null) return undefined;
+      this.#revocations.seen(id, mark);
       return decodeRecord('Grant', id, value);
     }
     const value = await this.#redis.get(recordKey(this.#model, id));
@@ -105,9 +113,27 @@ export class RedisAdapter implements Adapter {
     if (payload && GRANTABLE.has(this.#model) && typeof payload.grantId === 'string') {
       const recorded = typeof payload[MARK_FIELD] === 'string' ? (payload[MARK_FIELD] as string) : NO_MARK;
       delete payload[MARK_FIELD];
-      if (!(await this.#revocations.stillValid(payload.grantId, recorded))) return undefined;
+      // Read every time, never remembered: another instance may have revoked the grant a moment ago.
+      const grant = await this.#readGrant(payload.grantId);
+      if ((grant.mark ?? NO_MARK) !== recorded) return undefined;
+      const request = thisRequest();
+      if (request) request[GRANT_READ] = grant;
     }
     return payload;
+  }
+
+  /** The grant and its revocation mark, in one command (they share a slot). */
+  async #readGrant(id: string): Promise<GrantRead> {
+    const [value = null, mark = null] = await this.#redis.mget(recordKey('Grant', id), revocationKey(id));
+    return { id, value, mark };
+  }
+
+  #keptGrant(id: string): GrantRead | undefined {
+    const request = thisRequest();
+    const kept = request?.[GRANT_READ];
+    if (kept?.id !== id) return undefined;
+    delete request![GRANT_READ];
+    return kept;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
