@@ -39,7 +39,7 @@ import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
 import { keptCookieKeys } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
-import { createProvider } from './provider/provider.js';
+import { createProvider, currentRequest } from './provider/provider.js';
 import { answerOutagesWith503 } from './provider/outage.js';
 import type { PrivateJwks, Settings } from './settings.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
@@ -93,7 +93,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
   // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).
   const adapter = (model: string) =>
-    model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model) : memoryAdapter(model);
+    model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
   const provider = new LiveProvider(() => {

@@ -5,7 +5,7 @@
  * are indexed in shared hashes (bucket-index.ts). A grant's tokens are revoked by a mark on the grant, not
  * through an index of them (grant-revocations.ts): issuing a token is one `SET`.
  */
-import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
 import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from './grant-revocations.js';
@@ -25,13 +25,14 @@ const GRANTABLE = new Set([
 const MARK_FIELD = '~grantMark';
 
 /**
- * A grant read with its mark to check a token, kept on the request (oidc-provider's `Provider.ctx`) for that
- * request's own read of the grant, which comes next (userinfo and introspection load the token's grant): one
- * round trip for both, not two. Read once, by the same request, so it is never older than the check.
+ * A grant read with its mark to check a token, kept on the request being handled (the `currentRequest` the server
+ * passes: oidc-provider's `Provider.ctx`) for that request's own read of the grant, which comes next (userinfo and
+ * introspection load the token's grant): one round trip for both, not two. Read once, by the same request, so it
+ * is never older than the check. Without a request (the command line, tests), every read goes to Redis.
  */
 const GRANT_READ = Symbol('grant read with a token');
 type GrantRead = { id: string; value: string | null; mark: string | null };
-const thisRequest = () => Provider.ctx as { [GRANT_READ]?: GrantRead } | undefined;
+type Request = { [GRANT_READ]?: GrantRead };
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
 const CONSUME = `
@@ -65,7 +66,11 @@ export class RedisAdapter implements Adapter {
   readonly #accountGrants: BucketIndex;
   readonly #revocations: GrantRevocations;
 
-  constructor(redis: RedisClient, model: string) {
+  constructor(
+    redis: RedisClient,
+    model: string,
+    private readonly currentRequest: () => object | undefined = () => undefined,
+  ) {
     this.#redis = withConsume(redis);
     this.#model = model;
     this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
@@ -116,7 +121,7 @@ export class RedisAdapter implements Adapter {
       // Read every time, never remembered: another instance may have revoked the grant a moment ago.
       const grant = await this.#readGrant(payload.grantId);
       if ((grant.mark ?? NO_MARK) !== recorded) return undefined;
-      const request = thisRequest();
+      const request = this.currentRequest() as Request | undefined;
       if (request) request[GRANT_READ] = grant;
     }
     return payload;
@@ -129,7 +134,7 @@ export class RedisAdapter implements Adapter {
   }
 
   #keptGrant(id: string): GrantRead | undefined {
-    const request = thisRequest();
+    const request = this.currentRequest() as Request | undefined;
     const kept = request?.[GRANT_READ];
     if (kept?.id !== id) return undefined;
     delete request![GRANT_READ];

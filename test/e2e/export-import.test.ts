@@ -69,7 +69,7 @@ describe('export and import', () => {
     expect(again.stdout).toBe('');
     expect(again.stderr).toMatch(/the store already holds clients, users, scopes, settings: import into an empty store, or replace everything it holds with --replace/);
     expect(await exported(onTarget)).toEqual(original);
-  });
+  }, 120_000); // eleven command-line processes, each a Node start: past 30 s on a loaded machine
 
   test('on the imported store the user signs in with their old password, the clients keep their redirect URIs and secret', async () => {
     const op = await startTestProvider(target, { DEMO: 'false' });

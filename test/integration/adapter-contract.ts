@@ -23,6 +23,16 @@ export function adapterContract(target: () => ContractTarget): void {
   const r = () => target().redis;
   /** Another client on the same Redis: another instance of the provider, with its own memory of what it read. */
   const duplicate = () => (target().redis as unknown as { duplicate(): RedisClient }).duplicate();
+  /** A new client and the names of the commands it has sent, connection handshake aside. */
+  const counted = () => {
+    const client = duplicate();
+    // A command queued while the client connects is sent through here twice: count each one once.
+    const commands = new Set<{ name: string }>();
+    const send = client.sendCommand.bind(client) as (command: { name: string }) => unknown;
+    (client as unknown as { sendCommand: typeof send }).sendCommand = (command) => (commands.add(command), send(command));
+    const handshake = new Set(['hello', 'client', 'info', 'cluster', 'ping', 'select']);
+    return { client, sent: () => [...commands].map((c) => c.name).filter((name) => !handshake.has(name)) };
+  };
 
   describe('records', () => {
     test('upsert stores the payload with the expiry oidc-provider passes; find returns it', async () => {
@@ -153,18 +163,32 @@ export function adapterContract(target: () => ContractTarget): void {
     });
 
     test('issuing a token is one SET, after the read of its grant (one MGET); a grant never revoked has no mark', async () => {
-      const client = duplicate();
-      // A command queued while the client connects is sent through here twice: count each one once.
-      const sent = new Set<{ name: string }>();
-      const send = client.sendCommand.bind(client) as (command: { name: string }) => unknown;
-      (client as unknown as { sendCommand: typeof send }).sendCommand = (command) => (sent.add(command), send(command));
+      const { client, sent } = counted();
       try {
         await adapter('Grant').upsert('g5', { jti: 'g5' } as never, 3600);
         expect(await new RedisAdapter(client, 'Grant').find('g5')).toBeDefined();
         await new RedisAdapter(client, 'AccessToken').upsert('one', { grantId: 'g5' } as never, 600);
-        const handshake = new Set(['hello', 'client', 'info', 'cluster', 'ping', 'select']);
-        expect([...sent].map((c) => c.name).filter((name) => !handshake.has(name))).toEqual(['mget', 'set']);
+        expect(sent()).toEqual(['mget', 'set']);
         expect(await r().exists(revocationKey('g5'))).toBe(0);
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    test("a token's check reads its grant, which the same request's read of the grant then takes without a command", async () => {
+      await adapter('Grant').upsert('g8', { jti: 'g8', accountId: 'a' } as never, 3600);
+      await adapter('AccessToken').upsert('at8', { grantId: 'g8' } as never, 60);
+      const { client, sent } = counted();
+      const request = {};
+      try {
+        const inRequest = (model: string) => new RedisAdapter(client, model, () => request);
+        expect(await inRequest('AccessToken').find('at8')).toEqual({ grantId: 'g8' });
+        expect(await inRequest('Grant').find('g8')).toMatchObject({ accountId: 'a' });
+        expect(sent()).toEqual(['get', 'mget']);
+        // Taken once: a second read goes to Redis, and so does every read outside a request.
+        expect(await inRequest('Grant').find('g8')).toMatchObject({ accountId: 'a' });
+        expect(await new RedisAdapter(client, 'Grant').find('g8')).toMatchObject({ accountId: 'a' });
+        expect(sent()).toEqual(['get', 'mget', 'mget', 'mget']);
       } finally {
         client.disconnect();
       }
