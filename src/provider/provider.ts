@@ -15,10 +15,10 @@ interface ClientSchemaPrototype {
   invalidate(this: unknown, message: string, code?: string): void;
 }
 
-/** `outermost`: middleware that must wrap everything oidc-provider does (our request log and security headers). */
 /** The request oidc-provider is handling now (its documented `Provider.ctx`), for the storage adapter (storage/redis-adapter.ts). */
 export const currentRequest = (): object | undefined => Provider.ctx;
 
+/** `outermost`: middleware that must wrap everything oidc-provider does (our request log and security headers). */
 export function createProvider(settings: Settings, deps: ProviderDeps, outermost: readonly Middleware[] = []): Provider {
   const provider = new Provider(settings.issuer, buildConfiguration(settings, deps));
   provider.proxy = settings.proxy;

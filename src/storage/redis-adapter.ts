@@ -164,7 +164,9 @@ export class RedisAdapter implements Adapter {
       await redis.del(key, revocationKey(id));
       return;
     }
-    const payload = await this.find(id);
+    // The record as stored, for its index entries: not find(), whose revocation check would read the grant too.
+    const value = await redis.get(key);
+    const payload = value === null ? undefined : decodeRecord(this.#model, id, value);
     const deletes: Promise<unknown>[] = [redis.del(key)];
     if (payload?.uid && this.#model === 'Session') deletes.push(this.#uids.change(payload.uid, 'drop', [id]));
     if (payload?.userCode) deletes.push(redis.del(userCodeKey(payload.userCode)));
