@@ -406,14 +406,30 @@ async function auditCommand(stores: Stores, action: string | undefined, values: 
   return { json: { events }, text: events.map(line).join('\n') || '(no events)' };
 }
 
-async function run(argv: string[]): Promise<Output | undefined> {
+/**
+ * Ids and names may begin with "-" (a key id is a base64url thumbprint: one in 64 does), and parseArgs would take
+ * "-W…" for short options. The only short option is -h, so any other word beginning with a single "-" is a value:
+ * it is shielded from parseArgs (a NUL, which no argument can hold, in front) and restored after.
+ */
+const SHIELD = '\0';
+const shield = (arg: string) => (/^-[^-]/.test(arg) && arg !== '-h' ? SHIELD + arg : arg);
+const unshield = (arg: string) => (arg.startsWith(SHIELD) ? arg.slice(1) : arg);
+
+function parse(argv: string[]): { values: Values; positionals: string[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
+    parsed = parseArgs({ args: argv.map(shield), options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { values, positionals } = parsed;
+  const values = Object.fromEntries(
+    Object.entries(parsed.values).map(([key, value]) => [key, typeof value === 'string' ? unshield(value) : Array.isArray(value) ? value.map(unshield) : value]),
+  ) as Values;
+  return { values, positionals: parsed.positionals.map(unshield) };
+}
+
+async function run(argv: string[]): Promise<Output | undefined> {
+  const { values, positionals } = parse(argv);
   const [noun, action, ...rest] = positionals;
   if (values.help || !noun) return undefined;
   if (!['client', 'user', 'scope', 'audit', 'admin-token', 'registration-token', 'settings', 'keys', 'export', 'import'].includes(noun)) throw new UsageError(`unknown command ${noun}`);

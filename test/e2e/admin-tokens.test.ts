@@ -47,4 +47,15 @@ describe('oidc-op admin-token', () => {
       ]),
     );
   });
+
+  test('a name or id beginning with "-" is a value, not an option (key ids are thumbprints: one in 64 does)', async () => {
+    const made = jsonOf(await cli(['admin-token', 'create', '--name', '-dash', '--json'])) as { name: string; token: string };
+    expect(made.name).toBe('-dash');
+    const missing = await cli(['admin-token', 'revoke', '-Wnot-an-id', '--json']);
+    expect({ code: missing.code, stdout: missing.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(missing.stderr).toMatch(/admin token -Wnot-an-id: not found/);
+    const revoked = jsonOf(await cli(['admin-token', 'revoke', '-dash', '--json']));
+    expect(revoked).toEqual({ revoked: [expect.objectContaining({ name: '-dash' })] });
+    expect((await get('/clients', made.token)).status).toBe(401);
+  });
 });
