@@ -48,6 +48,23 @@ describe('the adapter contract on Redis Cluster', () => {
   });
 });
 
+test("each node's connection coalesces a turn's commands into one write (storage/coalesced-writes.ts)", async () => {
+  const { createRedis } = await import('../../src/storage/redis.js');
+  const coalescing = createRedis({ mode: 'cluster', nodes: cluster.ports.map((port) => ({ host: '127.0.0.1', port })), keyPrefix: prefix }) as Cluster;
+  try {
+    await coalescing.connect();
+    const keys = Array.from({ length: 12 }, (_, i) => `coalesced-${i}`); // spread over the three masters
+    await Promise.all(keys.map((key) => coalescing.del(key))); // each master's connection is made on its first command
+    await new Promise((resolve) => setImmediate(resolve));
+    const replies = Promise.all(keys.map((key) => coalescing.incr(key)));
+    const corked = coalescing.nodes('master').map((node) => (node as unknown as { stream: { writableCorked: number } }).stream.writableCorked);
+    expect(corked).toEqual([1, 1, 1]);
+    expect(await replies).toEqual(keys.map(() => 1));
+  } finally {
+    coalescing.disconnect();
+  }
+});
+
 describe('the provider on Redis Cluster', () => {
   let op: TestProvider;
 
