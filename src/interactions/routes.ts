@@ -139,8 +139,16 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     });
   }
 
-  const finish = (ctx: Context, result: InteractionResults, merge = true) =>
-    provider.current.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+  /**
+   * oidc-provider's interactionFinished, on the interaction this request has loaded (and checked against its cookie
+   * and uid): interactionFinished would verify the cookie and read the interaction and its session from Redis again.
+   */
+  async function finish(ctx: Context, interaction: Interaction, result: InteractionResults, merge = true) {
+    interaction.result = merge && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    ctx.status = 303;
+    ctx.redirect(interaction.returnTo);
+  }
 
   router.use(async (ctx, next) => {
     try {
@@ -166,7 +174,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
           return;
         }
         if (interaction.params.skip_confirm === 'true') {
-          await finish(ctx, { select_account: {} });
+          await finish(ctx, interaction, { select_account: {} });
           return;
         }
         const locale = localeFor(ctx, interaction);
@@ -220,13 +228,13 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
       login: { accountId: user.sub, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
     };
     if (interaction.prompt.name === 'select_account') result.select_account = {};
-    await finish(ctx, result);
+    await finish(ctx, interaction, result);
   });
 
   router.post('/continue', async (ctx) => {
     const { interaction } = await loadForPost(ctx);
     if (interaction.prompt.name !== 'select_account') throw new StartAgain('not an account choice');
-    await finish(ctx, { select_account: {} });
+    await finish(ctx, interaction, { select_account: {} });
   });
 
   router.post('/switch', async (ctx) => {
@@ -248,12 +256,12 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
     const savedGrantId = await grant.save();
     audit.record({ type: 'consent.given', outcome: 'success', user: session.accountId, client: String(params.client_id), ip: ctx.ip, action: grant.getOIDCScope() });
-    await finish(ctx, { consent: { grantId: savedGrantId } });
+    await finish(ctx, interaction, { consent: { grantId: savedGrantId } });
   });
 
   router.post('/abort', async (ctx) => {
-    await loadForPost(ctx);
-    await finish(ctx, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
+    const { interaction } = await loadForPost(ctx);
+    await finish(ctx, interaction, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
   });
 
   return router;

@@ -156,21 +156,36 @@ export class RedisAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
-    this.#sessions?.forget(id);
     const key = recordKey(this.#model, id);
     const redis = this.#redis;
-    if (this.#model === 'Grant') {
-      this.#revocations.forget(id);
-      await redis.del(key, revocationKey(id));
-      return;
+    switch (this.#model) {
+      case 'Grant':
+        this.#revocations.forget(id);
+        await redis.del(key, revocationKey(id));
+        return;
+      case 'Session': {
+        // A session's uid never changes under one id: one this instance has read needs no read before it goes.
+        const known = this.#sessions!.uidOf(id);
+        this.#sessions!.forget(id);
+        const uid = known ?? (await this.#stored(id))?.uid;
+        await Promise.all([redis.del(key), typeof uid === 'string' && this.#uids.change(uid, 'drop', [id])]);
+        return;
+      }
+      case 'DeviceCode': {
+        const userCode = (await this.#stored(id))?.userCode;
+        await Promise.all([redis.del(key), typeof userCode === 'string' && redis.del(userCodeKey(userCode))]);
+        return;
+      }
+      default:
+        // Nothing else has an entry elsewhere to drop.
+        await redis.del(key);
     }
-    // The record as stored, for its index entries: not find(), whose revocation check would read the grant too.
-    const value = await redis.get(key);
-    const payload = value === null ? undefined : decodeRecord(this.#model, id, value);
-    const deletes: Promise<unknown>[] = [redis.del(key)];
-    if (payload?.uid && this.#model === 'Session') deletes.push(this.#uids.change(payload.uid, 'drop', [id]));
-    if (payload?.userCode) deletes.push(redis.del(userCodeKey(payload.userCode)));
-    await Promise.all(deletes);
+  }
+
+  /** The record as stored: not find(), whose revocation check would read the grant too. */
+  async #stored(id: string): Promise<AdapterPayload | undefined> {
+    const value = await this.#redis.get(recordKey(this.#model, id));
+    return value === null ? undefined : decodeRecord(this.#model, id, value);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

@@ -16,6 +16,8 @@ interface Seen {
   /** The record as stored (compact-records.ts): a payload encoding to it, expiry aside, is the same session. */
   stored: string;
   exp: number | undefined;
+  /** Fixed for the life of a session id (oidc-provider gives a re-identified session a new id, not a new uid). */
+  uid: string | undefined;
 }
 
 export class UnchangedSessions {
@@ -26,8 +28,8 @@ export class UnchangedSessions {
     this.#seen.delete(id);
     if (!found) return;
     if (this.#seen.size >= REMEMBERED) this.#seen.delete(this.#seen.keys().next().value!);
-    const { exp } = found.payload;
-    this.#seen.set(id, { stored: found.stored, exp: typeof exp === 'number' ? exp : undefined });
+    const { exp, uid } = found.payload;
+    this.#seen.set(id, { stored: found.stored, exp: typeof exp === 'number' ? exp : undefined, uid: typeof uid === 'string' ? uid : undefined });
   }
 
   /** True when writing `payload` would only roll the expiry forward by less than ROLL_SECONDS. */
@@ -36,6 +38,11 @@ export class UnchangedSessions {
     if (!seen || seen.exp === undefined || typeof payload.exp !== 'number') return false;
     const moved = payload.exp - seen.exp;
     return moved >= 0 && moved < ROLL_SECONDS && encodeRecord('Session', id, { ...payload, exp: seen.exp }) === seen.stored;
+  }
+
+  /** The uid of a session this instance has read, so destroying it needs no read first. */
+  uidOf(id: string): string | undefined {
+    return this.#seen.get(id)?.uid;
   }
 
   forget(id: string): void {

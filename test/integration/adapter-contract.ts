@@ -71,6 +71,49 @@ export function adapterContract(target: () => ContractTarget): void {
       expect(await sessions.findByUid('uid-1')).toBeUndefined();
       expect(await r().hexists(bucketKey('SessionUids', 'uid-1'), 'uid-1')).toBe(0);
     });
+    test('a record no other key names (an interaction, a token) is destroyed with one DEL, unread', async () => {
+      await adapter('Interaction').upsert('i9', { uid: 'u9', returnTo: '/auth/i9' } as never, 60);
+      await adapter('AccessToken').upsert('at9', { accountId: 'a' } as never, 60);
+      const { client, sent } = counted();
+      try {
+        await new RedisAdapter(client, 'Interaction').destroy('i9');
+        await new RedisAdapter(client, 'AccessToken').destroy('at9');
+        expect(sent()).toEqual(['del', 'del']);
+        expect(await r().exists(recordKey('Interaction', 'i9'))).toBe(0);
+        expect(await r().exists(recordKey('AccessToken', 'at9'))).toBe(0);
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    test('a session this instance has read is destroyed without reading it again; one it has not, after a read', async () => {
+      await adapter('Session').upsert('s7', { uid: 'uid-7', accountId: 'a' } as never, 60);
+      await adapter('Session').upsert('s8', { uid: 'uid-8', accountId: 'a' } as never, 60);
+      const { client, sent } = counted();
+      try {
+        const sessions = new RedisAdapter(client, 'Session');
+        expect(await sessions.find('s7')).toMatchObject({ uid: 'uid-7' });
+        await sessions.destroy('s7');
+        expect(sent().filter((name) => name === 'get')).toHaveLength(1); // the find's
+        await sessions.destroy('s8');
+        expect(sent().filter((name) => name === 'get')).toHaveLength(2);
+        for (const [id, uid] of [['s7', 'uid-7'], ['s8', 'uid-8']] as const) {
+          expect(await r().exists(recordKey('Session', id))).toBe(0);
+          expect(await r().hexists(bucketKey('SessionUids', uid), uid)).toBe(0);
+        }
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    test("destroying a device code removes its user code's entry", async () => {
+      const codes = adapter('DeviceCode');
+      await codes.upsert('d1', { userCode: 'ABCD-EFGH', clientId: 'c' } as never, 60);
+      expect(await codes.findByUserCode('ABCD-EFGH')).toMatchObject({ clientId: 'c' });
+      await codes.destroy('d1');
+      expect(await codes.findByUserCode('ABCD-EFGH')).toBeUndefined();
+      expect(await r().exists('oidc:UserCode:{ABCD-EFGH}')).toBe(0);
+    });
   });
 
   describe('consume', () => {
