@@ -12,7 +12,7 @@ import { CLIENT, USER } from '../fixture.js';
 
 const port = Number(process.env.PORT);
 const alg = process.env.ALG ?? 'RS256';
-const argon = { type: argon2.argon2id as 2, memoryCost: Number(process.env.ARGON2_MEMORY_KIB ?? 19 * 1024), timeCost: Number(process.env.ARGON2_TIME_COST ?? 2), parallelism: 1 };
+const argon = { type: argon2.argon2id as 2, memoryCost: Number(process.env.ARGON2_MEMORY_KIB ?? 7 * 1024), timeCost: Number(process.env.ARGON2_TIME_COST ?? 5), parallelism: 1 };
 
 const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
 const jwk = { ...pair.privateKey.export({ format: 'jwk' }), kid: 'bench', alg, use: 'sig' };

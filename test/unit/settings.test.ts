@@ -57,8 +57,8 @@ describe('loadSettings defaults', () => {
     });
   });
 
-  test('argon2 defaults: 19456 KiB, t=2, p=1', () => {
-    expect(settings.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  test("argon2 defaults: OWASP's 7 MiB with t=5, p=1", () => {
+    expect(settings.argon2).toEqual({ memoryCost: 7168, timeCost: 5, parallelism: 1 });
   });
 
   test('ID tokens signed with RS256', () => {
@@ -127,8 +127,8 @@ describe('loadSettings values', () => {
       PROXY: 'yes',
       TTL_ACCESS_TOKEN: '600',
       TTL_ID_TOKEN: '300',
-      ARGON2_MEMORY_KIB: '7168',
-      ARGON2_TIME_COST: '5',
+      ARGON2_MEMORY_KIB: '19456',
+      ARGON2_TIME_COST: '2',
       ARGON2_PARALLELISM: '4',
       ID_TOKEN_SIGNING_ALG: 'ES256',
       LOG_LEVEL: 'silent',
@@ -137,7 +137,7 @@ describe('loadSettings values', () => {
     expect(s.proxy).toBe(true);
     expect(s.ttl.accessToken).toBe(600);
     expect(s.ttl.idToken).toBe(300);
-    expect(s.argon2).toEqual({ memoryCost: 7168, timeCost: 5, parallelism: 4 }); // OWASP's smallest-memory set
+    expect(s.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 4 }); // OWASP's 19 MiB set
     expect(s.idTokenSigningAlg).toBe('ES256');
     expect(s.logLevel).toBe('silent');
   });
