@@ -5,9 +5,14 @@
  * bucket under Redis's listpack limit (128 fields) up to about a million entries; past that Redis converts a
  * bucket to a hash table, which still costs less than a key per entry.
  *
- * An entry's value is "<exp> <item> <item>…", exp in Unix seconds ('-': never). Redis cannot expire a field
- * (not before 7.4), so every write to a bucket drops the entries past their expiry and makes the bucket expire
- * with its last entry: a bucket holds at most its live entries plus those expired since its last write.
+ * Each item of an entry carries its own expiry, "<item>~<exp>" (Unix seconds, '-': never), so an account that keeps
+ * signing in does not keep the ids of its long-expired grants: every change to an entry drops its expired items.
+ * An entry of one item (a session's uid, most accounts) is just that; an entry of several starts with the latest of
+ * their expiries: "<exp> <item>~<exp> <item>~<exp>…". An entry of the earlier form, "<exp> <item> <item>…", gives
+ * its expiry to every item, and is rewritten in this form at its next change.
+ * Redis cannot expire a field (not before 7.4), so every write to a bucket also drops the entries whose last item
+ * has expired (read from the first word alone) and makes the bucket expire with its last entry: a bucket holds at
+ * most its live entries plus those expired since its last write.
  */
 import { crc32 } from 'node:zlib';
 import type { RedisClient } from './redis.js';
@@ -21,35 +26,52 @@ export type EntryChange = 'put' | 'add' | 'drop';
 
 const CHANGE_ENTRY = `
 local key, now, field, change, exp = KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
-local items, seen = {}, {}
+local function live(e) return e == '-' or tonumber(e) > now end
+local function later(a, b)
+  if a == '-' or b == '-' then return '-' end
+  if tonumber(a) >= tonumber(b) then return a end
+  return b
+end
+local ids, exps = {}, {}
+local function put(id, e)
+  if exps[id] == nil then ids[#ids + 1] = id; exps[id] = e else exps[id] = later(exps[id], e) end
+end
 if change ~= 'put' then
   local current = redis.call('HGET', key, field)
   if current then
-    local was
+    local header
     for word in string.gmatch(current, '%S+') do
-      if was == nil then was = word else items[#items + 1] = word; seen[word] = true end
+      local id, e = string.match(word, '^(.+)~(.+)$')
+      if id then put(id, e) elseif header == nil and #ids == 0 then header = word else put(word, header) end
     end
-    if change == 'drop' or was == '-' or (exp ~= '-' and tonumber(was) > tonumber(exp)) then exp = was end
   end
 end
 if change == 'drop' then
-  local dropped, left = {}, {}
-  for i = 5, #ARGV do dropped[ARGV[i]] = true end
-  for _, item in ipairs(items) do if not dropped[item] then left[#left + 1] = item end end
-  items = left
+  for i = 5, #ARGV do exps[ARGV[i]] = nil end
 else
-  for i = 5, #ARGV do if not seen[ARGV[i]] then items[#items + 1] = ARGV[i]; seen[ARGV[i]] = true end end
+  for i = 5, #ARGV do put(ARGV[i], exp) end
 end
-if #items == 0 then redis.call('HDEL', key, field) else redis.call('HSET', key, field, exp .. ' ' .. table.concat(items, ' ')) end
+local kept, latest = {}, nil
+for _, id in ipairs(ids) do
+  local e = exps[id]
+  if e ~= nil and live(e) then
+    kept[#kept + 1] = id .. '~' .. e
+    latest = latest and later(latest, e) or e
+  end
+end
+if #kept == 0 then redis.call('HDEL', key, field)
+elseif #kept == 1 then redis.call('HSET', key, field, kept[1])
+else redis.call('HSET', key, field, latest .. ' ' .. table.concat(kept, ' ')) end
 local entries, last = redis.call('HGETALL', key), 0
 for i = 1, #entries, 2 do
-  local e = string.match(entries[i + 1], '^%S+')
+  local first = string.match(entries[i + 1], '^%S+')
+  local e = string.match(first, '~(.+)$') or first
   if e == '-' then last = -1
   elseif tonumber(e) <= now then redis.call('HDEL', key, entries[i])
   elseif last ~= -1 and tonumber(e) > last then last = tonumber(e) end
 end
 if last == -1 then redis.call('PERSIST', key) elseif last > 0 then redis.call('EXPIREAT', key, last) end
-return #items`;
+return #kept`;
 
 type WithBuckets = RedisClient & {
   oidcChangeEntry(key: string, now: number, field: string, change: EntryChange, exp: string, ...items: string[]): Promise<number>;
@@ -64,6 +86,21 @@ export function withBuckets<T extends RedisClient>(redis: T): T & WithBuckets {
 export const bucketKey = (index: IndexName, field: string) => `oidc:${index}:{${crc32(field) % BUCKETS}}`;
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The items of an entry (either form) whose expiry is after `now`, in their order. Pure. */
+export function liveItems(entry: string, now: number): string[] {
+  const live = (exp: string | undefined) => exp === '-' || Number(exp) > now;
+  const words = entry.split(' ');
+  // The earlier form's first word, and a several-item entry's, is an expiry: the only word without a '~'.
+  const header = words[0]!.includes('~') ? undefined : words.shift();
+  const items: string[] = [];
+  for (const word of words) {
+    const at = word.lastIndexOf('~');
+    const [item, exp] = at < 0 ? [word, header] : [word.slice(0, at), word.slice(at + 1)];
+    if (live(exp) && !items.includes(item)) items.push(item);
+  }
+  return items;
+}
 
 export class BucketIndex {
   readonly #redis: WithBuckets;
@@ -80,11 +117,9 @@ export class BucketIndex {
     await this.#redis.oidcChangeEntry(bucketKey(this.index, field), epochSeconds(), field, change, exp === undefined ? '-' : String(exp), ...items);
   }
 
-  /** The entry's items, or none once it has expired. */
+  /** The entry's items that have not expired. */
   async read(field: string): Promise<string[]> {
     const value = await this.#redis.hget(bucketKey(this.index, field), field);
-    if (value === null) return [];
-    const [exp, ...items] = value.split(' ');
-    return exp !== '-' && Number(exp) <= epochSeconds() ? [] : items;
+    return value === null ? [] : liveItems(value, epochSeconds());
   }
 }
