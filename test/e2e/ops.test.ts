@@ -15,7 +15,8 @@ let op: TestProvider;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+  // debug: the prebuilt documents' lines are at debug (request-log.ts); every other request's at info.
+  const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
   op = await startTestProvider(redis, { METRICS_TOKEN, COOKIE_KEYS: COOKIE_KEYS.join(',') }, logger);
 });
 
@@ -112,8 +113,8 @@ describe('request log', () => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
-    expect(entries.filter((e) => e.reqId === id)).toEqual([expect.objectContaining({ method: 'GET', route: '/healthz', status: 200, path: '/healthz' })]);
-    expect(entries.filter((e) => e.reqId === 'edge-7f3a.42')).toEqual([expect.objectContaining({ route: 'oidc:discovery', status: 200 })]);
+    expect(entries.filter((e) => e.reqId === id)).toEqual([expect.objectContaining({ level: 30, method: 'GET', route: '/healthz', status: 200, path: '/healthz' })]);
+    expect(entries.filter((e) => e.reqId === 'edge-7f3a.42')).toEqual([expect.objectContaining({ level: 20, route: 'oidc:discovery', status: 200 })]);
   });
 
   test("oidc-provider's routes, whether the front door hands them to it directly or through our app, are logged once each, with our headers", async () => {
@@ -141,12 +142,16 @@ describe('request log', () => {
     expect(logged('app-resume')).toEqual([['oidc:resume', 400]]);
   });
 
-  test('the prebuilt discovery and JWKS documents are logged under their routes, also once built', async () => {
+  test('the prebuilt discovery and JWKS documents are logged under their routes at debug, also once built, and counted', async () => {
+    const count = async (route: string) => sample(await metricsText(), `oidc_op_http_request_duration_seconds_count{route="${route}",method="GET",status="200"}`);
+    const [discoveryBefore, jwksBefore] = [await count('oidc:discovery'), await count('oidc:jwks')];
     for (const [path, id] of [['/.well-known/openid-configuration', 'd1'], ['/.well-known/openid-configuration', 'd2'], ['/jwks', 'j1'], ['/jwks', 'j2']]) {
       expect((await fetch(`${op.issuer}${path}`, { headers: { 'x-request-id': id! } })).status).toBe(200);
     }
-    const routes = Object.fromEntries(lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request').map((e) => [e.reqId, e.route]));
-    expect([routes.d1, routes.d2, routes.j1, routes.j2]).toEqual(['oidc:discovery', 'oidc:discovery', 'oidc:jwks', 'oidc:jwks']);
+    const logged = Object.fromEntries(lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request').map((e) => [e.reqId, [e.route, e.level]]));
+    expect([logged.d1, logged.d2, logged.j1, logged.j2]).toEqual([['oidc:discovery', 20], ['oidc:discovery', 20], ['oidc:jwks', 20], ['oidc:jwks', 20]]);
+    expect(await count('oidc:discovery')).toBe(discoveryBefore + 2);
+    expect(await count('oidc:jwks')).toBe(jwksBefore + 2);
   });
 
   test('a sign-in logs no password, token, cookie or secret', async () => {
