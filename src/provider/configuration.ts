@@ -7,6 +7,7 @@ import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
 import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
+import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
 import { interactionPrompts } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
@@ -117,7 +118,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     findAccount: deps.findAccount,
     jwks: signingKeys(deps.jwks, deps.signing),
     cookies: {
-      keys: deps.cookieKeys,
+      keys: cookieSigner(deps.cookieKeys),
       long: cookie,
       short: cookie,
     },
