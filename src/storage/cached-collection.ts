@@ -47,24 +47,30 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
     if (this.#subscriber) return;
     // The server's connections are lazy and refuse commands while not connected (storage/redis.ts): the
     // subscription has to wait for its connection, or it fails at once and nothing is ever kept.
-    const subscriber: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate({ enableOfflineQueue: true });
+    // A standalone or Sentinel connection is subscribed again here as it gets ready, not by ioredis: its own
+    // resubscription leaves the command's failure (Redis gone again at once) unhandled, and an unhandled rejection
+    // ends the process. A Cluster's subscriber connection resubscribes itself and handles its failures.
+    const cluster = this.redis instanceof Cluster;
+    const subscriber: RedisClient = cluster ? this.redis.duplicate() : this.redis.duplicate({ enableOfflineQueue: true, autoResubscribe: false });
     this.#subscriber = subscriber;
     let subscribed = false;
+    const subscribe = () =>
+      subscriber.subscribe(this.#channel).then(
+        () => void (subscribed = this.#listening = true),
+        () => undefined,
+      );
     subscriber.on('message', (_channel: string, id: string) => this.#drop(id === ALL ? undefined : id));
     subscriber.on('ready', () => {
       this.#drop(undefined);
-      // Back after a disconnection: ioredis subscribes again as it gets ready.
-      if (subscribed) this.#listening = true;
+      if (!cluster) void subscribe();
+      else if (subscribed) this.#listening = true;
     });
     subscriber.on('close', () => {
       this.#listening = false;
       this.#drop(undefined);
     });
     subscriber.on('error', () => undefined); // reads go to Redis meanwhile; ioredis reconnects and resubscribes
-    this.#subscribed = subscriber.subscribe(this.#channel).then(
-      () => void (subscribed = this.#listening = true),
-      () => undefined,
-    );
+    this.#subscribed = subscribe();
   }
 
   #drop(id: string | undefined): void {
