@@ -5,11 +5,11 @@
  * bucket under Redis's listpack limit (128 fields) up to about a million entries; past that Redis converts a
  * bucket to a hash table, which still costs less than a key per entry.
  *
- * Each item of an entry carries its own expiry, "<item>~<exp>" (Unix seconds, '-': never), so an account that keeps
- * signing in does not keep the ids of its long-expired grants: every change to an entry drops its expired items.
- * An entry of one item (a session's uid, most accounts) is just that; an entry of several starts with the latest of
- * their expiries: "<exp> <item>~<exp> <item>~<exp>…". An entry of the earlier form, "<exp> <item> <item>…", gives
- * its expiry to every item, and is rewritten in this form at its next change.
+ * An entry's value is "<exp> <item> <item>…", exp in Unix seconds ('-': never) being the latest of its items'. An item
+ * that expires before the entry carries its own: "<item>~<exp>". So an account that keeps signing in from new
+ * browsers holds only its live grants, not every grant it ever had: every change to an entry drops its expired
+ * items. An entry of one item (a session's uid, most accounts) reads "<exp> <item>", as in earlier versions, which
+ * read this form without failing (an instance of one serves beside instances of this one during a rolling upgrade).
  * Redis cannot expire a field (not before 7.4), so every write to a bucket also drops the entries whose last item
  * has expired (read from the first word alone) and makes the bucket expire with its last entry: a bucket holds at
  * most its live entries plus those expired since its last write.
@@ -41,8 +41,11 @@ if change ~= 'put' then
   if current then
     local header
     for word in string.gmatch(current, '%S+') do
-      local id, e = string.match(word, '^(.+)~(.+)$')
-      if id then put(id, e) elseif header == nil and #ids == 0 then header = word else put(word, header) end
+      if header == nil then header = word
+      else
+        local id, e = string.match(word, '^(.+)~(.+)$')
+        if id then put(id, e) else put(word, header) end
+      end
     end
   end
 end
@@ -55,17 +58,20 @@ local kept, latest = {}, nil
 for _, id in ipairs(ids) do
   local e = exps[id]
   if e ~= nil and live(e) then
-    kept[#kept + 1] = id .. '~' .. e
+    kept[#kept + 1] = id
     latest = latest and later(latest, e) or e
   end
 end
 if #kept == 0 then redis.call('HDEL', key, field)
-elseif #kept == 1 then redis.call('HSET', key, field, kept[1])
-else redis.call('HSET', key, field, latest .. ' ' .. table.concat(kept, ' ')) end
+else
+  for i, id in ipairs(kept) do
+    if exps[id] ~= latest then kept[i] = id .. '~' .. exps[id] end
+  end
+  redis.call('HSET', key, field, latest .. ' ' .. table.concat(kept, ' '))
+end
 local entries, last = redis.call('HGETALL', key), 0
 for i = 1, #entries, 2 do
-  local first = string.match(entries[i + 1], '^%S+')
-  local e = string.match(first, '~(.+)$') or first
+  local e = string.match(entries[i + 1], '^%S+')
   if e == '-' then last = -1
   elseif tonumber(e) <= now then redis.call('HDEL', key, entries[i])
   elseif last ~= -1 and tonumber(e) > last then last = tonumber(e) end
@@ -87,12 +93,10 @@ export const bucketKey = (index: IndexName, field: string) => `oidc:${index}:{${
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
-/** The items of an entry (either form) whose expiry is after `now`, in their order. Pure. */
+/** The items of an entry whose expiry (their own, or else the entry's) is after `now`, in their order. Pure. */
 export function liveItems(entry: string, now: number): string[] {
   const live = (exp: string | undefined) => exp === '-' || Number(exp) > now;
-  const words = entry.split(' ');
-  // The earlier form's first word, and a several-item entry's, is an expiry: the only word without a '~'.
-  const header = words[0]!.includes('~') ? undefined : words.shift();
+  const [header, ...words] = entry.split(' ');
   const items: string[] = [];
   for (const word of words) {
     const at = word.lastIndexOf('~');

@@ -40,43 +40,44 @@ describe('bucket index', () => {
     expect(await redis.ttl(bucket)).toBeGreaterThan(590);
   });
 
-  test('each item keeps its own expiry: a change drops the expired ones, so an active entry holds only live items', async () => {
+  test('an item expiring before its entry carries its own expiry; a change drops the expired ones', async () => {
     const index = new BucketIndex(redis, 'AccountGrants');
     const bucket = bucketKey('AccountGrants', 'acct');
     const t = now(); // one clock reading: the expiries written and expected are the same numbers
     await index.change('acct', 'put', ['one'], t + 60);
-    expect(await redis.hget(bucket, 'acct')).toBe(`one~${t + 60}`); // one item: no header
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 60} one`); // one item: the form earlier versions wrote
     // Two grants, one of them expired since (as if written a while ago).
-    await redis.hset(bucket, 'acct', `${t + 60} old~${t - 1} live~${t + 60}`);
+    await redis.hset(bucket, 'acct', `${t + 60} old~${t - 1} live`);
     expect(await index.read('acct')).toEqual(['live']);
     await index.change('acct', 'add', ['new'], t + 600);
-    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 600} live~${t + 60} new~${t + 600}`);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 600} live~${t + 60} new`);
     expect(await index.read('acct')).toEqual(['live', 'new']);
     await index.change('acct', 'add', ['live'], t + 30); // never shortened
-    expect(await redis.hget(bucket, 'acct')).toContain(`live~${t + 60}`);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 600} live~${t + 60} new`);
+    await index.change('acct', 'drop', ['new']);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 60} live`);
   });
 
-  test('an entry of the earlier form ("<exp> <item> <item>") is read, and rewritten with an expiry per item at its next change', async () => {
+  test('an entry of the earlier form ("<exp> <item> <item>") is read, and written back with expiries per item at its next change', async () => {
     const index = new BucketIndex(redis, 'AccountGrants');
     const bucket = bucketKey('AccountGrants', 'acct');
     const t = now(); // one clock reading: the expiries written and expected are the same numbers
     await redis.hset(bucket, 'acct', `${t + 60} a b`);
     expect(await index.read('acct')).toEqual(['a', 'b']);
     await index.change('acct', 'add', ['c'], t + 120);
-    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 120} a~${t + 60} b~${t + 60} c~${t + 120}`);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 120} a~${t + 60} b~${t + 60} c`);
     await redis.hset(bucket, 'acct', `${t - 1} a b`);
     expect(await index.read('acct')).toEqual([]);
     await index.change('acct', 'drop', ['a']);
     expect(await redis.hexists(bucket, 'acct')).toBe(0);
   });
 
-  test('liveItems reads both forms and never-expiring items', () => {
-    expect(liveItems('s1~100', 99)).toEqual(['s1']);
-    expect(liveItems('s1~100', 100)).toEqual([]);
-    expect(liveItems('s1~-', 1e12)).toEqual(['s1']);
-    expect(liveItems('200 a~100 b~200 c~-', 150)).toEqual(['b', 'c']);
-    expect(liveItems('200 a b', 150)).toEqual(['a', 'b']);
-    expect(liveItems('- a', 1e12)).toEqual(['a']);
+  test('liveItems: items take their own expiry, else the entry\'s; never-expiring ones stay', () => {
+    expect(liveItems('100 s1', 99)).toEqual(['s1']);
+    expect(liveItems('100 s1', 100)).toEqual([]);
+    expect(liveItems('- s1', 1e12)).toEqual(['s1']);
+    expect(liveItems('- a~100 b~200 c', 150)).toEqual(['b', 'c']);
+    expect(liveItems('200 a~100 b', 150)).toEqual(['b']);
     expect(liveItems('100 a b', 150)).toEqual([]);
   });
 
