@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Target } from './targets.js';
 import { CLIENT, REDIRECT_URI } from './fixture.js';
 import { FlowClient, signIn } from './flow-client.js';
-import { USER } from './fixture.js';
+import { USERS } from './fixture.js';
 
 export interface Measurement {
   /** Requests (or flows) per second. */
@@ -226,9 +226,9 @@ const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
  * the nonce checked; the ID token goes into `sample` for its signature to be verified after the run. Resolves with
  * the client, which holds the session's cookies.
  */
-export async function interactiveFlow(origin: string, id: string, sample?: { jwt: string; nonce: string }[]): Promise<FlowClient> {
+export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], sample?: { jwt: string; nonce: string }[]): Promise<FlowClient> {
   const client = new FlowClient(origin);
-  const final = await signIn(client, authorizePath(`n${id}`, `s${id}`), USER);
+  const final = await signIn(client, authorizePath(`n${id}`, `s${id}`), user);
   if ((final.status !== 302 && final.status !== 303) || !final.location?.startsWith(`${REDIRECT_URI}#`)) throw new Error(`flow ended with ${final.status} ${final.location ?? final.body.slice(0, 200)}`);
   const fragment = fragmentOf(final.location);
   const idToken = fragment.get('id_token');
@@ -238,9 +238,12 @@ export async function interactiveFlow(origin: string, id: string, sample?: { jwt
   return client;
 }
 
+/** The person at connection (or session) `i`: one of the fixture's users each, in turn. */
+const personOf = (i: number) => USERS[i % USERS.length]!;
+
 /** Sessions made through the real pages; each returned as the Cookie header a browser would send to /auth. */
 export async function makeSessions(target: Target, count: number): Promise<{ cookies: string[]; accessToken: string }> {
-  const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`)));
+  const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`, personOf(i))));
   const cookies = agents.map((client) => client.cookieHeaderFor('/auth'));
   const silentHop = await agents[0]!.request('GET', `${authorizePath('n-at', 's-at')}&prompt=none`);
   const accessToken = fragmentOf(silentHop.location).get('access_token');
@@ -258,12 +261,12 @@ export async function interactive(target: Target, options: RunOptions): Promise<
     const started = performance.now();
     const end = started + options.durationS * 1000;
     await Promise.all(
-      Array.from({ length: options.connections }, async () => {
+      Array.from({ length: options.connections }, async (_, connection) => {
         while (performance.now() < end) {
           const t0 = performance.now();
           try {
             const id = ++n;
-            await interactiveFlow(target.origin, `f${id}`, id % VERIFY_EVERY === 0 ? sample : undefined);
+            await interactiveFlow(target.origin, `f${id}`, personOf(connection), id % VERIFY_EVERY === 0 ? sample : undefined);
             latencies.push(performance.now() - t0);
           } catch (err) {
             c.fail((err as Error).message);

@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import argon2 from 'argon2';
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
-import { CLIENT, USER } from '../fixture.js';
+import { CLIENT, USERS } from '../fixture.js';
 
 const port = Number(process.env.PORT);
 const alg = process.env.ALG ?? 'RS256';
@@ -16,7 +16,8 @@ const argon = { type: argon2.argon2id as 2, memoryCost: Number(process.env.ARGON
 
 const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
 const jwk = { ...pair.privateKey.export({ format: 'jwk' }), kid: 'bench', alg, use: 'sig' };
-const passwordHash = await argon2.hash(USER.password, argon);
+const users = new Map(await Promise.all(USERS.map(async (user) => [user.username, { ...user, passwordHash: await argon2.hash(user.password, argon) }] as const)));
+const bySub = new Map([...users.values()].map((user) => [user.sub, user]));
 
 const configuration: Configuration = {
   clients: [{ ...CLIENT, grant_types: ['implicit'], token_endpoint_auth_method: 'none', id_token_signed_response_alg: alg } as ClientMetadata],
@@ -26,7 +27,10 @@ const configuration: Configuration = {
   claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
   features: { devInteractions: { enabled: false }, userinfo: { enabled: true } },
   enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'] },
-  findAccount: async (_ctx, sub) => (sub === USER.sub ? { accountId: sub, claims: () => ({ ...USER.claims, sub }) } : undefined),
+  findAccount: async (_ctx, sub) => {
+    const user = bySub.get(sub);
+    return user ? { accountId: sub, claims: () => ({ ...user.claims, sub }) } : undefined;
+  },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
 };
 const provider = new Provider(`http://127.0.0.1:${port}`, configuration);
@@ -55,13 +59,14 @@ createServer(async (req, res) => {
     }
     if (step === 'login') {
       const fields = await form(req);
-      const ok = fields.get('username') === USER.username && (await argon2.verify(passwordHash, fields.get('password') ?? ''));
+      const user = users.get(fields.get('username') ?? '');
+      const ok = user !== undefined && (await argon2.verify(user.passwordHash, fields.get('password') ?? ''));
       if (!ok) {
         res.statusCode = 401;
         res.end('bad credentials');
         return;
       }
-      await provider.interactionFinished(req, res, { login: { accountId: USER.sub } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
       return;
     }
     const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
