@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, ClientMetadata, Configuration, ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
@@ -11,6 +12,7 @@ import {
   type ProviderDeps,
 } from '../../src/provider/configuration.js';
 import { defaultsFrom, type ProviderSettings } from '../../src/admin/provider-settings.js';
+import type { CookieSigner } from '../../src/keys/cookie-signer.js';
 import { loadSettings, type ClientConfig, type Settings } from '../../src/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
@@ -118,7 +120,8 @@ describe('buildConfiguration', () => {
   });
 
   test('cookies: httpOnly, SameSite=Lax, signed with the given keys', () => {
-    expect(config.cookies?.keys).toEqual(['x'.repeat(32)]);
+    const signer = config.cookies?.keys as CookieSigner;
+    expect(signer.sign('_session=abc')).toBe(createHmac('sha1', 'x'.repeat(32)).update('_session=abc').digest('base64url'));
     expect(config.cookies?.long).toEqual({ httpOnly: true, sameSite: 'lax', signed: true });
     expect(config.cookies?.short).toEqual({ httpOnly: true, sameSite: 'lax', signed: true });
   });
