@@ -69,7 +69,7 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
       this.#listening = false;
       this.#drop(undefined);
     });
-    subscriber.on('error', () => undefined); // reads go to Redis meanwhile; ioredis reconnects and resubscribes
+    subscriber.on('error', () => undefined); // reads go to Redis meanwhile; ioredis reconnects, and 'ready' subscribes again
     this.#subscribed = subscribe();
   }
 

@@ -34,6 +34,6 @@ function coalesce(socket: Coalesced): void {
 /** Every connection the client makes (each reconnection is a new socket), and for a Cluster, every node's. */
 export function coalesceWrites(client: Redis | Cluster): void {
   const onConnection = (redis: Redis) => redis.on('connect', () => coalesce((redis as unknown as { stream: Coalesced }).stream));
-  if ('nodes' in client && client.isCluster) (client as Cluster).on('+node', onConnection);
+  if (client.isCluster) (client as Cluster).on('+node', onConnection);
   else onConnection(client as Redis);
 }
