@@ -6,9 +6,8 @@ import autocannon from 'autocannon';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Redis } from 'ioredis';
 import type { Target } from './targets.js';
-import { CLIENT, REDIRECT_URI } from './fixture.js';
+import { CLIENT, REDIRECT_URI, USERS } from './fixture.js';
 import { FlowClient, signIn } from './flow-client.js';
-import { USERS } from './fixture.js';
 
 export interface Measurement {
   /** Requests (or flows) per second. */
