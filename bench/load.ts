@@ -20,6 +20,8 @@ export interface Measurement {
   /** Redis commands per operation (ours only). */
   redisPerOp?: number;
   redisCommands?: Record<string, number>;
+  /** CPU milliseconds per operation spent by redis-server (ours only), from INFO cpu. */
+  redisCpuMs?: number;
   /** Highest resident memory of the server process tree during the run, MiB. */
   peakRssMiB: number;
   /**
@@ -45,6 +47,13 @@ export async function resetRedisStats(redis: Redis | undefined): Promise<void> {
   if (redis) await redis.config('RESETSTAT');
 }
 
+/** CPU seconds redis-server has used since it started (user + system, every thread). */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const text = await redis.info('cpu');
+  const of = (name: string) => Number(text.match(new RegExp(`^${name}:([\\d.]+)`, 'm'))?.[1] ?? 0);
+  return of('used_cpu_user') + of('used_cpu_sys');
+}
+
 /** Commands each name made since the last reset, without the benchmark's own. */
 export async function redisCommandCounts(redis: Redis): Promise<Record<string, number>> {
   const text = await redis.info('commandstats');
@@ -66,9 +75,10 @@ function sampleRss(target: Target): () => number {
 
 const perOp = (total: number, operations: number, digits: number) => (operations ? Math.round((total / operations) * 10 ** digits) / 10 ** digits : 0);
 
-async function withStats(target: Target, options: RunOptions, run: () => Promise<Omit<Measurement, 'peakRssMiB' | 'redisPerOp' | 'redisCommands' | 'serverCpuMs' | 'clientCpuMs'>>): Promise<Measurement> {
+async function withStats(target: Target, options: RunOptions, run: () => Promise<Omit<Measurement, 'peakRssMiB' | 'redisPerOp' | 'redisCommands' | 'redisCpuMs' | 'serverCpuMs' | 'clientCpuMs'>>): Promise<Measurement> {
   const redis = target.kind === 'ours' ? options.redis : undefined;
   await resetRedisStats(redis);
+  const redisCpu = redis ? await redisCpuSeconds(redis) : 0;
   const peak = sampleRss(target);
   const serverCpu = target.cpuSeconds();
   const clientCpu = process.cpuUsage();
@@ -77,9 +87,10 @@ async function withStats(target: Target, options: RunOptions, run: () => Promise
   const cpu = { serverCpuMs: perOp((target.cpuSeconds() - serverCpu) * 1000, result.operations, 3), clientCpuMs: perOp((user + system) / 1000, result.operations, 3) };
   const peakRssMiB = peak();
   if (!redis) return { ...result, peakRssMiB, ...cpu };
+  const redisCpuMs = perOp(((await redisCpuSeconds(redis)) - redisCpu) * 1000, result.operations, 3);
   const redisCommands = await redisCommandCounts(redis);
   const total = Object.values(redisCommands).reduce((a, b) => a + b, 0);
-  return { ...result, peakRssMiB, ...cpu, redisCommands, redisPerOp: perOp(total, result.operations, 2) };
+  return { ...result, peakRssMiB, ...cpu, redisCpuMs, redisCommands, redisPerOp: perOp(total, result.operations, 2) };
 }
 
 interface Check {

@@ -8,7 +8,7 @@ export interface ScenarioResult {
   median: Measurement;
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -21,6 +21,7 @@ export function summarize(runs: Measurement[]): Measurement {
     return values.length ? median(values) : undefined;
   };
   const redisPerOp = of((m) => m.redisPerOp);
+  const redisCpuMs = of((m) => m.redisCpuMs);
   const firstProblem = runs.find((m) => m.firstProblem)?.firstProblem;
   return {
     rate: of((m) => m.rate)!,
@@ -29,6 +30,7 @@ export function summarize(runs: Measurement[]): Measurement {
     errors: runs.reduce((a, m) => a + m.errors, 0),
     operations: runs.reduce((a, m) => a + m.operations, 0),
     ...(redisPerOp !== undefined ? { redisPerOp } : {}),
+    ...(redisCpuMs !== undefined ? { redisCpuMs } : {}),
     peakRssMiB: Math.max(...runs.map((m) => m.peakRssMiB)),
     serverCpuMs: of((m) => m.serverCpuMs)!,
     clientCpuMs: of((m) => m.clientCpuMs)!,
@@ -39,9 +41,9 @@ export function summarize(runs: Measurement[]): Measurement {
 const pad = (cells: string[], widths: number[]) => cells.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 
 export function formatTable(result: unknown): string {
-  const r = result as { results?: ScenarioResult[]; ratios?: Record<string, number>; soak?: unknown; memory?: unknown };
+  const r = result as { results?: ScenarioResult[]; ratios?: Record<string, number>; rounds?: Record<string, number[]>; soak?: unknown; memory?: unknown };
   if (!r.results) return JSON.stringify(r.soak ?? r.memory, null, 2);
-  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'redis/op', 'peak MiB', 'server CPU ms/op', 'bench CPU ms/op'];
+  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'redis cmds/op', 'peak MiB', 'CPU ms/op: server', 'redis', 'bench'];
   const rows = r.results.map(({ scenario, target, median: m }) => [
     scenario,
     target,
@@ -52,10 +54,15 @@ export function formatTable(result: unknown): string {
     m.redisPerOp?.toFixed(2) ?? '-',
     m.peakRssMiB.toFixed(0),
     m.serverCpuMs.toFixed(3),
+    m.redisCpuMs?.toFixed(3) ?? '-',
     m.clientCpuMs.toFixed(3),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const lines = [pad(header, widths), ...rows.map((row) => pad(row, widths)), ''];
-  for (const [name, value] of Object.entries(r.ratios ?? {})) lines.push(`${value.toString().padStart(8)}  ${name}`);
+  // The median of the rounds, then each round's own figure.
+  for (const [name, value] of Object.entries(r.ratios ?? {})) {
+    const rounds = r.rounds?.[name] ?? [];
+    lines.push(`${value.toString().padStart(8)}  ${name}${rounds.length > 1 ? `  [rounds ${rounds.join(', ')}]` : ''}`);
+  }
   return lines.join('\n');
 }

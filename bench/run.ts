@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import { startTestRedis } from '../test/support/redis-server.js';
 import { interactive, makeSessions, silent, simpleGet, type Measurement, type RunOptions } from './load.js';
 import { measureMemory } from './memory.js';
-import { formatTable, summarize, type ScenarioResult } from './report.js';
+import { formatTable, median, summarize, type ScenarioResult } from './report.js';
 import { soak } from './soak.js';
 import { checkoutRevision } from './revision.js';
 import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
@@ -46,8 +46,8 @@ const { values } = parseArgs({
 
 const smoke = values.smoke!;
 const requested = (values.scenario ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
-const durationS = Number(values.duration ?? (smoke ? 1 : requested.includes('soak') ? 600 : 8));
-const rounds = Number(values.rounds ?? (smoke ? 1 : 3));
+const durationS = Number(values.duration ?? (smoke ? 1 : requested.includes('soak') ? 600 : 5));
+const rounds = Number(values.rounds ?? (smoke ? 1 : 5));
 const connections = Number(values.connections);
 const sessionCount = smoke ? 2 : Number(values.sessions);
 
@@ -126,7 +126,7 @@ async function main(): Promise<unknown> {
         const m = await measureOne(scenario, target, options);
         const key = `${scenario}\t${target.name}`;
         measured.set(key, [...(measured.get(key) ?? []), m]);
-        process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors} cpu ms/op server ${m.serverCpuMs} bench ${m.clientCpuMs}${m.redisPerOp !== undefined ? ` redis/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
+        process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors} cpu ms/op server ${m.serverCpuMs} bench ${m.clientCpuMs}${m.redisPerOp !== undefined ? ` redis ${m.redisCpuMs}, commands/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
       }
     }
   }
@@ -134,7 +134,7 @@ async function main(): Promise<unknown> {
     const [scenario, target] = key.split('\t') as [string, string];
     return { scenario, target, runs, median: summarize(runs) };
   });
-  return { meta, results, ratios: ratios(results) };
+  return { meta, results, ...ratios(results) };
 }
 
 /** Fresh sessions for each run of a silent scenario, so no run inherits another's token index. */
@@ -158,29 +158,36 @@ async function measureOne(scenario: Scenario, target: Target, options: RunOption
   }
 }
 
-function ratios(results: ScenarioResult[]): Record<string, number> {
-  const find = (scenario: string, prefix: string) => results.find((r) => r.scenario === scenario && r.target.startsWith(prefix))?.median;
-  const out: Record<string, number> = {};
-  const ratio = (name: string, a: number | undefined, b: number | undefined) => {
-    if (a !== undefined && b) out[name] = Math.round((a / b) * 100) / 100;
+/**
+ * Each figure in each round, and their median as the headline. A ratio is taken within a round, where both sides
+ * were measured back to back, so a machine whose speed drifts between rounds moves both sides of each alike.
+ */
+function ratios(results: ScenarioResult[]): { ratios: Record<string, number>; rounds: Record<string, number[]> } {
+  const runsOf = (scenario: string, prefix: string, exact = false) => results.find((r) => r.scenario === scenario && (exact ? r.target === prefix : r.target.startsWith(prefix)))?.runs;
+  const ours = (s: string) => runsOf(s, 'ours', true);
+  const rounds: Record<string, number[]> = {};
+  const per = (name: string, values: (number | undefined)[]) => {
+    const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+    if (known.length) rounds[name] = known.map((v) => Math.round(v * 100) / 100);
   };
-  const ours = (s: string) => results.find((r) => r.scenario === s && r.target === 'ours')?.median;
-  ratio('silent: ours / oidc-provider memory (target >= 0.9)', ours('silent')?.rate, find('silent', 'oidc-provider')?.rate);
-  ratio('silent: p99 ours / oidc-provider memory (target <= 1.2)', ours('silent')?.p99, find('silent', 'oidc-provider')?.p99);
-  ratio('silent-id-token: ours / oidc-provider memory', ours('silent-id-token')?.rate, find('silent-id-token', 'oidc-provider')?.rate);
-  ratio('silent: ES256 / RS256, ours (target >= 1.2)', find('silent', 'ours-es256')?.rate, ours('silent')?.rate);
-  ratio('silent: WORKERS / one process, ours (target >= 1.25)', find('silent', 'ours-workers')?.rate, ours('silent')?.rate);
-  ratio('userinfo: ours / oidc-provider memory', ours('userinfo')?.rate, find('userinfo', 'oidc-provider')?.rate);
-  ratio('discovery: ours / bare Koa (target >= 0.8)', ours('discovery')?.rate, find('discovery', 'bare-koa')?.rate);
-  ratio('jwks: ours / bare Koa (target >= 0.8)', ours('jwks')?.rate, find('jwks', 'bare-koa')?.rate);
-  const silentOps = ours('silent')?.redisPerOp;
-  if (silentOps !== undefined) out['silent: Redis commands per authorization, ours (target <= 8)'] = silentOps;
+  const ratio = (name: string, a: Measurement[] | undefined, b: Measurement[] | undefined, pick: (m: Measurement) => number | undefined = (m) => m.rate) => {
+    if (a && b) per(name, a.map((m, i) => (b[i] && pick(b[i]!) ? pick(m)! / pick(b[i]!)! : undefined)));
+  };
+  ratio('silent: ours / oidc-provider memory (target >= 0.9)', ours('silent'), runsOf('silent', 'oidc-provider'));
+  ratio('silent: p99 ours / oidc-provider memory (target <= 1.2)', ours('silent'), runsOf('silent', 'oidc-provider'), (m) => m.p99);
+  ratio('silent-id-token: ours / oidc-provider memory', ours('silent-id-token'), runsOf('silent-id-token', 'oidc-provider'));
+  ratio('silent: ES256 / RS256, ours (target >= 1.2)', runsOf('silent', 'ours-es256'), ours('silent'));
+  ratio('silent: WORKERS / one process, ours (target >= 1.25)', runsOf('silent', 'ours-workers'), ours('silent'));
+  ratio('userinfo: ours / oidc-provider memory', ours('userinfo'), runsOf('userinfo', 'oidc-provider'));
+  ratio('discovery: ours / bare Koa (target >= 0.8)', ours('discovery'), runsOf('discovery', 'bare-koa'));
+  ratio('jwks: ours / bare Koa (target >= 0.8)', ours('jwks'), runsOf('jwks', 'bare-koa'));
+  per('silent: Redis commands per authorization, ours (target <= 8)', ours('silent')?.map((m) => m.redisPerOp) ?? []);
   for (const scenario of SCENARIOS) {
-    ratio(`${scenario}: ours / ours at ${revision?.commit} (--against)`, ours(scenario)?.rate, find(scenario, 'ours@')?.rate);
+    ratio(`${scenario}: ours / ours at ${revision?.commit} (--against)`, ours(scenario), runsOf(scenario, 'ours@'));
   }
-  const flows = ours('interactive')?.rate;
-  if (flows !== undefined) out['interactive: flows/s, ours (target >= 60)'] = flows;
-  return out;
+  per('interactive: flows/s, ours (target >= 60)', ours('interactive')?.map((m) => m.rate) ?? []);
+  const medians = Object.fromEntries(Object.entries(rounds).map(([name, values]) => [name, Math.round(median(values) * 100) / 100]));
+  return { ratios: medians, rounds };
 }
 
 try {
