@@ -2,6 +2,7 @@
  * One measured run against one server: autocannon with a request built per request (fresh nonce and state),
  * every response checked, resident memory sampled, and the Redis commands counted from INFO commandstats.
  */
+import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Redis } from 'ioredis';
@@ -30,7 +31,7 @@ export interface Measurement {
    */
   serverCpuMs: number;
   clientCpuMs: number;
-  /** Signatures verified on a sample of the ID tokens. */
+  /** ID tokens verified after the run (signature, issuer, audience, expiry, nonce, at_hash): every one issued. */
   verified?: number;
   firstProblem?: string;
 }
@@ -126,16 +127,46 @@ export function headerOf(headers: unknown, name: string): string | undefined {
 
 const decodePayload = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
 
-/** Every this many ID tokens, one has its signature verified after the run (verifying each would load the client's CPU more than the server's). */
-const VERIFY_EVERY = 25;
+/** An ID token as the relying party received it, with the nonce it sent and the access token beside it (if any). */
+interface Issued {
+  jwt: string;
+  nonce: string;
+  accessToken?: string | null;
+}
 
-async function verifySample(origin: string, jwksPath: string, tokens: { jwt: string; nonce: string }[]): Promise<number> {
-  const jwks = createLocalJWKSet((await (await fetch(`${origin}${jwksPath}`)).json()) as JSONWebKeySet);
-  for (const { jwt, nonce } of tokens) {
-    const { payload } = await jwtVerify(jwt, jwks, { issuer: origin, audience: CLIENT.client_id });
-    if (payload.nonce !== nonce) throw new Error('an ID token carries another nonce than its request');
+/** ID tokens kept for verification after a run (about 1 KB each): every one of a run of any usual length. */
+const MAX_KEPT = 200_000;
+
+/** at_hash (OIDC Core 3.2.2.9): the left half of the access token's hash, the hash named by the ID token's alg. */
+function atHash(accessToken: string, alg: string): string {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : `sha${alg.slice(2)}`).update(accessToken).digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+/**
+ * Verifies every ID token as a relying party would, after the run: doing it per response would put the client's
+ * verification CPU into the measured window, on the cores the servers run on. A token refused counts as an error.
+ */
+async function verifyAll(origin: string, tokens: Issued[], c: Check): Promise<number> {
+  if (!tokens.length) return 0;
+  const jwks = createLocalJWKSet((await (await fetch(`${origin}/jwks`)).json()) as JSONWebKeySet);
+  let verified = 0;
+  for (const { jwt, nonce, accessToken } of tokens) {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(jwt, jwks, { issuer: origin, audience: CLIENT.client_id });
+      if (payload.nonce !== nonce) throw new Error('an ID token carries another nonce than its request');
+      if (accessToken && payload.at_hash !== atHash(accessToken, protectedHeader.alg)) throw new Error('at_hash does not match the access token');
+      verified++;
+    } catch (err) {
+      c.fail(`ID token refused: ${(err as Error).message}`);
+    }
   }
-  return tokens.length;
+  return verified;
+}
+
+/** A measured run's figures with the verification's refusals added to its errors. */
+function withVerification(measured: Measurement, verified: number, issued: number, c: Check): Measurement {
+  return { ...measured, errors: measured.errors + issued - verified, verified, ...(c.first ? { firstProblem: c.first } : {}) };
 }
 
 /**
@@ -144,7 +175,7 @@ async function verifySample(origin: string, jwksPath: string, tokens: { jwt: str
  */
 export async function silent(target: Target, sessions: string[], responseType: 'id_token token' | 'id_token', options: RunOptions): Promise<Measurement> {
   const c = check();
-  const sample: { jwt: string; nonce: string }[] = [];
+  const issued: Issued[] = [];
   let n = 0;
   const prefix = `${Date.now().toString(36)}-`;
   const base = `/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: responseType, scope: 'openid email', redirect_uri: REDIRECT_URI, prompt: 'none' })}`;
@@ -173,15 +204,14 @@ export async function silent(target: Target, sessions: string[], responseType: '
             if (fragment.get('state') !== ctx.state) return c.fail(`state not echoed: ${location.slice(0, 200)}`);
             if (!idToken || (wantsToken && !fragment.get('access_token'))) return c.fail(`tokens missing: ${location.slice(0, 200)}`);
             if (decodePayload(idToken).nonce !== ctx.nonce) return c.fail('nonce not in the ID token');
-            if (n % VERIFY_EVERY === 0) sample.push({ jwt: idToken, nonce: ctx.nonce });
+            if (issued.length < MAX_KEPT) issued.push({ jwt: idToken, nonce: ctx.nonce, accessToken: fragment.get('access_token') });
           },
         },
       ],
     });
     return summary(result, c);
   });
-  const verified = await verifySample(target.origin, '/jwks', sample.slice(0, 400));
-  return { ...measured, verified };
+  return withVerification(measured, await verifyAll(target.origin, issued, c), issued.length, c);
 }
 
 function summary(result: autocannon.Result, c: Check) {
@@ -233,10 +263,10 @@ const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
 
 /**
  * A person signing in: authorize → login page → login (argon2id) → consent → redirect with tokens, the state and
- * the nonce checked; the ID token goes into `sample` for its signature to be verified after the run. Resolves with
- * the client, which holds the session's cookies.
+ * the nonce checked; the tokens go into `issued` to be verified after the run. Resolves with the client, which holds
+ * the session's cookies.
  */
-export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], sample?: { jwt: string; nonce: string }[]): Promise<FlowClient> {
+export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], issued?: Issued[]): Promise<FlowClient> {
   const client = new FlowClient(origin);
   const final = await signIn(client, authorizePath(`n${id}`, `s${id}`), user);
   if ((final.status !== 302 && final.status !== 303) || !final.location?.startsWith(`${REDIRECT_URI}#`)) throw new Error(`flow ended with ${final.status} ${final.location ?? final.body.slice(0, 200)}`);
@@ -244,7 +274,7 @@ export async function interactiveFlow(origin: string, id: string, user: (typeof 
   const idToken = fragment.get('id_token');
   if (fragment.get('state') !== `s${id}` || !idToken || !fragment.get('access_token')) throw new Error(`flow ended without tokens: ${final.location}`);
   if (decodePayload(idToken).nonce !== `n${id}`) throw new Error('nonce not in the ID token');
-  sample?.push({ jwt: idToken, nonce: `n${id}` });
+  issued?.push({ jwt: idToken, nonce: `n${id}`, accessToken: fragment.get('access_token') });
   return client;
 }
 
@@ -265,7 +295,7 @@ export async function makeSessions(target: Target, count: number): Promise<{ coo
 export async function interactive(target: Target, options: RunOptions): Promise<Measurement> {
   const c = check();
   const latencies: number[] = [];
-  const sample: { jwt: string; nonce: string }[] = [];
+  const issued: Issued[] = [];
   let n = 0;
   const measured = await withStats(target, options, async () => {
     const started = performance.now();
@@ -276,7 +306,7 @@ export async function interactive(target: Target, options: RunOptions): Promise<
           const t0 = performance.now();
           try {
             const id = ++n;
-            await interactiveFlow(target.origin, `f${id}`, personOf(connection), id % VERIFY_EVERY === 0 ? sample : undefined);
+            await interactiveFlow(target.origin, `f${id}`, personOf(connection), issued);
             latencies.push(performance.now() - t0);
           } catch (err) {
             c.fail((err as Error).message);
@@ -295,5 +325,5 @@ export async function interactive(target: Target, options: RunOptions): Promise<
       ...(c.first ? { firstProblem: c.first } : {}),
     };
   });
-  return { ...measured, verified: await verifySample(target.origin, '/jwks', sample) };
+  return withVerification(measured, await verifyAll(target.origin, issued, c), issued.length, c);
 }

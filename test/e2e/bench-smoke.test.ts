@@ -32,7 +32,7 @@ test('the smoke run measures every scenario against its baselines and another re
 
   const result = JSON.parse(readFileSync(out, 'utf8')) as {
     meta: { machine: { cores: number }; options: { smoke: boolean; against: string } };
-    results: { scenario: string; target: string; median: Record<string, number> }[];
+    results: { scenario: string; target: string; median: Record<string, number>; runs: { operations: number; verified?: number }[] }[];
     ratios: Record<string, number>;
   };
   expect(result.meta.options).toMatchObject({ smoke: true, against: head });
@@ -53,6 +53,8 @@ test('the smoke run measures every scenario against its baselines and another re
     expect(r.median).toMatchObject({ errors: 0, rate: expect.any(Number), p50: expect.any(Number), p99: expect.any(Number), peakRssMiB: expect.any(Number) });
     expect(r.median.operations).toBeGreaterThan(0);
     if (r.target.startsWith('ours')) expect(r.median.redisPerOp).toEqual(expect.any(Number));
+    // Every ID token a run received was verified after it (signature, issuer, audience, nonce, at_hash).
+    if (['silent', 'silent-id-token', 'interactive'].includes(r.scenario)) expect(r.runs.map((run) => run.verified)).toEqual(r.runs.map((run) => run.operations));
   }
   expect(Object.keys(result.ratios)).toEqual(
     expect.arrayContaining([
