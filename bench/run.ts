@@ -67,7 +67,7 @@ process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
 const meta = {
   date: new Date().toISOString(),
-  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
   machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
   options: { durationS, rounds, connections, sessions: sessionCount, smoke, ...(revision ? { against: revision.commit } : {}) },
   /** The 1, 5 and 15 minute load averages when the run started and ended: how shared the machine was. */
