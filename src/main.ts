@@ -4,6 +4,7 @@ import { startWorkers } from './cluster.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { loadSettings, SettingsError, type Settings } from './settings.js';
+import { RedisUnreachable } from './storage/redis.js';
 
 function banner(settings: Settings): string {
   const lines = [`oidc-op is listening: issuer ${settings.issuer}`, `  discovery  ${settings.issuer}/.well-known/openid-configuration`];
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const message = err instanceof SettingsError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const message = err instanceof SettingsError || err instanceof RedisUnreachable ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`oidc-op cannot start: ${message}\n`);
   process.exit(1);
 });

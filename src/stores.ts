@@ -32,7 +32,7 @@ import { RedisCollectionSet } from './storage/redis-collection.js';
 import { RedisConsents } from './storage/redis-consents.js';
 import { MemoryUsage } from './storage/memory-usage.js';
 import { RedisUsage } from './storage/redis-usage.js';
-import { createRedis, type RedisClient } from './storage/redis.js';
+import { openRedis, type RedisClient } from './storage/redis.js';
 
 export interface Stores {
   redis: RedisClient | undefined;
@@ -55,8 +55,7 @@ export interface Stores {
 }
 
 export async function openStores(settings: Settings, connectionName?: string, onAuditError?: (err: unknown) => void): Promise<Stores> {
-  const redis = settings.redis ? createRedis(settings.redis, connectionName) : undefined;
-  if (redis) await redis.connect();
+  const redis = settings.redis ? await openRedis(settings.redis, connectionName) : undefined;
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
   const sets: CollectionSet = redis ? new RedisCollectionSet(redis) : new MemoryCollectionSet();
   const collection = <T>(name: string): Collection<T> => sets.collection<T>(name);

@@ -35,6 +35,62 @@ export function createRedis(settings: RedisSettings, connectionName = 'oidc-op')
   return client;
 }
 
+/** Redis could not be reached when a process opened its stores. Its message names where, never a credential. */
+export class RedisUnreachable extends Error {}
+
+const hostPort = ({ host, port }: { host: string; port: number }) => `${host}:${port}`;
+
+/** Where the settings point, as the operator set it: REDIS_URL without its password, the Sentinels or the Cluster nodes. */
+export function describeRedis(settings: RedisSettings): string {
+  switch (settings.mode) {
+    case 'standalone': {
+      const url = new URL(settings.url);
+      if (url.password) url.password = '***';
+      return `REDIS_URL ${url.href}`;
+    }
+    case 'sentinel':
+      return `REDIS_SENTINELS ${settings.sentinels.map(hostPort).join(',')} (master ${settings.name})`;
+    case 'cluster':
+      return `REDIS_CLUSTER_NODES ${settings.nodes.map(hostPort).join(',')}`;
+  }
+}
+
+/** How long a process starting up waits for its first connection (Sentinel retries without end otherwise). */
+const FIRST_CONNECTION_MS = 10_000;
+
+/**
+ * A client, connected, or one failure with the reason. ioredis reports a refused connection as an 'error' event
+ * (printed as "Unhandled error event" when nobody listens) and as a rejection saying only that the connection
+ * closed, then keeps reconnecting; through Sentinel it never rejects at all. A command-line run would never end,
+ * a server never say why it does not start. On failure the client is disconnected.
+ */
+export async function openRedis(settings: RedisSettings, connectionName?: string): Promise<RedisClient> {
+  const client = createRedis(settings, connectionName);
+  let reason: Error | undefined;
+  const onError = (err: Error) => {
+    reason = err;
+  };
+  client.on('error', onError);
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = client.connect();
+  try {
+    await Promise.race([
+      connecting,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no connection within ${FIRST_CONNECTION_MS / 1000} s`)), FIRST_CONNECTION_MS);
+      }),
+    ]);
+    return client;
+  } catch (err) {
+    connecting.catch(() => undefined); // settles once disconnected, after the deadline
+    client.disconnect();
+    throw new RedisUnreachable(`cannot reach Redis at ${describeRedis(settings)}: ${(reason ?? (err as Error)).message}`);
+  } finally {
+    clearTimeout(timer);
+    client.off('error', onError);
+  }
+}
+
 function connect(settings: RedisSettings, connectionName: string): RedisClient {
   // While disconnected, a command fails at once (503 with Retry-After) instead of queueing until the retries
   // give up, which held requests ~20 s in a long outage. Not for Cluster nodes: the cluster connects them

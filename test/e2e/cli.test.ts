@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import * as client from 'openid-client';
 import { useProvider } from '../support/provider.js';
 import { jsonOf, runCli } from '../support/cli.js';
+import { freePort } from '../support/ports.js';
 import { authorizeUrl, signIn, submitLogin } from '../support/flows.js';
 import { verifyIdToken } from '../support/rp.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
@@ -115,6 +116,23 @@ describe('oidc-op client', () => {
     const usage = await cli(['client', 'create', '--bogus']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage: oidc-op');
+  });
+});
+
+describe('oidc-op without its Redis', () => {
+  test('says where it could not connect and why, and exits 1 at once', async () => {
+    const port = await freePort();
+    const result = await runCli(['client', 'list', '--json'], { ...cliEnv(), REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toContain(`oidc-op: cannot reach Redis at REDIS_URL redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(result.stderr).not.toContain('Unhandled error event');
+  });
+
+  test('through Sentinels none of which answers: gives up after its deadline rather than retry for ever', async () => {
+    const port = await freePort();
+    const result = await runCli(['client', 'list', '--json'], { ...cliEnv(), REDIS_URL: '', REDIS_SENTINELS: `127.0.0.1:${port}`, REDIS_SENTINEL_NAME: 'mymaster' });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toContain(`oidc-op: cannot reach Redis at REDIS_SENTINELS 127.0.0.1:${port} (master mymaster): All sentinels are unreachable`);
   });
 });
 

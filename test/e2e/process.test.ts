@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { useConfigDirs } from '../support/config-dir.js';
 import { ALICE, testEnv } from '../support/provider.js';
+import { freePort } from '../support/ports.js';
 import { failedStart, startServerProcess } from '../support/process.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
@@ -75,6 +76,16 @@ describe('start-up refusals name what is wrong', () => {
     const { code, output } = await failedStart({ NODE_ENV: 'test', CONFIG_DIR: dir, REDIS_URL: redis.url });
     expect(code).toBe(1);
     expect(output).toContain(`${join(dir, 'clients.json')} [0].redirect_uris[0]: http://app.example/cb must use https`);
+  });
+
+  test('an unreachable Redis: where (without the password) and why, at once and without a stack trace', async () => {
+    const port = await freePort();
+    const { code, output } = await failedStart({ NODE_ENV: 'test', REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` });
+    expect(code).toBe(1);
+    expect(output).toContain(`oidc-op cannot start: cannot reach Redis at REDIS_URL redis://:***@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(output).not.toContain('hunter2');
+    expect(output).not.toContain('Unhandled error event');
+    expect(output).not.toMatch(/at \w+ \(/);
   });
 
   test('a bad environment variable: its name', async () => {
