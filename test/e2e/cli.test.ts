@@ -128,6 +128,13 @@ describe('oidc-op without its Redis', () => {
     expect(result.stderr).not.toContain('Unhandled error event');
   });
 
+  test('on a Cluster none of whose nodes answers: names the nodes and exits 1', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const result = await runCli(['client', 'list', '--json'], { ...cliEnv(), REDIS_URL: '', REDIS_CLUSTER_NODES: `127.0.0.1:${a},127.0.0.1:${b}` });
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toContain(`oidc-op: cannot reach Redis at REDIS_CLUSTER_NODES 127.0.0.1:${a},127.0.0.1:${b}: Failed to refresh slots cache.`);
+  });
+
   test('through Sentinels none of which answers: gives up after its deadline rather than retry for ever', async () => {
     const port = await freePort();
     const result = await runCli(['client', 'list', '--json'], { ...cliEnv(), REDIS_URL: '', REDIS_SENTINELS: `127.0.0.1:${port}`, REDIS_SENTINEL_NAME: 'mymaster' });
