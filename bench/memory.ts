@@ -12,6 +12,7 @@ import { RedisAdapter } from '../src/storage/redis-adapter.js';
 import { createRedis } from '../src/storage/redis.js';
 import { makeSessions } from './load.js';
 import type { Target } from './targets.js';
+import { epochSeconds } from '../src/epoch-seconds.js';
 
 const id = () => randomBytes(32).toString('base64url').slice(0, 43);
 /** Account ids as the users store makes them (32 hex digits). */
@@ -44,7 +45,7 @@ export async function measureMemory(target: Target, redisUrl: string, redis: Red
   const ttl = await redis.ttl(sessionKey!);
   const [clientId, authorization] = Object.entries(session.authorizations as Record<string, { grantId: string }>)[0]!;
   const grant = (await grants.find(authorization.grantId))!;
-  const grantTtl = typeof grant.exp === 'number' ? grant.exp - Math.floor(Date.now() / 1000) : ttl;
+  const grantTtl = typeof grant.exp === 'number' ? grant.exp - epochSeconds() : ttl;
 
   const before = await usedMemory(redis);
   const keysBefore = await redis.dbsize();

@@ -16,6 +16,7 @@ import type { Csrf } from './csrf.js';
 import type { Locale } from './i18n.js';
 import { languageLinks, requestLocale } from './page-locale.js';
 import type { PageName, Views } from './views.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in service (it may be rebuilt while we run). */
@@ -145,7 +146,7 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
    */
   async function finish(ctx: Context, interaction: Interaction, result: InteractionResults, merge = true) {
     interaction.result = merge && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
-    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    await interaction.save(interaction.exp - epochSeconds());
     ctx.status = 303;
     ctx.redirect(interaction.returnTo);
   }

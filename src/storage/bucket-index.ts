@@ -16,6 +16,7 @@
  */
 import { crc32 } from 'node:zlib';
 import type { RedisClient } from './redis.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 export const BUCKETS = 8192;
 
@@ -90,8 +91,6 @@ export function withBuckets<T extends RedisClient>(redis: T): T & WithBuckets {
 }
 
 export const bucketKey = (index: IndexName, field: string) => `oidc:${index}:{${crc32(field) % BUCKETS}}`;
-
-const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The items of an entry whose expiry (their own, or else the entry's) is after `now`, in their order. Pure. */
 export function liveItems(entry: string, now: number): string[] {

@@ -11,6 +11,7 @@ import { decodeRecord, encodeRecord } from './compact-records.js';
 import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from './grant-revocations.js';
 import type { RedisClient } from './redis.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
+import { epochSeconds } from '../epoch-seconds.js';
 
 const GRANTABLE = new Set([
   'AccessToken',
@@ -50,8 +51,6 @@ function withConsume(redis: RedisClient): WithConsume {
   if (!('oidcConsume' in redis)) redis.defineCommand('oidcConsume', { numberOfKeys: 1, lua: CONSUME });
   return redis as WithConsume;
 }
-
-const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Sessions by uid (oidc-provider's findByUid): the uid's entry holds the session's id. */
 export const sessionUids = (redis: RedisClient) => new BucketIndex(redis, 'SessionUids');

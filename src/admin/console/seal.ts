@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
+import { epochSeconds } from '../../epoch-seconds.js';
 
 export interface Seal {
   seal(payload: JWTPayload, lifetimeSeconds: number): Promise<string>;
@@ -22,7 +23,7 @@ export function sealWith(cookieKeys: readonly string[]): Seal {
       new EncryptJWT(payload)
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
         .setIssuedAt()
-        .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+        .setExpirationTime(epochSeconds() + lifetimeSeconds)
         .encrypt(keys[0]!),
     async open(value: string | undefined) {
       if (!value) return undefined;
