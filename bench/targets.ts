@@ -1,12 +1,13 @@
 /**
  * The servers under test, each in its own process so none shares an event loop with the load generator:
- * ours (src/main.ts on the benchmark's redis-server), plain oidc-provider on memory, and a bare Koa handler.
+ * ours (compiled as `npm start` runs it, on the benchmark's redis-server), plain oidc-provider on memory, and a
+ * bare Koa handler.
  * Each writes its stdout and stderr to a file of its own (bench/results/logs/<run>/), never to a pipe into this process:
  * ours logs a line per request, and reading tens of thousands of lines a second would spend the load
  * generator's CPU, on the same cores as the servers, on ours only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/ports.js';
@@ -81,7 +82,7 @@ function waitForLine(file: string, ready: string, child: ChildProcess, name: str
 /** Set by `--profile`: ours and plain oidc-provider run under `node --cpu-prof`, each writing a profile here when it stops. */
 export const profiling: { dir?: string } = {};
 
-/** `root`: the checkout the server runs from (another revision's, for `--against`). */
+/** `root`: the checkout the server runs from (another revision's, for `--against`); `args`: node's, after profiling's. */
 async function launch(name: string, kind: Target['kind'], args: string[], env: Record<string, string>, ready: string, port?: number, root = ROOT): Promise<Target> {
   port ??= await freePort();
   const profile = kind !== 'koa' && profiling.dir ? ['--cpu-prof', `--cpu-prof-dir=${join(profiling.dir, name)}`] : [];
@@ -89,7 +90,7 @@ async function launch(name: string, kind: Target['kind'], args: string[], env: R
   mkdirSync(LOGS, { recursive: true });
   const logFile = join(LOGS, `${name}.log`);
   const log = openSync(logFile, 'w');
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', log, log],
@@ -137,9 +138,26 @@ export async function startOurs(name: string, options: OursOptions): Promise<Tar
     ...options.extraEnv,
   };
   // The issuer names the port, so it is chosen here.
-  return launch(name, 'ours', ['src/main.ts'], env, '"msg":"listening"', port, options.root);
+  return launch(name, 'ours', ourEntry(options.root ?? ROOT), env, '"msg":"listening"', port, options.root);
 }
 
-export const startBaseline = (name: string, alg = 'RS256') => launch(name, 'baseline', ['bench/servers/baseline.ts'], { ALG: alg }, 'listening');
+const built = new Map<string, string[]>();
+
+/**
+ * How node starts ours in `root`: the server compiled there first (`npm run build`, once per run), as `npm start`
+ * and the image run it; a revision from before the build step runs its TypeScript through tsx, as it shipped.
+ */
+function ourEntry(root: string): string[] {
+  let entry = built.get(root);
+  if (!entry) {
+    const compiled = existsSync(join(root, 'tsconfig.build.json'));
+    if (compiled) execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    entry = compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+    built.set(root, entry);
+  }
+  return entry;
+}
+
+export const startBaseline = (name: string, alg = 'RS256') => launch(name, 'baseline', ['--import', 'tsx', 'bench/servers/baseline.ts'], { ALG: alg }, 'listening');
 /** The bare Koa handler serves the documents of `documentsFrom` (ours), so both answer the same bytes. */
-export const startBareKoa = (documentsFrom: Target) => launch('bare-koa', 'koa', ['bench/servers/bare-koa.ts'], { DOCUMENTS_FROM: documentsFrom.origin }, 'listening');
+export const startBareKoa = (documentsFrom: Target) => launch('bare-koa', 'koa', ['--import', 'tsx', 'bench/servers/bare-koa.ts'], { DOCUMENTS_FROM: documentsFrom.origin }, 'listening');

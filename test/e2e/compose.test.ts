@@ -97,8 +97,14 @@ describe('Dockerfile', () => {
     expect(await check(await freePort())).toBe(1);
   });
 
-  test('the start command runs the server', () => {
-    expect(documentedStartCommand()).toMatch(/ src\/main\.ts$/);
-    expect(JSON.parse(read('package.json')).dependencies).toHaveProperty('tsx');
+  test('the start command runs the server compiled in the build stage, as npm start does', () => {
+    expect(documentedStartCommand()).toBe('node dist/main.js');
+    expect(stage('build')).toMatch(/^RUN npm run build$/m);
+    expect(stage('provider')).toContain('COPY --from=build /app/dist ./dist');
+    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(scripts.start).toBe(documentedStartCommand());
+    const build = JSON.parse(read('tsconfig.build.json')) as { compilerOptions: { rootDir: string; outDir: string } };
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
   });
 });

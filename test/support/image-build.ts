@@ -79,6 +79,10 @@ const RUN_STEPS: Record<string, RunStep> = {
   'npm ci --ignore-scripts': async (image, project) => {
     symlinkSync(join(project, 'node_modules'), hostPath(image, 'node_modules'));
   },
+  // Really run: the server the stack starts is the one compiled here, from the stage's own copy of src.
+  'npm run build': async (image) => {
+    await promisify(execFile)('sh', ['-c', 'umask 022 && exec npm run build'], { cwd: hostPath(image, '.'), env: withHostNode({ ...image.env, HOME: process.env.HOME ?? '/root' }) });
+  },
 };
 
 export interface ImageBuilder {
