@@ -14,8 +14,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 
-# The server compiled to JavaScript once, here: it runs without a compiler or loader in the process (tsx's cost
-# the process ~50 MiB).
+# The server compiled to JavaScript once, here: it runs without a compiler or loader in the process (tsx's loader
+# cost the process ~50 MiB).
 FROM all-deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
