@@ -2,10 +2,10 @@
  * One measured run against one server: autocannon with a request built per request (fresh nonce and state),
  * every response checked, resident memory sampled, and the Redis commands counted from INFO commandstats.
  */
-import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Redis } from 'ioredis';
+import { atHash } from '../test/support/rp.js';
 import type { Target } from './targets.js';
 import { CLIENT, REDIRECT_URI, USERS } from './fixture.js';
 import { FlowClient, signIn } from './flow-client.js';
@@ -136,12 +136,6 @@ interface Issued {
 
 /** ID tokens kept for verification after a run (about 1 KB each): every one of a run of any usual length. */
 const MAX_KEPT = 200_000;
-
-/** at_hash (OIDC Core 3.2.2.9): the left half of the access token's hash, the hash named by the ID token's alg. */
-function atHash(accessToken: string, alg: string): string {
-  const digest = createHash(alg === 'EdDSA' ? 'sha512' : `sha${alg.slice(2)}`).update(accessToken).digest();
-  return digest.subarray(0, digest.length / 2).toString('base64url');
-}
 
 /**
  * Verifies every ID token as a relying party would, after the run: doing it per response would put the client's

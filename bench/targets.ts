@@ -151,7 +151,7 @@ function ourEntry(root: string): string[] {
   let entry = built.get(root);
   if (!entry) {
     const compiled = existsSync(join(root, 'tsconfig.build.json'));
-    if (compiled) execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    if (compiled) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
     entry = compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
     built.set(root, entry);
   }

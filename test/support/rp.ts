@@ -11,9 +11,12 @@ export async function rpConfiguration(issuer: string, clientId: string, idTokenO
   return config;
 }
 
-/** at_hash per OIDC Core 3.2.2.9: left half of the SHA-256 of the access token, base64url. */
-export function atHash(accessToken: string): string {
-  const digest = createHash('sha256').update(accessToken, 'ascii').digest();
+/**
+ * at_hash per OIDC Core 3.2.2.9: the left half of the access token's hash, base64url; the hash is the one the ID
+ * token's alg names (SHA-256 for RS256 and ES256, SHA-512 for EdDSA on Ed25519).
+ */
+export function atHash(accessToken: string, alg = 'RS256'): string {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : `sha${alg.slice(2)}`).update(accessToken, 'ascii').digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
