@@ -144,15 +144,16 @@ export async function startOurs(name: string, options: OursOptions): Promise<Tar
 const built = new Map<string, string[]>();
 
 /**
- * How node starts ours in `root`: the server compiled there first (`npm run build`, once per run), as `npm start`
- * and the image run it; a revision from before the build step runs its TypeScript through tsx, as it shipped.
+ * How node starts ours in `root`: the server compiled there first (`npm run build`, once per run) and started by its
+ * entry, as `npm start` and the image run it; a revision from before the build step runs its TypeScript through tsx,
+ * and one from before the entry (src/start.cts) runs dist/main.js, as each shipped.
  */
 function ourEntry(root: string): string[] {
   let entry = built.get(root);
   if (!entry) {
     const compiled = existsSync(join(root, 'tsconfig.build.json'));
     if (compiled) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-    entry = compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+    entry = compiled ? [existsSync(join(root, 'src', 'start.cts')) ? 'dist/start.cjs' : 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
     built.set(root, entry);
   }
   return entry;

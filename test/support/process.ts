@@ -1,6 +1,6 @@
 /**
- * The server as a separate process, started with the container's start command (README.md, Dockerfile):
- * `node --import tsx src/main.ts`, so signals reach the server's own process as they do in production.
+ * The server as a separate process, its TypeScript run through tsx (`node --import tsx src/main.ts`; the image runs
+ * the same code compiled), so signals reach the server's own process as they do in production.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
