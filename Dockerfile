@@ -39,7 +39,7 @@ EXPOSE 3000
 # node's own fetch: the slim image has no curl.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/start.cjs"]
+CMD ["node", "--max-semi-space-size=64", "dist/start.cjs"]
 
 # The example single-page app on its own origin (compose service `spa`).
 FROM ${NODE_IMAGE} AS spa

@@ -7,7 +7,7 @@
  * generator's CPU, on the same cores as the servers, on ours only.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/support/ports.js';
@@ -144,16 +144,17 @@ export async function startOurs(name: string, options: OursOptions): Promise<Tar
 const built = new Map<string, string[]>();
 
 /**
- * How node starts ours in `root`: the server compiled there first (`npm run build`, once per run) and started by its
- * entry, as `npm start` and the image run it; a revision from before the build step runs its TypeScript through tsx,
- * and one from before the entry (src/start.cts) runs dist/main.js, as each shipped.
+ * How node starts ours in `root`: with the node arguments of that checkout's `npm start`, compiled there first (`npm
+ * run build`, once per run), as the image runs it; a revision whose start script ran tsx runs its TypeScript through
+ * tsx, as it shipped.
  */
 function ourEntry(root: string): string[] {
   let entry = built.get(root);
   if (!entry) {
-    const compiled = existsSync(join(root, 'tsconfig.build.json'));
-    if (compiled) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-    entry = compiled ? [existsSync(join(root, 'src', 'start.cts')) ? 'dist/start.cjs' : 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+    const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    const node = /^node (.+)$/.exec(scripts.start)?.[1];
+    if (node) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+    entry = node ? node.split(' ') : ['--import', 'tsx', 'src/main.ts'];
     built.set(root, entry);
   }
   return entry;

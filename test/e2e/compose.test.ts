@@ -98,7 +98,7 @@ describe('Dockerfile', () => {
   });
 
   test('the start command runs the server compiled in the build stage, as npm start does', () => {
-    expect(documentedStartCommand()).toBe('node dist/start.cjs');
+    expect(documentedStartCommand()).toBe('node --max-semi-space-size=64 dist/start.cjs');
     expect(stage('build')).toMatch(/^RUN npm run build$/m);
     expect(stage('provider')).toContain('COPY --from=build /app/dist ./dist');
     const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
