@@ -18,11 +18,29 @@ export interface AuditEvent {
   action?: string;
 }
 
-/** Where batches go: a bounded Redis stream, or memory for the embedded default. */
+/**
+ * The two trails events are kept in, each bounded on its own: token issuance comes one event per sign-in, and in one
+ * trail it would push admin changes, logins and consents out within minutes on a busy server.
+ */
+export type AuditTrail = 'tokens' | 'security';
+export const trailOf = (type: AuditType): AuditTrail => (type === 'token.issued' ? 'tokens' : 'security');
+
+/** Where batches go: bounded Redis streams, or memory for the embedded default. */
 export interface AuditStore {
   append(events: AuditEvent[]): Promise<void>;
-  /** The newest events, newest first. */
-  latest(limit: number): Promise<AuditEvent[]>;
+  /** The newest events of one trail, or of both merged by time; newest first. */
+  latest(limit: number, trail?: AuditTrail): Promise<AuditEvent[]>;
+}
+
+/** Two newest-first lists as one, newest first (ISO times of one format compare as strings). */
+export function newestFirst(a: AuditEvent[], b: AuditEvent[], limit: number): AuditEvent[] {
+  const merged: AuditEvent[] = [];
+  let i = 0;
+  let j = 0;
+  while (merged.length < limit && (i < a.length || j < b.length)) {
+    merged.push(j >= b.length || (i < a.length && a[i]!.time >= b[j]!.time) ? a[i++]! : b[j++]!);
+  }
+  return merged;
 }
 
 export interface AuditFilter {
@@ -66,7 +84,12 @@ export class AuditLog {
 
   async tail(limit: number, filter: AuditFilter = {}): Promise<AuditEvent[]> {
     await this.flush();
-    const wanted = Object.values(filter).some(Boolean) ? limit * 20 : limit;
-    return (await this.store.latest(wanted)).filter((e) => matches(e, filter)).slice(0, limit);
+    if (!Object.values(filter).some(Boolean)) return this.store.latest(limit);
+    // Each trail filtered on its own, so a flood of token issuance never hides an older login or admin change.
+    const wanted = limit * 20;
+    const matching = async (trail: AuditTrail) => (await this.store.latest(wanted, trail)).filter((e) => matches(e, filter)).slice(0, limit);
+    if (filter.type) return matching(trailOf(filter.type));
+    const [security, tokens] = await Promise.all([matching('security'), matching('tokens')]);
+    return newestFirst(security, tokens, limit);
   }
 }

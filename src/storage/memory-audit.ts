@@ -1,15 +1,20 @@
-import type { AuditEvent, AuditStore } from '../ops/audit.js';
+import { newestFirst, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
 
-/** The embedded default's audit trail: the newest 10,000 events. */
+const KEPT = 10_000;
+
+/** The embedded default's audit trails: the newest 10,000 events of each. */
 export class MemoryAudit implements AuditStore {
-  #events: AuditEvent[] = [];
+  #trails: Record<AuditTrail, AuditEvent[]> = { security: [], tokens: [] };
 
   async append(events: AuditEvent[]): Promise<void> {
-    this.#events.push(...events);
-    if (this.#events.length > 10_000) this.#events = this.#events.slice(-10_000);
+    for (const event of events) this.#trails[trailOf(event.type)].push(event);
+    for (const trail of Object.keys(this.#trails) as AuditTrail[]) {
+      if (this.#trails[trail].length > KEPT) this.#trails[trail] = this.#trails[trail].slice(-KEPT);
+    }
   }
 
-  async latest(limit: number): Promise<AuditEvent[]> {
-    return this.#events.slice(-limit).reverse();
+  async latest(limit: number, trail?: AuditTrail): Promise<AuditEvent[]> {
+    const newest = (t: AuditTrail) => this.#trails[t].slice(-limit).reverse();
+    return trail ? newest(trail) : newestFirst(newest('security'), newest('tokens'), limit);
   }
 }
