@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { v8PoolSize } from '../../src/cluster.js';
+import { workerV8Flags } from '../../src/cluster.js';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
 import { failedStart, startServerProcess, type ServerProcess } from '../support/process.js';
 import { ALICE, testEnv } from '../support/provider.js';
@@ -88,9 +88,9 @@ describe('WORKERS=2 on Redis', () => {
       const workers = childrenOf(primaryPid);
       expect(workers).toHaveLength(2);
       expect(server.output()).toContain('"workers":2');
-      // Each worker runs with its share of V8's helper threads (cluster.ts).
-      const pool = `--v8-pool-size=${v8PoolSize(2, availableParallelism())}`;
-      for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(pool);
+      // Each worker runs with its share of V8's helper threads, and its own GC when that is one (cluster.ts).
+      const flags = workerV8Flags(2, availableParallelism());
+      for (const pid of workers) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(flags));
 
       const ua = new UserAgent(issuer);
       const final = await signIn(ua, authorizeUrl(issuer, implicitParams()), ALICE);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, test } from '@jest/globals';
-import { restartDelay, v8PoolSize } from '../../src/cluster.js';
+import { restartDelay, v8PoolSize, workerV8Flags } from '../../src/cluster.js';
 import { loadSettings, SettingsError } from '../../src/settings.js';
 import { FIXTURES_CONFIG } from '../support/provider.js';
 
@@ -43,5 +43,11 @@ describe("workers' share of V8's helper threads", () => {
     expect(v8PoolSize(4, 16)).toBe(4);
     expect(v8PoolSize(3, 8)).toBe(2);
     expect(v8PoolSize(8, 2)).toBe(1);
+  });
+
+  test('garbage collection on the worker itself once its share is one thread', () => {
+    expect(workerV8Flags(2, 2)).toEqual(['--v8-pool-size=1', '--single-threaded-gc']);
+    expect(workerV8Flags(3, 4)).toEqual(['--v8-pool-size=1', '--single-threaded-gc']);
+    expect(workerV8Flags(2, 8)).toEqual(['--v8-pool-size=4']);
   });
 });
