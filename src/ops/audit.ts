@@ -22,7 +22,8 @@ export interface AuditEvent {
  * The two trails events are kept in, each bounded on its own: token issuance comes one event per sign-in, and in one
  * trail it would push admin changes, logins and consents out within minutes on a busy server.
  */
-export type AuditTrail = 'tokens' | 'security';
+export const AUDIT_TRAILS = ['security', 'tokens'] as const;
+export type AuditTrail = (typeof AUDIT_TRAILS)[number];
 export const trailOf = (type: AuditType): AuditTrail => (type === 'token.issued' ? 'tokens' : 'security');
 
 /** Where batches go: bounded Redis streams, or memory for the embedded default. */

@@ -1,4 +1,4 @@
-import { newestFirst, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
+import { AUDIT_TRAILS, newestFirst, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
 
 const KEPT = 10_000;
 
@@ -8,7 +8,7 @@ export class MemoryAudit implements AuditStore {
 
   async append(events: AuditEvent[]): Promise<void> {
     for (const event of events) this.#trails[trailOf(event.type)].push(event);
-    for (const trail of Object.keys(this.#trails) as AuditTrail[]) {
+    for (const trail of AUDIT_TRAILS) {
       if (this.#trails[trail].length > KEPT) this.#trails[trail] = this.#trails[trail].slice(-KEPT);
     }
   }

@@ -1,4 +1,4 @@
-import { newestFirst, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
+import { AUDIT_TRAILS, newestFirst, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
 import type { RedisClient } from './redis.js';
 
 /**
@@ -17,7 +17,8 @@ export class RedisAudit implements AuditStore {
 
   async append(events: AuditEvent[]): Promise<void> {
     const writes: Promise<unknown>[] = [];
-    for (const [trail, { key, maxBatches }] of Object.entries(STREAMS) as [AuditTrail, (typeof STREAMS)[AuditTrail]][]) {
+    for (const trail of AUDIT_TRAILS) {
+      const { key, maxBatches } = STREAMS[trail];
       const batch = events.filter((e) => trailOf(e.type) === trail);
       if (batch.length) writes.push(this.redis.xadd(key, 'MAXLEN', '~', String(maxBatches), '*', 'events', JSON.stringify(batch)));
     }
