@@ -25,6 +25,14 @@ import { checkoutRevision } from './revision.js';
 import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+/**
+ * Before every measured run, this many seconds of the same load, unrecorded: the first run warms the JIT, and a
+ * server that idled while the others were measured has gone cold again. After a minute idle, ours spent 7-13% more
+ * CPU per silent sign-in in its next five seconds as one process, 13-23% as two workers (three alternating rounds).
+ * The WORKERS and ES256 servers run in one scenario of six and idle most of a full run: with a warm-up only before
+ * the first round, the ratios counted that against them (WORKERS 0.92 in a full run, 1.23 with silent alone).
+ */
+const WARM_UP_S = 2;
 const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -112,17 +120,12 @@ async function main(): Promise<unknown> {
   };
   const options: RunOptions = { durationS, connections, redis };
   const measured = new Map<string, Measurement[]>();
-  // A short unrecorded run of each scenario on each server first, so no round measures a cold JIT.
-  if (!smoke) {
-    for (const scenario of scenarios) {
-      for (const target of plan[scenario].filter((t): t is Target => t !== undefined)) await measureOne(scenario, target, { ...options, durationS: 2 });
-    }
-  }
   for (let round = 0; round < rounds; round++) {
     for (const scenario of scenarios) {
       const order = plan[scenario].filter((t): t is Target => t !== undefined);
       if (round % 2 === 1) order.reverse(); // alternate, so a drifting machine favours no one
       for (const target of order) {
+        if (!smoke) await measureOne(scenario, target, { ...options, durationS: WARM_UP_S });
         const m = await measureOne(scenario, target, options);
         const key = `${scenario}\t${target.name}`;
         measured.set(key, [...(measured.get(key) ?? []), m]);
