@@ -30,7 +30,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
  * server that idled while the others were measured has gone cold again. After a minute idle, ours spent 7-13% more
  * CPU per silent sign-in in its next five seconds as one process, 13-23% as two workers (three alternating rounds).
  * The WORKERS and ES256 servers run in one scenario of six and idle most of a full run: with a warm-up only before
- * the first round, the ratios counted that against them (WORKERS 0.92 in a full run, 1.23 with silent alone).
+ * the first round, the ratios counted that against them (full runs before and after this: WORKERS 0.92 and 1.08,
+ * ES256 1.19 and 1.38; with silent alone, WORKERS 1.23). The workers still do not reach their short runs' cost (README).
  */
 const WARM_UP_S = 2;
 const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
