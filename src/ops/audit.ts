@@ -29,12 +29,12 @@ export const trailOf = (type: AuditType): AuditTrail => (type === 'token.issued'
 /** Where batches go: bounded Redis streams, or memory for the embedded default. */
 export interface AuditStore {
   append(events: AuditEvent[]): Promise<void>;
-  /** The newest events of one trail, or of both merged by time; newest first. */
-  latest(limit: number, trail?: AuditTrail): Promise<AuditEvent[]>;
+  /** The newest events of one trail, newest first. */
+  latest(limit: number, trail: AuditTrail): Promise<AuditEvent[]>;
 }
 
 /** Two newest-first lists as one, newest first (ISO times of one format compare as strings). */
-export function newestFirst(a: AuditEvent[], b: AuditEvent[], limit: number): AuditEvent[] {
+function newestFirst(a: AuditEvent[], b: AuditEvent[], limit: number): AuditEvent[] {
   const merged: AuditEvent[] = [];
   let i = 0;
   let j = 0;
@@ -85,9 +85,8 @@ export class AuditLog {
 
   async tail(limit: number, filter: AuditFilter = {}): Promise<AuditEvent[]> {
     await this.flush();
-    if (!Object.values(filter).some(Boolean)) return this.store.latest(limit);
-    // Each trail filtered on its own, so a flood of token issuance never hides an older login or admin change.
-    const wanted = limit * 20;
+    // Each trail read and filtered on its own, so a flood of token issuance never hides an older login or admin change.
+    const wanted = Object.values(filter).some(Boolean) ? limit * 20 : limit;
     const matching = async (trail: AuditTrail) => (await this.store.latest(wanted, trail)).filter((e) => matches(e, filter)).slice(0, limit);
     if (filter.type) return matching(trailOf(filter.type));
     const [security, tokens] = await Promise.all([matching('security'), matching('tokens')]);

@@ -1,4 +1,4 @@
-import { AUDIT_TRAILS, newestFirst, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
+import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
 
 const KEPT = 10_000;
 
@@ -13,8 +13,7 @@ export class MemoryAudit implements AuditStore {
     }
   }
 
-  async latest(limit: number, trail?: AuditTrail): Promise<AuditEvent[]> {
-    const newest = (t: AuditTrail) => this.#trails[t].slice(-limit).reverse();
-    return trail ? newest(trail) : newestFirst(newest('security'), newest('tokens'), limit);
+  async latest(limit: number, trail: AuditTrail): Promise<AuditEvent[]> {
+    return this.#trails[trail].slice(-limit).reverse();
   }
 }

@@ -1,4 +1,4 @@
-import { AUDIT_TRAILS, newestFirst, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
+import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
 import type { RedisClient } from './redis.js';
 
 /**
@@ -25,13 +25,8 @@ export class RedisAudit implements AuditStore {
     await Promise.all(writes);
   }
 
-  async latest(limit: number, trail?: AuditTrail): Promise<AuditEvent[]> {
-    if (trail) return this.#newest(STREAMS[trail].key, limit);
-    const [security, tokens] = await Promise.all([this.#newest(STREAMS.security.key, limit), this.#newest(STREAMS.tokens.key, limit)]);
-    return newestFirst(security, tokens, limit);
-  }
-
-  async #newest(key: string, limit: number): Promise<AuditEvent[]> {
+  async latest(limit: number, trail: AuditTrail): Promise<AuditEvent[]> {
+    const { key } = STREAMS[trail];
     const events: AuditEvent[] = [];
     let end = '+';
     while (events.length < limit) {
