@@ -26,13 +26,12 @@ import { profiling, startBareKoa, startBaseline, startOurs, type Target } from '
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /**
- * Before every measured run, this many seconds of the same load, unrecorded: the first run warms the JIT, and a
- * server that idled while the others were measured has gone cold again. After a minute idle, ours spent 7-13% more
- * CPU per silent sign-in in its next five seconds as one process, 13-23% as two workers (three alternating rounds).
- * The WORKERS and ES256 servers run in one scenario of six and idle most of a full run: with a warm-up only before
- * the first round, the ratios counted that against them (full runs before and after this: WORKERS 0.92 and 1.08,
- * ES256 1.19 and 1.38; with silent alone, WORKERS 1.23). The workers still do not reach their short runs' cost (README).
+ * Unrecorded load of the same scenario before each measured run, so the figures are the servers' steady state.
+ * A fresh process spends ~8 s of silent sign-ins at up to twice its steady CPU per sign-in (1 s runs on 2 cores:
+ * 1.6-1.9 ms falling to 0.75-0.85) while V8 optimizes, and a server that idled a minute spends its next 4-8 s at
+ * 1.1-1.5 ms: FIRST_WARM_UP_S before a server's first run in a scenario, WARM_UP_S between its rounds.
  */
+const FIRST_WARM_UP_S = 10;
 const WARM_UP_S = 2;
 const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -121,13 +120,15 @@ async function main(): Promise<unknown> {
   };
   const options: RunOptions = { durationS, connections, redis };
   const measured = new Map<string, Measurement[]>();
-  for (let round = 0; round < rounds; round++) {
-    for (const scenario of scenarios) {
+  // A scenario's rounds run one after another: a server that only one scenario uses (the WORKERS and ES256 ones)
+  // would otherwise idle through every other scenario between its rounds and be measured cold.
+  for (const scenario of scenarios) {
+    for (let round = 0; round < rounds; round++) {
       const order = plan[scenario].filter((t): t is Target => t !== undefined);
       if (round % 2 === 1) order.reverse(); // alternate, so a drifting machine favours no one
       for (const target of order) {
-        if (!smoke) await measureOne(scenario, target, { ...options, durationS: WARM_UP_S });
-        const m = await measureOne(scenario, target, options);
+        const warmUpS = smoke ? 0 : round === 0 ? FIRST_WARM_UP_S : WARM_UP_S;
+        const m = await measureOne(scenario, target, options, warmUpS);
         const key = `${scenario}\t${target.name}`;
         measured.set(key, [...(measured.get(key) ?? []), m]);
         process.stderr.write(`round ${round + 1} ${scenario} ${target.name}: ${m.rate}/s p99 ${m.p99} ms errors ${m.errors} cpu ms/op server ${m.serverCpuMs} bench ${m.clientCpuMs}${m.redisPerOp !== undefined ? ` redis ${m.redisCpuMs}, commands/op ${m.redisPerOp}` : ''}${m.firstProblem ? ` first problem: ${m.firstProblem}` : ''}\n`);
@@ -141,24 +142,35 @@ async function main(): Promise<unknown> {
   return { meta, results, ...ratios(results) };
 }
 
-/** Fresh sessions for each run of a silent scenario, so no run inherits another's token index. */
-async function measureOne(scenario: Scenario, target: Target, options: RunOptions): Promise<Measurement> {
+/**
+ * One measured run after `warmUpS` seconds of the same load. Each run of a silent scenario signs in sessions of its
+ * own, so none inherits another's token index (plain oidc-provider rescans its per-grant index on every token), and
+ * signs them in after the warm-up: plain oidc-provider's in-memory store keeps its 1,000 most recently used records,
+ * and sessions left unused through a warm-up are gone when the run starts.
+ */
+async function measureOne(scenario: Scenario, target: Target, options: RunOptions, warmUpS: number): Promise<Measurement> {
+  if (warmUpS) await (await prepare(scenario, target))({ ...options, durationS: warmUpS });
+  return (await prepare(scenario, target))(options);
+}
+
+/** A run of the scenario against the target, ready to start: the sessions it needs are signed in. */
+async function prepare(scenario: Scenario, target: Target): Promise<(options: RunOptions) => Promise<Measurement>> {
   switch (scenario) {
     case 'silent':
     case 'silent-id-token': {
       const { cookies } = await makeSessions(target, sessionCount);
-      return silent(target, cookies, scenario === 'silent' ? 'id_token token' : 'id_token', options);
+      return (options) => silent(target, cookies, scenario === 'silent' ? 'id_token token' : 'id_token', options);
     }
     case 'interactive':
-      return interactive(target, options);
+      return (options) => interactive(target, options);
     case 'userinfo': {
       const { accessToken } = await makeSessions(target, 1);
-      return simpleGet(target, '/me', '"sub"', options, { authorization: `Bearer ${accessToken}` });
+      return (options) => simpleGet(target, '/me', '"sub"', options, { authorization: `Bearer ${accessToken}` });
     }
     case 'discovery':
-      return simpleGet(target, '/.well-known/openid-configuration', '"issuer"', options);
+      return (options) => simpleGet(target, '/.well-known/openid-configuration', '"issuer"', options);
     case 'jwks':
-      return simpleGet(target, '/jwks', '"keys"', options);
+      return (options) => simpleGet(target, '/jwks', '"keys"', options);
   }
 }
 
