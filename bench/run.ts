@@ -28,9 +28,12 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /**
  * Unrecorded load of the same scenario before each measured run, so the figures are the servers' steady state.
  * A fresh process spends ~8 s of silent sign-ins at up to twice its steady CPU per sign-in (1 s runs on 2 cores:
- * 1.6-1.9 ms falling to 0.75-0.85) while V8 optimizes, and a server that idled a minute spends its next 4-8 s at
- * 1.1-1.5 ms: FIRST_WARM_UP_S before a server's first run in a scenario, WARM_UP_S between its rounds.
+ * 1.6-1.9 ms falling to 0.75-0.85) while V8 optimizes, and in three full runs ours's first run after 10 s of load was
+ * still at 1.01-1.03 ms (0.78-0.93 in its later rounds), after 30 s at 0.84. A server that idled a minute spent its
+ * next 4-8 s at 1.1-1.5 ms. So: FRESH_WARM_UP_S before a server's first run of the benchmark, FIRST_WARM_UP_S before
+ * its first run in each later scenario, WARM_UP_S between its rounds.
  */
+const FRESH_WARM_UP_S = 30;
 const FIRST_WARM_UP_S = 10;
 const WARM_UP_S = 2;
 const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
@@ -120,6 +123,7 @@ async function main(): Promise<unknown> {
   };
   const options: RunOptions = { durationS, connections, redis };
   const measured = new Map<string, Measurement[]>();
+  const fresh = new Set(targets);
   // A scenario's rounds run one after another: a server that only one scenario uses (the WORKERS and ES256 ones)
   // would otherwise idle through every other scenario between its rounds and be measured cold.
   for (const scenario of scenarios) {
@@ -127,7 +131,7 @@ async function main(): Promise<unknown> {
       const order = plan[scenario].filter((t): t is Target => t !== undefined);
       if (round % 2 === 1) order.reverse(); // alternate, so a drifting machine favours no one
       for (const target of order) {
-        const warmUpS = smoke ? 0 : round === 0 ? FIRST_WARM_UP_S : WARM_UP_S;
+        const warmUpS = smoke ? 0 : fresh.delete(target) ? FRESH_WARM_UP_S : round === 0 ? FIRST_WARM_UP_S : WARM_UP_S;
         const m = await measureOne(scenario, target, options, warmUpS);
         const key = `${scenario}\t${target.name}`;
         measured.set(key, [...(measured.get(key) ?? []), m]);
