@@ -26,12 +26,12 @@ import { profiling, startBareKoa, startBaseline, startOurs, type Target } from '
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /**
- * Unrecorded load of the same scenario before each measured run, so the figures are the servers' steady state.
- * A fresh process spends ~8 s of silent sign-ins at up to twice its steady CPU per sign-in (1 s runs on 2 cores:
+ * Unrecorded load of the same scenario before each measured run, so the figures are the servers' steady state. A
+ * fresh process spends ~8 s of silent sign-ins at up to twice its steady CPU per sign-in (1 s runs on 2 cores:
  * 1.6-1.9 ms falling to 0.75-0.85) while V8 optimizes, and in two full runs of three ours's first run after 10 s of
- * load was still at 1.01-1.03 ms (0.78-0.93 in its later rounds), after 30 s at 0.84-0.94. A server that idled a minute spent its
- * next 4-8 s at 1.1-1.5 ms. So: FRESH_WARM_UP_S before a server's first run of the benchmark, FIRST_WARM_UP_S before
- * its first run in each later scenario, WARM_UP_S between its rounds.
+ * load was still at 1.01-1.03 ms (0.78-0.93 in its later rounds), after 30 s at 0.84-0.94. A server that idled a
+ * minute spent its next 4-8 s at 1.1-1.5 ms. So: FRESH_WARM_UP_S before a server's first run of the benchmark,
+ * FIRST_WARM_UP_S before its first run in each later scenario, WARM_UP_S between its rounds.
  */
 const FRESH_WARM_UP_S = 30;
 const FIRST_WARM_UP_S = 10;
