@@ -5,14 +5,22 @@
  * bucket under Redis's listpack limit (128 fields) up to about a million entries; past that Redis converts a
  * bucket to a hash table, which still costs less than a key per entry.
  *
- * An entry's value is "<exp> <item> <item>…", exp in Unix seconds ('-': never) being the latest of its items'. An item
- * that expires before the entry carries its own: "<item>~<exp>". So an account that keeps signing in from new
- * browsers holds only its live grants, not every grant it ever had: every change to an entry drops its expired
- * items. An entry of one item (a session's uid, most accounts) reads "<exp> <item>", as in earlier versions, which
- * read this form without failing (an instance of one serves beside instances of this one during a rolling upgrade).
- * Redis cannot expire a field (not before 7.4), so every write to a bucket also drops the entries whose last item
- * has expired (read from the first word alone) and makes the bucket expire with its last entry: a bucket holds at
- * most its live entries plus those expired since its last write.
+ * An entry's value is "<exp> <item>~<exp> <item>~<exp>…", the first exp in Unix seconds ('-': never) being the latest
+ * of its items'; an item without its own takes the entry's (the form earlier versions wrote). An entry of one item (a
+ * session's uid, most accounts) reads "<exp> <item>", as in earlier versions, which read this form without failing
+ * (an instance of one serves beside instances of this one during a rolling upgrade).
+ * A full pass over an entry (parse, drop the expired items, write it back) costs Redis ~2.5 µs per item, and an
+ * account that signs in from new browsers over and over (a load test on a few accounts, a synthetic-login monitor)
+ * holds a grant per sign-in for the grant's lifetime: thousands of items, milliseconds per consent with Redis
+ * blocked. So adding one item to a long entry appends it, and the full pass that drops the expired items runs on a
+ * random share of those writes (FULL_PASS_ITEMS / items): ~FULL_PASS_ITEMS items' work per write whatever the
+ * entry's length, and an entry holds its live items plus those expired since its last pass. (A long entry an earlier
+ * version wrote gets the full pass at its next change when its last item lacks an expiry of its own; another of its
+ * items lacking one would read as living until the entry's newest expiry: a listed grant that is gone is skipped and
+ * dropped by the consent listing.)
+ * Redis cannot expire a field (not before 7.4), so every full pass also drops the bucket's entries whose last item
+ * has expired (read from the first word alone) and makes the bucket expire with its last entry (an appending write
+ * only extends that): a bucket holds at most its live entries plus those expired since its last full pass.
  */
 import { crc32 } from 'node:zlib';
 import type { RedisClient } from './redis.js';
@@ -25,8 +33,28 @@ export type IndexName = 'SessionUids' | 'AccountGrants';
 /** 'put': the entry becomes these items; 'add': they join it (its expiry only ever extends); 'drop': they leave it. */
 export type EntryChange = 'put' | 'add' | 'drop';
 
+/** Entries up to this many items get a full pass on every change; longer ones on a share of their additions. */
+export const FULL_PASS_ITEMS = 32;
+
 const CHANGE_ENTRY = `
-local key, now, field, change, exp = KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
+local key, now, field, change, exp, draw = KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local FIRST, FULL = 6, ${FULL_PASS_ITEMS}
+local current = change ~= 'put' and redis.call('HGET', key, field) or nil
+-- One item joining a long entry: appended, unless this write draws the full pass. Only the entry's ends are read
+-- (a scan of the whole entry costs as much as the pass): its last item must carry its own expiry, as every item of an
+-- entry this version wrote does; and the item must not be there already.
+if change == 'add' and #ARGV == FIRST and exp ~= '-' and current then
+  local id, gap = ARGV[FIRST], string.find(current, ' ', 1, true)
+  local header = gap and tonumber(string.sub(current, 1, gap - 1))
+  local items = #current / (#id + 12)
+  if header and items > FULL and draw * items >= FULL and string.find(string.sub(current, -12), '~%d+$')
+      and not string.find(current, ' ' .. id .. '~', 1, true) then
+    local latest = tonumber(exp) > header and exp or string.sub(current, 1, gap - 1)
+    redis.call('HSET', key, field, latest .. string.sub(current, gap) .. ' ' .. id .. '~' .. exp)
+    redis.call('EXPIREAT', key, tonumber(latest), 'GT')
+    return -1
+  end
+end
 local function live(e) return e == '-' or tonumber(e) > now end
 local function later(a, b)
   if a == '-' or b == '-' then return '-' end
@@ -38,7 +66,6 @@ local function put(id, e)
   if exps[id] == nil then ids[#ids + 1] = id; exps[id] = e else exps[id] = later(exps[id], e) end
 end
 if change ~= 'put' then
-  local current = redis.call('HGET', key, field)
   if current then
     local header
     for word in string.gmatch(current, '%S+') do
@@ -51,9 +78,9 @@ if change ~= 'put' then
   end
 end
 if change == 'drop' then
-  for i = 5, #ARGV do exps[ARGV[i]] = nil end
+  for i = FIRST, #ARGV do exps[ARGV[i]] = nil end
 else
-  for i = 5, #ARGV do put(ARGV[i], exp) end
+  for i = FIRST, #ARGV do put(ARGV[i], exp) end
 end
 local kept, latest = {}, nil
 for _, id in ipairs(ids) do
@@ -65,8 +92,9 @@ for _, id in ipairs(ids) do
 end
 if #kept == 0 then redis.call('HDEL', key, field)
 else
-  for i, id in ipairs(kept) do
-    if exps[id] ~= latest then kept[i] = id .. '~' .. exps[id] end
+  -- Every item of a longer entry carries its expiry, so a later one can be appended without rewriting the rest.
+  if #kept > 1 then
+    for i, id in ipairs(kept) do kept[i] = id .. '~' .. exps[id] end
   end
   redis.call('HSET', key, field, latest .. ' ' .. table.concat(kept, ' '))
 end
@@ -81,7 +109,7 @@ if last == -1 then redis.call('PERSIST', key) elseif last > 0 then redis.call('E
 return #kept`;
 
 type WithBuckets = RedisClient & {
-  oidcChangeEntry(key: string, now: number, field: string, change: EntryChange, exp: string, ...items: string[]): Promise<number>;
+  oidcChangeEntry(key: string, now: number, field: string, change: EntryChange, exp: string, draw: number, ...items: string[]): Promise<number>;
 };
 
 /** Defines the script on a client, once. */
@@ -108,16 +136,18 @@ export function liveItems(entry: string, now: number): string[] {
 export class BucketIndex {
   readonly #redis: WithBuckets;
 
+  /** `draw`: a number in [0, 1) per change, which decides whether an addition to a long entry gets the full pass. */
   constructor(
     redis: RedisClient,
     private readonly index: IndexName,
+    private readonly draw: () => number = Math.random,
   ) {
     this.#redis = withBuckets(redis);
   }
 
   /** `exp`: Unix seconds, or undefined for an entry that never expires. */
   async change(field: string, change: EntryChange, items: string[], exp?: number): Promise<void> {
-    await this.#redis.oidcChangeEntry(bucketKey(this.index, field), epochSeconds(), field, change, exp === undefined ? '-' : String(exp), ...items);
+    await this.#redis.oidcChangeEntry(bucketKey(this.index, field), epochSeconds(), field, change, exp === undefined ? '-' : String(exp), this.draw(), ...items);
   }
 
   /** The entry's items that have not expired. */

@@ -42,7 +42,7 @@ describe('bucket index', () => {
     expect(await redis.ttl(bucket)).toBeGreaterThan(590);
   });
 
-  test('an item expiring before its entry carries its own expiry; a change drops the expired ones', async () => {
+  test('the items of a longer entry carry their own expiries; a change drops the expired ones', async () => {
     const index = new BucketIndex(redis, 'AccountGrants');
     const bucket = bucketKey('AccountGrants', 'acct');
     const t = now(); // one clock reading: the expiries written and expected are the same numbers
@@ -52,10 +52,10 @@ describe('bucket index', () => {
     await redis.hset(bucket, 'acct', `${t + 60} old~${t - 1} live`);
     expect(await index.read('acct')).toEqual(['live']);
     await index.change('acct', 'add', ['new'], t + 600);
-    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 600} live~${t + 60} new`);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 600} live~${t + 60} new~${t + 600}`);
     expect(await index.read('acct')).toEqual(['live', 'new']);
     await index.change('acct', 'add', ['live'], t + 30); // never shortened
-    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 600} live~${t + 60} new`);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 600} live~${t + 60} new~${t + 600}`);
     await index.change('acct', 'drop', ['new']);
     expect(await redis.hget(bucket, 'acct')).toBe(`${t + 60} live`);
   });
@@ -67,11 +67,49 @@ describe('bucket index', () => {
     await redis.hset(bucket, 'acct', `${t + 60} a b`);
     expect(await index.read('acct')).toEqual(['a', 'b']);
     await index.change('acct', 'add', ['c'], t + 120);
-    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 120} a~${t + 60} b~${t + 60} c`);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 120} a~${t + 60} b~${t + 60} c~${t + 120}`);
     await redis.hset(bucket, 'acct', `${t - 1} a b`);
     expect(await index.read('acct')).toEqual([]);
     await index.change('acct', 'drop', ['a']);
     expect(await redis.hexists(bucket, 'acct')).toBe(0);
+  });
+
+  test('an addition to a long entry is appended unless it draws the full pass, which drops the expired items', async () => {
+    const bucket = bucketKey('AccountGrants', 'acct');
+    const appending = new BucketIndex(redis, 'AccountGrants', () => 0.99);
+    const fullPass = new BucketIndex(redis, 'AccountGrants', () => 0);
+    const t = now(); // one clock reading: the expiries written and expected are the same numbers
+    const ids = Array.from({ length: 40 }, (_, i) => `grant-${String(i).padStart(2, '0')}`);
+    // Five expired since they were written, the rest live.
+    const long = `${t + 600} ${ids.map((id, i) => `${id}~${i < 5 ? t - 1 : t + 300 + i}`).join(' ')}`;
+    await redis.hset(bucket, 'acct', long);
+    await redis.expireat(bucket, t + 600);
+
+    await appending.change('acct', 'add', ['grant-new'], t + 700);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 700} ${long.slice(long.indexOf(' ') + 1)} grant-new~${t + 700}`);
+    expect(await redis.call('EXPIRETIME', bucket)).toBe(t + 700);
+    expect(await appending.read('acct')).toEqual([...ids.slice(5), 'grant-new']);
+
+    // An item already there is merged by the full pass, never appended twice.
+    await appending.change('acct', 'add', ['grant-20'], t + 800);
+    expect(await redis.hget(bucket, 'acct')).not.toContain('grant-00');
+    expect((await redis.hget(bucket, 'acct'))!.match(/grant-20~/g)).toHaveLength(1);
+    expect(await appending.read('acct')).toEqual([...ids.slice(5), 'grant-new']);
+
+    await redis.hset(bucket, 'acct', long);
+    await fullPass.change('acct', 'add', ['grant-new'], t + 700);
+    const kept = ids.slice(5).map((id) => `${id}~${t + 300 + ids.indexOf(id)}`);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 700} ${kept.join(' ')} grant-new~${t + 700}`);
+  });
+
+  test('a long entry of the earlier form, items without their own expiry, gets the full pass whatever the draw', async () => {
+    const bucket = bucketKey('AccountGrants', 'acct');
+    const appending = new BucketIndex(redis, 'AccountGrants', () => 0.99);
+    const t = now();
+    const ids = Array.from({ length: 40 }, (_, i) => `grant-${String(i).padStart(2, '0')}`);
+    await redis.hset(bucket, 'acct', `${t + 600} ${ids.join(' ')}`);
+    await appending.change('acct', 'add', ['grant-new'], t + 700);
+    expect(await redis.hget(bucket, 'acct')).toBe(`${t + 700} ${ids.map((id) => `${id}~${t + 600}`).join(' ')} grant-new~${t + 700}`);
   });
 
   test('liveItems: items take their own expiry, else the entry\'s; never-expiring ones stay', () => {
