@@ -45,11 +45,12 @@ local current = change ~= 'put' and redis.call('HGET', key, field) or nil
 -- entry this version wrote does; and the item must not be there already.
 if change == 'add' and #ARGV == FIRST and exp ~= '-' and current then
   local id, gap = ARGV[FIRST], string.find(current, ' ', 1, true)
-  local header = gap and tonumber(string.sub(current, 1, gap - 1))
+  local head = gap and string.sub(current, 1, gap - 1)
+  local header = head and tonumber(head)
   local items = #current / (#id + 12)
   if header and items > FULL and draw * items >= FULL and string.find(string.sub(current, -12), '~%d+$')
       and not string.find(current, ' ' .. id .. '~', 1, true) then
-    local latest = tonumber(exp) > header and exp or string.sub(current, 1, gap - 1)
+    local latest = tonumber(exp) > header and exp or head
     redis.call('HSET', key, field, latest .. string.sub(current, gap) .. ' ' .. id .. '~' .. exp)
     redis.call('EXPIREAT', key, tonumber(latest), 'GT')
     return -1

@@ -1,13 +1,16 @@
 /** The shared-hash indexes (session uids, account grants) against a real redis-server: bounded, and expiring. */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { epochSeconds as now } from '../../src/epoch-seconds.js';
-import { BucketIndex, bucketKey, liveItems } from '../../src/storage/bucket-index.js';
+import { BucketIndex, bucketKey, FULL_PASS_ITEMS, liveItems } from '../../src/storage/bucket-index.js';
 import { useTestRedis } from '../support/test-redis.js';
 
 const fixture = useTestRedis();
 let redis: ReturnType<typeof fixture.redis>;
 beforeEach(() => void (redis = fixture.redis()));
 afterEach(() => fixture.clear());
+
+/** An account's grants, more than an entry holds before additions to it are appended. */
+const ids = Array.from({ length: FULL_PASS_ITEMS + 8 }, (_, i) => `grant-${String(i).padStart(2, '0')}`);
 
 /** Fields that land in the same bucket as `field`. */
 const neighbours = (field: string, count: number) =>
@@ -79,7 +82,6 @@ describe('bucket index', () => {
     const appending = new BucketIndex(redis, 'AccountGrants', () => 0.99);
     const fullPass = new BucketIndex(redis, 'AccountGrants', () => 0);
     const t = now(); // one clock reading: the expiries written and expected are the same numbers
-    const ids = Array.from({ length: 40 }, (_, i) => `grant-${String(i).padStart(2, '0')}`);
     // Five expired since they were written, the rest live.
     const long = `${t + 600} ${ids.map((id, i) => `${id}~${i < 5 ? t - 1 : t + 300 + i}`).join(' ')}`;
     await redis.hset(bucket, 'acct', long);
@@ -106,7 +108,6 @@ describe('bucket index', () => {
     const bucket = bucketKey('AccountGrants', 'acct');
     const appending = new BucketIndex(redis, 'AccountGrants', () => 0.99);
     const t = now();
-    const ids = Array.from({ length: 40 }, (_, i) => `grant-${String(i).padStart(2, '0')}`);
     await redis.hset(bucket, 'acct', `${t + 600} ${ids.join(' ')}`);
     await appending.change('acct', 'add', ['grant-new'], t + 700);
     expect(await redis.hget(bucket, 'acct')).toBe(`${t + 700} ${ids.map((id) => `${id}~${t + 600}`).join(' ')} grant-new~${t + 700}`);
