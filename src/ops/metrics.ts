@@ -12,7 +12,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
  * How often the event-loop lag histogram samples: each sample is a timer that wakes the process. At prom-client's
  * 10 ms an idle instance woke 100 times a second and spent ~8 ms of CPU a second doing so (0.8% of a core, and
  * the cores of whatever shares the host). Ten samples a second still see every stall longer than 100 ms, the
- * blocking an operator alerts on, and a tenth of the shorter ones.
+ * blocking an operator alerts on; a shorter one only when a sample falls due during it (odds: its length in 100 ms).
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 
