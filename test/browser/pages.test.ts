@@ -83,7 +83,8 @@ describe('flows', () => {
   test('keyboard only: tab through the form, Enter signs in, focus is visible', async () => {
     const page = await browser.page();
     await page.goto(authUrl());
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('username');
+    // Chromium moves focus to an autofocus field at its next rendering update, which may come after the load event.
+    await page.waitForFunction(() => document.activeElement?.id === 'username');
     await page.keyboard.type(ALICE.username);
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('password');
