@@ -33,7 +33,14 @@ const MARK_FIELD = '~grantMark';
  */
 const GRANT_READ = Symbol('grant read with a token');
 type GrantRead = { id: string; value: string | null; mark: string | null };
-type Request = { [GRANT_READ]?: GrantRead };
+/**
+ * A token bound to its session (`expiresWithSession`, as every access token of the implicit flow is) is checked
+ * next by oidc-provider reading that session by uid: the uid's entry is read beside the grant, in the same round
+ * trip, and kept on the request for that read, under the same rules as the grant.
+ */
+const UID_READ = Symbol('session uid read with a token');
+type UidRead = { uid: string; ids: Promise<string[]> };
+type Request = { [GRANT_READ]?: GrantRead; [UID_READ]?: UidRead };
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
 const CONSUME = `
@@ -117,11 +124,13 @@ export class RedisAdapter implements Adapter {
     if (payload && GRANTABLE.has(this.#model) && typeof payload.grantId === 'string') {
       const recorded = typeof payload[MARK_FIELD] === 'string' ? (payload[MARK_FIELD] as string) : NO_MARK;
       delete payload[MARK_FIELD];
+      const request = this.currentRequest() as Request | undefined;
+      const uidRead = request && payload.expiresWithSession === true && typeof payload.sessionUid === 'string' ? this.#readUid(payload.sessionUid) : undefined;
       // Read every time, never remembered: another instance may have revoked the grant a moment ago.
       const grant = await this.#readGrant(payload.grantId);
       if ((grant.mark ?? NO_MARK) !== recorded) return undefined;
-      const request = this.currentRequest() as Request | undefined;
       if (request) request[GRANT_READ] = grant;
+      if (request && uidRead) request[UID_READ] = uidRead;
     }
     return payload;
   }
@@ -130,6 +139,21 @@ export class RedisAdapter implements Adapter {
   async #readGrant(id: string): Promise<GrantRead> {
     const [value = null, mark = null] = await this.#redis.mget(recordKey('Grant', id), revocationKey(id));
     return { id, value, mark };
+  }
+
+  /** The uid's entry, read now; its failure is its reader's to see, and nobody's when it is never read. */
+  #readUid(uid: string): UidRead {
+    const ids = this.#uids.read(uid);
+    ids.catch(() => undefined);
+    return { uid, ids };
+  }
+
+  #keptUid(uid: string): Promise<string[]> | undefined {
+    const request = this.currentRequest() as Request | undefined;
+    const kept = request?.[UID_READ];
+    if (kept?.uid !== uid) return undefined;
+    delete request![UID_READ];
+    return kept.ids;
   }
 
   #keptGrant(id: string): GrantRead | undefined {
@@ -141,7 +165,7 @@ export class RedisAdapter implements Adapter {
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const [id] = await this.#uids.read(uid);
+    const [id] = await (this.#keptUid(uid) ?? this.#uids.read(uid));
     return id === undefined ? undefined : this.find(id);
   }
 

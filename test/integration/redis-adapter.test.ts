@@ -108,3 +108,51 @@ describe('sessions saved only to roll their expiry', () => {
     expect(await redis.exists(sessionKey('s2'))).toBe(1);
   });
 });
+
+describe('a session-bound token read for a request', () => {
+  afterEach(clear);
+  const calls = async (command: string) => Number((await redis.info('commandstats')).match(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm'))?.[1] ?? 0);
+
+  test("its session's uid entry is read beside its grant, and the request's next read of that uid uses it once", async () => {
+    const request = {};
+    const forRequest = (model: string) => new RedisAdapter(redis, model, () => request);
+    const [sessions, grants, tokens] = [forRequest('Session'), forRequest('Grant'), forRequest('AccessToken')];
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    await sessions.upsert('s1', { uid: 'u1', accountId: 'a', exp } as never, 600);
+    await grants.upsert('g1', { accountId: 'a', clientId: 'c', exp } as never, 600);
+    await tokens.upsert('bound', { grantId: 'g1', sessionUid: 'u1', expiresWithSession: true, accountId: 'a', exp } as never, 600);
+    await tokens.upsert('unbound', { grantId: 'g1', sessionUid: 'u1', accountId: 'a', exp } as never, 600);
+    await redis.config('RESETSTAT');
+
+    expect(await tokens.find('unbound')).toMatchObject({ grantId: 'g1' });
+    expect(await calls('hget')).toBe(0);
+
+    expect(await tokens.find('bound')).toMatchObject({ grantId: 'g1', sessionUid: 'u1' });
+    expect(await calls('hget')).toBe(1);
+    expect(await grants.find('g1')).toMatchObject({ accountId: 'a' });
+    expect(await sessions.findByUid('u1')).toMatchObject({ uid: 'u1', accountId: 'a' });
+    expect(await calls('hget')).toBe(1);
+    expect(await calls('mget')).toBe(2);
+
+    // Used once: a later read of the uid goes to Redis.
+    expect(await sessions.findByUid('u1')).toMatchObject({ uid: 'u1' });
+    expect(await calls('hget')).toBe(2);
+  });
+
+  test('a token whose grant was revoked is refused, leaves no read of its uid behind, and the uid is then read from Redis', async () => {
+    const request = {};
+    const forRequest = (model: string) => new RedisAdapter(redis, model, () => request);
+    const [sessions, grants, tokens] = [forRequest('Session'), forRequest('Grant'), forRequest('AccessToken')];
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    await sessions.upsert('s2', { uid: 'u2', accountId: 'a', exp } as never, 600);
+    await grants.upsert('g2', { accountId: 'a', clientId: 'c', exp } as never, 600);
+    await tokens.upsert('t2', { grantId: 'g2', sessionUid: 'u2', expiresWithSession: true, accountId: 'a', exp } as never, 600);
+    await tokens.revokeByGrantId('g2');
+    await redis.config('RESETSTAT');
+
+    expect(await tokens.find('t2')).toBeUndefined();
+    expect(Object.getOwnPropertySymbols(request)).toEqual([]);
+    expect(await sessions.findByUid('u2')).toMatchObject({ uid: 'u2' });
+    expect(await calls('hget')).toBe(2);
+  });
+});
