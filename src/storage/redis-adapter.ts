@@ -39,7 +39,7 @@ type GrantRead = { id: string; value: string | null; mark: string | null };
  * trip, and kept on the request for that read, under the same rules as the grant.
  */
 const UID_READ = Symbol('session uid read with a token');
-type UidRead = { uid: string; ids: Promise<string[]> };
+type UidRead = { id: string; ids: Promise<string[]> };
 type Request = { [GRANT_READ]?: GrantRead; [UID_READ]?: UidRead };
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
@@ -113,7 +113,7 @@ export class RedisAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (this.#model === 'Grant') {
-      const { value, mark } = this.#keptGrant(id) ?? (await this.#readGrant(id));
+      const { value, mark } = this.#takeKept(GRANT_READ, id) ?? (await this.#readGrant(id));
       if (value === null) return undefined;
       this.#revocations.seen(id, mark);
       return decodeRecord('Grant', id, value);
@@ -145,27 +145,20 @@ export class RedisAdapter implements Adapter {
   #readUid(uid: string): UidRead {
     const ids = this.#uids.read(uid);
     ids.catch(() => undefined);
-    return { uid, ids };
+    return { id: uid, ids };
   }
 
-  #keptUid(uid: string): Promise<string[]> | undefined {
+  /** What this request kept under `key` for a read of `id`, taken off it: a kept read serves once. */
+  #takeKept<K extends keyof Request>(key: K, id: string): Request[K] | undefined {
     const request = this.currentRequest() as Request | undefined;
-    const kept = request?.[UID_READ];
-    if (kept?.uid !== uid) return undefined;
-    delete request![UID_READ];
-    return kept.ids;
-  }
-
-  #keptGrant(id: string): GrantRead | undefined {
-    const request = this.currentRequest() as Request | undefined;
-    const kept = request?.[GRANT_READ];
+    const kept = request?.[key];
     if (kept?.id !== id) return undefined;
-    delete request![GRANT_READ];
+    delete request![key];
     return kept;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const [id] = await (this.#keptUid(uid) ?? this.#uids.read(uid));
+    const [id] = await (this.#takeKept(UID_READ, uid)?.ids ?? this.#uids.read(uid));
     return id === undefined ? undefined : this.find(id);
   }
 

@@ -113,21 +113,27 @@ describe('a session-bound token read for a request', () => {
   afterEach(clear);
   const calls = async (command: string) => Number((await redis.info('commandstats')).match(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm'))?.[1] ?? 0);
 
-  test("its session's uid entry is read beside its grant, and the request's next read of that uid uses it once", async () => {
+  /** Session `s<n>` (uid `u<n>`), its grant `g<n>` and token `t<n>` bound to it, through adapters serving one request. */
+  async function sessionBoundToken(n: number) {
     const request = {};
     const forRequest = (model: string) => new RedisAdapter(redis, model, () => request);
     const [sessions, grants, tokens] = [forRequest('Session'), forRequest('Grant'), forRequest('AccessToken')];
     const exp = Math.floor(Date.now() / 1000) + 600;
-    await sessions.upsert('s1', { uid: 'u1', accountId: 'a', exp } as never, 600);
-    await grants.upsert('g1', { accountId: 'a', clientId: 'c', exp } as never, 600);
-    await tokens.upsert('bound', { grantId: 'g1', sessionUid: 'u1', expiresWithSession: true, accountId: 'a', exp } as never, 600);
+    await sessions.upsert(`s${n}`, { uid: `u${n}`, accountId: 'a', exp } as never, 600);
+    await grants.upsert(`g${n}`, { accountId: 'a', clientId: 'c', exp } as never, 600);
+    await tokens.upsert(`t${n}`, { grantId: `g${n}`, sessionUid: `u${n}`, expiresWithSession: true, accountId: 'a', exp } as never, 600);
+    return { request, sessions, grants, tokens, exp };
+  }
+
+  test("its session's uid entry is read beside its grant, and the request's next read of that uid uses it once", async () => {
+    const { sessions, grants, tokens, exp } = await sessionBoundToken(1);
     await tokens.upsert('unbound', { grantId: 'g1', sessionUid: 'u1', accountId: 'a', exp } as never, 600);
     await redis.config('RESETSTAT');
 
     expect(await tokens.find('unbound')).toMatchObject({ grantId: 'g1' });
     expect(await calls('hget')).toBe(0);
 
-    expect(await tokens.find('bound')).toMatchObject({ grantId: 'g1', sessionUid: 'u1' });
+    expect(await tokens.find('t1')).toMatchObject({ grantId: 'g1', sessionUid: 'u1' });
     expect(await calls('hget')).toBe(1);
     expect(await grants.find('g1')).toMatchObject({ accountId: 'a' });
     expect(await sessions.findByUid('u1')).toMatchObject({ uid: 'u1', accountId: 'a' });
@@ -140,13 +146,7 @@ describe('a session-bound token read for a request', () => {
   });
 
   test('a token whose grant was revoked is refused, leaves no read of its uid behind, and the uid is then read from Redis', async () => {
-    const request = {};
-    const forRequest = (model: string) => new RedisAdapter(redis, model, () => request);
-    const [sessions, grants, tokens] = [forRequest('Session'), forRequest('Grant'), forRequest('AccessToken')];
-    const exp = Math.floor(Date.now() / 1000) + 600;
-    await sessions.upsert('s2', { uid: 'u2', accountId: 'a', exp } as never, 600);
-    await grants.upsert('g2', { accountId: 'a', clientId: 'c', exp } as never, 600);
-    await tokens.upsert('t2', { grantId: 'g2', sessionUid: 'u2', expiresWithSession: true, accountId: 'a', exp } as never, 600);
+    const { request, sessions, tokens } = await sessionBoundToken(2);
     await tokens.revokeByGrantId('g2');
     await redis.config('RESETSTAT');
 
