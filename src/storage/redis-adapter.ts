@@ -129,8 +129,10 @@ export class RedisAdapter implements Adapter {
       // Read every time, never remembered: another instance may have revoked the grant a moment ago.
       const grant = await this.#readGrant(payload.grantId);
       if ((grant.mark ?? NO_MARK) !== recorded) return undefined;
-      if (request) request[GRANT_READ] = grant;
-      if (request && uidRead) request[UID_READ] = uidRead;
+      if (request) {
+        request[GRANT_READ] = grant;
+        if (uidRead) request[UID_READ] = uidRead;
+      }
     }
     return payload;
   }
