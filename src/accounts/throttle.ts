@@ -1,8 +1,8 @@
 /**
- * Failed-login throttling per account and per client IP (NIST SP 800-63B 5.2.2): a few free failures, then a
- * delay that doubles with each further failure up to a cap. Never a lockout: the wait always ends, and a success
- * clears the account's count. Accounts are keyed by the submitted name whether or not it exists, so a 429 says
- * nothing about existence.
+ * Failed-login throttling (NIST SP 800-63B 5.2.2): a few free failures, then a delay that doubles with each further
+ * failure up to a cap. An attempt takes its slot in every bucket it is judged on before the password is checked, so
+ * parallel guesses cost what serial ones cost. Never a lockout: the wait always ends, and a success clears the
+ * account's count. Accounts are keyed by the submitted name whether or not it exists, so a 429 says nothing about existence.
  */
 import { createHash } from 'node:crypto';
 import { usernameKey } from './users.js';
@@ -33,17 +33,62 @@ export interface AttemptRecord {
   last: number;
 }
 
-/** Where failure counts live: Redis, or memory for the embedded default. */
+/** Milliseconds before a bucket holding `record` takes another attempt at `now` (epoch ms); 0 when it may. */
+export function waitMs(record: AttemptRecord | undefined, policy: ThrottlePolicy, now: number): number {
+  if (!record) return 0;
+  return Math.max(0, record.last + delayAfter(record.failures, policy) * 1000 - now);
+}
+
+/** A slot one attempt took in one bucket: what a refund needs to undo exactly that slot. */
+export interface Slot {
+  key: string;
+  /** Epoch ms the slot was taken (its failure time). */
+  at: number;
+  /** The bucket's last failure before this slot, epoch ms (0: none). */
+  previousLast: number;
+  /** The bucket's count of slots ever taken, this one included: a refund restores `previousLast` only if none came since. */
+  seq: number;
+}
+
+export type Reserved = { slot: Slot } | { waitMs: number };
+
+/** Where failure counts live: Redis, or memory for the embedded default. Each call is atomic on its bucket. */
 export interface AttemptStore {
-  /** The record as of `now` (epoch ms); a record past its window is gone. */
-  read(key: string, now: number): Promise<AttemptRecord | undefined>;
-  /** Counts one failure at `now`; the record expires `windowMs` after its last failure. */
-  fail(key: string, now: number, windowMs: number): Promise<void>;
+  /**
+   * When the bucket's wait at `now` is 0, counts one failure at `now` and answers the slot taken; otherwise answers
+   * the wait and changes nothing. The record expires `policy.window` after its last failure.
+   */
+  reserve(key: string, policy: ThrottlePolicy, now: number): Promise<Reserved>;
+  /** Gives a slot back: one failure fewer, and the bucket's previous last failure time when no slot was taken since. */
+  refund(slot: Slot): Promise<void>;
   clear(key: string): Promise<void>;
+}
+
+export interface Attempt {
+  username: string;
+  ip: string;
+}
+
+interface Bucket {
+  key: string;
+  policy: ThrottlePolicy;
+  /** What a success does to the slot: forget the bucket's failures, or give back only this attempt's. */
+  onSuccess: 'clear' | 'refund';
 }
 
 const accountKey = (username: string) => `account:${createHash('sha256').update(usernameKey(username)).digest('base64url')}`;
 const ipKey = (ip: string) => `ip:${ip}`;
+
+/** The buckets an attempt is judged on: the account's and the address's. */
+export function bucketsFor(attempt: Attempt): Bucket[] {
+  return [
+    { key: accountKey(attempt.username), policy: ACCOUNT_POLICY, onSuccess: 'clear' },
+    { key: ipKey(attempt.ip), policy: IP_POLICY, onSuccess: 'refund' },
+  ];
+}
+
+/** An attempt's answer from the throttle: go ahead, holding these slots, or wait this many seconds. */
+export type Admission = { admitted: true; slots: { slot: Slot; onSuccess: Bucket['onSuccess'] }[] } | { admitted: false; retryAfter: number };
 
 export class LoginThrottle {
   constructor(
@@ -51,29 +96,23 @@ export class LoginThrottle {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async #wait(key: string, policy: ThrottlePolicy): Promise<number> {
+  /**
+   * Takes the attempt's slot in each of its buckets, counted as a failure until `succeeded`; when any bucket says
+   * wait, the slots taken in the others are given back and the longest wait is answered, in whole seconds.
+   */
+  async admit(attempt: Attempt): Promise<Admission> {
     const now = this.now();
-    const record = await this.store.read(key, now);
-    if (!record) return 0;
-    const until = record.last + delayAfter(record.failures, policy) * 1000;
-    return Math.max(0, Math.ceil((until - now) / 1000));
+    const buckets = bucketsFor(attempt);
+    const answers = await Promise.all(buckets.map((b) => this.store.reserve(b.key, b.policy, now)));
+    const waits = answers.map((a) => ('waitMs' in a ? a.waitMs : 0));
+    const taken = answers.flatMap((a, i) => ('slot' in a ? [{ slot: a.slot, onSuccess: buckets[i]!.onSuccess }] : []));
+    if (taken.length === buckets.length) return { admitted: true, slots: taken };
+    await Promise.all(taken.map(({ slot }) => this.store.refund(slot)));
+    return { admitted: false, retryAfter: Math.ceil(Math.max(...waits) / 1000) };
   }
 
-  /** Seconds before another attempt for this username from this address is considered; 0 when it may go ahead. */
-  async retryAfter(username: string, ip: string): Promise<number> {
-    const [account, address] = await Promise.all([this.#wait(accountKey(username), ACCOUNT_POLICY), this.#wait(ipKey(ip), IP_POLICY)]);
-    return Math.max(account, address);
-  }
-
-  async failed(username: string, ip: string): Promise<void> {
-    const now = this.now();
-    await Promise.all([
-      this.store.fail(accountKey(username), now, ACCOUNT_POLICY.window * 1000),
-      this.store.fail(ipKey(ip), now, IP_POLICY.window * 1000),
-    ]);
-  }
-
-  async succeeded(username: string): Promise<void> {
-    await this.store.clear(accountKey(username));
+  /** The password was right: the account's failures are forgotten, the address's slot given back. */
+  async succeeded(admission: Extract<Admission, { admitted: true }>): Promise<void> {
+    await Promise.all(admission.slots.map(({ slot, onSuccess }) => (onSuccess === 'clear' ? this.store.clear(slot.key) : this.store.refund(slot))));
   }
 }

@@ -206,23 +206,23 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     const locale = localeFor(ctx, interaction);
 
     const client = String(interaction.params.client_id);
-    const wait = await throttle.retryAfter(username, ctx.ip);
-    if (wait > 0) {
+    // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.
+    const admission = await throttle.admit({ username, ip: ctx.ip });
+    if (!admission.admitted) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
       metrics.login('throttled');
-      ctx.set('Retry-After', String(wait));
-      await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, wait) }), username);
+      ctx.set('Retry-After', String(admission.retryAfter));
+      await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, admission.retryAfter) }), username);
       return;
     }
     const user = await users.verify(username, form.get('password') ?? '');
     if (!user) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
       metrics.login('failure');
-      await throttle.failed(username, ctx.ip);
       await renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
       return;
     }
-    await throttle.succeeded(username);
+    await throttle.succeeded(admission);
     metrics.login('success');
     audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
     const result: InteractionResults = {

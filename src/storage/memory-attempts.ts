@@ -1,21 +1,39 @@
-import type { AttemptRecord, AttemptStore } from '../accounts/throttle.js';
+import { waitMs, type AttemptRecord, type AttemptStore, type Reserved, type Slot, type ThrottlePolicy } from '../accounts/throttle.js';
 
-/** Failure counts for the embedded default; expired records are dropped when read. */
+type Entry = AttemptRecord & { seq: number; expires: number };
+
+/**
+ * Failure counts for the embedded default. Each call reads and writes its record with no await in between, so a
+ * reservation is as atomic as the Redis script it stands in for; expired records are dropped when met.
+ */
 export class MemoryAttempts implements AttemptStore {
-  readonly #records = new Map<string, AttemptRecord & { expires: number }>();
+  readonly #records = new Map<string, Entry>();
 
-  async read(key: string, now: number): Promise<AttemptRecord | undefined> {
+  #live(key: string, now: number): Entry | undefined {
     const record = this.#records.get(key);
-    if (record && record.expires <= now) {
-      this.#records.delete(key);
-      return undefined;
-    }
-    return record && { failures: record.failures, last: record.last };
+    if (record && record.expires <= now) this.#records.delete(key);
+    return this.#records.get(key);
   }
 
-  async fail(key: string, now: number, windowMs: number): Promise<void> {
-    const previous = await this.read(key, now);
-    this.#records.set(key, { failures: (previous?.failures ?? 0) + 1, last: now, expires: now + windowMs });
+  async reserve(key: string, policy: ThrottlePolicy, now: number): Promise<Reserved> {
+    const record = this.#live(key, now);
+    const wait = waitMs(record, policy, now);
+    if (wait > 0) return { waitMs: wait };
+    const seq = (record?.seq ?? 0) + 1;
+    this.#records.set(key, { failures: (record?.failures ?? 0) + 1, last: now, seq, expires: now + policy.window * 1000 });
+    return { slot: { key, at: now, previousLast: record?.last ?? 0, seq } };
+  }
+
+  async refund(slot: Slot): Promise<void> {
+    const record = this.#records.get(slot.key);
+    // A bucket cleared (and perhaps begun again) since the slot was taken holds nothing of it.
+    if (!record || record.seq < slot.seq) return;
+    if (record.failures <= 1) {
+      this.#records.delete(slot.key);
+      return;
+    }
+    record.failures -= 1;
+    if (record.seq === slot.seq) record.last = slot.previousLast;
   }
 
   async clear(key: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { ACCOUNT_POLICY, delayAfter, IP_POLICY, LoginThrottle } from '../../src/accounts/throttle.js';
+import { ACCOUNT_POLICY, bucketsFor, delayAfter, IP_POLICY, LoginThrottle, waitMs, type Admission, type Attempt } from '../../src/accounts/throttle.js';
 import { loadLocale } from '../../src/interactions/i18n.js';
 import { waitText } from '../../src/interactions/routes.js';
 import { VIEWS_DIR } from '../../src/interactions/views.js';
@@ -66,186 +66,205 @@ describe('delayAfter', () => {
   });
 });
 
-describe('MemoryAttempts', () => {
+describe('waitMs', () => {
   const t0 = 1_700_000_000_000;
 
-  test('counts failures per key, keeps the time of the last, and clears', async () => {
-    const store = new MemoryAttempts();
-    expect(await store.read('k', t0)).toBeUndefined();
-    await store.fail('k', t0, 60_000);
-    await store.fail('k', t0 + 5, 60_000);
-    expect(await store.read('k', t0 + 10)).toEqual({ failures: 2, last: t0 + 5 });
-    expect(await store.read('other', t0 + 10)).toBeUndefined();
-    await store.clear('k');
-    expect(await store.read('k', t0 + 10)).toBeUndefined();
+  test('no record, or fewer than `free` failures: no wait', () => {
+    expect(waitMs(undefined, ACCOUNT_POLICY, t0)).toBe(0);
+    expect(waitMs({ failures: 4, last: t0 }, ACCOUNT_POLICY, t0)).toBe(0);
   });
 
-  test('a record whose window has passed is gone, and counting starts again', async () => {
-    const store = new MemoryAttempts();
-    await store.fail('k', t0, 1_000);
-    expect(await store.read('k', t0 + 999)).toEqual({ failures: 1, last: t0 });
-    expect(await store.read('k', t0 + 1_000)).toBeUndefined();
-    await store.fail('k', t0 + 2_000, 60_000);
-    expect((await store.read('k', t0 + 2_000))?.failures).toBe(1);
+  test('counts from the last failure and ends', () => {
+    expect(waitMs({ failures: 6, last: t0 }, ACCOUNT_POLICY, t0)).toBe(4_000);
+    expect(waitMs({ failures: 6, last: t0 }, ACCOUNT_POLICY, t0 + 3_999)).toBe(1);
+    expect(waitMs({ failures: 6, last: t0 }, ACCOUNT_POLICY, t0 + 4_000)).toBe(0);
+    expect(waitMs({ failures: 10_000, last: t0 }, ACCOUNT_POLICY, t0)).toBe(300_000);
   });
+});
+
+describe('bucketsFor', () => {
+  test('a stranger: the account (cleared by a success) and the address (its slot given back)', () => {
+    const buckets = bucketsFor({ username: 'Alice', ip: '192.0.2.1' });
+    expect(buckets.map((b) => [b.key.split(':')[0], b.policy, b.onSuccess])).toEqual([
+      ['account', ACCOUNT_POLICY, 'clear'],
+      ['ip', IP_POLICY, 'refund'],
+    ]);
+    expect(buckets[0]!.key).toBe(bucketsFor({ username: 'ALICE', ip: 'x' })[0]!.key);
+    expect(buckets[0]!.key).not.toContain('lice');
+  });
+});
+
+describe('MemoryAttempts', () => {
+  const t0 = 1_700_000_000_000;
+  const policy = { free: 2, firstDelay: 10, maxDelay: 40, window: 60 };
+
+  test('a reservation counts a failure at once; past `free` it answers the wait and counts nothing', async () => {
+    const store = new MemoryAttempts();
+    expect(await store.reserve('k', policy, t0)).toEqual({ slot: { key: 'k', at: t0, previousLast: 0, seq: 1 } });
+    expect(await store.reserve('k', policy, t0 + 5)).toEqual({ slot: { key: 'k', at: t0 + 5, previousLast: t0, seq: 2 } });
+    expect(await store.reserve('k', policy, t0 + 6)).toEqual({ waitMs: 9_999 });
+    expect(await store.reserve('k', policy, t0 + 10_004)).toEqual({ waitMs: 1 });
+    expect(await store.reserve('k', policy, t0 + 10_005)).toMatchObject({ slot: { seq: 3 } });
+    expect(await store.reserve('k', policy, t0 + 10_005)).toEqual({ waitMs: 20_000 });
+    expect(await store.reserve('other', policy, t0)).toMatchObject({ slot: { seq: 1 } });
+  });
+
+  test('concurrent reservations: exactly `free` slots, the rest wait (the reservation is synchronous)', async () => {
+    const store = new MemoryAttempts();
+    const answers = await Promise.all(Array.from({ length: 100 }, () => store.reserve('k', ACCOUNT_POLICY, t0)));
+    expect(answers.filter((a) => 'slot' in a)).toHaveLength(5);
+    expect(answers.filter((a) => 'waitMs' in a && a.waitMs === 2_000)).toHaveLength(95);
+  });
+
+  // Refunds, expiry and the Redis twin: test/integration/attempts.test.ts (one contract for both stores).
 });
 
 describe('LoginThrottle', () => {
   let now: number;
+  let store: MemoryAttempts;
   let throttle: LoginThrottle;
   beforeEach(() => {
     now = Date.now();
-    throttle = new LoginThrottle(new MemoryAttempts(), () => now);
+    store = new MemoryAttempts();
+    throttle = new LoginThrottle(store, () => now);
   });
+
+  /** The seconds an attempt must wait, 0 when admitted (and then, unless `succeeded` follows, a failure). */
+  async function attempt(username: string, ip: string): Promise<number> {
+    const admission = await throttle.admit({ username, ip });
+    return admission.admitted ? 0 : admission.retryAfter;
+  }
 
   /** `count` failures for one username, each from its own address so that only the account policy counts. */
   async function failAccount(username: string, count: number, ipPrefix = 'acct') {
-    for (let i = 0; i < count; i++) await throttle.failed(username, `${ipPrefix}-${i}`);
+    for (let i = 0; i < count; i++) expect(await attempt(username, `${ipPrefix}-${i}`)).toBe(0);
   }
 
-  /** Attempts as the login route makes them: ask first, count a failure only when not held back. */
-  async function attempts(count: number, username: (i: number) => string, ip: (i: number) => string): Promise<number[]> {
-    const waits: number[] = [];
-    for (let i = 1; i <= count; i++) {
-      const wait = await throttle.retryAfter(username(i), ip(i));
-      waits.push(wait);
-      if (wait === 0) await throttle.failed(username(i), ip(i));
-    }
-    return waits;
+  /** Asks without counting: admits and gives the slots back at once, as a success would the address's. */
+  async function waitFor(username: string, ip: string): Promise<number> {
+    const admission = await throttle.admit({ username, ip });
+    if (!admission.admitted) return admission.retryAfter;
+    await Promise.all(admission.slots.map(({ slot }) => store.refund(slot)));
+    return 0;
+  }
+
+  async function succeed(attempted: Attempt): Promise<void> {
+    const admission: Admission = await throttle.admit(attempted);
+    if (!admission.admitted) throw new Error(`expected to be admitted, got a wait of ${admission.retryAfter} s`);
+    await throttle.succeeded(admission);
   }
 
   test('a fresh username from a fresh address may go ahead', async () => {
-    expect(await throttle.retryAfter('alice', '192.0.2.1')).toBe(0);
+    expect(await attempt('alice', '192.0.2.1')).toBe(0);
   });
 
-  test('the first 5 failures of an account go through; the attempt after them waits', async () => {
-    const waits = await attempts(7, () => 'alice', (i) => `198.51.100.${i}`);
+  test('the first 5 attempts of an account go through; the ones after them wait and count nothing', async () => {
+    const waits: number[] = [];
+    for (let i = 1; i <= 7; i++) waits.push(await attempt('alice', `198.51.100.${i}`));
     expect(waits).toEqual([0, 0, 0, 0, 0, 2, 2]);
     now += 2_000;
-    expect(await throttle.retryAfter('alice', '192.0.2.1')).toBe(0);
-    await throttle.failed('alice', '198.51.100.6');
-    expect(await throttle.retryAfter('alice', '192.0.2.1')).toBe(4);
+    expect(await attempt('alice', '192.0.2.1')).toBe(0);
+    expect(await attempt('alice', '192.0.2.1')).toBe(4);
+  });
+
+  test('100 parallel attempts on one account cost what 100 serial ones cost: 5 admitted', async () => {
+    const admissions = await Promise.all(Array.from({ length: 100 }, (_, i) => throttle.admit({ username: 'alice', ip: `p-${i}` })));
+    expect(admissions.filter((a) => a.admitted)).toHaveLength(5);
+    expect(admissions.filter((a) => !a.admitted && a.retryAfter === 2)).toHaveLength(95);
   });
 
   test('the wait shrinks as the clock moves and reaches 0', async () => {
-    await failAccount('alice', 8);
-    expect(await throttle.retryAfter('alice', 'x')).toBe(16);
-    now += 3_000;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(13);
-    now += 12_999;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(1);
-    now += 1;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(0);
-    now += 60_000;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(0);
-  });
-
-  test('the wait counts from the last failure', async () => {
     await failAccount('alice', 5);
-    now += 1_500;
-    await throttle.failed('alice', 'acct-late');
-    expect(await throttle.retryAfter('alice', 'x')).toBe(4);
-    now += 3_999;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(1);
-    now += 1;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(0);
+    expect(await waitFor('alice', 'x')).toBe(2);
+    now += 1_001;
+    expect(await waitFor('alice', 'x')).toBe(1);
+    now += 999;
+    expect(await waitFor('alice', 'x')).toBe(0);
   });
 
-  test('never a permanent lock: after 100 failures the wait is 300 s and then ends', async () => {
-    await failAccount('alice', 100);
-    const wait = await throttle.retryAfter('alice', 'x');
-    expect(wait).toBe(300);
-    expect(wait).toBeLessThanOrEqual(300);
-    now += 299_000;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(1);
-    now += 1_000;
-    expect(await throttle.retryAfter('alice', 'x')).toBe(0);
-  });
-
-  test('100 failures from one address too: the IP cap (900 s) bounds the wait, and it ends', async () => {
-    for (let i = 0; i < 100; i++) await throttle.failed('alice', '203.0.113.9');
-    expect(await throttle.retryAfter('alice', '203.0.113.9')).toBe(900);
-    expect(await throttle.retryAfter('alice', '203.0.113.10')).toBe(300);
-    expect(await throttle.retryAfter('bob', '203.0.113.9')).toBe(900);
-    now += 900_000;
-    expect(await throttle.retryAfter('alice', '203.0.113.9')).toBe(0);
-  });
-
-  test('after 39 failures on one account the wait is already > 0 (every count from 5 to 39 waits)', async () => {
-    for (let failures = 1; failures <= 39; failures++) {
-      await throttle.failed('alice', `acct-${failures}`);
-      const wait = await throttle.retryAfter('alice', 'x');
-      expect({ failures, waits: wait > 0 }).toEqual({ failures, waits: failures >= 5 });
+  test('never a permanent lock: however many failures, the wait is at most 300 s and then ends', async () => {
+    for (let i = 0; i < 40; i++) {
+      const wait = await attempt('alice', `a-${i}`);
+      expect(wait).toBeLessThanOrEqual(300);
+      now += wait * 1000;
+      if (wait) expect(await attempt('alice', `a-${i}`)).toBe(0);
     }
-    expect(await throttle.retryAfter('alice', 'x')).toBe(300);
+    expect(await waitFor('alice', 'x')).toBe(300);
+    now += 299_000;
+    expect(await waitFor('alice', 'x')).toBe(1);
+    now += 1_000;
+    expect(await waitFor('alice', 'x')).toBe(0);
   });
 
-  test('a success clears the account count but not the IP count', async () => {
+  test('a wait on the address gives the slot taken on the account back, and the other way round', async () => {
     const ip = '203.0.113.7';
-    for (let i = 0; i < 19; i++) await throttle.failed(`user-${i}`, ip);
-    await throttle.failed('alice', ip);
-    await failAccount('alice', 4);
-    // alice: 5 failures (2 s); the address: 20 failures (2 s).
-    expect(await throttle.retryAfter('alice', 'elsewhere')).toBe(2);
-    expect(await throttle.retryAfter('nobody', ip)).toBe(2);
-
-    await throttle.succeeded('alice');
-    expect(await throttle.retryAfter('alice', 'elsewhere')).toBe(0);
-    expect(await throttle.retryAfter('alice', ip)).toBe(2);
-    expect(await throttle.retryAfter('nobody', ip)).toBe(2);
+    for (let i = 0; i < 20; i++) expect(await attempt(`user-${i}`, ip)).toBe(0);
+    for (let i = 0; i < 10; i++) expect(await attempt('alice', ip)).toBe(2);
+    // alice's account holds no failure from those refused attempts: 5 free ones from elsewhere.
+    await failAccount('alice', 5);
+    expect(await attempt('alice', 'elsewhere')).toBe(2);
+    // ...and the account's refusals left nothing on that address.
+    for (let i = 0; i < 20; i++) expect(await attempt('alice', 'fresh')).toBe(2);
+    expect(await attempt('bob', 'fresh')).toBe(0);
   });
 
-  test('after a success the account starts again with 5 free failures', async () => {
-    await failAccount('alice', 10);
-    await throttle.succeeded('alice');
-    await failAccount('alice', 4, 'again');
-    expect(await throttle.retryAfter('alice', 'x')).toBe(0);
-    await throttle.failed('alice', 'again-5');
-    expect(await throttle.retryAfter('alice', 'x')).toBe(2);
+  test("a success clears the account's count and gives the address its slot back", async () => {
+    const ip = '203.0.113.8';
+    for (let i = 0; i < 19; i++) await attempt(`user-${i}`, ip);
+    await failAccount('alice', 4);
+    await succeed({ username: 'alice', ip });
+    // The address has 19 failures (the success is not one), the account none.
+    await failAccount('alice', 5, 'again');
+    expect(await attempt('alice', 'elsewhere')).toBe(2);
+    expect(await attempt('nobody', ip)).toBe(0);
+    expect(await attempt('nobody', ip)).toBe(2);
+  });
+
+  test("a success's refund leaves the address's wait counting from its last failure", async () => {
+    const ip = '203.0.113.9';
+    for (let i = 0; i < 20; i++) await attempt(`user-${i}`, ip);
+    now += 2_000;
+    await succeed({ username: 'alice', ip });
+    now += 10;
+    // 20 failures, the last 2.01 s ago: the address is free again, and the success did not restart its wait.
+    expect(await attempt('bob', ip)).toBe(0);
   });
 
   test('the account key ignores case (and Unicode width): Alice, alice, ALICE are one account', async () => {
     await failAccount('Alice', 2);
     await failAccount('alice', 2, 'b');
-    await throttle.failed('ＡＬＩＣＥ', 'c-0');
-    for (const name of ['alice', 'Alice', 'ALICE', 'ａｌｉｃｅ']) {
-      expect(await throttle.retryAfter(name, 'x')).toBe(2);
-    }
-    expect(await throttle.retryAfter('alice2', 'x')).toBe(0);
-    await throttle.succeeded('ALICE');
-    expect(await throttle.retryAfter('alice', 'x')).toBe(0);
+    await failAccount('ＡＬＩＣＥ', 1, 'c');
+    for (const name of ['alice', 'Alice', 'ALICE', 'ａｌｉｃｅ']) expect(await waitFor(name, 'x')).toBe(2);
+    expect(await waitFor('alice2', 'x')).toBe(0);
   });
 
   test('an unknown username is throttled exactly like a known one', async () => {
     const known: number[] = [];
     const unknown: number[] = [];
     for (let i = 0; i < 12; i++) {
-      await throttle.failed('alice', `k-${i}`);
-      await throttle.failed('no-such-user-8f3a', `u-${i}`);
-      known.push(await throttle.retryAfter('alice', 'x'));
-      unknown.push(await throttle.retryAfter('no-such-user-8f3a', 'x'));
+      known.push(await attempt('alice', `k-${i}`));
+      unknown.push(await attempt('no-such-user-8f3a', `u-${i}`));
     }
-    expect(known).toEqual([0, 0, 0, 0, 2, 4, 8, 16, 32, 64, 128, 256]);
+    expect(known).toEqual([0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2]);
     expect(unknown).toEqual(known);
   });
 
   test('one address may fail 20 times across different usernames before it waits', async () => {
     const ip = '198.51.100.20';
-    const waits = await attempts(22, (i) => `user-${i}`, () => ip);
+    const waits: number[] = [];
+    for (let i = 1; i <= 22; i++) waits.push(await attempt(`user-${i}`, ip));
     expect(waits).toEqual([...Array<number>(20).fill(0), 2, 2]);
-    await throttle.failed('user-21', ip);
-    expect(await throttle.retryAfter('fresh', ip)).toBe(4);
-    // Another address, and the usernames tried (one failure each), are not held back.
-    expect(await throttle.retryAfter('fresh', '198.51.100.21')).toBe(0);
-    expect(await throttle.retryAfter('user-1', '198.51.100.21')).toBe(0);
+    expect(await attempt('fresh', '198.51.100.21')).toBe(0);
   });
 
   test('the longer of the account and address waits applies', async () => {
-    await failAccount('alice', 8); // account: 16 s
-    for (let i = 0; i < 21; i++) await throttle.failed(`u-${i}`, 'busy'); // address: 4 s
-    expect(await throttle.retryAfter('alice', 'busy')).toBe(16);
-    expect(await throttle.retryAfter('bob', 'busy')).toBe(4);
-    expect(await throttle.retryAfter('alice', 'quiet')).toBe(16);
+    await failAccount('alice', 5);
+    now += 2_000;
+    await failAccount('alice', 1, 'late'); // account: 6 failures, the last just now: 4 s
+    for (let i = 0; i < 20; i++) await attempt(`u-${i}`, 'busy'); // address: 20 failures: 2 s
+    expect(await attempt('alice', 'busy')).toBe(4);
+    expect(await attempt('bob', 'busy')).toBe(2);
+    expect(await attempt('alice', 'quiet')).toBe(4);
   });
 });
 
