@@ -14,10 +14,9 @@ export interface CookieSigner {
   index(data: string, digest: string): number;
 }
 
-export function cookieSigner(keys: readonly string[]): CookieSigner {
-  if (!keys.length) throw new Error('cookie signing needs at least one key');
-  const secrets = keys.map((key) => createSecretKey(Buffer.from(key)));
-  const signWith = (secret: KeyObject, data: string) => createHmac('sha1', secret).update(data).digest('base64url');
+/** Signs with the first secret, accepts any (rotation): the position of the one that made `digest`, or -1. */
+function signerOf(secrets: readonly KeyObject[], algorithm: 'sha1' | 'sha256'): CookieSigner {
+  const signWith = (secret: KeyObject, data: string) => createHmac(algorithm, secret).update(data).digest('base64url');
   const index = (data: string, digest: string) => {
     const given = Buffer.from(digest);
     for (let i = 0; i < secrets.length; i++) {
@@ -27,4 +26,19 @@ export function cookieSigner(keys: readonly string[]): CookieSigner {
     return -1;
   };
   return { sign: (data) => signWith(secrets[0]!, data), verify: (data, digest) => index(data, digest) >= 0, index };
+}
+
+export function cookieSigner(keys: readonly string[]): CookieSigner {
+  if (!keys.length) throw new Error('cookie signing needs at least one key');
+  return signerOf(keys.map((key) => createSecretKey(Buffer.from(key))), 'sha1');
+}
+
+/**
+ * Signatures of our own cookie values (not cookies Koa signs): HMAC-SHA256 under keys derived from the cookie keys
+ * for one purpose, so a value signed for one use is never accepted for another, nor as a Koa cookie's signature.
+ */
+export function purposeSigner(keys: readonly string[], purpose: string): CookieSigner {
+  if (!keys.length) throw new Error(`${purpose} signing needs at least one cookie key`);
+  const derived = keys.map((key) => createSecretKey(createHmac('sha256', key).update(`oidc-op ${purpose}`).digest()));
+  return signerOf(derived, 'sha256');
 }
