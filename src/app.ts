@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import { deviceCookies } from './accounts/device-cookies.js';
 import { findAccount } from './accounts/find-account.js';
 import { ADMIN_API, adminApi } from './admin/api.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleClient } from './admin/console/console-client.js';
@@ -150,6 +151,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     audit: stores.audit,
     users: stores.users,
     throttle: stores.throttle,
+    devices: deviceCookies(cookieKeys),
     views,
     csrf,
     scopes: () => scopes.current,

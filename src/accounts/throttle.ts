@@ -1,8 +1,9 @@
 /**
  * Failed-login throttling (NIST SP 800-63B 5.2.2): a few free failures, then a delay that doubles with each further
  * failure up to a cap. An attempt takes its slot in every bucket it is judged on before the password is checked, so
- * parallel guesses cost what serial ones cost. Never a lockout: the wait always ends, and a success clears the
- * account's count. Accounts are keyed by the submitted name whether or not it exists, so a 429 says nothing about existence.
+ * parallel guesses cost what serial ones cost. Never a lockout: the wait always ends, and a browser that signed in
+ * to the account before is judged on its own device bucket (device-cookies.ts), which strangers cannot fill.
+ * Accounts are keyed by the submitted name whether or not it exists, so a 429 says nothing about existence.
  */
 import { createHash } from 'node:crypto';
 import { usernameKey } from './users.js';
@@ -20,6 +21,8 @@ export interface ThrottlePolicy {
 export const ACCOUNT_POLICY: ThrottlePolicy = { free: 5, firstDelay: 2, maxDelay: 300, window: 3600 };
 /** Looser: many people can share one address (an office, a carrier-grade NAT). */
 export const IP_POLICY: ThrottlePolicy = { free: 20, firstDelay: 2, maxDelay: 900, window: 3600 };
+/** One browser's own tries at an account it signed in to: the owner's typos, or a stolen device cookie's guesses. */
+export const DEVICE_POLICY: ThrottlePolicy = { free: 5, firstDelay: 2, maxDelay: 300, window: 3600 };
 
 /** Seconds to wait after `failures` failures. */
 export function delayAfter(failures: number, policy: ThrottlePolicy): number {
@@ -67,6 +70,8 @@ export interface AttemptStore {
 export interface Attempt {
   username: string;
   ip: string;
+  /** The id of a valid device cookie this browser holds for this username (device-cookies.ts). */
+  device?: string;
 }
 
 interface Bucket {
@@ -78,9 +83,14 @@ interface Bucket {
 
 const accountKey = (username: string) => `account:${createHash('sha256').update(usernameKey(username)).digest('base64url')}`;
 const ipKey = (ip: string) => `ip:${ip}`;
+const deviceKey = (device: string) => `device:${device}`;
 
-/** The buckets an attempt is judged on: the account's and the address's. */
+/**
+ * The buckets an attempt is judged on (OWASP device cookies): a browser holding a device cookie for the account on
+ * its own bucket alone, so that no stranger's failures count against it; any other on the account's and the address's.
+ */
 export function bucketsFor(attempt: Attempt): Bucket[] {
+  if (attempt.device) return [{ key: deviceKey(attempt.device), policy: DEVICE_POLICY, onSuccess: 'clear' }];
   return [
     { key: accountKey(attempt.username), policy: ACCOUNT_POLICY, onSuccess: 'clear' },
     { key: ipKey(attempt.ip), policy: IP_POLICY, onSuccess: 'refund' },
@@ -111,7 +121,7 @@ export class LoginThrottle {
     return { admitted: false, retryAfter: Math.ceil(Math.max(...waits) / 1000) };
   }
 
-  /** The password was right: the account's failures are forgotten, the address's slot given back. */
+  /** The password was right: the account's (or the device's) failures are forgotten, the address's slot given back. */
   async succeeded(admission: Extract<Admission, { admitted: true }>): Promise<void> {
     await Promise.all(admission.slots.map(({ slot, onSuccess }) => (onSuccess === 'clear' ? this.store.clear(slot.key) : this.store.refund(slot))));
   }

@@ -5,6 +5,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../accounts/device-cookies.js';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../ops/audit.js';
@@ -24,6 +25,8 @@ export interface InteractionDeps {
   audit: AuditLog;
   users: Users;
   throttle: LoginThrottle;
+  /** Proof that a browser signed in to an account before: its attempts there are throttled on their own. */
+  devices: DeviceCookies;
   views: Views;
   csrf: Csrf;
   /** The scopes in force now, with their consent texts. */
@@ -50,7 +53,7 @@ export function waitText(locale: Locale, seconds: number): string {
   return seconds < 120 ? locale.t('wait.seconds', { n: seconds }) : locale.t('wait.minutes', { n: Math.ceil(seconds / 60) });
 }
 
-export function interactionRoutes({ provider, audit, users, throttle, views, csrf, scopes, metrics }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics }: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
 
   const localeFor = (ctx: Context, interaction?: Interaction) => requestLocale(ctx, views, interaction?.params.ui_locales);
@@ -206,8 +209,9 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
     const locale = localeFor(ctx, interaction);
 
     const client = String(interaction.params.client_id);
+    const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
     // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.
-    const admission = await throttle.admit({ username, ip: ctx.ip });
+    const admission = await throttle.admit({ username, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
     if (!admission.admitted) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
       metrics.login('throttled');
@@ -223,6 +227,14 @@ export function interactionRoutes({ provider, audit, users, throttle, views, csr
       return;
     }
     await throttle.succeeded(admission);
+    ctx.cookies.set(DEVICE_COOKIE, devices.afterSignIn(deviceCookie, user.username), {
+      signed: false,
+      httpOnly: true,
+      secure: ctx.secure,
+      sameSite: 'lax',
+      path: '/interaction',
+      maxAge: DEVICE_COOKIE_MAX_AGE_MS,
+    });
     metrics.login('success');
     audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
     const result: InteractionResults = {

@@ -1,6 +1,6 @@
 /**
  * The login throttle through the real login route on a real redis-server: parallel guesses cost what serial ones
- * cost.
+ * cost, and a browser that signed in before keeps its way in while strangers trip the account's throttle.
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { passwordHasher } from '../../src/accounts/passwords.js';
@@ -90,5 +90,96 @@ describe('parallel guesses', () => {
     const answers = await Promise.all(pages.map(({ ua, page }, i) => post(ua, page, username, `wrong ${i}`)));
     expect(answers.filter((a) => a.status === 400)).toHaveLength(5);
     expect(answers.filter((a) => a.status === 429)).toHaveLength(15);
+  });
+});
+
+describe('device cookies: the owner keeps a way in', () => {
+  /** Signs `account` in from `ua`; answers the Set-Cookie line of the device cookie. */
+  async function signInOnce(ua: UserAgent, account: { username: string; password: string }): Promise<string> {
+    const done = await post(ua, await loginPage(ua), account.username, account.password);
+    expect(done.status).toBe(303);
+    return done.headers.getSetCookie().find((c) => c.startsWith('op_device='))!;
+  }
+
+  /** Wrong passwords for `username`, each from a stranger's browser (its own address): the statuses. */
+  async function strangersGuess(username: string, count: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const ua = browser();
+      statuses.push((await post(ua, await loginPage(ua), username, `stranger ${i}`)).status);
+    }
+    return statuses;
+  }
+
+  test('a sign-in sets a long-lived HttpOnly, SameSite=Lax device cookie for /interaction; Secure over HTTPS', async () => {
+    const account = await newAccount();
+    const cookie = await signInOnce(browser(), account);
+    expect(cookie).toMatch(/^op_device=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/; path=\/interaction;/);
+    expect(cookie).toMatch(/; httponly/);
+    expect(cookie).toMatch(/; samesite=lax/);
+    expect(cookie).not.toMatch(/; secure/);
+    const days = (Date.parse(cookie.match(/expires=([^;]+)/)![1]!) - Date.now()) / 86_400_000;
+    expect(Math.round(days)).toBe(365);
+    expect(await signInOnce(browser({ 'x-forwarded-proto': 'https' }), account)).toMatch(/; secure/);
+  });
+
+  test("strangers trip the account's throttle; the owner's browser that signed in before signs in at once", async () => {
+    const account = await newAccount();
+    const owner = browser();
+    await signInOnce(owner, account);
+
+    expect(await strangersGuess(account.username, 6)).toEqual([400, 400, 400, 400, 400, 429]);
+    // Any browser without the device cookie waits, even with the right password.
+    const newDevice = browser();
+    expect((await post(newDevice, await loginPage(newDevice), account.username, account.password)).status).toBe(429);
+
+    // The owner's typo is counted on the owner's device, not refused; the right password signs in.
+    expect((await post(owner, await loginPage(owner), account.username, 'typo')).status).toBe(400);
+    expect((await post(owner, await loginPage(owner), account.username, account.password)).status).toBe(303);
+    // The strangers are still held back.
+    expect(await strangersGuess(account.username, 1)).toEqual([429]);
+  });
+
+  test('a device cookie counts for the account it was made for only, and a tampered one for none', async () => {
+    const [mine, other] = [await newAccount(), await newAccount()];
+    const holder = browser();
+    await signInOnce(holder, mine);
+    await strangersGuess(other.username, 5);
+    expect((await post(holder, await loginPage(holder), other.username, other.password)).status).toBe(429);
+
+    await strangersGuess(mine.username, 5);
+    const forger = browser();
+    const value = holder.cookieValue('op_device')!;
+    forger.setCookie('op_device', `${value.slice(0, 23)}${value[23] === 'A' ? 'B' : 'A'}${value.slice(24)}`, '/interaction');
+    expect((await post(forger, await loginPage(forger), mine.username, mine.password)).status).toBe(429);
+  });
+
+  test('a stolen device cookie used for many wrong guesses is throttled on its own bucket', async () => {
+    const account = await newAccount();
+    const owner = browser();
+    await signInOnce(owner, account);
+    const thief = browser();
+    thief.setCookie('op_device', owner.cookieValue('op_device')!, '/interaction');
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await post(thief, await loginPage(thief), account.username, `guess ${i}`)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429]);
+    // Parallel guesses with the cookie take no more than serial ones.
+    const page = await loginPage(thief);
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => post(thief, page, account.username, `burst ${i}`)));
+    expect(burst.map((a) => a.status)).toEqual(Array<number>(20).fill(429));
+    // The thief's guesses were not the account's: a stranger still has the account's own free failures.
+    expect(await strangersGuess(account.username, 6)).toEqual([400, 400, 400, 400, 400, 429]);
+  });
+
+  test("100 concurrent guesses with a device cookie: 5 reach the password check", async () => {
+    const account = await newAccount();
+    const owner = browser();
+    await signInOnce(owner, account);
+    const page = await loginPage(owner);
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => post(owner, page, account.username, `wrong ${i}`)));
+    expect(answers.filter((a) => a.status === 400)).toHaveLength(5);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(95);
   });
 });

@@ -33,6 +33,11 @@ export class UserAgent {
     this.#cookies.delete(name);
   }
 
+  /** Puts a cookie in the jar as if the server had set it (a cookie copied from another browser). */
+  setCookie(name: string, value: string, path = '/'): void {
+    this.#cookies.set(name, { value, path });
+  }
+
   /** The Cookie header this agent sends to a URL (benchmarks replay a session with it). */
   cookieHeaderFor(url: string): string {
     return this.#cookieHeader(new URL(url, this.origin));

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
-import { ACCOUNT_POLICY, bucketsFor, delayAfter, IP_POLICY, LoginThrottle, waitMs, type Admission, type Attempt } from '../../src/accounts/throttle.js';
+import { ACCOUNT_POLICY, bucketsFor, delayAfter, DEVICE_POLICY, IP_POLICY, LoginThrottle, waitMs, type Admission, type Attempt } from '../../src/accounts/throttle.js';
 import { loadLocale } from '../../src/interactions/i18n.js';
 import { waitText } from '../../src/interactions/routes.js';
 import { VIEWS_DIR } from '../../src/interactions/views.js';
@@ -12,6 +12,10 @@ describe('policies', () => {
 
   test('IP: 20 free failures, then 2 s doubling up to 15 minutes, forgotten after an hour', () => {
     expect(IP_POLICY).toEqual({ free: 20, firstDelay: 2, maxDelay: 900, window: 3600 });
+  });
+
+  test("device: the account's numbers, on one browser's own bucket", () => {
+    expect(DEVICE_POLICY).toEqual({ free: 5, firstDelay: 2, maxDelay: 300, window: 3600 });
   });
 });
 
@@ -92,6 +96,10 @@ describe('bucketsFor', () => {
     expect(buckets[0]!.key).toBe(bucketsFor({ username: 'ALICE', ip: 'x' })[0]!.key);
     expect(buckets[0]!.key).not.toContain('lice');
   });
+
+  test("a browser with the account's device cookie: its own bucket alone, no account, no address", () => {
+    expect(bucketsFor({ username: 'alice', ip: '192.0.2.1', device: 'n0nce' })).toEqual([{ key: 'device:n0nce', policy: DEVICE_POLICY, onSuccess: 'clear' }]);
+  });
 });
 
 describe('MemoryAttempts', () => {
@@ -130,8 +138,8 @@ describe('LoginThrottle', () => {
   });
 
   /** The seconds an attempt must wait, 0 when admitted (and then, unless `succeeded` follows, a failure). */
-  async function attempt(username: string, ip: string): Promise<number> {
-    const admission = await throttle.admit({ username, ip });
+  async function attempt(username: string, ip: string, device?: string): Promise<number> {
+    const admission = await throttle.admit({ username, ip, device });
     return admission.admitted ? 0 : admission.retryAfter;
   }
 
@@ -265,6 +273,25 @@ describe('LoginThrottle', () => {
     expect(await attempt('alice', 'busy')).toBe(4);
     expect(await attempt('bob', 'busy')).toBe(2);
     expect(await attempt('alice', 'quiet')).toBe(4);
+  });
+
+  test("a browser holding the account's device cookie is judged on its own bucket: strangers cannot fill it", async () => {
+    await failAccount('alice', 5);
+    expect(await attempt('alice', 'stranger')).toBe(2);
+    for (let i = 0; i < 20; i++) await attempt(`u-${i}`, 'shared'); // and its address is busy too
+    expect(await attempt('alice', 'shared', 'owner-device')).toBe(0);
+    await succeed({ username: 'alice', ip: 'shared', device: 'owner-device' });
+    // The owner's success clears the device's count, not the strangers' count on the account.
+    expect(await attempt('alice', 'stranger-2')).toBe(2);
+  });
+
+  test('a device cookie used for many wrong guesses waits on its own, and its guesses leave the account alone', async () => {
+    const waits: number[] = [];
+    for (let i = 0; i < 7; i++) waits.push(await attempt('alice', 'thief', 'stolen'));
+    expect(waits).toEqual([0, 0, 0, 0, 0, 2, 2]);
+    expect(await attempt('alice', 'owner', 'another-device')).toBe(0);
+    await failAccount('alice', 5);
+    expect(await attempt('alice', 'stranger')).toBe(2);
   });
 });
 
