@@ -4,6 +4,7 @@
  * rotation works as before (sign with the first key, accept any). keygrip compares a signature with the
  * double-HMAC pattern from before Node had timingSafeEqual (random bytes and two SHA-256 HMACs per comparison):
  * ~15 µs per signed cookie read on the benchmark machine, against ~2 µs here, and every authorization reads one.
+ * Our own cookie values (device cookies) are signed by purposeSigner, under keys derived from the same cookie keys.
  */
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
