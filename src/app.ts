@@ -31,14 +31,14 @@ import { frontDoor, providerFastLane } from './http/front-door.js';
 import { mountedRouter } from './http/mounted-router.js';
 import { PrebuiltDocuments } from './http/prebuilt-documents.js';
 import { securityHeaders } from './http/security-headers.js';
-import { csrfProtection } from './interactions/csrf.js';
+import { csrfFollowing } from './interactions/csrf.js';
 import { auditGrantRevocation, auditTokenIssuance } from './ops/audit-provider-events.js';
 import { auditRegistration } from './ops/audit-registration.js';
 import { countAuthorizations } from './ops/client-usage.js';
 import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
-import { keptCookieKeys } from './keys/generated-keys.js';
+import { keptCookieKeys, type OnRestored } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, currentRequest } from './provider/provider.js';
 import { answerOutagesWith503 } from './provider/outage.js';
@@ -55,6 +55,8 @@ export interface App {
   live: Live<ProviderSettings>;
   /** The signing keys in service; stop() ends its refresh timer. */
   keys: Live<PrivateJwks>;
+  /** The cookie keys in force (configured, or generated and followed in the store); stop() ends its refresh timer. */
+  cookieKeys: Live<string[]>;
   scopes: Live<ScopeRecord[]>;
 }
 
@@ -80,9 +82,16 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings, [CONSOLE_CLIENT_ID]);
 
   const views = loadViews(settings.branding);
-  const cookieKeys = settings.cookieKeys ?? (await keptCookieKeys(stores.keys));
+  // Keys the store had lost, written back by this instance: every other one converges on them within an interval.
+  const onRestored: OnRestored = (id) =>
+    logger.error({ keys: id }, `the ${id} keys were missing from Redis (flushed, failed over to an empty replica, or restored from an older copy): wrote back the ones this instance holds`);
+  // Configured cookie keys (COOKIE_KEYS/COOKIE_KEYS_FILE) are fixed; generated ones are followed in the store.
+  const cookieKeys: Live<string[]> = settings.cookieKeys
+    ? new Live(async () => settings.cookieKeys!, settings.cookieKeys)
+    : new Live((): Promise<string[]> => keptCookieKeys(stores.keys, cookieKeys.current, onRestored), await keptCookieKeys(stores.keys));
   // Configured keys (JWKS/JWKS_FILE) are fixed; otherwise the keyring's generations in service, followed live.
   const keyring = stores.keyring;
+  keyring.onRestored = onRestored;
   const jwks = settings.jwks
     ? new Live(async () => settings.jwks!, settings.jwks)
     : new Live(() => keyring.inService(), await keyring.inService());
@@ -99,13 +108,13 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const requestLog = new RequestLog(logger, metrics);
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
-    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
+    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!)] }, {
       adapter,
       findAccount: findAccount(stores.users),
       jwks: jwks.current,
       signing: { processes: settings.workers, cores: availableParallelism() },
       scopes: scopes.current,
-      cookieKeys,
+      cookieKeys: cookieKeys.current,
       pages,
       runtime: () => live.current,
     }, [requestLog.middleware(), securityHeaders]);
@@ -136,6 +145,12 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     logger.info({ kids: jwks.current.keys.map((k) => k.kid) }, 'signing keys changed: provider rebuilt');
   });
   if (!settings.jwks) jwks.start(settings.settingsRefreshMs);
+  // Another instance wrote the cookie keys (after the store lost them): sessions, CSRF and the console follow.
+  cookieKeys.on('change', () => {
+    provider.rebuild();
+    logger.warn('cookie keys changed in Redis: provider rebuilt; cookies signed with the previous keys are no longer accepted');
+  });
+  if (!settings.cookieKeys) cookieKeys.start(settings.settingsRefreshMs);
   // Scopes and their claims are fixed in oidc-provider's configuration too.
   scopes.on('change', () => {
     provider.rebuild();
@@ -145,7 +160,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
 
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
-  const csrf = csrfProtection(cookieKeys[0]!);
+  const csrf = csrfFollowing(() => cookieKeys.current[0]!);
   const interactions = interactionRoutes({
     provider,
     audit: stores.audit,
@@ -170,7 +185,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
-  app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys, paths: () => live.current, jwks: () => jwks.current })));
+  app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current })));
   app.use(mountedRouter('/interaction', interactions));
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself
@@ -178,5 +193,5 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   });
   const fastLane = providerFastLane(() => live.current, (req, res) => void provider.handle(req, res));
   const listener = frontDoor(documents, requestLog, app.callback(), fastLane);
-  return { listener, provider, live, keys: jwks, scopes };
+  return { listener, provider, live, keys: jwks, cookieKeys, scopes };
 }

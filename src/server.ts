@@ -17,6 +17,7 @@ export interface RunningServer {
   stores: Stores;
   live: Live<ProviderSettings>;
   keys: Live<PrivateJwks>;
+  cookieKeys: Live<string[]>;
   scopes: Live<ScopeRecord[]>;
   port: number;
   /**
@@ -41,7 +42,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events or usage counts lost'));
   try {
     await seedDemoUsers(settings, stores);
-    const { listener, provider, live, keys, scopes } = await createApp(settings, stores, logger);
+    const { listener, provider, live, keys, cookieKeys, scopes } = await createApp(settings, stores, logger);
     const server = createServer(listener);
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
     server.keepAliveTimeout = 65_000;
@@ -56,6 +57,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       stores,
       live,
       keys,
+      cookieKeys,
       scopes,
       port,
       async close(graceMs = 10_000) {
@@ -69,6 +71,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
         });
         live.stop();
         keys.stop();
+        cookieKeys.stop();
         scopes.stop();
         await stores.close();
       },

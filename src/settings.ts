@@ -45,6 +45,14 @@ const url = (protocols: string[]) =>
     return parsed !== null && protocols.includes(parsed.protocol);
   }, `expected an absolute ${protocols.map((p) => p.slice(0, -1)).join(' or ')} URL`);
 
+/** How long a command waits for its reply, and a connection for its TCP handshake (a hung Redis answers neither). */
+export interface RedisTimeouts {
+  commandMs: number;
+  connectMs: number;
+}
+
+export const REDIS_TIMEOUT_DEFAULTS: RedisTimeouts = { commandMs: 2000, connectMs: 5000 };
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   ISSUER: url(['http:', 'https:'])
@@ -58,6 +66,8 @@ const envSchema = z.object({
   REDIS_SENTINEL_NAME: z.string().min(1).default('mymaster'),
   REDIS_CLUSTER_NODES: hostPortList.optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]*$/, 'letters, digits, _ : . - only').default(''),
+  REDIS_COMMAND_TIMEOUT_MS: int(100, 60_000).default(REDIS_TIMEOUT_DEFAULTS.commandMs),
+  REDIS_CONNECT_TIMEOUT_MS: int(100, 60_000).default(REDIS_TIMEOUT_DEFAULTS.connectMs),
   DEMO: bool.optional(),
   TTL_ACCESS_TOKEN: int(60, 86400).default(3600),
   TTL_ID_TOKEN: int(60, 86400).default(3600),
@@ -215,10 +225,12 @@ const demoSchema = z
   })
   .strict();
 
-export type RedisSettings =
-  | { mode: 'standalone'; url: string; keyPrefix: string }
-  | { mode: 'sentinel'; sentinels: { host: string; port: number }[]; name: string; url?: string; keyPrefix: string }
-  | { mode: 'cluster'; nodes: { host: string; port: number }[]; url?: string; keyPrefix: string };
+/** `timeouts` left out (tests, benchmarks): REDIS_TIMEOUT_DEFAULTS. */
+export type RedisSettings = { keyPrefix: string; timeouts?: RedisTimeouts } & (
+  | { mode: 'standalone'; url: string }
+  | { mode: 'sentinel'; sentinels: { host: string; port: number }[]; name: string; url?: string }
+  | { mode: 'cluster'; nodes: { host: string; port: number }[]; url?: string }
+);
 
 export interface Settings {
   env: 'development' | 'production' | 'test';
@@ -354,10 +366,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   let redis: RedisSettings | undefined;
   const keyPrefix = e.REDIS_KEY_PREFIX;
+  const timeouts = { commandMs: e.REDIS_COMMAND_TIMEOUT_MS, connectMs: e.REDIS_CONNECT_TIMEOUT_MS };
   // With Sentinel or Cluster, REDIS_URL may still carry credentials and TLS (rediss://) for every node.
-  if (e.REDIS_SENTINELS) redis = { mode: 'sentinel', sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME, url: e.REDIS_URL, keyPrefix };
-  else if (e.REDIS_CLUSTER_NODES) redis = { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES, url: e.REDIS_URL, keyPrefix };
-  else if (e.REDIS_URL) redis = { mode: 'standalone', url: e.REDIS_URL, keyPrefix };
+  if (e.REDIS_SENTINELS) redis = { mode: 'sentinel', sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME, url: e.REDIS_URL, keyPrefix, timeouts };
+  else if (e.REDIS_CLUSTER_NODES) redis = { mode: 'cluster', nodes: e.REDIS_CLUSTER_NODES, url: e.REDIS_URL, keyPrefix, timeouts };
+  else if (e.REDIS_URL) redis = { mode: 'standalone', url: e.REDIS_URL, keyPrefix, timeouts };
 
   if (e.JWKS && e.JWKS_FILE) throw new SettingsError('JWKS and JWKS_FILE: set one of them, not both');
   const jwks = e.JWKS_FILE

@@ -22,3 +22,14 @@ export function csrfProtection(secret: string): Csrf {
     },
   };
 }
+
+/** Tokens under the secret in force now: the cookie keys an instance follows may change while it runs. */
+export function csrfFollowing(secret: () => string): Csrf {
+  let made: { secret: string; csrf: Csrf } | undefined;
+  const current = () => {
+    const now = secret();
+    if (made?.secret !== now) made = { secret: now, csrf: csrfProtection(now) };
+    return made.csrf;
+  };
+  return { tokenFor: (uid) => current().tokenFor(uid), valid: (uid, token) => current().valid(uid, token) };
+}

@@ -1,6 +1,8 @@
 /**
  * Generated keys: made once, then kept in the store so a restart keeps sessions and tokens valid.
- * Two instances starting together agree: the first insert wins and both read it back.
+ * Two instances starting together agree: the first insert wins and both read it back. When the store loses
+ * them (flushed, failed over to an empty replica, restored from an older copy), an instance writes back the
+ * ones it holds rather than making new ones, so the others, and those starting later, converge on them.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
@@ -26,17 +28,29 @@ export async function generateSigningKeys(): Promise<PrivateJwks> {
 
 export const generateCookieKeys = () => [randomBytes(32).toString('base64url')];
 
-async function getOrCreate<T>(store: Collection<T>, id: string, make: () => Promise<T> | T): Promise<T> {
+/** Called when this instance wrote back keys the store had lost (its write won), with the record's id. */
+export type OnRestored = (id: 'cookies' | 'signing') => void;
+
+/**
+ * The stored record; when there is none, `fallback` inserted (only if still absent: the first writer wins) and
+ * what the store then holds. `inserted` says whether this call's insert won.
+ */
+export async function getOrInsert<T>(store: Collection<T>, id: string, fallback: () => Promise<T> | T): Promise<{ kept: T; inserted: boolean }> {
   const existing = await store.get(id);
-  if (existing) return existing;
-  await store.insert(id, await make());
+  if (existing) return { kept: existing, inserted: false };
+  const inserted = await store.insert(id, await fallback());
   const kept = await store.get(id);
-  if (!kept) throw new Error(`generated ${id} keys were not kept by the store`);
-  return kept;
+  if (!kept) throw new Error(`keys ${id}: written to the store but not read back`);
+  return { kept, inserted };
 }
 
-export async function keptCookieKeys(store: Collection<KeyMaterial>): Promise<string[]> {
-  const material = await getOrCreate<KeyMaterial>(store, 'cookies', () => ({ cookieKeys: generateCookieKeys() }));
-  if (!('cookieKeys' in material)) throw new Error('stored cookie keys are malformed');
-  return material.cookieKeys;
+/**
+ * The stored cookie keys. Missing: the ones this instance `held` (it used them before the store lost them)
+ * are written back, or at first start new ones; `onRestored` hears of a write-back that won.
+ */
+export async function keptCookieKeys(store: Collection<KeyMaterial>, held?: string[], onRestored?: OnRestored): Promise<string[]> {
+  const { kept, inserted } = await getOrInsert<KeyMaterial>(store, 'cookies', () => ({ cookieKeys: held ?? generateCookieKeys() }));
+  if (!('cookieKeys' in kept)) throw new Error('keys cookies: the stored record has no cookieKeys');
+  if (inserted && held) onRestored?.('cookies');
+  return kept.cookieKeys;
 }

@@ -6,7 +6,7 @@
  */
 import type { PrivateJwks } from '../settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
-import { generateSigningKeys, type KeyMaterial } from './generated-keys.js';
+import { generateSigningKeys, getOrInsert, type KeyMaterial, type OnRestored } from './generated-keys.js';
 
 type PrivateJwk = PrivateJwks['keys'][number];
 
@@ -86,22 +86,29 @@ function generationsOf(stored: KeyMaterial | undefined): KeyGeneration[] | undef
 }
 
 export class Keyring {
+  /** The generations last read: written back if the store loses them, so tokens they signed stay valid. */
+  #held: KeyGeneration[] | undefined;
+
   constructor(
     private readonly store: Collection<KeyMaterial>,
     private readonly now: () => number = Date.now,
+    /** Hears that this keyring wrote back generations the store had lost. */
+    public onRestored?: OnRestored,
   ) {}
 
   /**
    * The generations, creating the first one when there is none. Two instances starting together agree: the
-   * first insert wins and both read it back.
+   * first insert wins and both read it back. An instance that finds them gone writes back those it holds.
    */
   async generations(): Promise<KeyGeneration[]> {
-    const existing = generationsOf(await this.store.get('signing'));
-    if (existing) return existing;
-    await this.store.insert('signing', { generations: [{ keys: (await generateSigningKeys()).keys, createdAt: this.now(), activeFrom: 0 }] });
-    const kept = generationsOf(await this.store.get('signing'));
-    if (!kept) throw new Error('generated signing keys were not kept by the store');
-    return kept;
+    const held = this.#held;
+    const fallback = async () => ({ generations: held ?? [{ keys: (await generateSigningKeys()).keys, createdAt: this.now(), activeFrom: 0 }] });
+    const { kept, inserted } = await getOrInsert<KeyMaterial>(this.store, 'signing', fallback);
+    const generations = generationsOf(kept);
+    if (!generations) throw new Error('keys signing: the stored record has no generations');
+    if (inserted && held) this.onRestored?.('signing');
+    this.#held = generations;
+    return generations;
   }
 
   async status(): Promise<KeyStatus[]> {

@@ -1,6 +1,6 @@
 /** One ioredis client (standalone, Sentinel or Cluster) from RedisSettings. */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import type { RedisSettings } from '../settings.js';
+import { REDIS_TIMEOUT_DEFAULTS, type RedisSettings } from '../settings.js';
 import { coalesceWrites } from './coalesced-writes.js';
 import { failFastWhileDown } from './fail-fast-cluster.js';
 
@@ -17,7 +17,7 @@ function credentials(url: string | undefined): RedisOptions {
 }
 
 /**
- * Options every connection shares: fail fast rather than queue forever while Redis is away, and no auto-pipelining.
+ * Options every connection shares: fail fast rather than queue forever while Redis is away or hung, and no auto-pipelining.
  * ioredis's auto-pipelining builds a pipeline object per batch and keeps one batch in flight per connection, so a
  * request's next command waits for other requests' round trips: on the silent path (three commands in three round
  * trips, 16 connections, 2 cores) it cost ~10% of sign-ins and ~0.1 ms of CPU per sign-in. The commands of one turn
@@ -25,9 +25,20 @@ function credentials(url: string | undefined): RedisOptions {
  */
 const common: RedisOptions = {
   maxRetriesPerRequest: 1,
-  connectTimeout: 5000,
   lazyConnect: true,
 };
+
+/**
+ * A hung Redis (stopped, or stalled on its disk) keeps its connections open and answers nothing: without a
+ * command timeout a request waits for it as long as it hangs. The timed-out command stays in ioredis's queue of
+ * sent commands, so the late replies still meet the commands they answer and later commands get their own. The
+ * connection stays open: dropping it would re-send the unanswered commands (autoResendUnfulfilledCommands) after
+ * their requests had given up on them.
+ */
+function timeoutOptions(settings: RedisSettings): RedisOptions {
+  const { commandMs, connectMs } = settings.timeouts ?? REDIS_TIMEOUT_DEFAULTS;
+  return { commandTimeout: commandMs, connectTimeout: connectMs };
+}
 
 export function createRedis(settings: RedisSettings, connectionName = 'oidc-op'): RedisClient {
   const client = connect(settings, connectionName);
@@ -91,11 +102,24 @@ export async function openRedis(settings: RedisSettings, connectionName?: string
   }
 }
 
+/**
+ * A Cluster with a master lost (down, not yet replaced; or the cluster saying CLUSTERDOWN) answers its slots' commands
+ * 503 at once. ioredis's default retries them every 100 ms until 16 redirections are spent: seconds per request,
+ * with the outcome the same. MOVED and ASK are still followed at once. Without those retries nothing refreshes the
+ * slot map on a connection error, so it is refreshed on a timer: a promoted replica is found within one interval.
+ */
+const failFastOnLostSlots: ClusterOptions = {
+  retryDelayOnFailover: 0,
+  retryDelayOnClusterDown: 0,
+  slotsRefreshInterval: 2000,
+};
+
 function connect(settings: RedisSettings, connectionName: string): RedisClient {
   // While disconnected, a command fails at once (503 with Retry-After) instead of queueing until the retries
   // give up, which held requests ~20 s in a long outage. Not for Cluster nodes: the cluster connects them
   // lazily; the Cluster client itself fails fast while down (fail-fast-cluster.ts).
-  const options: RedisOptions = { ...common, connectionName, keyPrefix: settings.keyPrefix || undefined, enableOfflineQueue: false };
+  const shared: RedisOptions = { ...common, ...timeoutOptions(settings), connectionName };
+  const options: RedisOptions = { ...shared, keyPrefix: settings.keyPrefix || undefined, enableOfflineQueue: false };
   switch (settings.mode) {
     case 'standalone':
       return new Redis(settings.url, options);
@@ -105,7 +129,8 @@ function connect(settings: RedisSettings, connectionName: string): RedisClient {
       const clusterOptions: ClusterOptions = {
         lazyConnect: true,
         keyPrefix: settings.keyPrefix || undefined,
-        redisOptions: { ...common, connectionName, ...credentials(settings.url) },
+        redisOptions: { ...shared, ...credentials(settings.url) },
+        ...failFastOnLostSlots,
       };
       return failFastWhileDown(new Cluster(settings.nodes, clusterOptions));
     }

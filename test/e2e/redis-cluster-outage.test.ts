@@ -42,7 +42,7 @@ describe('a Redis Cluster outage', () => {
     expect(await userinfo.json()).toMatchObject({ error: 'temporarily_unavailable' });
     const notReady = await fetch(`${op.issuer}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ status: 'not ready', checks: { redis: 'unavailable', keys: 'ok' } });
+    expect(await notReady.json()).toEqual({ status: 'not ready', checks: { redis: 'unavailable', cluster_state: 'unknown', keys: 'ok' } });
 
     const client = op.stores.redis!;
     const ready = reconnected(client);

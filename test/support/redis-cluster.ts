@@ -3,6 +3,8 @@
  * yes`, joined by `redis-cli --cluster create`, ready once every node reports `cluster_state:ok`. stop()/start()
  * simulate an outage of every node: they come back on the same ports and directory, so they rejoin as the same
  * cluster (their nodes-<port>.conf), with their data when started `persistent` (an append-only file each).
+ * stopNode() kills one master alone: with no replica to take over, its slots are lost, and once the others have
+ * marked it failed (after `nodeTimeoutMs`, cluster-node-timeout) the cluster says cluster_state:fail.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
@@ -24,15 +26,24 @@ export interface TestCluster {
   stop(): Promise<void>;
   /** Starts every node again and resolves once the cluster serves all slots. */
   start(): Promise<void>;
+  /** Kills the node on `port` alone (SIGKILL). */
+  stopNode(port: number): Promise<void>;
   close(): Promise<void>;
 }
 
-async function startNode(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
+interface NodeOptions {
+  persistent: boolean;
+  /** cluster-node-timeout: how long a node may not answer before the others count it failed (Redis: 15000). */
+  nodeTimeoutMs?: number;
+}
+
+async function startNode(port: number, dir: string, { persistent, nodeTimeoutMs }: NodeOptions): Promise<ChildProcess> {
   // Every write on disk before it is acknowledged, so a killed node comes back with all of it.
   const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always', '--appenddirname', `aof-${port}`] : ['--appendonly', 'no'];
+  const timeout = nodeTimeoutMs ? ['--cluster-node-timeout', String(nodeTimeoutMs)] : [];
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', ...persistence, '--dir', dir],
+    ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', ...persistence, ...timeout, '--dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await waitReady(child);
@@ -54,37 +65,43 @@ async function clusterOk(ports: number[]): Promise<void> {
   }
 }
 
-export async function startTestCluster({ persistent = false } = {}): Promise<TestCluster> {
+function kill(child: ChildProcess): Promise<unknown> | undefined {
+  if (child.exitCode !== null || child.signalCode !== null) return undefined; // exited, or killed before
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  return exited;
+}
+
+export async function startTestCluster({ persistent = false, nodeTimeoutMs }: { persistent?: boolean; nodeTimeoutMs?: number } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-op-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
+  const options = { persistent, nodeTimeoutMs };
   let children: ChildProcess[] = [];
   const stop = async () => {
     const running = children;
     children = [];
-    await Promise.all(
-      running.map((child) => {
-        if (child.exitCode !== null) return undefined;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        return exited;
-      }),
-    );
+    await Promise.all(running.map(kill));
   };
   const start = async () => {
-    for (const port of ports) children.push(await startNode(port, dir, persistent));
+    for (const port of ports) children.push(await startNode(port, dir, options));
     await clusterOk(ports);
+  };
+  const stopNode = async (port: number) => {
+    const index = ports.indexOf(port);
+    if (index < 0 || !children[index]) throw new Error(`no running test cluster node on port ${port}`);
+    await kill(children[index]);
   };
   const close = async () => {
     await stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) children.push(await startNode(port, dir, persistent));
+    for (const port of ports) children.push(await startNode(port, dir, options));
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     await clusterOk(ports);
   } catch (err) {
     await close();
     throw err;
   }
-  return { ports, nodes: ports.map((p) => `127.0.0.1:${p}`).join(','), stop, start, close };
+  return { ports, nodes: ports.map((p) => `127.0.0.1:${p}`).join(','), stop, start, stopNode, close };
 }

@@ -1,6 +1,7 @@
 /**
  * A real redis-server for one test file, on a free loopback port (never the machine's shared 6379),
- * or the server REDIS_URL names, isolated by a key prefix. stop()/start() simulate an outage.
+ * or the server REDIS_URL names, isolated by a key prefix. stop()/start() simulate an outage, pause()/resume() a
+ * hung server (SIGSTOP/SIGCONT: its connections stay open and nothing answers).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ export interface TestRedis {
   own: boolean;
   stop(): Promise<void>;
   start(): Promise<void>;
+  pause(): void;
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,7 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
   const external = process.env.REDIS_URL;
   if (external) {
     const noop = async () => {};
-    return { url: external, prefix, own: false, stop: noop, start: noop, close: noop };
+    return { url: external, prefix, own: false, stop: noop, start: noop, pause: () => {}, resume: () => {}, close: noop };
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'oidc-op-redis-'));
@@ -61,6 +64,10 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
     running.kill('SIGKILL');
     await exited;
   };
+  const signal = (name: 'SIGSTOP' | 'SIGCONT') => {
+    if (!child?.pid) throw new Error(`redis-server is not running: cannot send ${name}`);
+    process.kill(child.pid, name);
+  };
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -68,6 +75,8 @@ export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedi
     own: true,
     stop,
     start,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     async close() {
       await stop();
       rmSync(dir, { recursive: true, force: true });

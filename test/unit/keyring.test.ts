@@ -1,5 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { jwksInService, keyStatuses, RETIRE_AFTER_MS, type KeyGeneration } from '../../src/keys/keyring.js';
+import { keptCookieKeys, type KeyMaterial } from '../../src/keys/generated-keys.js';
+import { jwksInService, Keyring, keyStatuses, RETIRE_AFTER_MS, type KeyGeneration } from '../../src/keys/keyring.js';
+import { MemoryCollectionSet } from '../../src/storage/memory-collection.js';
 
 const gen = (name: string, activeFrom: number, retiredAt?: number): KeyGeneration => ({
   keys: [{ kty: 'EC', kid: `${name}-ec`, d: 'x', alg: 'ES256' }, { kty: 'RSA', kid: `${name}-rsa`, d: 'x', alg: 'RS256' }],
@@ -38,5 +40,42 @@ describe('key generations over time', () => {
 
   test('a retired successor does not make its predecessor retiring', () => {
     expect(states([a, gen('b', 1_000, 2_000)], 3_000)).toEqual(['a-ec:active', 'b-ec:retired']);
+  });
+});
+
+describe('keys the store has lost', () => {
+  const storeOf = () => new MemoryCollectionSet().collection<KeyMaterial>('keys');
+
+  test('a keyring that finds its generations gone writes back those it last read, and says so', async () => {
+    const store = storeOf();
+    const restored: string[] = [];
+    const keyring = new Keyring(store, () => 1_000, (id) => restored.push(id));
+    const first = await keyring.generations();
+    expect(restored).toEqual([]);
+    await store.remove('signing');
+    expect(await keyring.generations()).toEqual(first);
+    expect(restored).toEqual(['signing']);
+    expect(await new Keyring(store).generations()).toEqual(first);
+  });
+
+  test('the first writer wins: a keyring whose store got other generations meanwhile takes those, silently', async () => {
+    const store = storeOf();
+    const restored: string[] = [];
+    const keyring = new Keyring(store, () => 1_000, (id) => restored.push(id));
+    await keyring.generations();
+    await store.remove('signing');
+    const other = await new Keyring(store).generations();
+    expect(await keyring.generations()).toEqual(other);
+    expect(restored).toEqual([]);
+  });
+
+  test('cookie keys held are written back when missing; new ones only at first start', async () => {
+    const store = storeOf();
+    const restored: string[] = [];
+    const first = await keptCookieKeys(store);
+    expect(await keptCookieKeys(store, ['held-but-not-used'], (id) => restored.push(id))).toEqual(first);
+    await store.remove('cookies');
+    expect(await keptCookieKeys(store, first, (id) => restored.push(id))).toEqual(first);
+    expect(restored).toEqual(['cookies']);
   });
 });

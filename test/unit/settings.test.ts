@@ -167,14 +167,16 @@ describe('loadSettings values', () => {
 });
 
 describe('loadSettings Redis', () => {
+  const DEFAULT_TIMEOUTS = { commandMs: 2000, connectMs: 5000 };
+
   test('REDIS_URL: standalone', () => {
     const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://redis.internal:6380/2' });
-    expect(s.redis).toEqual({ mode: 'standalone', url: 'redis://redis.internal:6380/2', keyPrefix: '' });
+    expect(s.redis).toEqual({ mode: 'standalone', url: 'redis://redis.internal:6380/2', keyPrefix: '', timeouts: DEFAULT_TIMEOUTS });
   });
 
   test('rediss:// and a key prefix', () => {
     const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'rediss://r:6379', REDIS_KEY_PREFIX: 'op:' });
-    expect(s.redis).toEqual({ mode: 'standalone', url: 'rediss://r:6379', keyPrefix: 'op:' });
+    expect(s.redis).toEqual({ mode: 'standalone', url: 'rediss://r:6379', keyPrefix: 'op:', timeouts: DEFAULT_TIMEOUTS });
   });
 
   test('REDIS_SENTINELS: sentinel mode with the default master name', () => {
@@ -188,6 +190,7 @@ describe('loadSettings Redis', () => {
       name: 'mymaster',
       url: undefined,
       keyPrefix: '',
+      timeouts: DEFAULT_TIMEOUTS,
     });
     expect(s.demo).toBeUndefined();
   });
@@ -205,6 +208,7 @@ describe('loadSettings Redis', () => {
       name: 'op-master',
       url: 'rediss://:secret@ignored:6379',
       keyPrefix: '',
+      timeouts: DEFAULT_TIMEOUTS,
     });
   });
 
@@ -219,7 +223,15 @@ describe('loadSettings Redis', () => {
       ],
       url: undefined,
       keyPrefix: '',
+      timeouts: DEFAULT_TIMEOUTS,
     });
+  });
+
+  test('REDIS_COMMAND_TIMEOUT_MS and REDIS_CONNECT_TIMEOUT_MS: whole milliseconds from 100 to 60000', () => {
+    const s = loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://r:6379', REDIS_COMMAND_TIMEOUT_MS: '750', REDIS_CONNECT_TIMEOUT_MS: '60000' });
+    expect(s.redis?.timeouts).toEqual({ commandMs: 750, connectMs: 60000 });
+    expect(() => loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://r:6379', REDIS_COMMAND_TIMEOUT_MS: '99' })).toThrow(/REDIS_COMMAND_TIMEOUT_MS: at least 100/);
+    expect(() => loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://r:6379', REDIS_CONNECT_TIMEOUT_MS: '2s' })).toThrow(/REDIS_CONNECT_TIMEOUT_MS: expected a whole number/);
   });
 
   test('REDIS_SENTINELS and REDIS_CLUSTER_NODES together are refused', () => {
@@ -485,7 +497,7 @@ describe('loadSettings in production', () => {
     expect(s.production).toBe(true);
     expect(s.env).toBe('production');
     expect(s.issuer).toBe('https://op.example.test');
-    expect(s.redis).toEqual({ mode: 'standalone', url: 'rediss://redis.internal:6379', keyPrefix: '' });
+    expect(s.redis).toMatchObject({ mode: 'standalone', url: 'rediss://redis.internal:6379', keyPrefix: '' });
     expect(s.jwks?.keys[0]?.kid).toBe('test-key-1');
     expect(s.cookieKeys).toEqual([COOKIE_KEY]);
     expect(s.demo).toBeUndefined();

@@ -38,3 +38,14 @@ export function sealWith(cookieKeys: readonly string[]): Seal {
     },
   };
 }
+
+/** A seal under the cookie keys in force now (they may change while the instance runs); made again when they do. */
+export function sealFollowing(cookieKeys: () => readonly string[]): Seal {
+  let made: { keys: readonly string[]; seal: Seal } | undefined;
+  const current = () => {
+    const now = cookieKeys();
+    if (made?.keys !== now) made = { keys: now, seal: sealWith(now) };
+    return made.seal;
+  };
+  return { seal: (payload, lifetimeSeconds) => current().seal(payload, lifetimeSeconds), open: (value) => current().open(value) };
+}

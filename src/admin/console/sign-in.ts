@@ -21,7 +21,8 @@ export interface SignInTransaction {
 
 export interface SignInDeps {
   issuer: string;
-  clientSecret: string;
+  /** The console client's secret now (derived from the cookie keys in force). */
+  clientSecret: () => string;
   idTokenSigningAlg: string;
   /** The endpoint paths in force now (they are runtime settings). */
   paths: () => { authorization: string; token: string; endSession: string };
@@ -49,8 +50,8 @@ export function consoleSignIn(deps: SignInDeps) {
         authorization_response_iss_parameter_supported: true,
       },
       CONSOLE_CLIENT_ID,
-      { client_secret: deps.clientSecret, id_token_signed_response_alg: deps.idTokenSigningAlg },
-      oidc.ClientSecretBasic(deps.clientSecret),
+      { client_secret: deps.clientSecret(), id_token_signed_response_alg: deps.idTokenSigningAlg },
+      oidc.ClientSecretBasic(deps.clientSecret()),
     );
     if (tokenOrigin.startsWith('http:')) oidc.allowInsecureRequests(config);
     return config;

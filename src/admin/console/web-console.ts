@@ -6,7 +6,7 @@ import type { Stores } from '../../stores.js';
 import type { ProviderSettings } from '../provider-settings.js';
 import { consoleSecret } from './console-client.js';
 import { adminConsole } from './routes.js';
-import { sealWith } from './seal.js';
+import { sealFollowing } from './seal.js';
 import { consoleSignIn } from './sign-in.js';
 
 export interface WebConsoleParts {
@@ -14,7 +14,8 @@ export interface WebConsoleParts {
   stores: Stores;
   views: Views;
   csrf: Csrf;
-  cookieKeys: string[];
+  /** The cookie keys in force now: they follow the stored ones. */
+  cookieKeys: () => string[];
   /** The runtime settings in force (endpoint paths may move). */
   paths: () => ProviderSettings;
   jwks: () => PrivateJwks;
@@ -23,10 +24,10 @@ export interface WebConsoleParts {
 export function webConsole({ settings, stores, views, csrf, cookieKeys, paths, jwks }: WebConsoleParts) {
   const signIn = consoleSignIn({
     issuer: settings.issuer,
-    clientSecret: consoleSecret(cookieKeys[0]!),
+    clientSecret: () => consoleSecret(cookieKeys()[0]!),
     idTokenSigningAlg: settings.idTokenSigningAlg,
     paths: () => ({ authorization: paths()['paths.authorization'], token: paths()['paths.token'], endSession: paths()['paths.end_session'] }),
     jwks,
   });
-  return adminConsole({ issuer: settings.issuer, stores, views, csrf, seal: sealWith(cookieKeys), signIn, keysConfigured: !!settings.jwks });
+  return adminConsole({ issuer: settings.issuer, stores, views, csrf, seal: sealFollowing(cookieKeys), signIn, keysConfigured: !!settings.jwks });
 }
