@@ -166,7 +166,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     audit: stores.audit,
     users: stores.users,
     throttle: stores.throttle,
-    devices: deviceCookies(cookieKeys),
+    devices: deviceCookies(() => cookieKeys.current),
     views,
     csrf,
     scopes: () => scopes.current,

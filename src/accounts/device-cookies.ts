@@ -3,7 +3,7 @@
  * that this browser has signed in to an account, so that its attempts there are throttled on its own bucket.
  */
 import { randomBytes } from 'node:crypto';
-import { purposeSigner } from '../keys/cookie-signer.js';
+import { purposeSigner, type CookieSigner } from '../keys/cookie-signer.js';
 import { usernameKey } from './users.js';
 
 export const DEVICE_COOKIE = 'op_device';
@@ -35,8 +35,15 @@ function entriesOf(cookie: string | undefined): { nonce: string; mac: string }[]
     });
 }
 
-export function deviceCookies(cookieKeys: readonly string[], newNonce = () => randomBytes(16).toString('base64url')): DeviceCookies {
-  const signer = purposeSigner(cookieKeys, 'device cookie');
+/** `cookieKeys` is read at each use: the keys an instance follows may change (rotation, a restore of Redis). */
+export function deviceCookies(cookieKeys: () => readonly string[], newNonce = () => randomBytes(16).toString('base64url')): DeviceCookies {
+  let made: { keys: readonly string[]; signer: CookieSigner } | undefined;
+  const signerNow = () => {
+    const keys = cookieKeys();
+    if (made?.keys !== keys) made = { keys, signer: purposeSigner(keys, 'device cookie') };
+    return made.signer;
+  };
+  const signer: Pick<CookieSigner, 'sign' | 'verify'> = { sign: (v) => signerNow().sign(v), verify: (v, mac) => signerNow().verify(v, mac) };
   const signed = (username: string, nonce: string) => `${nonce}:${usernameKey(username)}`;
   const entryFor = (username: string, nonce: string) => `${nonce}.${signer.sign(signed(username, nonce))}`;
   const mine = (username: string) => (e: { nonce: string; mac: string }) => signer.verify(signed(username, e.nonce), e.mac);

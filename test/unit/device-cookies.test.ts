@@ -8,7 +8,7 @@ let counter = 0;
 const nonces = () => `nonce${String(++counter).padStart(17, '0')}`;
 
 describe('device cookies', () => {
-  const devices = deviceCookies(KEYS, nonces);
+  const devices = deviceCookies(() => KEYS, nonces);
 
   test('a sign-in makes an entry that names this account (any letter case) and no other', () => {
     const cookie = devices.afterSignIn(undefined, 'Alice');
@@ -25,16 +25,16 @@ describe('device cookies', () => {
     const flipped = `${cookie.slice(0, 23)}${cookie[23] === 'A' ? 'B' : 'A'}${cookie.slice(24)}`;
     expect(devices.deviceFor(flipped, 'alice')).toBeUndefined();
     expect(devices.deviceFor(`${'x'.repeat(22)}${cookie.slice(22)}`, 'alice')).toBeUndefined();
-    expect(deviceCookies(['another-key-0000000000']).deviceFor(cookie, 'alice')).toBeUndefined();
+    expect(deviceCookies(() => ['another-key-0000000000']).deviceFor(cookie, 'alice')).toBeUndefined();
   });
 
   test('an entry made under an older cookie key still counts, and the next sign-in re-signs it with the current key', () => {
-    const old = deviceCookies([KEYS[1]!], nonces).afterSignIn(undefined, 'alice');
+    const old = deviceCookies(() => [KEYS[1]!], nonces).afterSignIn(undefined, 'alice');
     const device = devices.deviceFor(old, 'alice');
     expect(device).toBeDefined();
     const renewed = devices.afterSignIn(old, 'alice');
     expect(renewed).not.toBe(old);
-    expect(deviceCookies([KEYS[0]!]).deviceFor(renewed, 'alice')).toBe(device);
+    expect(deviceCookies(() => [KEYS[0]!]).deviceFor(renewed, 'alice')).toBe(device);
   });
 
   test('a sign-in again keeps the same device (its bucket), first in the cookie', () => {
