@@ -2,10 +2,10 @@
  * Settings → oidc-provider Configuration. Pure: everything with side effects (storage, accounts, pages)
  * arrives as a dependency, so the policy here is tested without a server.
  */
-import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type ClaimsParameter, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
-import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
+import { claimsConfiguration, claimsRequestWithin, clientClaims, releasedWithin, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
@@ -79,9 +79,30 @@ export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   return grant;
 }
 
+/** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
+function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
+  return (ctx: KoaContextWithOIDC, claims: ClaimsParameter, client: { scope?: string | undefined }) => {
+    const within = claimsRequestWithin(claims, clientClaims(claimsByScope, client.scope));
+    if (within) ctx.oidc.params!.claims = JSON.stringify(within);
+  };
+}
+
+/** The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before the cut, say). */
+function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>): FindAccount {
+  return async (ctx, sub, token) => {
+    const account = await findAccount(ctx, sub, token);
+    if (!account) return account;
+    const claims = account.claims;
+    // No client, no claim but the subject: every release oidc-provider makes names its client.
+    const allowed = () => (ctx.oidc.client ? clientClaims(claimsByScope, ctx.oidc.client.scope) : new Set<string>());
+    return { ...account, claims: async (...args) => releasedWithin(await claims(...args), allowed()) };
+  };
+}
+
 export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
   const clients = [...settings.clients, ...(settings.demo?.clients ?? [])].map(staticClient);
   const cookie = { httpOnly: true, sameSite: 'lax' as const, signed: true };
+  const claimsByScope = claimsConfiguration(deps.scopes);
   return {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
     clients,
@@ -102,7 +123,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       revocation: deps.runtime()['paths.revocation'],
     },
     scopes: [...new Set([...STANDARD_SCOPES, ...deps.scopes.map((s) => s.id)])],
-    claims: claimsConfiguration(deps.scopes),
+    claims: claimsByScope,
     conformIdTokenClaims: true,
     acrValues: [ACR_PASSWORD],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
@@ -115,7 +136,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     allowOmittingSingleRegisteredRedirectUri: false,
     // Authorization code clients must use PKCE (S256), public or confidential.
     pkce: { required: () => true },
-    findAccount: deps.findAccount,
+    findAccount: releasedToClient(deps.findAccount, claimsByScope),
     jwks: signingKeys(deps.jwks, deps.signing),
     cookies: {
       keys: cookieSigner(deps.cookieKeys),
@@ -140,7 +161,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       // experimental version this was built against: a newer oidc-provider refuses to start until it is reviewed.
       externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       userinfo: { enabled: true },
-      claimsParameter: { enabled: true },
+      claimsParameter: { enabled: true, assertClaimsParameter: keepAllowedClaims(claimsByScope) },
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
       requestObjects: { enabled: false },
       revocation: { enabled: true },
