@@ -2,7 +2,7 @@
  * Settings → oidc-provider Configuration. Pure: everything with side effects (storage, accounts, pages)
  * arrives as a dependency, so the policy here is tested without a server.
  */
-import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type ClaimsParameter, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type ClaimsParameter, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
 import { claimsConfiguration, claimsRequestWithin, clientClaims, releasedWithin, STANDARD_SCOPES } from './claims.js';
@@ -26,12 +26,19 @@ export interface ProviderDeps {
   /** undefined: oidc-provider's in-memory adapter (the embedded default). */
   adapter: ((model: string) => Adapter) | undefined;
   findAccount: FindAccount;
+  /**
+   * The ids of the grants an account's index holds for a client, newest first (storage/account-grants.ts): how a
+   * consent is found in a browser that has not seen it. undefined: consents are kept per session (in-memory store).
+   */
+  consentGrants?: ConsentGrants;
   jwks: PrivateJwks;
   /** How many processes of ours share how many cores: where signatures are made (keys/local-signing-key.ts). */
   signing: SigningPlacement;
   cookieKeys: string[];
   pages: Pages;
 }
+
+export type ConsentGrants = (accountId: string, clientId: string) => Promise<string[]>;
 
 export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export const ACR_PASSWORD = 'urn:oidc-op:acr:password';
@@ -56,19 +63,33 @@ export function clientOriginAllowed(origin: string, redirectUris: readonly strin
   return redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
 }
 
-/**
- * The grant an authorization runs with. First-party clients (the deployment's own applications) are granted
- * what they ask for without a consent page; everyone else keeps oidc-provider's behaviour: the grant the user
- * consented to, if any.
- */
-export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
-  const { oidc } = ctx;
-  const clientId = oidc.client!.clientId;
-  const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(clientId);
-  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-  if (!clientFlag(oidc.client, 'first_party') || oidc.prompts.has('consent') || !oidc.session?.accountId) return existing;
+/** The account's consent to the client, through its grant index: the newest grant there that is the account's and the client's. */
+async function accountConsent(ctx: KoaContextWithOIDC, consentGrants: ConsentGrants, accountId: string): Promise<Grant | undefined> {
+  const clientId = ctx.oidc.client!.clientId;
+  for (const id of await consentGrants(accountId, clientId)) {
+    const grant = await ctx.oidc.provider.Grant.find(id);
+    if (grant?.accountId === accountId && grant.clientId === clientId) return grant;
+  }
+  return undefined;
+}
 
-  const grant = existing ?? new oidc.provider.Grant({ clientId, accountId: oidc.session.accountId });
+/**
+ * A consent belongs to the account, not to the session that gave it: logging out of one browser keeps it (and the
+ * tokens of that session still end with the session, as every token here is bound to it or already outlives it).
+ */
+function keepThroughLogout(ctx: KoaContextWithOIDC): void {
+  const session = ctx.oidc.session!;
+  const clientId = ctx.oidc.client!.clientId;
+  // The client's entry in the session, as oidc-provider makes it next for the grant (a session with none hands out a throwaway).
+  session.ensureClientContainer(clientId);
+  const authorization = session.authorizationFor(clientId);
+  if (!authorization.persistsLogout) authorization.persistsLogout = true;
+}
+
+/** First-party clients (the deployment's own applications) are granted what they ask for without a consent page. */
+async function firstPartyGrant(ctx: KoaContextWithOIDC, existing: Grant | undefined): Promise<Grant> {
+  const { oidc } = ctx;
+  const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
   const scopes = [...oidc.requestParamOIDCScopes].filter((scope) => !grant.getOIDCScope().split(' ').includes(scope));
   const claims = oidc.requestParamClaims ? [...oidc.requestParamClaims].filter((claim) => !grant.getOIDCClaims().includes(claim)) : [];
   if (!existing || scopes.length || claims.length) {
@@ -77,6 +98,24 @@ export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
     await grant.save();
   }
   return grant;
+}
+
+/**
+ * The grant an authorization runs with: the one this session holds for the client (the silent path: one read), else
+ * the account's consent to the client, found through its grant index once per session and client. First-party
+ * clients get what they ask for; everyone else keeps oidc-provider's behaviour: a consent page for what is missing.
+ */
+export function loadExistingGrant(consentGrants: ConsentGrants | undefined) {
+  return async function existingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+    const { oidc } = ctx;
+    const accountId = oidc.session?.accountId;
+    const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+    let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+    if (!grant && consentGrants && accountId) grant = await accountConsent(ctx, consentGrants, accountId);
+    if (clientFlag(oidc.client, 'first_party') && !oidc.prompts.has('consent') && accountId) grant = await firstPartyGrant(ctx, grant);
+    if (grant && consentGrants) keepThroughLogout(ctx);
+    return grant;
+  };
 }
 
 /** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
@@ -189,7 +228,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
         if (problem) throw new errors.InvalidClientMetadata(problem);
       },
     },
-    loadExistingGrant,
+    loadExistingGrant: loadExistingGrant(deps.consentGrants),
     discovery: {
       ui_locales_supported: [...UI_LOCALES],
       claims_locales_supported: [...UI_LOCALES],
