@@ -43,6 +43,7 @@ import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, currentRequest } from './provider/provider.js';
 import { answerOutagesWith503 } from './provider/outage.js';
 import type { PrivateJwks, Settings } from './settings.js';
+import { consentGrantsOn } from './storage/account-grants.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
 import type { Stores } from './stores.js';
@@ -111,6 +112,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!)] }, {
       adapter,
       findAccount: findAccount(stores.users),
+      ...(redis ? { consentGrants: consentGrantsOn(redis) } : {}),
       jwks: jwks.current,
       signing: { processes: settings.workers, cores: availableParallelism() },
       scopes: scopes.current,

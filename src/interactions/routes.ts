@@ -11,6 +11,7 @@ import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../ops/audit.js';
 import type { LoginMetrics } from '../ops/metrics.js';
 import { readForm } from '../http/body.js';
+import { claimsConfiguration, grantSummary, PROTOCOL_CLAIMS } from '../provider/claims.js';
 import { ACR_PASSWORD } from '../provider/configuration.js';
 import type { ScopeConfig } from '../settings.js';
 import type { Csrf } from './csrf.js';
@@ -42,6 +43,13 @@ interface ClientView {
   uri?: string;
   policyUri?: string;
   tosUri?: string;
+}
+
+/** The claims a `claims` parameter names (oidc-provider has checked its form before saving the interaction). */
+function requestedClaims(parameter: unknown): string[] {
+  if (typeof parameter !== 'string') return [];
+  const request = JSON.parse(parameter) as { id_token?: object; userinfo?: object };
+  return [...new Set([...Object.keys(request.id_token ?? {}), ...Object.keys(request.userinfo ?? {})])];
 }
 
 /** The interaction is gone or does not belong to this browser: nothing to do but start again. */
@@ -117,22 +125,37 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
     });
   }
 
+  /**
+   * What the consent page asks for: the scopes and claims the grant is missing, or, when consent is asked again
+   * with nothing missing (prompt=consent), everything the request asks for.
+   */
+  function asked(interaction: Interaction): { scopes: string[]; claims: string[] } {
+    const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    if (details.missingOIDCScope || details.missingOIDCClaims) return { scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [] };
+    const known = new Set(scopes().map((s) => s.id));
+    const requested = String(interaction.params.scope ?? 'openid').split(' ').filter((id) => known.has(id));
+    return { scopes: requested, claims: requestedClaims(interaction.params.claims) };
+  }
+
   async function renderConsent(ctx: Context, interaction: Interaction) {
     const locale = localeFor(ctx, interaction);
-    const details = interaction.prompt.details as { missingOIDCScope?: string[] };
     const client = await clientOf(interaction);
     const username = await usernameOf(interaction.session?.accountId);
     const vars = { user: username, client_name: client.name };
     const separator = locale.lang === 'zh-CN' ? '、' : ', ';
-    const shown = (details.missingOIDCScope ?? ['openid']).map((id) => {
+    const claimTexts = (claims: readonly string[]) => claims.map((claim) => locale.lookup(`claim.${claim}`) ?? claim).join(separator);
+    const claimsByScope = claimsConfiguration(scopes());
+    const { scopes: scopeIds, claims } = asked(interaction);
+    const shown = scopeIds.map((id) => {
       const scope = scopes().find((s) => s.id === id);
       if (!scope) return { name: id, description: '', claims: '' };
-      return {
-        name: locale.text(scope.name, vars),
-        description: locale.text(scope.description, vars),
-        claims: scope.claims.map((claim) => locale.lookup(`claim.${claim}`) ?? claim).join(separator),
-      };
+      return { name: locale.text(scope.name, vars), description: locale.text(scope.description, vars), claims: claimTexts(claimsByScope[id] ?? scope.claims) };
     });
+    // Claims asked for by name (the claims parameter) that no scope shown here already names.
+    const covered = new Set(scopeIds.flatMap((id) => claimsByScope[id] ?? []));
+    const released = new Set(Object.values(claimsByScope).flat());
+    const more = claims.filter((claim) => released.has(claim) && !covered.has(claim) && !PROTOCOL_CLAIMS.has(claim));
+    if (more.length) shown.push({ name: locale.t('consent.claims.name'), description: locale.t('consent.claims.description', { client: client.name }), claims: claimTexts(more) });
     page(ctx, 200, 'consent', locale, {
       title: locale.t('consent.title'),
       uid: interaction.uid,
@@ -268,7 +291,9 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
     if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
     if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
     const savedGrantId = await grant.save();
-    audit.record({ type: 'consent.given', outcome: 'success', user: session.accountId, client: String(params.client_id), ip: ctx.ip, action: grant.getOIDCScope() });
+    // Exactly what the client may now receive: the grant's scopes and the claims it holds by name.
+    const action = grantSummary(grant.getOIDCScope(), grant.getOIDCClaims());
+    audit.record({ type: 'consent.given', outcome: 'success', user: session.accountId, client: String(params.client_id), ip: ctx.ip, action });
     await finish(ctx, interaction, { consent: { grantId: savedGrantId } });
   });
 

@@ -18,8 +18,9 @@ export function auditTokenIssuance(provider: Provider, audit: AuditLog): void {
 }
 
 /**
- * oidc-provider destroys a grant on logout (for clients without persistent logout), on token revocation of a refresh
- * token, and when a rotated refresh token is reused: the consent is gone, and the next sign-in asks for it again.
+ * oidc-provider destroys a grant on token revocation of a refresh token, when a rotated refresh token is reused, and
+ * on logout for an authorization not marked to outlive it (a consent outlives its session: provider/configuration.ts):
+ * the consent is gone, and the next sign-in asks for it again.
  */
 export function auditGrantRevocation(provider: Provider, audit: AuditLog): void {
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC) =>

@@ -2,10 +2,10 @@
  * Settings → oidc-provider Configuration. Pure: everything with side effects (storage, accounts, pages)
  * arrives as a dependency, so the policy here is tested without a server.
  */
-import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type ClaimsParameter, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../admin/provider-settings.js';
 import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
-import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
+import { claimsConfiguration, claimsRequestWithin, clientClaims, releasedWithin, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
@@ -26,12 +26,19 @@ export interface ProviderDeps {
   /** undefined: oidc-provider's in-memory adapter (the embedded default). */
   adapter: ((model: string) => Adapter) | undefined;
   findAccount: FindAccount;
+  /**
+   * The ids of the grants an account's index holds for a client, newest first (storage/account-grants.ts): how a
+   * consent is found in a browser that has not seen it. undefined: consents are kept per session (in-memory store).
+   */
+  consentGrants?: ConsentGrants;
   jwks: PrivateJwks;
   /** How many processes of ours share how many cores: where signatures are made (keys/local-signing-key.ts). */
   signing: SigningPlacement;
   cookieKeys: string[];
   pages: Pages;
 }
+
+export type ConsentGrants = (accountId: string, clientId: string) => Promise<string[]>;
 
 export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export const ACR_PASSWORD = 'urn:oidc-op:acr:password';
@@ -56,19 +63,33 @@ export function clientOriginAllowed(origin: string, redirectUris: readonly strin
   return redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
 }
 
-/**
- * The grant an authorization runs with. First-party clients (the deployment's own applications) are granted
- * what they ask for without a consent page; everyone else keeps oidc-provider's behaviour: the grant the user
- * consented to, if any.
- */
-export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
-  const { oidc } = ctx;
-  const clientId = oidc.client!.clientId;
-  const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(clientId);
-  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-  if (!clientFlag(oidc.client, 'first_party') || oidc.prompts.has('consent') || !oidc.session?.accountId) return existing;
+/** The account's consent to the client, through its grant index: the newest grant there that is the account's and the client's. */
+async function accountConsent(ctx: KoaContextWithOIDC, consentGrants: ConsentGrants, accountId: string): Promise<Grant | undefined> {
+  const clientId = ctx.oidc.client!.clientId;
+  for (const id of await consentGrants(accountId, clientId)) {
+    const grant = await ctx.oidc.provider.Grant.find(id);
+    if (grant?.accountId === accountId && grant.clientId === clientId) return grant;
+  }
+  return undefined;
+}
 
-  const grant = existing ?? new oidc.provider.Grant({ clientId, accountId: oidc.session.accountId });
+/**
+ * A consent belongs to the account, not to the session that gave it: logging out of one browser keeps it (and the
+ * tokens of that session still end with the session, as every token here is bound to it or already outlives it).
+ */
+function keepThroughLogout(ctx: KoaContextWithOIDC): void {
+  const session = ctx.oidc.session!;
+  const clientId = ctx.oidc.client!.clientId;
+  // The client's entry in the session, as oidc-provider makes it next for the grant (a session with none hands out a throwaway).
+  session.ensureClientContainer(clientId);
+  const authorization = session.authorizationFor(clientId);
+  if (!authorization.persistsLogout) authorization.persistsLogout = true;
+}
+
+/** First-party clients (the deployment's own applications) are granted what they ask for without a consent page. */
+async function firstPartyGrant(ctx: KoaContextWithOIDC, existing: Grant | undefined): Promise<Grant> {
+  const { oidc } = ctx;
+  const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
   const scopes = [...oidc.requestParamOIDCScopes].filter((scope) => !grant.getOIDCScope().split(' ').includes(scope));
   const claims = oidc.requestParamClaims ? [...oidc.requestParamClaims].filter((claim) => !grant.getOIDCClaims().includes(claim)) : [];
   if (!existing || scopes.length || claims.length) {
@@ -79,9 +100,48 @@ export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   return grant;
 }
 
+/**
+ * The grant an authorization runs with: the one this session holds for the client (the silent path: one read), else
+ * the account's consent to the client, found through its grant index once per session and client. First-party
+ * clients get what they ask for; everyone else keeps oidc-provider's behaviour: a consent page for what is missing.
+ */
+export function loadExistingGrant(consentGrants: ConsentGrants | undefined) {
+  return async function existingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+    const { oidc } = ctx;
+    const accountId = oidc.session?.accountId;
+    const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
+    let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+    if (!grant && consentGrants && accountId) grant = await accountConsent(ctx, consentGrants, accountId);
+    if (clientFlag(oidc.client, 'first_party') && !oidc.prompts.has('consent') && accountId) grant = await firstPartyGrant(ctx, grant);
+    if (grant && consentGrants) keepThroughLogout(ctx);
+    return grant;
+  };
+}
+
+/** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
+function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
+  return (ctx: KoaContextWithOIDC, claims: ClaimsParameter, client: { scope?: string | undefined }) => {
+    const within = claimsRequestWithin(claims, clientClaims(claimsByScope, client.scope));
+    if (within) ctx.oidc.params!.claims = JSON.stringify(within);
+  };
+}
+
+/** The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before the cut, say). */
+function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>): FindAccount {
+  return async (ctx, sub, token) => {
+    const account = await findAccount(ctx, sub, token);
+    if (!account) return account;
+    const claims = account.claims;
+    // No client, no claim but the subject: every release oidc-provider makes names its client.
+    const allowed = () => (ctx.oidc.client ? clientClaims(claimsByScope, ctx.oidc.client.scope) : new Set<string>());
+    return { ...account, claims: async (...args) => releasedWithin(await claims(...args), allowed()) };
+  };
+}
+
 export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
   const clients = [...settings.clients, ...(settings.demo?.clients ?? [])].map(staticClient);
   const cookie = { httpOnly: true, sameSite: 'lax' as const, signed: true };
+  const claimsByScope = claimsConfiguration(deps.scopes);
   return {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
     clients,
@@ -102,7 +162,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       revocation: deps.runtime()['paths.revocation'],
     },
     scopes: [...new Set([...STANDARD_SCOPES, ...deps.scopes.map((s) => s.id)])],
-    claims: claimsConfiguration(deps.scopes),
+    claims: claimsByScope,
     conformIdTokenClaims: true,
     acrValues: [ACR_PASSWORD],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
@@ -115,7 +175,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     allowOmittingSingleRegisteredRedirectUri: false,
     // Authorization code clients must use PKCE (S256), public or confidential.
     pkce: { required: () => true },
-    findAccount: deps.findAccount,
+    findAccount: releasedToClient(deps.findAccount, claimsByScope),
     jwks: signingKeys(deps.jwks, deps.signing),
     cookies: {
       keys: cookieSigner(deps.cookieKeys),
@@ -140,7 +200,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       // experimental version this was built against: a newer oidc-provider refuses to start until it is reviewed.
       externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       userinfo: { enabled: true },
-      claimsParameter: { enabled: true },
+      claimsParameter: { enabled: true, assertClaimsParameter: keepAllowedClaims(claimsByScope) },
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
       requestObjects: { enabled: false },
       revocation: { enabled: true },
@@ -168,7 +228,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
         if (problem) throw new errors.InvalidClientMetadata(problem);
       },
     },
-    loadExistingGrant,
+    loadExistingGrant: loadExistingGrant(deps.consentGrants),
     discovery: {
       ui_locales_supported: [...UI_LOCALES],
       claims_locales_supported: [...UI_LOCALES],

@@ -6,6 +6,7 @@
  * through an index of them (grant-revocations.ts): issuing a token is one `SET`.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { accountGrants, grantItem } from './account-grants.js';
 import { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
 import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from './grant-revocations.js';
@@ -61,8 +62,6 @@ function withConsume(redis: RedisClient): WithConsume {
 
 /** Sessions by uid (oidc-provider's findByUid): the uid's entry holds the session's id. */
 export const sessionUids = (redis: RedisClient) => new BucketIndex(redis, 'SessionUids');
-/** An account's grants (its consents): what `user consents` lists and revokes. */
-export const accountGrants = (redis: RedisClient) => new BucketIndex(redis, 'AccountGrants');
 
 export class RedisAdapter implements Adapter {
   readonly #redis: WithConsume;
@@ -101,7 +100,10 @@ export class RedisAdapter implements Adapter {
     if (this.#model === 'Grant') {
       const markKey = revocationKey(id);
       writes.push(ttl ? redis.expire(markKey, ttl, 'GT') : redis.persist(markKey));
-      if (typeof payload.accountId === 'string') writes.push(this.#accountGrants.change(payload.accountId, 'add', [id], exp));
+      if (typeof payload.accountId === 'string') {
+        const clientId = typeof payload.clientId === 'string' ? payload.clientId : undefined;
+        writes.push(this.#accountGrants.change(payload.accountId, 'add', [grantItem(id, clientId)], exp));
+      }
     }
     if (this.#model === 'Session' && payload.uid) writes.push(this.#uids.change(payload.uid, 'put', [id], exp));
     if (payload.userCode) {

@@ -2,7 +2,8 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type { Consent, ConsentStore } from '../admin/consents.js';
 import type { BucketIndex } from './bucket-index.js';
-import { accountGrants, RedisAdapter } from './redis-adapter.js';
+import { accountGrants, parseGrantItem } from './account-grants.js';
+import { RedisAdapter } from './redis-adapter.js';
 import type { RedisClient } from './redis.js';
 
 type GrantPayload = AdapterPayload & { openid?: { scope?: string; claims?: string[] } };
@@ -19,28 +20,35 @@ export class RedisConsents implements ConsentStore {
   }
 
   async list(accountId: string): Promise<Consent[]> {
-    const ids = await this.#index.read(accountId);
+    return (await this.#listed(accountId)).map(({ consent }) => consent);
+  }
+
+  /** The account's consents, each with the index item it was found under (what a revocation drops). */
+  async #listed(accountId: string): Promise<{ item: string; consent: Consent }[]> {
+    const items = await this.#index.read(accountId);
+    const ids = items.map((item) => parseGrantItem(item).grantId);
     const grants = await Promise.all(ids.map((id) => this.#grants.find(id)));
     // A grant oidc-provider destroyed itself (logout, revocation) or one expired leaves its id behind: drop it now.
-    const gone = ids.filter((_, i) => !grants[i]);
+    const gone = items.filter((_, i) => !grants[i]);
     if (gone.length) await this.#index.change(accountId, 'drop', gone);
     return grants.flatMap((grant, i) => {
       const g = grant as GrantPayload | undefined;
       if (!g || g.accountId !== accountId || typeof g.clientId !== 'string') return [];
       const createdAt = isoFromEpoch(g.iat);
       const expiresAt = isoFromEpoch(g.exp);
-      return [{ grantId: ids[i]!, clientId: g.clientId, scope: g.openid?.scope ?? '', claims: g.openid?.claims ?? [], ...(createdAt ? { createdAt } : {}), ...(expiresAt ? { expiresAt } : {}) }];
+      const consent = { grantId: ids[i]!, clientId: g.clientId, scope: g.openid?.scope ?? '', claims: g.openid?.claims ?? [], ...(createdAt ? { createdAt } : {}), ...(expiresAt ? { expiresAt } : {}) };
+      return [{ item: items[i]!, consent }];
     });
   }
 
   async revoke(accountId: string, clientId: string): Promise<Consent[]> {
-    const revoked = (await this.list(accountId)).filter((c) => c.clientId === clientId);
-    for (const { grantId } of revoked) {
+    const revoked = (await this.#listed(accountId)).filter(({ consent }) => consent.clientId === clientId);
+    for (const { item, consent } of revoked) {
       // Tokens first: should this stop half-way, the grant is still listed and a second revoke finishes the job.
-      await this.#grants.revokeByGrantId(grantId);
-      await this.#grants.destroy(grantId);
-      await this.#index.change(accountId, 'drop', [grantId]);
+      await this.#grants.revokeByGrantId(consent.grantId);
+      await this.#grants.destroy(consent.grantId);
+      await this.#index.change(accountId, 'drop', [item]);
     }
-    return revoked;
+    return revoked.map(({ consent }) => consent);
   }
 }

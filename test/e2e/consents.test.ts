@@ -1,10 +1,11 @@
 /**
  * Consents: an administrator lists a user's grants and revokes one; its tokens stop working and the client's next
- * sign-in asks for consent again. Revocations, the administrator's and oidc-provider's own (logout), are audited.
+ * sign-in asks for consent again. Revocations, the administrator's and oidc-provider's own (token revocation), are
+ * audited; a logout ends its session, not the consent.
  */
 import { describe, expect, test } from '@jest/globals';
 import { jsonOf, runCli } from '../support/cli.js';
-import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
+import { authorizeUrl, implicitParams, signIn, submitLogin } from '../support/flows.js';
 import { ALICE, BOB, useProvider } from '../support/provider.js';
 import { fragmentParams, inputValue, UserAgent } from '../support/user-agent.js';
 
@@ -76,11 +77,14 @@ describe('consents', () => {
     expect(await events()).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'consent.revoked', user: BOB.sub, client: 'spa-both', actor: 'token:helpdesk' })]));
   });
 
-  test("logout ends the grant oidc-provider keeps: audited as consent.revoked, gone from the user's consents", async () => {
+  test('logout ends the session and its tokens, not the consent: still listed, not audited as revoked, the next browser is not asked', async () => {
     const ua = new UserAgent(fixture.op.issuer);
-    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, implicitParams({ client_id: 'spa-token', response_type: 'id_token token' })), BOB);
-    expect(((jsonOf(await cli(['user', 'consents', 'bob', '--json'])) as { consents: Consent[] }).consents).map((c) => c.clientId)).toEqual(['spa-token']);
+    const params = implicitParams({ client_id: 'spa-token', response_type: 'id_token token' });
+    const final = await signIn(ua, authorizeUrl(fixture.op.issuer, params), BOB);
+    const consents = async () => ((jsonOf(await cli(['user', 'consents', 'bob', '--json'])) as { consents: Consent[] }).consents).map((c) => c.clientId);
+    expect(await consents()).toEqual(['spa-token']);
     const idToken = fragmentParams(final.location).get('id_token')!;
+    const token = fragmentParams(final.location).get('access_token')!;
     const confirm = await ua.follow(`${fixture.op.issuer}/session/end?${new URLSearchParams({ id_token_hint: idToken })}`);
     const action = confirm.body.match(/action="([^"]+)"/)![1]!;
     await ua.request(action, {
@@ -88,8 +92,13 @@ describe('consents', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ xsrf: inputValue(confirm.body, 'xsrf')!, logout: 'yes' }).toString(),
     });
-    expect((jsonOf(await cli(['user', 'consents', 'bob', '--json'])) as { consents: Consent[] }).consents).toEqual([]);
-    expect(await events()).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'consent.revoked', user: BOB.sub, client: 'spa-token', action: 'logout' })]));
+    expect((await userinfo(token)).status).toBe(401);
+    expect(await consents()).toEqual(['spa-token']);
+    expect(await events()).not.toEqual(expect.arrayContaining([expect.objectContaining({ type: 'consent.revoked', user: BOB.sub, client: 'spa-token' })]));
+
+    const next = new UserAgent(fixture.op.issuer);
+    const back = await submitLogin(next, await next.follow(authorizeUrl(fixture.op.issuer, params)), BOB.username, BOB.password);
+    expect(fragmentParams(back.location).get('access_token')).toBeTruthy();
   });
 
   test("the revocation endpoint: one access token revoked revokes the grant's others; the grant stays, so a new one works", async () => {

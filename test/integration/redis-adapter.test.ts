@@ -3,7 +3,8 @@ import { afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { bucketKey } from '../../src/storage/bucket-index.js';
 import { decodeRecord, encodeRecord } from '../../src/storage/compact-records.js';
-import { accountGrants, recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { accountGrants, consentGrantsOn, parseGrantItem } from '../../src/storage/account-grants.js';
+import { recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
 import { RedisConsents } from '../../src/storage/redis-consents.js';
 import { useTestRedis } from '../support/test-redis.js';
 import { adapterContract } from './adapter-contract.js';
@@ -29,15 +30,16 @@ describe('consents', () => {
     test("each grant joins its account's entry, which expires with the newest grant; expired entries leave the bucket", async () => {
       const grants = adapter('Grant');
       const index = accountGrants(redis);
+      const grantIds = async (account: string) => (await index.read(account)).map((item) => parseGrantItem(item).grantId);
       const bucket = bucketKey('AccountGrants', 'acc');
       await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1', openid: { scope: 'openid email' } } as never, 600);
       await grants.upsert('gb', { jti: 'gb', accountId: 'acc', clientId: 'c2' } as never, 3600);
       await grants.upsert('gx', { jti: 'gx' } as never, 3600); // no account: no entry
-      expect((await index.read('acc')).sort()).toEqual(['ga', 'gb']);
+      expect((await grantIds('acc')).sort()).toEqual(['ga', 'gb']);
       expect(await ttlOf(bucket)).toBeGreaterThan(3590);
       await grants.upsert('ga', { jti: 'ga', accountId: 'acc', clientId: 'c1' } as never, 600); // re-saved with a shorter life
       expect(await ttlOf(bucket)).toBeGreaterThan(3590); // never shortened
-      expect(await index.read('acc')).toEqual(['ga', 'gb']); // once each
+      expect(await grantIds('acc')).toEqual(['ga', 'gb']); // once each
 
       // Another account in the same bucket whose grants all expired: dropped by the next write to the bucket.
       const neighbour = Array.from({ length: 100_000 }, (_, i) => `acc-${i}`).find((a) => bucketKey('AccountGrants', a) === bucket)!;
@@ -45,8 +47,25 @@ describe('consents', () => {
       expect(await index.read(neighbour)).toEqual([]); // expired reads as none at once
       await grants.upsert('gc', { jti: 'gc', accountId: 'acc', clientId: 'c3' } as never, 60);
       expect(await redis.hexists(bucket, neighbour)).toBe(0);
-      expect((await index.read('acc')).sort()).toEqual(['ga', 'gb', 'gc']);
-      expect(await redis.object('ENCODING', bucket)).toBe('listpack');
+      expect((await grantIds('acc')).sort()).toEqual(['ga', 'gb', 'gc']);
+    });
+
+    test("a client's grants are found from one read of the account's entry, newest first; a one-grant entry keeps its bucket small", async () => {
+      const grants = adapter('Grant');
+      const grantsOf = consentGrantsOn(redis);
+      const first = 'V1StGXR8_Z5jdHi6B-myT'; // as long as oidc-provider's grant ids
+      await grants.upsert(first, { jti: first, accountId: 'solo', clientId: 'spa' } as never, 3600);
+      expect(await redis.object('ENCODING', bucketKey('AccountGrants', 'solo'))).toBe('listpack');
+      expect(await grantsOf('solo', 'spa')).toEqual([first]);
+      expect(await grantsOf('solo', 'portal')).toEqual([]);
+
+      await grants.upsert('g2', { jti: 'g2', accountId: 'solo', clientId: 'portal' } as never, 3600);
+      await grants.upsert('g3', { jti: 'g3', accountId: 'solo', clientId: 'spa' } as never, 3600);
+      // An item an earlier version wrote (no client tag) is listed, never found for a client.
+      await accountGrants(redis).change('solo', 'add', ['old'], Math.floor(Date.now() / 1000) + 3600);
+      expect(await grantsOf('solo', 'spa')).toEqual(['g3', first]);
+      expect(await grantsOf('solo', 'portal')).toEqual(['g2']);
+      expect((await accountGrants(redis).read('solo')).map((item) => parseGrantItem(item).grantId)).toEqual([first, 'g2', 'g3', 'old']);
     });
 
     test('consents list the live grants and revoke one with its tokens; a grant destroyed elsewhere drops out', async () => {

@@ -2,6 +2,10 @@ import { describe, expect, test } from '@jest/globals';
 import {
   accountClaims,
   claimsConfiguration,
+  claimsRequestWithin,
+  clientClaims,
+  grantSummary,
+  releasedWithin,
   SCOPE_CLAIMS,
   STANDARD_CLAIMS,
   STANDARD_SCOPES,
@@ -75,5 +79,34 @@ describe('claimsConfiguration', () => {
     expect(STANDARD_CLAIMS.size).toBe(20);
     expect(STANDARD_CLAIMS.has('email_verified')).toBe(true);
     expect(STANDARD_CLAIMS.has('password')).toBe(false);
+  });
+});
+
+describe("the client's allowed claims", () => {
+  const byScope = claimsConfiguration([{ id: 'contact', claims: ['email', 'phone_number'] }]);
+
+  test('the claims of its registered scopes, or of every scope when it registered none', () => {
+    expect([...clientClaims(byScope, 'openid')]).toEqual(['sub']);
+    expect([...clientClaims(byScope, 'openid contact')]).toEqual(['sub', 'email', 'phone_number']);
+    expect([...clientClaims(byScope, 'openid unknown')]).toEqual(['sub']);
+    expect(clientClaims(byScope, undefined)).toEqual(new Set(Object.values(byScope).flat()));
+  });
+
+  test('a claims request keeps the allowed and the protocol claims, and any other member; undefined when nothing is cut', () => {
+    const allowed = new Set(['sub', 'email']);
+    expect(claimsRequestWithin({ id_token: { email: null, phone_number: null, acr: { essential: true } }, userinfo: { address: null } }, allowed)).toEqual({
+      id_token: { email: null, acr: { essential: true } },
+      userinfo: {},
+    });
+    expect(claimsRequestWithin({ userinfo: { email: { essential: true }, sub: null } }, allowed)).toBeUndefined();
+  });
+
+  test('released claims keep sub and the allowed ones', () => {
+    expect(releasedWithin({ sub: 'a', email: 'e', phone_number: 'p' }, new Set(['email']))).toEqual({ sub: 'a', email: 'e' });
+  });
+
+  test("a grant's summary names its claims only when it holds some", () => {
+    expect(grantSummary('openid email', [])).toBe('openid email');
+    expect(grantSummary('openid', ['email', 'phone_number'])).toBe('openid; claims: email phone_number');
   });
 });

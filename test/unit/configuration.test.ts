@@ -127,7 +127,6 @@ describe('buildConfiguration', () => {
   });
 
   test('dependencies are passed through; signing keys go to oidc-provider as external signing keys', () => {
-    expect(config.findAccount).toBe(deps.findAccount);
     expect(config.jwks).toEqual({ keys: [] });
     expect(config.features?.externalSigningSupport).toEqual({ enabled: true, ack: 'experimental-01' });
     expect('adapter' in config).toBe(false);
@@ -328,5 +327,32 @@ describe('scopes defined at run time', () => {
     expect(config.scopes).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'address', 'phone', 'contact']));
     expect((config.claims as Record<string, string[]>).contact).toEqual(['email', 'phone_number']);
     expect((config.claims as Record<string, string[]>).email).toEqual(['email', 'email_verified']);
+  });
+});
+
+describe("claims within the client's allowed scopes", () => {
+  const stored = { email: 'alice@example.com', phone_number: '+44 20 7946 0000', name: 'Alice' };
+  const withAlice = buildConfiguration(settings, { ...deps, findAccount: async (_ctx, sub) => ({ accountId: sub, claims: () => ({ ...stored, sub }) }) });
+  const releasedTo = async (client: object | undefined) =>
+    (await withAlice.findAccount!({ oidc: { client } } as unknown as KoaContextWithOIDC, 'alice'))!.claims('userinfo', 'openid email phone profile', {}, []);
+
+  test("an account's claims never hold one outside the client's allowed scopes, whatever its grant holds", async () => {
+    expect(await releasedTo({ scope: 'openid' })).toEqual({ sub: 'alice' });
+    expect(await releasedTo({ scope: 'openid email' })).toEqual({ sub: 'alice', email: 'alice@example.com' });
+    expect(await releasedTo({ scope: 'openid contact' })).toEqual({ sub: 'alice', email: 'alice@example.com', phone_number: '+44 20 7946 0000' });
+    expect(await releasedTo({})).toEqual({ sub: 'alice', ...stored }); // no registered scope: every scope is allowed
+    expect(await releasedTo(undefined)).toEqual({ sub: 'alice' });
+  });
+
+  test('the claims parameter is cut to them before oidc-provider reads it; the protocol claims stay; nothing cut, nothing rewritten', async () => {
+    const assertClaims = config.features!.claimsParameter!.assertClaimsParameter!;
+    const request = { id_token: { email: null, auth_time: { essential: true } }, userinfo: { phone_number: null, name: null } };
+    const ctx = { oidc: { params: { claims: JSON.stringify(request) } } };
+    await assertClaims(ctx as unknown as KoaContextWithOIDC, request, { scope: 'openid profile' } as unknown as Client);
+    expect(JSON.parse(ctx.oidc.params.claims)).toEqual({ id_token: { auth_time: { essential: true } }, userinfo: { name: null } });
+
+    const allowed = { oidc: { params: { claims: 'as sent' } } };
+    await assertClaims(allowed as unknown as KoaContextWithOIDC, { userinfo: { email: null } }, { scope: 'openid email' } as unknown as Client);
+    expect(allowed.oidc.params.claims).toBe('as sent');
   });
 });
