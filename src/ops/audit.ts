@@ -21,10 +21,11 @@ export type AuditCopy = (event: AuditEvent) => void;
 
 /**
  * The copy through the server's logger, at info whatever LOG_LEVEL asks of the other lines (but silent stays
- * silent): a durable trail that a quieter log level dropped would not be one.
+ * silent): a durable trail that a quieter log level dropped would not be one. Without the logger's redaction: an
+ * event holds only the schema's fields (`bounded`), none of them a credential, and each sign-in writes one.
  */
 export function auditLogCopy(logger: Logger): AuditCopy {
-  const log = logger.child({}, { level: logger.level === 'silent' ? 'silent' : 'info' });
+  const log = logger.child({}, { level: logger.level === 'silent' ? 'silent' : 'info', redact: [] });
   return (event) => log.info({ audit: { v: AUDIT_SCHEMA_VERSION, ...event } }, 'audit');
 }
 

@@ -1,6 +1,7 @@
 /** The audit event's bounds, its trails and its packing into Redis entries: pure, no server. */
 import { describe, expect, test } from '@jest/globals';
-import { AuditLog, type AuditEvent } from '../../src/ops/audit.js';
+import { pino } from 'pino';
+import { AuditLog, auditLogCopy, type AuditEvent } from '../../src/ops/audit.js';
 import { bounded, FIELD_BOUNDS, MAX_EVENT_BYTES, trailOf, trailsOf } from '../../src/ops/audit-event.js';
 import { MemoryAudit } from '../../src/storage/memory-audit.js';
 import { ENTRY_BYTES, packEntries } from '../../src/storage/redis-audit.js';
@@ -95,5 +96,22 @@ describe('AuditLog', () => {
     for (let i = 0; i < 3; i++) audit.record({ type: 'login', outcome: 'failure', user: 'm'.repeat(15_900), ip: '192.0.2.7', action: 'throttled' });
     await audit.flush();
     expect(copied).toEqual([{ time: expect.any(String), type: 'login', outcome: 'failure', user: 'm'.repeat(256), ip: '192.0.2.7', action: 'throttled', count: 3, truncated: true }]);
+  });
+});
+
+describe('auditLogCopy', () => {
+  const logged = (level: string) => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    auditLogCopy(logger)({ time: TIME, type: 'admin', outcome: 'success', actor: 'cli:root', action: 'client update' });
+    logger.info('an ordinary line');
+    return lines;
+  };
+
+  test('writes one info line per event with the schema version, even when the log level is warn; silent stays silent', () => {
+    const line = { level: 30, msg: 'audit', audit: { v: 1, time: TIME, type: 'admin', outcome: 'success', actor: 'cli:root', action: 'client update' } };
+    expect(logged('warn')).toEqual([expect.objectContaining(line)]);
+    expect(logged('info')).toEqual([expect.objectContaining(line), expect.objectContaining({ msg: 'an ordinary line' })]);
+    expect(logged('silent')).toEqual([]);
   });
 });
