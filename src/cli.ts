@@ -14,6 +14,7 @@ import { audited } from './admin/audited.js';
 import type { ProviderSettings } from './admin/provider-settings.js';
 import { KeyError, type KeyStatus } from './keys/keyring.js';
 import type { ScopeRecord } from './admin/scopes.js';
+import { printable } from './printable.js';
 import { loadSettings, SettingsError, type LocalizedText, type Settings } from './settings.js';
 import { openStores, type Stores } from './stores.js';
 
@@ -167,10 +168,12 @@ function clientFields(values: Values): Partial<NewClient> {
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
+// Stored text goes through printable() on its way into a line: a newline or an escape in it would forge or hide output.
 const clientLine = (record: ClientRecord) =>
-  `${record.metadata.client_id}  ${record.metadata.client_name ?? ''}  [${(record.metadata.response_types ?? []).join(', ')}]${record.registered ? '  (self-registered)' : ''}`;
-const consentLine = (c: Consent) => `${c.clientId}  ${c.scope}${c.claims.length ? `  claims: ${c.claims.join(' ')}` : ''}  until ${c.expiresAt ?? 'never'}`;
-const userLine = (user: UserView) => `${user.username}  sub=${user.sub}  ${user.role ?? 'user'}${user.disabled ? '  disabled' : ''}`;
+  `${printable(record.metadata.client_id)}  ${printable(record.metadata.client_name ?? '')}  [${printable((record.metadata.response_types ?? []).join(', '))}]${record.registered ? '  (self-registered)' : ''}`;
+const consentLine = (c: Consent) =>
+  `${printable(c.clientId)}  ${printable(c.scope)}${c.claims.length ? `  claims: ${printable(c.claims.join(' '))}` : ''}  until ${printable(c.expiresAt ?? 'never')}`;
+const userLine = (user: UserView) => `${printable(user.username)}  sub=${printable(user.sub)}  ${printable(user.role ?? 'user')}${user.disabled ? '  disabled' : ''}`;
 
 async function clientCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
   switch (action) {
@@ -203,7 +206,7 @@ async function clientCommand(stores: Stores, action: string | undefined, args: s
     }
     case 'delete': {
       const removed = await stores.clients.delete(positional(args, 0, 'client id'));
-      return { json: { deleted: removed.metadata.client_id }, text: `deleted client ${removed.metadata.client_id}` };
+      return { json: { deleted: removed.metadata.client_id }, text: `deleted client ${printable(removed.metadata.client_id)}` };
     }
     default:
       throw new UsageError(`unknown client command ${action ?? ''}`.trim());
@@ -251,7 +254,7 @@ async function userCommand(stores: Stores, action: string | undefined, args: str
     }
     case 'delete': {
       const removed = await stores.users.delete(positional(args, 0, 'username'));
-      return { json: { deleted: removed.username, sub: removed.sub }, text: `deleted user ${removed.username}` };
+      return { json: { deleted: removed.username, sub: removed.sub }, text: `deleted user ${printable(removed.username)}` };
     }
     default:
       throw new UsageError(`unknown user command ${action ?? ''}`.trim());
@@ -280,7 +283,7 @@ async function scopeCommand(stores: Stores, action: string | undefined, args: st
   switch (action) {
     case 'list': {
       const scopes = await stores.scopes.list();
-      return { json: { scopes }, text: scopes.map((s) => `${s.id}${s.default ? ' (default)' : ''}  ${s.claims.join(' ')}`).join('\n') };
+      return { json: { scopes }, text: scopes.map((s) => `${printable(s.id)}${s.default ? ' (default)' : ''}  ${printable(s.claims.join(' '))}`).join('\n') };
     }
     case 'show':
       return one(await stores.scopes.require(positional(args, 0, 'scope id')));
@@ -290,7 +293,7 @@ async function scopeCommand(stores: Stores, action: string | undefined, args: st
       return one(await stores.scopes.update(positional(args, 0, 'scope id'), fields));
     case 'delete': {
       const removed = await stores.scopes.delete(positional(args, 0, 'scope id'));
-      return { json: { deleted: removed.id }, text: `deleted scope ${removed.id}` };
+      return { json: { deleted: removed.id }, text: `deleted scope ${printable(removed.id)}` };
     }
     default:
       throw new UsageError(`unknown scope command ${action ?? ''}`.trim());
@@ -301,7 +304,7 @@ async function keysCommand(stores: Stores, settings: Settings, action: string | 
   if (settings.jwks) throw new KeyError('the signing keys come from JWKS or JWKS_FILE: rotate them there');
   const show = (statuses: KeyStatus[]) => ({
     json: { keys: statuses },
-    text: statuses.map((s) => `${s.state.padEnd(8)}  ${s.kids.join(' ')}  active from ${s.activeFrom}${s.publishedUntil ? `  published until ${s.publishedUntil}` : ''}`).join('\n'),
+    text: statuses.map((s) => `${s.state.padEnd(8)}  ${printable(s.kids.join(' '))}  active from ${s.activeFrom}${s.publishedUntil ? `  published until ${s.publishedUntil}` : ''}`).join('\n'),
   });
   const actor = `cli:${userInfo().username}`;
   switch (action) {
@@ -324,7 +327,7 @@ async function settingsCommand(stores: Stores, action: string | undefined, args:
   const show = (settings: ProviderSettings) => ({
     json: { ...settings },
     text: Object.entries(settings)
-      .map(([k, v]) => `${k} = ${String(v)}`)
+      .map(([k, v]) => `${printable(k)} = ${printable(String(v))}`)
       .join('\n'),
   });
   if (action === 'show') return show(await stores.providerSettings.read());
@@ -337,7 +340,7 @@ async function settingsCommand(stores: Stores, action: string | undefined, args:
 
 async function adminTokenCommand(stores: Stores, action: string | undefined, args: string[], values: Values): Promise<Output> {
   const actor = `cli:${userInfo().username}`;
-  const line = (t: AdminTokenView) => `${t.id}  ${t.name}  created ${t.createdAt}`;
+  const line = (t: AdminTokenView) => `${printable(t.id)}  ${printable(t.name)}  created ${printable(t.createdAt)}`;
   switch (action) {
     case 'create': {
       const created = await audited(stores.audit, { actor, action: `admin-token create ${values.name ?? ''}`, about: 'setting' }, () => stores.adminTokens.create(values.name ?? ''));
@@ -402,6 +405,8 @@ async function auditCommand(stores: Stores, action: string | undefined, values: 
   const line = (e: (typeof events)[number]) =>
     [e.time, e.type, e.outcome, e.action, e.actor && `actor=${e.actor}`, e.user && `user=${e.user}`, e.client && `client=${e.client}`, e.ip && `ip=${e.ip}`]
       .filter(Boolean)
+      .map((field) => printable(String(field)))
+      .concat(e.count && e.count > 1 ? [`count=${e.count}`] : [], e.truncated ? ['truncated'] : [])
       .join('  ');
   return { json: { events }, text: events.map(line).join('\n') || '(no events)' };
 }
@@ -464,6 +469,12 @@ async function run(argv: string[]): Promise<Output | undefined> {
   }
 }
 
+/**
+ * The last guard before a terminal: no escape or control character leaves in any line of text, whichever command
+ * or message built it (the lines themselves escape their stored text's newlines).
+ */
+const onScreen = (text: string) => text.split('\n').map(printable).join('\n');
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const json = argv.includes('--json');
@@ -473,9 +484,9 @@ async function main(): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     }
-    process.stdout.write(json ? `${JSON.stringify(output.json)}\n` : `${output.text}\n`);
+    process.stdout.write(json ? `${JSON.stringify(output.json)}\n` : `${onScreen(output.text)}\n`);
   } catch (err) {
-    process.stderr.write(`oidc-op: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`oidc-op: ${onScreen(err instanceof Error ? err.message : String(err))}\n`);
     if (err instanceof UsageError) process.stderr.write(`${USAGE}\n`);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   }

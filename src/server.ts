@@ -6,6 +6,7 @@ import type { LiveProvider } from './provider/live-provider.js';
 import { UserError } from './accounts/users.js';
 import type { ProviderSettings } from './admin/provider-settings.js';
 import type { ScopeRecord } from './admin/scopes.js';
+import { auditLogCopy } from './ops/audit.js';
 import type { Live } from './ops/live.js';
 import { createApp } from './app.js';
 import type { PrivateJwks, Settings } from './settings.js';
@@ -39,7 +40,7 @@ async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> 
 }
 
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
-  const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events or usage counts lost'));
+  const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events or usage counts lost'), auditLogCopy(logger));
   try {
     await seedDemoUsers(settings, stores);
     const { listener, provider, live, keys, cookieKeys, scopes } = await createApp(settings, stores, logger);

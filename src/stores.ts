@@ -9,7 +9,7 @@ import { defaultsFrom, ProviderSettingsStore, type ProviderSettings } from './ad
 import { Scopes, type ScopeRecord } from './admin/scopes.js';
 import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
-import { AuditLog } from './ops/audit.js';
+import { AuditLog, type AuditCopy } from './ops/audit.js';
 import { ClientUsage } from './ops/client-usage.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
@@ -54,9 +54,10 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export async function openStores(settings: Settings, connectionName?: string, onAuditError?: (err: unknown) => void): Promise<Stores> {
+/** `auditCopy`: where each audit event is also written (the server's log); the command line's changes have none. */
+export async function openStores(settings: Settings, connectionName?: string, onAuditError?: (err: unknown) => void, auditCopy?: AuditCopy): Promise<Stores> {
   const redis = settings.redis ? await openRedis(settings.redis, connectionName) : undefined;
-  const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError);
+  const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError, auditCopy);
   const sets: CollectionSet = redis ? new RedisCollectionSet(redis) : new MemoryCollectionSet();
   const collection = <T>(name: string): Collection<T> => sets.collection<T>(name);
   const keys = new SealedKeyStore<KeyMaterial>(collection('keys'), settings.keysEncryptionKey);

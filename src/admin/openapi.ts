@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROLES } from '../accounts/users.js';
 import { MAX_EXPIRES_IN } from '../clients/initial-access-tokens.js';
 import { clientSchema } from '../clients/registry.js';
+import { FIELD_BOUNDS } from '../ops/audit-event.js';
 import { SETTING_KEYS } from './provider-settings.js';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -94,7 +95,13 @@ export function openApiDocument() {
         AdminToken: { type: 'object', properties: { id: { type: 'string', description: 'the start of its hash' }, name: { type: 'string' }, createdAt: { type: 'string' } } },
         AuditEvent: {
           type: 'object',
-          properties: Object.fromEntries(['time', 'type', 'outcome', 'actor', 'client', 'user', 'ip', 'action'].map((k) => [k, { type: 'string' }])),
+          // The stored event of docs/audit.md.
+          properties: {
+            ...Object.fromEntries(['time', 'type', 'outcome'].map((k) => [k, { type: 'string' }])),
+            ...Object.fromEntries(Object.entries(FIELD_BOUNDS).map(([k, max]) => [k, { type: 'string', maxLength: max }])),
+            count: { type: 'integer', minimum: 1 },
+            truncated: { type: 'boolean', const: true },
+          },
         },
       },
     },

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pug from 'pug';
+import { printable } from '../printable.js';
 import type { Branding } from '../settings.js';
 import { loadLocale, type Locale } from './i18n.js';
 import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
@@ -51,6 +52,8 @@ export function loadViews(branding: Branding, viewsDir = VIEWS_DIR): Views {
         hasLogo: !!branding.logo,
         footerLinks: branding.footerLinks.map((link) => ({ label: locale.text(link.label), href: link.href })),
         languageLinks: links,
+        // pug escapes HTML; text from outside also needs its control characters shown rather than obeyed or hidden.
+        printable: (text: unknown) => printable(text === undefined || text === null ? '' : String(text)),
       });
     },
     css: readFileSync(join(viewsDir, 'assets', 'app.css'), 'utf8') + themeCss(branding.primaryColor),

@@ -2,12 +2,12 @@ import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrai
 
 const KEPT = 10_000;
 
-/** The embedded default's audit trails: the newest 10,000 events of each. */
+/** The embedded default's audit trails: the newest 10,000 events of each (each event bounded, so each trail is too). */
 export class MemoryAudit implements AuditStore {
-  #trails: Record<AuditTrail, AuditEvent[]> = { security: [], tokens: [] };
+  #trails: Record<AuditTrail, AuditEvent[]> = { admin: [], signin: [], tokens: [] };
 
   async append(events: AuditEvent[]): Promise<void> {
-    for (const event of events) this.#trails[trailOf(event.type)].push(event);
+    for (const event of events) this.#trails[trailOf(event)].push(event);
     for (const trail of AUDIT_TRAILS) {
       if (this.#trails[trail].length > KEPT) this.#trails[trail] = this.#trails[trail].slice(-KEPT);
     }

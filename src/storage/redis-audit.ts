@@ -2,41 +2,76 @@ import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrai
 import type { RedisClient } from './redis.js';
 
 /**
- * Each trail's stream and how many batches it keeps (approximately: `MAXLEN ~`). A batch holds up to 200 events of
- * ~200 B: the token trail at most ~40 MiB (the last ~100 s at 2,000 sign-ins/s, far longer on a quieter server); the
- * security trail, whose events are rare, up to 2 million.
+ * Events are packed into stream entries of at most ENTRY_BYTES of JSON, and each trail keeps a bounded number of
+ * entries: a trail's size in Redis is bounded in bytes (entries × ENTRY_BYTES, plus Redis's own overhead), whatever
+ * the events hold. Any one bounded event (MAX_EVENT_BYTES) fits in an entry.
  */
-const STREAMS: Record<AuditTrail, { key: string; maxBatches: number }> = {
-  security: { key: 'audit', maxBatches: 10_000 },
-  tokens: { key: 'audit:tokens', maxBatches: 1_000 },
+export const ENTRY_BYTES = 8 * 1024;
+
+/**
+ * Each trail's stream and its entries. `MAXLEN ~` trims whole stream nodes, and a node holds at most 4 KiB of
+ * entries or one larger entry (Redis's stream-node-max-bytes), so a trail exceeds its count by at most a node.
+ */
+export const AUDIT_STREAMS: Record<AuditTrail, { key: string; maxEntries: number }> = {
+  admin: { key: 'audit', maxEntries: 8_192 },
+  signin: { key: 'audit:signin', maxEntries: 1_024 },
+  tokens: { key: 'audit:tokens', maxEntries: 4_096 },
 };
 
-/** The audit trails as Redis streams of batches, each trimmed to its bounded length on every write. */
+/** Redis's per-entry and per-node bookkeeping beside the JSON, with room to spare (stream IDs, listpack headers, the radix tree). */
+const ENTRY_OVERHEAD = 512;
+const NODE_SLACK = 4096 + ENTRY_BYTES;
+
+/** The stated bound on one trail's stream in Redis, in bytes (what MEMORY USAGE reports for its key). */
+export const trailBoundBytes = (trail: AuditTrail): number => AUDIT_STREAMS[trail].maxEntries * (ENTRY_BYTES + ENTRY_OVERHEAD) + NODE_SLACK;
+
+/** The events as JSON arrays of at most ENTRY_BYTES each, in order. */
+export function packEntries(events: AuditEvent[]): string[] {
+  const entries: string[] = [];
+  let parts: string[] = [];
+  let bytes = 2;
+  for (const event of events) {
+    const json = JSON.stringify(event);
+    const size = Buffer.byteLength(json) + 1;
+    if (parts.length && bytes + size > ENTRY_BYTES) {
+      entries.push(`[${parts.join(',')}]`);
+      parts = [];
+      bytes = 2;
+    }
+    parts.push(json);
+    bytes += size;
+  }
+  if (parts.length) entries.push(`[${parts.join(',')}]`);
+  return entries;
+}
+
+/** The audit trails as Redis streams of packed events, each trimmed to its bounded length on every write. */
 export class RedisAudit implements AuditStore {
   constructor(private readonly redis: RedisClient) {}
 
   async append(events: AuditEvent[]): Promise<void> {
     const writes: Promise<unknown>[] = [];
     for (const trail of AUDIT_TRAILS) {
-      const { key, maxBatches } = STREAMS[trail];
-      const batch = events.filter((e) => trailOf(e.type) === trail);
-      if (batch.length) writes.push(this.redis.xadd(key, 'MAXLEN', '~', String(maxBatches), '*', 'events', JSON.stringify(batch)));
+      const { key, maxEntries } = AUDIT_STREAMS[trail];
+      for (const entry of packEntries(events.filter((e) => trailOf(e) === trail))) {
+        writes.push(this.redis.xadd(key, 'MAXLEN', '~', String(maxEntries), '*', 'events', entry));
+      }
     }
     await Promise.all(writes);
   }
 
   async latest(limit: number, trail: AuditTrail): Promise<AuditEvent[]> {
-    const { key } = STREAMS[trail];
+    const { key } = AUDIT_STREAMS[trail];
     const events: AuditEvent[] = [];
     let end = '+';
     while (events.length < limit) {
-      const batches = await this.redis.xrevrange(key, end, '-', 'COUNT', '50');
-      if (!batches.length) break;
-      for (const [, fields] of batches) {
+      const entries = await this.redis.xrevrange(key, end, '-', 'COUNT', '50');
+      if (!entries.length) break;
+      for (const [, fields] of entries) {
         const json = fields[fields.indexOf('events') + 1];
         if (json) events.push(...(JSON.parse(json) as AuditEvent[]).reverse());
       }
-      end = `(${batches[batches.length - 1]![0]}`;
+      end = `(${entries[entries.length - 1]![0]}`;
     }
     return events.slice(0, limit);
   }

@@ -265,6 +265,25 @@ describe('oidc-op audit', () => {
   });
 });
 
+describe('oidc-op audit tail on a terminal', () => {
+  test('a username forged with escapes and a newline prints no escape byte and no extra line', async () => {
+    const clientId = String(jsonOf(await cli(['client', 'create', '--name', 'Forged', '--redirect-uri', 'https://forged.example.test/cb', '--response-type', 'id_token token', '--json'])).client_id);
+    const params = { client_id: clientId, response_type: 'id_token token', scope: 'openid', redirect_uri: 'https://forged.example.test/cb', nonce: 'n', state: 's' };
+    const ua = new UserAgent(fixture.op.issuer);
+    const forged = 'mallory\x1b[2J\x1b[H\u202e\n2026-12-06T00:00:00.000Z  login  success  actor=root';
+    expect((await submitLogin(ua, await ua.follow(authorizeUrl(fixture.op.issuer, params)), forged, 'a wrong password')).status).toBe(400);
+    await fixture.op.stores.audit.flush();
+
+    const tail = await cli(['audit', 'tail', '--client', clientId]);
+    expect(tail.code).toBe(0);
+    expect(tail.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+    const lines = tail.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2); // the failed login and the client's creation, one line each
+    expect(lines[0]).toContain('user=mallory\\x1b[2J\\x1b[H\\u202e\\n2026-12-06T00:00:00.000Z  login  success  actor=root');
+    expect(lines[1]).toMatch(/ admin {2}success {2}client create {2}actor=cli:/);
+  });
+});
+
 describe('oidc-op user', () => {
   test('create, list, show, set-password, delete; the server sees each change at once', async () => {
     const created = jsonOf(await cli(['user', 'create', '--username', 'erin', '--password-stdin', '--claim', 'given_name=Erin', '--claim', 'address={"country":"NL"}', '--json'], 'first-password\n'));
