@@ -26,6 +26,7 @@ import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-to-get.js';
+import { boundedAuthorization } from './http/bounded-authorization.js';
 import { frontDoor, providerFastLane } from './http/front-door.js';
 import { mountedRouter } from './http/mounted-router.js';
 import { PrebuiltDocuments } from './http/prebuilt-documents.js';
@@ -96,6 +97,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
+  const bounded = boundedAuthorization(() => live.current['paths.authorization'], pages);
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
@@ -107,7 +109,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       cookieKeys,
       pages,
       runtime: () => live.current,
-    }, [requestLog.middleware(), securityHeaders]);
+    }, [requestLog.middleware(), securityHeaders, bounded]);
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);
     auditRegistration(built, stores.audit);
