@@ -18,6 +18,7 @@ import { Live } from './ops/live.js';
 import { healthRoutes } from './ops/health.js';
 import { Metrics, metricsRoute } from './ops/metrics.js';
 import { observeProvider } from './ops/provider-metrics.js';
+import { RateLimit } from './ops/rate-limit.js';
 import { observeRedis } from './ops/redis-metrics.js';
 import { workersMetrics } from './ops/worker-metrics.js';
 import { RequestLog } from './http/request-log.js';
@@ -41,6 +42,7 @@ import { loadViews, type Views } from './interactions/views.js';
 import { keptCookieKeys } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, currentRequest } from './provider/provider.js';
+import type { ProviderLimits } from './provider/limits.js';
 import { answerOutagesWith503 } from './provider/outage.js';
 import type { PrivateJwks, Settings } from './settings.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
@@ -75,6 +77,19 @@ function assets(views: Views): Koa.Middleware {
   };
 }
 
+/** Interactions per address; registrations per address and per initial access token, each counted apart. */
+function providerLimits(settings: Settings, stores: Stores): ProviderLimits {
+  const interactions = new RateLimit(stores.counters, 'interaction', settings.limits.interactions);
+  const registrations = new RateLimit(stores.counters, 'registration', settings.limits.registrations);
+  return {
+    interaction: (ip) => interactions.take(`ip:${ip}`),
+    async registration(ip, initialAccessToken) {
+      const waits = await Promise.all([registrations.take(`ip:${ip}`), initialAccessToken ? registrations.take(`iat:${initialAccessToken}`) : 0]);
+      return Math.max(...waits);
+    },
+  };
+}
+
 export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
   checkStaticClients(settings.clients, settings.sources.clients, settings, [CONSOLE_CLIENT_ID]);
   checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings, [CONSOLE_CLIENT_ID]);
@@ -97,6 +112,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
+  const limits = providerLimits(settings, stores);
   const bounded = boundedAuthorization(() => live.current['paths.authorization'], pages);
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
@@ -109,6 +125,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       cookieKeys,
       pages,
       runtime: () => live.current,
+      limits,
     }, [requestLog.middleware(), securityHeaders, bounded]);
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);

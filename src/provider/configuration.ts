@@ -10,6 +10,7 @@ import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSetti
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
 import { interactionPrompts } from './interaction-policy.js';
+import type { ProviderLimits } from './limits.js';
 import { registrationFeatures } from './registration.js';
 
 export interface Pages {
@@ -31,6 +32,8 @@ export interface ProviderDeps {
   signing: SigningPlacement;
   cookieKeys: string[];
   pages: Pages;
+  /** Limits on what creates records; undefined: none (a configuration built without stores, in unit tests). */
+  limits?: ProviderLimits;
 }
 
 export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
