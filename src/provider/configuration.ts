@@ -132,6 +132,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       Interaction: settings.ttl.interaction,
       Session: () => deps.runtime()['ttl.session'],
       Grant: settings.ttl.grant,
+      RegistrationAccessToken: settings.ttl.registrationAccessToken,
     },
     interactions: {
       policy: interactionPrompts(),
@@ -147,7 +148,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
       requestObjects: { enabled: false },
       revocation: { enabled: true },
-      ...registrationFeatures(deps.runtime()),
+      ...registrationFeatures(deps.runtime(), deps.limits),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => deps.pages.logout(ctx, form),

@@ -70,6 +70,7 @@ describe('buildConfiguration', () => {
       AuthorizationCode: 60,
       Interaction: 600,
       Grant: 14 * 86400,
+      RegistrationAccessToken: 30 * 86400,
     });
     expect((config.ttl?.Session as () => number)()).toBe(14 * 86400);
   });
