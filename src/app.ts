@@ -27,7 +27,7 @@ import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-to-get.js';
-import { boundedAuthorization } from './http/bounded-authorization.js';
+import { boundedParameters } from './http/bounded-parameters.js';
 import { frontDoor, providerFastLane } from './http/front-door.js';
 import { mountedRouter } from './http/mounted-router.js';
 import { PrebuiltDocuments } from './http/prebuilt-documents.js';
@@ -113,7 +113,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
   const limits = providerLimits(settings, stores);
-  const bounded = boundedAuthorization(() => live.current['paths.authorization'], pages);
+  const bounded = boundedParameters(() => [live.current['paths.authorization'], live.current['paths.end_session']], pages);
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
