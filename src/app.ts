@@ -19,6 +19,7 @@ import { Live } from './ops/live.js';
 import { healthRoutes } from './ops/health.js';
 import { Metrics, metricsRoute } from './ops/metrics.js';
 import { observeProvider } from './ops/provider-metrics.js';
+import { RateLimit } from './ops/rate-limit.js';
 import { observeRedis } from './ops/redis-metrics.js';
 import { workersMetrics } from './ops/worker-metrics.js';
 import { RequestLog } from './http/request-log.js';
@@ -27,6 +28,7 @@ import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-to-get.js';
+import { boundedParameters } from './http/bounded-parameters.js';
 import { frontDoor, providerFastLane } from './http/front-door.js';
 import { mountedRouter } from './http/mounted-router.js';
 import { PrebuiltDocuments } from './http/prebuilt-documents.js';
@@ -41,6 +43,7 @@ import { loadViews, type Views } from './interactions/views.js';
 import { keptCookieKeys, type OnRestored } from './keys/generated-keys.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, currentRequest } from './provider/provider.js';
+import type { ProviderLimits } from './provider/limits.js';
 import { answerOutagesWith503 } from './provider/outage.js';
 import type { PrivateJwks, Settings } from './settings.js';
 import { consentGrantsOn } from './storage/account-grants.js';
@@ -78,6 +81,19 @@ function assets(views: Views): Koa.Middleware {
   };
 }
 
+/** Interactions per address; registrations per address and per initial access token, each counted apart. */
+function providerLimits(settings: Settings, stores: Stores): ProviderLimits {
+  const interactions = new RateLimit(stores.counters, 'interaction', settings.limits.interactions);
+  const registrations = new RateLimit(stores.counters, 'registration', settings.limits.registrations);
+  return {
+    interaction: (ip) => interactions.take(`ip:${ip}`),
+    async registration(ip, initialAccessToken) {
+      const waits = await Promise.all([registrations.take(`ip:${ip}`), initialAccessToken ? registrations.take(`iat:${initialAccessToken}`) : 0]);
+      return Math.max(...waits);
+    },
+  };
+}
+
 export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
   checkStaticClients(settings.clients, settings.sources.clients, settings, [CONSOLE_CLIENT_ID]);
   checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings, [CONSOLE_CLIENT_ID]);
@@ -107,6 +123,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
+  const limits = providerLimits(settings, stores);
+  const bounded = boundedParameters(() => [live.current['paths.authorization'], live.current['paths.end_session']], pages);
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!)] }, {
@@ -119,7 +137,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       cookieKeys: cookieKeys.current,
       pages,
       runtime: () => live.current,
-    }, [requestLog.middleware(), securityHeaders]);
+      limits,
+    }, [requestLog.middleware(), securityHeaders, bounded]);
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);
     auditRegistration(built, stores.audit);

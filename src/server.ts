@@ -1,5 +1,5 @@
 /** Opens the stores, builds the app and listens; close() stops accepting, drains, then closes the stores. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { LiveProvider } from './provider/live-provider.js';
@@ -28,6 +28,19 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Slow senders are cut: headers must arrive within headersTimeout, the whole request within requestTimeout. Node
+ * checks both every connectionsCheckingInterval (30 s by default), so the check runs at least as often as the
+ * shorter timeout can end.
+ */
+export function serverOptions(http: Settings['http']): ServerOptions {
+  return {
+    headersTimeout: http.headersTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(http.headersTimeoutMs / 4))),
+  };
+}
+
 /** Demo users exist for the embedded default and the compose stack; an existing one is left as it is. */
 async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> {
   for (const user of settings.demo?.users ?? []) {
@@ -44,9 +57,11 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
   try {
     await seedDemoUsers(settings, stores);
     const { listener, provider, live, keys, cookieKeys, scopes } = await createApp(settings, stores, logger);
-    const server = createServer(listener);
+    const server = createServer(serverOptions(settings.http), listener);
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
-    server.keepAliveTimeout = 65_000;
+    server.keepAliveTimeout = settings.http.keepAliveTimeoutMs;
+    // Beyond the cap a new connection is closed as it arrives: idle sockets cannot hold every descriptor and buffer.
+    server.maxConnections = settings.http.maxConnections;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(settings.port, settings.host, () => resolve());

@@ -72,9 +72,20 @@ const envSchema = z.object({
   TTL_ACCESS_TOKEN: int(60, 86400).default(3600),
   TTL_ID_TOKEN: int(60, 86400).default(3600),
   TTL_AUTHORIZATION_CODE: int(10, 600).default(60),
-  TTL_INTERACTION: int(60, 86400).default(3600),
+  // A sign-in takes minutes; every interaction started is a record kept this long (the flood bound multiplies by it).
+  TTL_INTERACTION: int(60, 3600).default(600),
   TTL_SESSION: int(300, 365 * 86400).default(14 * 86400),
   TTL_GRANT: int(300, 365 * 86400).default(14 * 86400),
+  // Rotated (and so renewed) on every update of the registration; a client idle longer loses management only.
+  TTL_REGISTRATION_ACCESS_TOKEN: int(3600, 365 * 86400).default(30 * 86400),
+  INTERACTION_RATE_LIMIT: int(1, 100_000).default(30),
+  INTERACTION_RATE_WINDOW: int(1, 3600).default(60),
+  REGISTRATION_RATE_LIMIT: int(1, 100_000).default(10),
+  REGISTRATION_RATE_WINDOW: int(1, 86400).default(3600),
+  HTTP_HEADERS_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(65_000),
+  HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(4096),
   // OWASP lists equivalent argon2id sets from 46 MiB with t=1 down to 7 MiB with t=5. The default is the last: the
   // same defence, the least CPU per login on the benchmark machine (~21 ms against ~27 for 19 MiB with t=2: the
   // larger block misses the cache more), and the least memory held by concurrent logins. 7 MiB is also the floor.
@@ -248,7 +259,15 @@ export interface Settings {
     interaction: number;
     session: number;
     grant: number;
+    registrationAccessToken: number;
   };
+  /** New interactions (sign-ins needing a page) one address may start per window; registrations per address and per initial access token. */
+  limits: {
+    interactions: { limit: number; windowSeconds: number };
+    registrations: { limit: number; windowSeconds: number };
+  };
+  /** Node's HTTP server bounds: slow or idle sockets are closed, connections beyond the cap are dropped. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   idTokenSigningAlg: SigningAlg;
   /** Configured signing keys; undefined means generate (and keep in Redis) — refused in production. */
@@ -434,6 +453,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     if (refusals.length) throw new SettingsError(`NODE_ENV=production refuses to start: ${refusals.join('; ')}`);
   }
 
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new SettingsError(`HTTP_HEADERS_TIMEOUT_MS: at most HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`);
+  }
+
   const workers = e.WORKERS === 'auto' ? availableParallelism() : e.WORKERS;
   if (workers > 1 && !redis) {
     throw new SettingsError(`WORKERS=${e.WORKERS}: more than one worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); the in-memory store is not shared between processes`);
@@ -463,6 +486,17 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       interaction: e.TTL_INTERACTION,
       session: e.TTL_SESSION,
       grant: e.TTL_GRANT,
+      registrationAccessToken: e.TTL_REGISTRATION_ACCESS_TOKEN,
+    },
+    limits: {
+      interactions: { limit: e.INTERACTION_RATE_LIMIT, windowSeconds: e.INTERACTION_RATE_WINDOW },
+      registrations: { limit: e.REGISTRATION_RATE_LIMIT, windowSeconds: e.REGISTRATION_RATE_WINDOW },
+    },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
     idTokenSigningAlg: e.ID_TOKEN_SIGNING_ALG,

@@ -31,6 +31,9 @@ import { RedisAudit } from './storage/redis-audit.js';
 import { RedisCollectionSet } from './storage/redis-collection.js';
 import { RedisConsents } from './storage/redis-consents.js';
 import { MemoryUsage } from './storage/memory-usage.js';
+import { MemoryWindowCounter } from './storage/memory-window-counter.js';
+import { RedisWindowCounter } from './storage/redis-window-counter.js';
+import type { WindowCounter } from './ops/rate-limit.js';
 import { RedisUsage } from './storage/redis-usage.js';
 import { openRedis, type RedisClient } from './storage/redis.js';
 
@@ -42,6 +45,8 @@ export interface Stores {
   keyring: Keyring;
   scopes: Scopes;
   throttle: LoginThrottle;
+  /** Rate-limit windows (new interactions, registrations). */
+  counters: WindowCounter;
   audit: AuditLog;
   /** Authorizations per client, day and response type (console: last used, implicit migration). */
   usage: ClientUsage;
@@ -83,6 +88,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     keys,
     keyring: new Keyring(keys),
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
+    counters: redis ? new RedisWindowCounter(redis) : new MemoryWindowCounter(),
     audit,
     usage,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),

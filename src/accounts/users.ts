@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { PASSWORD_MAX, USERNAME_MAX } from '../input-bounds.js';
 import { STANDARD_CLAIMS } from '../provider/claims.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import type { PasswordHasher } from './passwords.js';
@@ -35,9 +36,9 @@ const usernameSchema = z
   .string()
   .trim()
   .min(1, 'username: required')
-  .max(128, 'username: at most 128 characters')
+  .max(USERNAME_MAX, `username: at most ${USERNAME_MAX} characters`)
   .regex(/^[\p{L}\p{N}._@+-]+$/u, 'username: letters, digits and . _ @ + - only');
-const passwordSchema = z.string().min(8, 'password: at least 8 characters').max(1024, 'password: at most 1024 characters');
+const passwordSchema = z.string().min(8, 'password: at least 8 characters').max(PASSWORD_MAX, `password: at most ${PASSWORD_MAX} characters`);
 
 export const usernameKey = (username: string) => username.normalize('NFKC').toLowerCase();
 export const newSub = () => randomBytes(16).toString('hex');
@@ -173,7 +174,9 @@ export class Users {
 
   /** The enabled user whose password matches; re-hashes a hash made with other parameters. */
   async verify(username: string, password: string): Promise<UserRecord | undefined> {
-    const user = username.length <= 128 ? await this.findByUsername(username) : undefined;
+    // No account has a longer name or password: never hash an oversized one (argon2id would take all of it).
+    if (password.length > PASSWORD_MAX) return undefined;
+    const user = username.length <= USERNAME_MAX ? await this.findByUsername(username) : undefined;
     if (!user) {
       this.#decoy ??= this.hasher.hash(randomBytes(16).toString('hex'));
       await this.hasher.verify(await this.#decoy, password);

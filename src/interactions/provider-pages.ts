@@ -1,8 +1,10 @@
 /** oidc-provider's own pages (errors, logout confirmation, signed out) in our look and the user's language. */
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Pages } from '../provider/configuration.js';
+import { TooManyRequests } from '../provider/limits.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
 import { requestLocale } from './page-locale.js';
+import { waitText } from './routes.js';
 import type { Views } from './views.js';
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -28,6 +30,12 @@ export function providerPages(views: Views): Pages {
         ctx.status = 503;
         ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
         ctx.body = views.render('error', locale, { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
+        return;
+      }
+      if (error instanceof TooManyRequests) {
+        ctx.status = 429;
+        ctx.set('Retry-After', String(error.retryAfter));
+        ctx.body = views.render('error', locale, { title: t('error.busy.title'), message: t('error.busy.message', { wait: waitText(locale, error.retryAfter) }), code: out.error });
         return;
       }
       ctx.body = views.render('error', locale, {

@@ -12,6 +12,7 @@ import type { AuditLog } from '../ops/audit.js';
 import type { LoginMetrics } from '../ops/metrics.js';
 import { readForm } from '../http/body.js';
 import { claimsConfiguration, grantSummary, PROTOCOL_CLAIMS } from '../provider/claims.js';
+import { oversizedCredential } from '../input-bounds.js';
 import { ACR_PASSWORD } from '../provider/configuration.js';
 import type { ScopeConfig } from '../settings.js';
 import type { Csrf } from './csrf.js';
@@ -229,7 +230,16 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
     const { interaction, form } = await loadForPost(ctx);
     if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
     const username = (form.get('username') ?? '').trim();
+    const password = form.get('password') ?? '';
     const locale = localeFor(ctx, interaction);
+
+    // Refused before the throttle, the audit or argon2 see it: none of them should keep or hash an unbounded value.
+    const oversized = oversizedCredential(username, password);
+    if (oversized) {
+      const field = locale.t(`login.${oversized.name}`);
+      await renderLogin(ctx, interaction, 400, locale.t('login.too_long', { field, max: oversized.max }), '');
+      return;
+    }
 
     const client = String(interaction.params.client_id);
     const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
@@ -242,7 +252,7 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
       await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, admission.retryAfter) }), username);
       return;
     }
-    const user = await users.verify(username, form.get('password') ?? '');
+    const user = await users.verify(username, password);
     if (!user) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
       metrics.login('failure');

@@ -10,6 +10,7 @@ import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSetti
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
 import { interactionPrompts } from './interaction-policy.js';
+import type { ProviderLimits } from './limits.js';
 import { registrationFeatures } from './registration.js';
 
 export interface Pages {
@@ -36,6 +37,8 @@ export interface ProviderDeps {
   signing: SigningPlacement;
   cookieKeys: string[];
   pages: Pages;
+  /** Limits on what creates records; undefined: none (a configuration built without stores, in unit tests). */
+  limits?: ProviderLimits;
 }
 
 export type ConsentGrants = (accountId: string, clientId: string) => Promise<string[]>;
@@ -189,6 +192,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       Interaction: settings.ttl.interaction,
       Session: () => deps.runtime()['ttl.session'],
       Grant: settings.ttl.grant,
+      RegistrationAccessToken: settings.ttl.registrationAccessToken,
     },
     interactions: {
       policy: interactionPrompts(),
@@ -204,7 +208,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
       requestObjects: { enabled: false },
       revocation: { enabled: true },
-      ...registrationFeatures(deps.runtime()),
+      ...registrationFeatures(deps.runtime(), deps.limits),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => deps.pages.logout(ctx, form),

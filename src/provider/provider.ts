@@ -6,6 +6,7 @@ import type { Settings } from '../settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
 import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
 import { finalRedirectAs302 } from './final-redirect.js';
+import { TooManyRequests, type ProviderLimits } from './limits.js';
 import { registrationResponses } from './registration.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
@@ -13,6 +14,28 @@ const LOOPBACK_IMPLICIT_CHECKS = new Set(['implicit-force-https', 'implicit-forb
 
 interface ClientSchemaPrototype {
   invalidate(this: unknown, message: string, code?: string): void;
+}
+
+interface InteractionPrototype {
+  save(this: { exp?: number }, ttl: number): Promise<string>;
+}
+
+/**
+ * Each new interaction is a record kept for ttl.Interaction, so each is counted against its client address before
+ * its first save; over the limit it is refused (429, our page) and nothing is stored. An interaction saved again (a
+ * step answered) already has its expiry and is not counted; the silent path creates none and so pays nothing.
+ */
+function limitNewInteractions(provider: Provider, limits: ProviderLimits): void {
+  const prototype = provider.Interaction.prototype as unknown as InteractionPrototype;
+  const save = prototype.save;
+  prototype.save = async function limitedSave(ttl) {
+    const ctx = Provider.ctx;
+    if (this.exp === undefined && ctx) {
+      const wait = await limits.interaction(ctx.ip);
+      if (wait > 0) throw new TooManyRequests(wait, 'too many sign-ins started from this address');
+    }
+    return save.call(this, ttl);
+  };
 }
 
 /** The request oidc-provider is handling now (its documented `Provider.ctx`), for the storage adapter (storage/redis-adapter.ts). */
@@ -54,6 +77,8 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
       invalidate.call(this, message, code);
     };
   }
+
+  if (deps.limits) limitNewInteractions(provider, deps.limits);
 
   provider.use(finalRedirectAs302);
   provider.use(registrationResponses);

@@ -7,10 +7,27 @@ import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../admin/provider-settings.js';
 import { newClientId } from '../clients/registry.js';
 import { generateClientSecret, isSecretHash } from '../clients/secrets.js';
+import { TooManyRequests, type ProviderLimits } from './limits.js';
 
 type Features = NonNullable<Configuration['features']>;
 
-export function registrationFeatures(runtime: ProviderSettings): Pick<Features, 'registration' | 'registrationManagement'> {
+/**
+ * Counts a registration against the limits per address and per initial access token. It runs where oidc-provider
+ * asks whether to issue a registration access token: after the initial access token is verified (so made-up
+ * tokens create no counters) and before the client is stored.
+ */
+export function registrationLimited(limits: ProviderLimits | undefined) {
+  return async function issueRegistrationAccessToken(ctx: KoaContextWithOIDC): Promise<boolean> {
+    const wait = limits ? await limits.registration(ctx.ip, ctx.oidc.entities.InitialAccessToken?.jti) : 0;
+    if (wait > 0) {
+      ctx.set('Retry-After', String(wait));
+      throw new TooManyRequests(wait, 'too many client registrations from this address or with this initial access token');
+    }
+    return true;
+  };
+}
+
+export function registrationFeatures(runtime: ProviderSettings, limits?: ProviderLimits): Pick<Features, 'registration' | 'registrationManagement'> {
   const enabled = runtime['registration.enabled'];
   return {
     registration: {
@@ -18,9 +35,10 @@ export function registrationFeatures(runtime: ProviderSettings): Pick<Features, 
       initialAccessToken: runtime['registration.initial_access_token'],
       idFactory: newClientId,
       secretFactory: generateClientSecret,
-      issueRegistrationAccessToken: true,
+      issueRegistrationAccessToken: registrationLimited(limits),
     },
-    // Read, update, delete with the registration access token; each update replaces the token.
+    // Read, update, delete with the registration access token; each update replaces the token (and so renews its
+    // lifetime, ttl.RegistrationAccessToken).
     registrationManagement: { enabled, rotateRegistrationAccessToken: true },
   };
 }

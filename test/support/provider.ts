@@ -17,6 +17,9 @@ export const RP = 'https://rp.example.test/cb';
 /** Cheap argon2id for tests: the hashing is real, the cost is not what production uses. */
 export const FAST_ARGON2 = { ARGON2_MEMORY_KIB: '8192', ARGON2_TIME_COST: '1' };
 
+/** Limits no test's own traffic reaches. */
+export const NO_FLOOD_LIMITS = { INTERACTION_RATE_LIMIT: '100000', REGISTRATION_RATE_LIMIT: '100000' };
+
 export async function testEnv(redis: TestRedis | undefined, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   const port = await freePort();
   return {
@@ -28,6 +31,9 @@ export async function testEnv(redis: TestRedis | undefined, extra: Record<string
     DEMO: 'true',
     LOG_LEVEL: 'silent',
     ...FAST_ARGON2,
+    // Every test signs in and registers from 127.0.0.1: the flood limits have their own tests (interaction-flood,
+    // registration-limits), which set them low.
+    ...NO_FLOOD_LIMITS,
     ...(redis ? { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix } : {}),
     ...extra,
   };

@@ -68,8 +68,9 @@ describe('buildConfiguration', () => {
     expect(lifetime(config, 'IdToken')).toBe(3600);
     expect(config.ttl).toMatchObject({
       AuthorizationCode: 60,
-      Interaction: 3600,
+      Interaction: 600,
       Grant: 14 * 86400,
+      RegistrationAccessToken: 30 * 86400,
     });
     expect((config.ttl?.Session as () => number)()).toBe(14 * 86400);
   });

@@ -51,10 +51,23 @@ describe('loadSettings defaults', () => {
       accessToken: 3600,
       idToken: 3600,
       authorizationCode: 60,
-      interaction: 3600,
+      interaction: 600,
       session: 14 * 86400,
       grant: 14 * 86400,
+      registrationAccessToken: 30 * 86400,
     });
+  });
+
+  test('flood limits and HTTP server bounds', () => {
+    expect(settings.limits).toEqual({ interactions: { limit: 30, windowSeconds: 60 }, registrations: { limit: 10, windowSeconds: 3600 } });
+    expect(settings.http).toEqual({ headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 65_000, maxConnections: 4096 });
+  });
+
+  test('a headers timeout longer than the request timeout is refused, naming both', () => {
+    expect(() => loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS: at most HTTP_REQUEST_TIMEOUT_MS \(1000\)/,
+    );
+    expect(() => loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, TTL_INTERACTION: '7200' })).toThrow(/TTL_INTERACTION: at most 3600/);
   });
 
   test("argon2 defaults: OWASP's 7 MiB with t=5, p=1", () => {
