@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { STANDARD_CLAIMS } from '../provider/claims.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
+import { SUB_RULE, subSchema } from '../subject.js';
 import type { PasswordHasher } from './passwords.js';
 
 export const ROLES = ['user', 'admin'] as const;
@@ -41,6 +42,12 @@ const passwordSchema = z.string().min(8, 'password: at least 8 characters').max(
 
 export const usernameKey = (username: string) => username.normalize('NFKC').toLowerCase();
 export const newSub = () => randomBytes(16).toString('hex');
+
+function checkSub(sub: unknown): string {
+  const result = subSchema.safeParse(sub);
+  if (!result.success) throw new UserError(`sub: ${SUB_RULE}`, 'invalid');
+  return result.data;
+}
 
 function checkClaims(claims: Record<string, unknown>): void {
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new UserError('claims: an object of claim names and values', 'invalid');
@@ -91,6 +98,7 @@ export class Users {
   ) {}
 
   async create(input: NewUser): Promise<UserView> {
+    const sub = input.sub === undefined ? newSub() : checkSub(input.sub);
     const username = parse(usernameSchema, input.username);
     const password = parse(passwordSchema, input.password);
     const claims = input.claims ?? {};
@@ -98,7 +106,7 @@ export class Users {
     const role = parse(roleSchema, input.role ?? 'user');
     const now = new Date().toISOString();
     const record: UserRecord = {
-      sub: input.sub ?? newSub(),
+      sub,
       username,
       passwordHash: await this.hasher.hash(password),
       claims,
@@ -108,6 +116,8 @@ export class Users {
       updatedAt: now,
     };
     if (!(await this.records.insert(record.sub, record, usernameKey(username)))) {
+      // The insert refuses a taken id and a taken alias alike: say which.
+      if (input.sub !== undefined && (await this.records.get(sub))) throw new UserError(`sub ${sub}: already exists`, 'exists');
       throw new UserError(`username ${username}: already taken`, 'exists');
     }
     return toView(record);

@@ -11,6 +11,7 @@ import { redirectUriProblem } from '../clients/redirect-uri-policy.js';
 import { asNewClient, AUTH_METHODS, type ClientRecord, type ClientRegistry } from '../clients/registry.js';
 import { STANDARD_SCOPES } from '../provider/claims.js';
 import { RecordError } from '../storage/collection.js';
+import { subSchema } from '../subject.js';
 import { parseSetting, SETTING_KEYS, SettingError, type ProviderSettings } from './provider-settings.js';
 import { parseScope, type ScopeRecord } from './scopes.js';
 
@@ -113,7 +114,7 @@ function documentSchema(rules: DocumentRules) {
     registered: z.record(z.string(), z.unknown()).optional(),
   });
   const user = z.strictObject({
-    sub: z.string().regex(/^[\x21-\x7E]{1,255}$/, 'printable ASCII without spaces (1 to 255)'),
+    sub: subSchema,
     username: z.string(),
     passwordHash: z.string().regex(ARGON2ID, 'an argon2id hash in PHC form ($argon2id$v=19$m=…,t=…,p=…$salt$hash)'),
     claims: z.record(z.string(), z.unknown()).default({}),
