@@ -100,7 +100,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
       adapter,
-      findAccount: findAccount(stores.users),
+      findAccount: findAccount(stores.users, stores.clients),
       jwks: jwks.current,
       signing: { processes: settings.workers, cores: availableParallelism() },
       scopes: scopes.current,
