@@ -168,7 +168,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
-  app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys, paths: () => live.current, jwks: () => jwks.current })));
+  app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself
