@@ -96,11 +96,14 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
   const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
+  // Config-file clients are not in the registry and never change at run time: looking them up would cost a Redis read.
+  const staticClients = new Set([...settings.clients, ...(settings.demo?.clients ?? [])].map((c) => c.client_id).concat(CONSOLE_CLIENT_ID));
+  const clientRecord = (clientId: string) => (staticClients.has(clientId) ? Promise.resolve(undefined) : stores.clients.find(clientId));
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys[0]!)] }, {
       adapter,
-      findAccount: findAccount(stores.users, stores.clients),
+      findAccount: findAccount(stores.users, clientRecord),
       jwks: jwks.current,
       signing: { processes: settings.workers, cores: availableParallelism() },
       scopes: scopes.current,

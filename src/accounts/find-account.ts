@@ -4,8 +4,7 @@
  * (credential-fence.ts) signs nobody in. Users and clients are read from their in-memory copies: no Redis on the way.
  */
 import type { FindAccount } from 'oidc-provider';
-import { openedBefore } from '../credential-fence.js';
-import type { ClientRegistry } from '../clients/registry.js';
+import { openedBefore, type Fenced } from '../credential-fence.js';
 import { accountClaims } from '../provider/claims.js';
 import type { Users } from './users.js';
 
@@ -25,7 +24,10 @@ export function tokenOpenedAt(token: TokenLike): number | undefined {
   return stamps.length ? Math.min(...stamps) : undefined;
 }
 
-export function findAccount(users: Users, clients: Pick<ClientRegistry, 'find'>): FindAccount {
+/** A client's record by id, or undefined for one that never changes at run time (a config-file client). */
+export type ClientRecordOf = (clientId: string) => Promise<Fenced | undefined>;
+
+export function findAccount(users: Users, clientRecord: ClientRecordOf): FindAccount {
   return async (ctx, sub, token) => {
     const openedAt = token ? tokenOpenedAt(token as TokenLike) : ctx.oidc?.session?.loginTs;
     const user = await users.findActive(sub, openedAt);
@@ -33,7 +35,7 @@ export function findAccount(users: Users, clients: Pick<ClientRegistry, 'find'>)
     const clientId = (token as TokenLike | undefined)?.clientId;
     if (clientId !== undefined && openedAt !== undefined) {
       // A client disabled or given a new secret since: the token dates from its old credentials.
-      const client = await clients.find(clientId);
+      const client = await clientRecord(clientId);
       if (client && openedBefore(client, openedAt)) return undefined;
     }
     return { accountId: sub, claims: () => accountClaims(sub, user.claims) };
