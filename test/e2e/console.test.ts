@@ -117,6 +117,20 @@ describe('every request', () => {
     await expectSentToSignIn(ua);
   });
 
+  test('the provider session signing in again (so under a new id) keeps the console session', async () => {
+    const { ua, page } = await openConsole(ADMIN);
+    expect(page.status).toBe(200);
+    const [providerCookie, consoleCookie] = [ua.cookieValue('_session'), ua.cookieValue('op_console')];
+    const params = { client_id: 'spa-both', response_type: 'id_token', scope: 'openid', redirect_uri: 'https://rp.example.test/cb', nonce: 'n', state: 's', prompt: 'login' };
+    const loginPage = await ua.follow(authorizeUrl(fixture.op.issuer, params));
+    await submitLogin(ua, loginPage, ADMIN.username, ADMIN.password);
+    expect(ua.cookieValue('_session')).not.toBe(providerCookie);
+
+    expect((await ua.get('/admin/clients')).status).toBe(200);
+    expect(ua.cookieValue('op_console')).not.toBe(consoleCookie); // now naming the session's new id
+    expect((await ua.get('/admin/clients')).status).toBe(200);
+  });
+
   test('a password change of the administrator ends the console session made before it', async () => {
     const fay = { username: 'fay', password: 'fay admin password' };
     await fixture.op.stores.users.create({ ...fay, role: 'admin' });
