@@ -125,11 +125,14 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const requestLog = new RequestLog(logger, metrics);
   const limits = providerLimits(settings, stores);
   const bounded = boundedParameters(() => [live.current['paths.authorization'], live.current['paths.end_session']], pages);
+  // Config-file clients are not in the registry and never change at run time: looking them up would cost a Redis read.
+  const staticClients = new Set([...settings.clients, ...(settings.demo?.clients ?? [])].map((c) => c.client_id).concat(CONSOLE_CLIENT_ID));
+  const clientRecord = (clientId: string) => (staticClients.has(clientId) ? Promise.resolve(undefined) : stores.clients.find(clientId));
   const provider = new LiveProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!)] }, {
       adapter,
-      findAccount: findAccount(stores.users),
+      findAccount: findAccount(stores.users, clientRecord),
       ...(redis ? { consentGrants: consentGrantsOn(redis) } : {}),
       jwks: jwks.current,
       signing: { processes: settings.workers, cores: availableParallelism() },
@@ -206,7 +209,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
-  app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current })));
+  app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself

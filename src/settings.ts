@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { subSchema } from './subject.js';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -219,7 +220,7 @@ export type ClientConfig = z.infer<typeof clientConfigSchema>;
 
 export const userConfigSchema = z
   .object({
-    sub: z.string().min(1).max(255),
+    sub: subSchema,
     username: z.string().min(1).max(128),
     password: z.string().min(1),
     claims: z.record(z.string(), z.unknown()).default({}),

@@ -71,6 +71,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   // oidc-provider reads the client and the account on every authorization: kept in memory, dropped on every
   // instance at each change.
   const cached = <T>(name: string) => (redis ? new CachedCollection(collection<T>(name), redis, name, settings.redis?.keyPrefix) : undefined);
+  const consentStore = redis ? new RedisConsents(redis) : undefined;
   const clientRecords = cached<ClientRecord>('clients');
   const userRecords = cached<UserRecord>('users');
   const clients = new ClientRegistry(clientRecords ?? collection<ClientRecord>('clients'), {
@@ -82,7 +83,8 @@ export async function openStores(settings: Settings, connectionName?: string, on
   });
   return {
     redis,
-    users: new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2)),
+    // A credential change frees the user's grants and tokens on Redis (oidc-provider's memory adapter keeps its own).
+    users: new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => void (await consentStore?.revokeAll(sub))),
     clients,
     scopes,
     keys,
@@ -93,7 +95,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     usage,
     adminTokens: new AdminTokens(collection<AdminTokenRecord>('admin-tokens')),
     providerSettings: new ProviderSettingsStore(collection<Partial<ProviderSettings>>('settings'), defaultsFrom(settings)),
-    consents: new Consents(redis ? new RedisConsents(redis) : undefined, audit),
+    consents: new Consents(consentStore, audit),
     adminData: new AdminData(sets, {
       production: settings.production,
       configuredScopes: settings.scopes.map((s) => s.id),

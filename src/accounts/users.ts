@@ -5,8 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PASSWORD_MAX, USERNAME_MAX } from '../input-bounds.js';
+import { fencePassed, openedBefore } from '../credential-fence.js';
 import { STANDARD_CLAIMS } from '../provider/claims.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
+import { SUB_RULE, subSchema } from '../subject.js';
 import type { PasswordHasher } from './passwords.js';
 
 export const ROLES = ['user', 'admin'] as const;
@@ -21,6 +23,8 @@ export interface UserRecord {
   role?: Role;
   /** A disabled user cannot sign in, and their sessions and tokens stop working. */
   disabled?: boolean;
+  /** The last password change or disable: sessions and tokens opened before it are refused for good. */
+  credentialsChangedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,6 +46,12 @@ const passwordSchema = z.string().min(8, 'password: at least 8 characters').max(
 
 export const usernameKey = (username: string) => username.normalize('NFKC').toLowerCase();
 export const newSub = () => randomBytes(16).toString('hex');
+
+function checkSub(sub: unknown): string {
+  const result = subSchema.safeParse(sub);
+  if (!result.success) throw new UserError(`sub: ${SUB_RULE}`, 'invalid');
+  return result.data;
+}
 
 function checkClaims(claims: Record<string, unknown>): void {
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new UserError('claims: an object of claim names and values', 'invalid');
@@ -68,6 +78,9 @@ export function checkUser(user: Pick<UserRecord, 'username' | 'claims' | 'role'>
   if (user.role !== undefined) parse(roleSchema, user.role);
 }
 
+/** Ends what a user's old credentials opened in storage: their grants and the tokens of those (freed, not only refused). */
+export type EndGrants = (sub: string) => Promise<void>;
+
 export interface NewUser {
   username: string;
   password: string;
@@ -89,9 +102,11 @@ export class Users {
   constructor(
     private readonly records: Collection<UserRecord>,
     private readonly hasher: PasswordHasher,
+    private readonly endGrants: EndGrants = async () => undefined,
   ) {}
 
   async create(input: NewUser): Promise<UserView> {
+    const sub = input.sub === undefined ? newSub() : checkSub(input.sub);
     const username = parse(usernameSchema, input.username);
     const password = parse(passwordSchema, input.password);
     const claims = input.claims ?? {};
@@ -99,7 +114,7 @@ export class Users {
     const role = parse(roleSchema, input.role ?? 'user');
     const now = new Date().toISOString();
     const record: UserRecord = {
-      sub: input.sub ?? newSub(),
+      sub,
       username,
       passwordHash: await this.hasher.hash(password),
       claims,
@@ -109,6 +124,8 @@ export class Users {
       updatedAt: now,
     };
     if (!(await this.records.insert(record.sub, record, usernameKey(username)))) {
+      // The insert refuses a taken id and a taken alias alike: say which.
+      if (input.sub !== undefined && (await this.records.get(sub))) throw new UserError(`sub ${sub}: already exists`, 'exists');
       throw new UserError(`username ${username}: already taken`, 'exists');
     }
     return toView(record);
@@ -136,7 +153,9 @@ export class Users {
     const valid = parse(passwordSchema, password);
     const user = await this.require(username);
     const passwordHash = await this.hasher.hash(valid);
-    await this.#change(user.sub, (current) => ({ ...current, passwordHash }));
+    const credentialsChangedAt = new Date().toISOString();
+    await this.#change(user.sub, (current) => ({ ...current, passwordHash, credentialsChangedAt }));
+    await this.#ended(user.sub, credentialsChangedAt);
   }
 
   async update(username: string, change: UserChange): Promise<UserView> {
@@ -154,22 +173,32 @@ export class Users {
     );
   }
 
+  /** Disabling ends every session and token of the user for good: enabling again brings none of them back. */
   async setDisabled(username: string, disabled: boolean): Promise<UserView> {
     const user = await this.require(username);
-    return toView(await this.#change(user.sub, (current) => ({ ...current, disabled })));
+    if (!disabled) return toView(await this.#change(user.sub, (current) => ({ ...current, disabled })));
+    const credentialsChangedAt = new Date().toISOString();
+    const changed = await this.#change(user.sub, (current) => ({ ...current, disabled, credentialsChangedAt }));
+    await this.#ended(user.sub, credentialsChangedAt);
+    return toView(changed);
   }
 
   async delete(username: string): Promise<UserView> {
     const user = await this.require(username);
     const removed = await this.records.remove(user.sub);
     if (!removed) throw new UserError(`user ${username}: not found`, 'not_found');
+    await this.#ended(removed.sub, new Date().toISOString());
     return toView(removed);
   }
 
-  /** An enabled user by sub: what sessions and tokens are checked against. */
-  async findActive(sub: string): Promise<UserRecord | undefined> {
+  /**
+   * An enabled user by sub: what sessions and tokens are checked against. With `openedAt` (Unix seconds: a
+   * session's sign-in, a token's issue), only if their credentials have not changed since.
+   */
+  async findActive(sub: string, openedAt?: number): Promise<UserRecord | undefined> {
     const user = await this.records.get(sub);
-    return user && !user.disabled ? user : undefined;
+    if (!user || user.disabled) return undefined;
+    return openedAt !== undefined && openedBefore(user, openedAt) ? undefined : user;
   }
 
   /** The enabled user whose password matches; re-hashes a hash made with other parameters. */
@@ -186,9 +215,15 @@ export class Users {
     if (!(await this.hasher.verify(user.passwordHash, password)) || user.disabled) return undefined;
     if (this.hasher.needsRehash(user.passwordHash)) {
       const passwordHash = await this.hasher.hash(password);
-      return this.#change(user.sub, (current) => ({ ...current, passwordHash }));
+      // Only over the hash just verified: a password set meanwhile by an administrator stays.
+      return this.#change(user.sub, (current) => (current.passwordHash === user.passwordHash ? { ...current, passwordHash } : current));
     }
     return user;
+  }
+
+  /** After a change that ends the old credentials: their grants freed, and the second of the change over. */
+  async #ended(sub: string, changedAt: string): Promise<void> {
+    await Promise.all([this.endGrants(sub), fencePassed(changedAt)]);
   }
 
   #change(sub: string, change: (current: UserRecord) => UserRecord): Promise<UserRecord> {

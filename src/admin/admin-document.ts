@@ -11,13 +11,22 @@ import { redirectUriProblem } from '../clients/redirect-uri-policy.js';
 import { asNewClient, AUTH_METHODS, type ClientRecord, type ClientRegistry } from '../clients/registry.js';
 import { STANDARD_SCOPES } from '../provider/claims.js';
 import { RecordError } from '../storage/collection.js';
+import { subSchema } from '../subject.js';
 import { parseSetting, SETTING_KEYS, SettingError, type ProviderSettings } from './provider-settings.js';
 import { parseScope, type ScopeRecord } from './scopes.js';
 
 export const DOCUMENT_VERSION = 1;
 
 /** A client as exported: its oidc-provider metadata (the secret as its sha256: hash) and our own fields. */
-export type ExportedClient = ClientMetadata & { description?: string; disabled: boolean; created_at: string; updated_at?: string; registered?: Record<string, unknown> };
+export type ExportedClient = ClientMetadata & {
+  description?: string;
+  disabled: boolean;
+  created_at: string;
+  updated_at?: string;
+  /** Carried along: a restored client keeps refusing the tokens its disable or secret rotation ended. */
+  credentials_changed_at?: string;
+  registered?: Record<string, unknown>;
+};
 export type ExportedUser = Omit<UserRecord, 'role' | 'disabled'> & { role: Role; disabled: boolean };
 
 export interface AdminDocument {
@@ -64,6 +73,7 @@ export function toDocument(records: AdminRecords): AdminDocument {
       disabled: r.disabled === true,
       created_at: r.createdAt,
       ...(r.updatedAt ? { updated_at: r.updatedAt } : {}),
+      ...(r.credentialsChangedAt ? { credentials_changed_at: r.credentialsChangedAt } : {}),
       ...(r.registered ? { registered: r.registered } : {}),
     }),
   );
@@ -109,16 +119,18 @@ function documentSchema(rules: DocumentRules) {
     disabled: z.boolean().default(false),
     created_at: time,
     updated_at: time.optional(),
+    credentials_changed_at: time.optional(),
     // What oidc-provider accepted from a client that registered itself (RFC 7591), kept as it was.
     registered: z.record(z.string(), z.unknown()).optional(),
   });
   const user = z.strictObject({
-    sub: z.string().regex(/^[\x21-\x7E]{1,255}$/, 'printable ASCII without spaces (1 to 255)'),
+    sub: subSchema,
     username: z.string(),
     passwordHash: z.string().regex(ARGON2ID, 'an argon2id hash in PHC form ($argon2id$v=19$m=…,t=…,p=…$salt$hash)'),
     claims: z.record(z.string(), z.unknown()).default({}),
     role: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }).default('user'),
     disabled: z.boolean().default(false),
+    credentialsChangedAt: time.optional(),
     createdAt: time,
     updatedAt: time,
   });
@@ -166,7 +178,7 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
   const known = [...new Set([...STANDARD_SCOPES, ...rules.configuredScopes, ...scopes.map((s) => s.id)])];
   const clients: ClientRecord[] = [];
   doc.clients.forEach((c, i) => {
-    const { client_id: id, client_secret: secretHash, description, disabled, created_at: createdAt, updated_at: updatedAt, registered, ...metadata } = c;
+    const { client_id: id, client_secret: secretHash, description, disabled, created_at: createdAt, updated_at: updatedAt, credentials_changed_at: credentialsChangedAt, registered, ...metadata } = c;
     if (c.token_endpoint_auth_method === 'none' && secretHash) issues.push(`clients[${i}].client_secret: a public client (auth method none) has no secret`);
     else if (c.token_endpoint_auth_method !== 'none' && !secretHash) issues.push(`clients[${i}].client_secret: required for ${c.token_endpoint_auth_method} (the sha256: hash)`);
     check(issues, `clients[${i}]`, () => {
@@ -174,7 +186,15 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
       const stored = { metadata: { ...metadata, client_id: id } as ClientMetadata, description, createdAt };
       const { metadata: checked } = rules.metadataFor(asNewClient(stored), id, known, secretHash);
       const text = description?.trim();
-      clients.push({ metadata: checked, ...(text ? { description: text } : {}), ...(disabled ? { disabled: true } : {}), ...(registered ? { registered } : {}), createdAt, ...(updatedAt ? { updatedAt } : {}) });
+      clients.push({
+        metadata: checked,
+        ...(text ? { description: text } : {}),
+        ...(disabled ? { disabled: true } : {}),
+        ...(registered ? { registered } : {}),
+        createdAt,
+        ...(updatedAt ? { updatedAt } : {}),
+        ...(credentialsChangedAt ? { credentialsChangedAt } : {}),
+      });
     });
   });
   unique(doc.clients, (c) => c.client_id, 'clients', 'client_id', 'the same id');

@@ -5,6 +5,7 @@ import { MAX_EXPIRES_IN } from '../clients/initial-access-tokens.js';
 import { clientSchema } from '../clients/registry.js';
 import { FIELD_BOUNDS } from '../ops/audit-event.js';
 import { SETTING_KEYS } from './provider-settings.js';
+import { subSchema } from '../subject.js';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -13,10 +14,12 @@ const ok = (description: string, schema?: object) => ({ description, ...(schema 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const userParam = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
 
+const { $schema: _dialect, ...subJsonSchema } = z.toJSONSchema(subSchema);
 const userInput = {
   type: 'object',
   required: ['username', 'password'],
   properties: {
+    sub: { ...subJsonSchema, description: 'kept when given (a user moved from elsewhere); a random one otherwise' },
     username: { type: 'string', maxLength: 128 },
     password: { type: 'string', minLength: 8, maxLength: 1024 },
     claims: { type: 'object', description: 'standard OpenID Connect claims' },

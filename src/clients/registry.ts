@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ClientMetadata } from 'oidc-provider';
+import { fencePassed } from '../credential-fence.js';
 import { RESPONSE_TYPES } from '../settings.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
@@ -16,6 +17,8 @@ export interface ClientRecord {
   description?: string;
   /** A disabled client is unknown to oidc-provider until enabled again. */
   disabled?: boolean;
+  /** The last disable or secret rotation: tokens issued before it are refused for good (credential-fence.ts). */
+  credentialsChangedAt?: string;
   /**
    * Set for a client registered by itself (Dynamic Client Registration, RFC 7591): the metadata oidc-provider
    * accepted beyond the fields we model (contacts, application_type, …). Such a client is never first-party.
@@ -263,19 +266,26 @@ export class ClientRegistry {
     });
   }
 
+  /** Disabling ends every token of the client for good: enabling again brings none of them back. */
   async setDisabled(clientId: string, disabled: boolean): Promise<ClientRecord> {
-    return this.#change(clientId, (current) => ({ ...current, disabled }));
+    if (!disabled) return this.#change(clientId, (current) => ({ ...current, disabled }));
+    const credentialsChangedAt = new Date().toISOString();
+    const record = await this.#change(clientId, (current) => ({ ...current, disabled, credentialsChangedAt }));
+    await fencePassed(credentialsChangedAt);
+    return record;
   }
 
-  /** A new secret for a confidential client, shown once; the old one stops working at once. */
+  /** A new secret for a confidential client, shown once; the old one and every token issued before stop working at once. */
   async rotateSecret(clientId: string): Promise<{ client_id: string; client_secret: string }> {
     const secret = generateClientSecret();
+    const credentialsChangedAt = new Date().toISOString();
     await this.#change(clientId, (current) => {
       if (current.metadata.token_endpoint_auth_method === 'none') {
         throw new ClientError(`client ${clientId}: a public client (auth-method none) has no secret to rotate`, 'invalid');
       }
-      return { ...current, metadata: { ...current.metadata, client_secret: hashClientSecret(secret) } };
+      return { ...current, metadata: { ...current.metadata, client_secret: hashClientSecret(secret) }, credentialsChangedAt };
     });
+    await fencePassed(credentialsChangedAt);
     return { client_id: clientId, client_secret: secret };
   }
 
@@ -295,6 +305,7 @@ export class ClientRegistry {
 
   async delete(clientId: string): Promise<ClientRecord> {
     const removed = await this.records.remove(clientId);
+    // Its tokens go with it: oidc-provider refuses a token whose client it cannot find.
     if (!removed) throw new ClientError(`client ${clientId}: not found`, 'not_found');
     return removed;
   }

@@ -252,6 +252,9 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
       await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, admission.retryAfter) }), username);
       return;
     }
+    // The sign-in's time is when the password was read, not when the browser comes back: a credential change in
+    // between ends this session too (credential-fence.ts).
+    const signedInAt = epochSeconds();
     const user = await users.verify(username, password);
     if (!user) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
@@ -271,7 +274,7 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
     metrics.login('success');
     audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
     const result: InteractionResults = {
-      login: { accountId: user.sub, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
+      login: { accountId: user.sub, ts: signedInAt, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
     };
     if (interaction.prompt.name === 'select_account') result.select_account = {};
     await finish(ctx, interaction, result);

@@ -23,10 +23,11 @@ export function clientWantsChooser(ctx: KoaContextWithOIDC): boolean {
 }
 
 /**
- * A session whose account has since been deleted (or, later, disabled) must sign nobody in: oidc-provider only
- * checks that the session has an account id, and without this check answers such a request with a server error.
+ * A session whose account has since been deleted or disabled, or whose password changed, must sign nobody in
+ * (findAccount finds no account for it): oidc-provider only checks that the session has an account id, and without
+ * this check answers such a request with a server error.
  */
-const accountGone = new Check('account_not_found', 'the signed-in account no longer exists', 'login_required', (ctx) =>
+const accountGone = new Check('account_not_found', 'the sign-in no longer holds (the account was removed or disabled, or its credentials changed)', 'login_required', (ctx) =>
   ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
 );
 

@@ -42,7 +42,15 @@ export class RedisConsents implements ConsentStore {
   }
 
   async revoke(accountId: string, clientId: string): Promise<Consent[]> {
-    const revoked = (await this.#listed(accountId)).filter(({ consent }) => consent.clientId === clientId);
+    return this.#revoke(accountId, (await this.#listed(accountId)).filter(({ consent }) => consent.clientId === clientId));
+  }
+
+  /** Every grant of the account and their tokens (a credential change): storage freed, not only refused. */
+  async revokeAll(accountId: string): Promise<Consent[]> {
+    return this.#revoke(accountId, await this.#listed(accountId));
+  }
+
+  async #revoke(accountId: string, revoked: { item: string; consent: Consent }[]): Promise<Consent[]> {
     for (const { item, consent } of revoked) {
       // Tokens first: should this stop half-way, the grant is still listed and a second revoke finishes the job.
       await this.#grants.revokeByGrantId(consent.grantId);

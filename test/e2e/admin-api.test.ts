@@ -125,6 +125,31 @@ describe('users', () => {
   });
 });
 
+describe('a given sub', () => {
+  test('checked by the rule an import applies; a taken sub and a taken username are told apart; the export imports again', async () => {
+    for (const sub of ['', {}, 'with space', 'x'.repeat(256)]) {
+      const refused = await api('POST', '/users', { username: 'kim', password: 'kim-password', sub });
+      expect(refused.status).toBe(400);
+      expect(refused.json!.message).toBe('sub: printable ASCII without spaces (1 to 255)');
+    }
+    expect((await api('GET', '/users/kim')).status).toBe(404);
+
+    expect((await api('POST', '/users', { username: 'kim', password: 'kim-password', sub: 'kim@old-directory' })).json).toMatchObject({ sub: 'kim@old-directory' });
+    const sameSub = await api('POST', '/users', { username: 'lee', password: 'lee-password', sub: 'kim@old-directory' });
+    expect(sameSub.status).toBe(409);
+    expect(sameSub.json!.message).toBe('sub kim@old-directory: already exists');
+    const sameName = await api('POST', '/users', { username: 'KIM', password: 'kim-password', sub: 'another-sub' });
+    expect(sameName.status).toBe(409);
+    expect(sameName.json!.message).toBe('username KIM: already taken');
+
+    // What this store holds is a backup that restores.
+    const exported = (await api('GET', '/export')).json;
+    const restored = await api('POST', '/import?replace=true', exported);
+    expect(restored.status).toBe(200);
+    expect((await api('GET', '/users/kim')).json).toMatchObject({ sub: 'kim@old-directory' });
+  });
+});
+
 describe('settings', () => {
   test('read and set over HTTP, with the same rules as the command line', async () => {
     expect((await api('GET', '/settings')).json).toMatchObject({ 'state.required': false, 'ttl.access_token': 3600 });

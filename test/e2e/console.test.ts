@@ -19,6 +19,15 @@ async function openConsole(user: { username: string; password: string }, path = 
   return { ua, page };
 }
 
+/** The next console request goes to the provider to sign in again, and the console session cookie is dropped. */
+async function expectSentToSignIn(ua: UserAgent): Promise<void> {
+  const hop = await ua.get('/admin/clients');
+  expect(hop.status).toBe(302);
+  expect(hop.location).toMatch(new RegExp(`^${fixture.op.issuer}/auth\\?`));
+  expect(hop.body).not.toContain('Secret Project');
+  expect(ua.cookieNames()).not.toContain('op_console');
+}
+
 const form = (csrf: string | undefined, fields: Record<string, string | string[]>) => {
   const body = new URLSearchParams();
   if (csrf !== undefined) body.append('csrf', csrf);
@@ -81,7 +90,7 @@ describe('signing in', () => {
 });
 
 describe('every request', () => {
-  test('the role is read again: a demoted administrator is refused at once, a disabled one too', async () => {
+  test('the role is read again: a demoted administrator is refused at once; a disabled one is sent to sign in again', async () => {
     await fixture.op.stores.users.create({ username: 'dave', password: 'dave admin password', role: 'admin' });
     const { ua, page } = await openConsole({ username: 'dave', password: 'dave admin password' });
     expect(page.status).toBe(200);
@@ -92,7 +101,43 @@ describe('every request', () => {
     await fixture.op.stores.users.update('dave', { role: 'admin' });
     expect((await ua.get('/admin/clients')).status).toBe(200);
     await fixture.op.stores.users.setDisabled('dave', true);
-    expect((await ua.get('/admin/clients')).status).toBe(403);
+    await expectSentToSignIn(ua);
+  });
+
+  test("a sign-out at the provider's end-session endpoint ends the console session at its next request", async () => {
+    const { ua, page } = await openConsole(ADMIN);
+    expect(page.status).toBe(200);
+    const confirm = await ua.follow(`${fixture.op.issuer}/session/end`);
+    const action = confirm.body.match(/action="([^"]+)"/)![1]!;
+    await ua.request(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf: inputValue(confirm.body, 'xsrf')!, logout: 'yes' }).toString(),
+    });
+    await expectSentToSignIn(ua);
+  });
+
+  test('the provider session signing in again (so under a new id) keeps the console session', async () => {
+    const { ua, page } = await openConsole(ADMIN);
+    expect(page.status).toBe(200);
+    const [providerCookie, consoleCookie] = [ua.cookieValue('_session'), ua.cookieValue('op_console')];
+    const params = { client_id: 'spa-both', response_type: 'id_token', scope: 'openid', redirect_uri: 'https://rp.example.test/cb', nonce: 'n', state: 's', prompt: 'login' };
+    const loginPage = await ua.follow(authorizeUrl(fixture.op.issuer, params));
+    await submitLogin(ua, loginPage, ADMIN.username, ADMIN.password);
+    expect(ua.cookieValue('_session')).not.toBe(providerCookie);
+
+    expect((await ua.get('/admin/clients')).status).toBe(200);
+    expect(ua.cookieValue('op_console')).not.toBe(consoleCookie); // now naming the session's new id
+    expect((await ua.get('/admin/clients')).status).toBe(200);
+  });
+
+  test('a password change of the administrator ends the console session made before it', async () => {
+    const fay = { username: 'fay', password: 'fay admin password' };
+    await fixture.op.stores.users.create({ ...fay, role: 'admin' });
+    const { ua, page } = await openConsole(fay);
+    expect(page.status).toBe(200);
+    await fixture.op.stores.users.setPassword('fay', 'fay second password');
+    await expectSentToSignIn(ua);
   });
 
   test('a POST without the session\'s CSRF token is refused and changes nothing', async () => {

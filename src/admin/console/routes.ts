@@ -1,7 +1,8 @@
 /**
  * The administrators' web console under /admin: server-rendered pages on the same stores, validation and audit
  * as the command line and the admin API. Signing in goes through the provider's own login page (sign-in.ts);
- * the role is read from the user store on every request, so a demoted or disabled administrator is out at once.
+ * every request checks that the provider session it was made from still holds (provider-session.ts) and reads the
+ * role from the user store, so a signed-out, disabled or demoted administrator is out at once.
  * Every form posts a CSRF token bound to the console session; every change goes through `audited`.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,8 +26,10 @@ import type { ScopeRecord } from '../scopes.js';
 import { CONSOLE_PATH, SIGNED_OUT_PATH } from './console-client.js';
 import { clientFromForm, fieldErrors, scopeFromForm } from './forms.js';
 import { migrationRow } from './migration.js';
+import type { ProviderSessions } from './provider-session.js';
 import type { Seal } from './seal.js';
 import { localOrigin, type ConsoleSignIn, type SignInTransaction } from './sign-in.js';
+import { epochSeconds } from '../../epoch-seconds.js';
 
 export interface ConsoleDeps {
   issuer: string;
@@ -35,6 +38,7 @@ export interface ConsoleDeps {
   csrf: Csrf;
   seal: Seal;
   signIn: ConsoleSignIn;
+  sessions: ProviderSessions;
   /** Signing keys from JWKS/JWKS_FILE: nothing to rotate here. */
   keysConfigured: boolean;
 }
@@ -49,6 +53,10 @@ interface ConsoleSession {
   sub: string;
   /** Random per sign-in: what the CSRF tokens are bound to. */
   sid: string;
+  /** The provider session it was made from: its id (it changes when that session signs in again) and its uid. */
+  provider: { id: string; uid: string };
+  /** When the console session ends (Unix seconds). */
+  exp: number;
 }
 
 interface ConsoleState {
@@ -98,16 +106,42 @@ export function adminConsole(deps: ConsoleDeps): Router {
   /** A console session of any user (signing out needs no role). */
   async function session(ctx: Context): Promise<ConsoleSession | undefined> {
     const sealed = await seal.open(ctx.cookies.get(SESSION_COOKIE));
-    return sealed && typeof sealed.sub === 'string' && typeof sealed.sid === 'string' ? { sub: sealed.sub, sid: sealed.sid } : undefined;
+    const provider = sealed?.provider as Partial<ConsoleSession['provider']> | undefined;
+    if (typeof sealed?.sub !== 'string' || typeof sealed.sid !== 'string' || typeof sealed.exp !== 'number') return undefined;
+    if (typeof provider?.id !== 'string' || typeof provider.uid !== 'string') return undefined; // sealed before sessions were tied
+    return { sub: sealed.sub, sid: sealed.sid, provider: { id: provider.id, uid: provider.uid }, exp: sealed.exp };
+  }
+
+  async function keep(ctx: Context, current: Omit<ConsoleSession, 'exp'>, lifetimeSeconds: number) {
+    ctx.cookies.set(SESSION_COOKIE, await seal.seal({ ...current }, lifetimeSeconds), cookie(ctx, CONSOLE_PATH, lifetimeSeconds));
+  }
+
+  /**
+   * The console session, while the provider session it was made from holds: signed in to the console, the same
+   * account, not signed in before that account's last credential change, and the account enabled. One Redis read.
+   */
+  async function stillSignedIn(ctx: Context, current: ConsoleSession): Promise<UserRecord | undefined> {
+    const provider = await deps.sessions.find(current.provider.id, current.provider.uid);
+    if (!provider || provider.accountId !== current.sub) return undefined;
+    const user = await stores.users.findActive(current.sub, provider.loginTs);
+    if (user && provider.id !== current.provider.id) {
+      const { exp, ...rest } = current;
+      await keep(ctx, { ...rest, provider: { id: provider.id, uid: provider.uid } }, exp - epochSeconds());
+    }
+    return user;
   }
 
   /** Signed in, an enabled administrator now (read from the store on every request), and for a POST a valid CSRF token. */
   async function requireAdmin(ctx: Context, next: Next) {
     const current = await session(ctx);
     if (!current) return startSignIn(ctx);
+    const user = await stillSignedIn(ctx, current);
+    if (!user) {
+      ctx.cookies.set(SESSION_COOKIE, null, cookie(ctx, CONSOLE_PATH, 0));
+      return startSignIn(ctx);
+    }
     const locale = requestLocale(ctx, views);
-    const user = await stores.users.findActive(current.sub);
-    if (!user || user.role !== 'admin') {
+    if (user.role !== 'admin') {
       // The refusal page knows the session (for its sign-out button) and nothing else.
       ctx.state.console = { user: { username: '' }, session: current, locale };
       render(ctx, 'admin/refused', locale, { title: locale.t('admin.refused.title'), message: locale.t('admin.refused.message'), wide: false }, 403);
@@ -143,14 +177,18 @@ export function adminConsole(deps: ConsoleDeps): Router {
       ctx.redirect(`${CONSOLE_PATH}/clients`);
       return;
     }
-    let sub: string;
+    let finished: Awaited<ReturnType<ConsoleSignIn['finish']>>;
     try {
-      ({ sub } = await signIn.finish(ctx.querystring, transaction, localOrigin(ctx.req.socket.localAddress ?? '127.0.0.1', ctx.req.socket.localPort ?? 0)));
+      finished = await signIn.finish(ctx.querystring, transaction, localOrigin(ctx.req.socket.localAddress ?? '127.0.0.1', ctx.req.socket.localPort ?? 0));
     } catch (err) {
       throw Object.assign(new Error(`console sign-in failed: ${(err as Error).message}`), { status: 400, expose: true });
     }
-    const value = await seal.seal({ sub, sid: randomBytes(16).toString('base64url') }, CONSOLE_SESSION_SECONDS);
-    ctx.cookies.set(SESSION_COOKIE, value, cookie(ctx, CONSOLE_PATH, CONSOLE_SESSION_SECONDS));
+    const provider = await deps.sessions.ofAccessToken(finished.accessToken);
+    if (!provider || provider.accountId !== finished.sub) {
+      throw Object.assign(new Error('console sign-in failed: the provider session it came from has ended'), { status: 400, expose: true });
+    }
+    const sub = finished.sub;
+    await keep(ctx, { sub, sid: randomBytes(16).toString('base64url'), provider: { id: provider.id, uid: provider.uid } }, CONSOLE_SESSION_SECONDS);
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(transaction.returnTo.startsWith(`${CONSOLE_PATH}/`) ? transaction.returnTo : `${CONSOLE_PATH}/clients`);
   });

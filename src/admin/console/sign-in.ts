@@ -73,8 +73,8 @@ export function consoleSignIn(deps: SignInDeps) {
       return { transaction, url: url.href };
     },
 
-    /** Exchanges the code of a callback (its query string) and returns the verified subject. */
-    async finish(query: string, transaction: SignInTransaction, tokenOrigin: string): Promise<{ sub: string }> {
+    /** Exchanges the code of a callback (its query string): the verified subject, and the access token (it names the provider session). */
+    async finish(query: string, transaction: SignInTransaction, tokenOrigin: string): Promise<{ sub: string; accessToken: string }> {
       const tokens = await oidc.authorizationCodeGrant(configuration(tokenOrigin), new URL(`${redirectUri}?${query}`), {
         pkceCodeVerifier: transaction.verifier,
         expectedState: transaction.state,
@@ -84,7 +84,7 @@ export function consoleSignIn(deps: SignInDeps) {
       const keys = createLocalJWKSet({ keys: deps.jwks().keys.map((k) => publicJwk(k as Record<string, unknown>)) });
       const { payload } = await jwtVerify(tokens.id_token!, keys, { issuer: deps.issuer, audience: CONSOLE_CLIENT_ID });
       if (typeof payload.sub !== 'string' || payload.sub !== tokens.claims()?.sub) throw new Error('the ID token has no subject');
-      return { sub: payload.sub };
+      return { sub: payload.sub, accessToken: tokens.access_token };
     },
 
     /** The provider's end-session URL that signs the browser out and comes back to `postLogout`. */

@@ -1,10 +1,12 @@
 /** The console assembled from the server's parts: its sealing key, its sign-in through this provider, its routes. */
+import type Provider from 'oidc-provider';
 import type { Csrf } from '../../interactions/csrf.js';
 import type { Views } from '../../interactions/views.js';
 import type { PrivateJwks, Settings } from '../../settings.js';
 import type { Stores } from '../../stores.js';
 import type { ProviderSettings } from '../provider-settings.js';
 import { consoleSecret } from './console-client.js';
+import { providerSessions } from './provider-session.js';
 import { adminConsole } from './routes.js';
 import { sealFollowing } from './seal.js';
 import { consoleSignIn } from './sign-in.js';
@@ -19,9 +21,11 @@ export interface WebConsoleParts {
   /** The runtime settings in force (endpoint paths may move). */
   paths: () => ProviderSettings;
   jwks: () => PrivateJwks;
+  /** The oidc-provider instance in service: its sessions are what console sessions are made from. */
+  provider: () => Provider;
 }
 
-export function webConsole({ settings, stores, views, csrf, cookieKeys, paths, jwks }: WebConsoleParts) {
+export function webConsole({ settings, stores, views, csrf, cookieKeys, paths, jwks, provider }: WebConsoleParts) {
   const signIn = consoleSignIn({
     issuer: settings.issuer,
     clientSecret: () => consoleSecret(cookieKeys()[0]!),
@@ -29,5 +33,5 @@ export function webConsole({ settings, stores, views, csrf, cookieKeys, paths, j
     paths: () => ({ authorization: paths()['paths.authorization'], token: paths()['paths.token'], endSession: paths()['paths.end_session'] }),
     jwks,
   });
-  return adminConsole({ issuer: settings.issuer, stores, views, csrf, seal: sealFollowing(cookieKeys), signIn, keysConfigured: !!settings.jwks });
+  return adminConsole({ issuer: settings.issuer, stores, views, csrf, seal: sealFollowing(cookieKeys), signIn, sessions: providerSessions(provider), keysConfigured: !!settings.jwks });
 }
