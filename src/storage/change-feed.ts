@@ -120,8 +120,12 @@ export class Copies<T> {
     return copy && Date.now() - copy.at < MAX_AGE_MS ? copy.value : undefined;
   }
 
-  /** What a read that began at `generation` returned, kept unless a change was heard since or none can be heard. */
+  /**
+   * What a read that began at `generation` returned, kept unless a change was heard since or none can be heard (the
+   * first one starts the feed listening).
+   */
   keep(id: string, value: T, generation: number): void {
+    if (!this.feed.heard) void this.feed.listen();
     if (!this.feed.heard || generation !== this.feed.generation) return;
     this.#copies.delete(id);
     if (this.#copies.size >= MAX_ENTRIES) this.#copies.delete(this.#copies.keys().next().value!);
