@@ -10,6 +10,7 @@ import { accountGrants, grantItem } from './account-grants.js';
 import { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
 import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from './grant-revocations.js';
+import { recentReads, type GrantRead, type RecentReads, type SessionRead } from './recent-reads.js';
 import type { RedisClient } from './redis.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
 import { epochSeconds } from '../epoch-seconds.js';
@@ -29,18 +30,18 @@ const MARK_FIELD = '~grantMark';
 /**
  * A grant read with its mark to check a token, kept on the request being handled (the `currentRequest` the server
  * passes: oidc-provider's `Provider.ctx`) for that request's own read of the grant, which comes next (userinfo and
- * introspection load the token's grant): one round trip for both, not two. Read once, by the same request, so it
- * is never older than the check. Without a request (the command line, tests), every read goes to Redis.
+ * introspection load the token's grant): the check and the read see one grant. Taken once, by the same request.
+ * Only a token's check uses the instance's recent copies (recent-reads.ts), and only while serving a request:
+ * every other read (an interaction's, the command line's, the tests') goes to Redis.
  */
 const GRANT_READ = Symbol('grant read with a token');
-type GrantRead = { id: string; value: string | null; mark: string | null };
 /**
  * A token bound to its session (`expiresWithSession`, as every access token of the implicit flow is) is checked
- * next by oidc-provider reading that session by uid: the uid's entry is read beside the grant, in the same round
- * trip, and kept on the request for that read, under the same rules as the grant.
+ * next by oidc-provider reading that session by uid: the session is read (or its recent copy taken) beside the
+ * grant and kept on the request for that read, under the same rules as the grant.
  */
-const UID_READ = Symbol('session uid read with a token');
-type UidRead = { id: string; ids: Promise<string[]> };
+const UID_READ = Symbol('session read by uid with a token');
+type UidRead = { id: string; session: Promise<SessionRead | undefined> };
 type Request = { [GRANT_READ]?: GrantRead; [UID_READ]?: UidRead };
 
 // Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
@@ -70,6 +71,7 @@ export class RedisAdapter implements Adapter {
   readonly #uids: BucketIndex;
   readonly #accountGrants: BucketIndex;
   readonly #revocations: GrantRevocations;
+  readonly #recent: RecentReads;
 
   constructor(
     redis: RedisClient,
@@ -82,6 +84,7 @@ export class RedisAdapter implements Adapter {
     this.#uids = sessionUids(redis);
     this.#accountGrants = accountGrants(redis);
     this.#revocations = grantRevocations(redis);
+    this.#recent = recentReads(redis);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -111,45 +114,79 @@ export class RedisAdapter implements Adapter {
     }
     // Written back to back, so they travel together; each is one key (Cluster).
     await Promise.all(writes);
+    // Announced once written, so an instance that hears it and reads again reads the new record.
+    if (this.#model === 'Grant') await this.#recent.grantChanged(id);
+    if (this.#model === 'Session' && typeof payload.uid === 'string') await this.#recent.sessionChanged(payload.uid);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
+    const request = this.currentRequest() as Request | undefined;
     if (this.#model === 'Grant') {
-      const { value, mark } = this.#takeKept(GRANT_READ, id) ?? (await this.#readGrant(id));
+      const { value, mark } = this.#takeKept(GRANT_READ, id) ?? (await this.#readGrant(id, request !== undefined));
       if (value === null) return undefined;
       this.#revocations.seen(id, mark);
       return decodeRecord('Grant', id, value);
     }
+    const generation = this.#recent.generation;
     const value = await this.#redis.get(recordKey(this.#model, id));
+    if (this.#model === 'Session') return this.#sessionFound(id, value, request ? generation : undefined);
     const payload = value === null ? undefined : decodeRecord(this.#model, id, value);
-    this.#sessions?.read(id, payload && { stored: value!, payload });
-    if (payload && GRANTABLE.has(this.#model) && typeof payload.grantId === 'string') {
-      const recorded = typeof payload[MARK_FIELD] === 'string' ? (payload[MARK_FIELD] as string) : NO_MARK;
-      delete payload[MARK_FIELD];
-      const request = this.currentRequest() as Request | undefined;
-      const uidRead = request && payload.expiresWithSession === true && typeof payload.sessionUid === 'string' ? this.#readUid(payload.sessionUid) : undefined;
-      // Read every time, never remembered: another instance may have revoked the grant a moment ago.
-      const grant = await this.#readGrant(payload.grantId);
-      if ((grant.mark ?? NO_MARK) !== recorded) return undefined;
-      if (request) {
-        request[GRANT_READ] = grant;
-        if (uidRead) request[UID_READ] = uidRead;
-      }
+    if (payload && GRANTABLE.has(this.#model) && typeof payload.grantId === 'string') return this.#checked(payload, payload.grantId, request);
+    return payload;
+  }
+
+  /**
+   * A token whose grant still has the revocation mark the token recorded; with its grant's read (and for a
+   * session-bound token, its session's) kept on the request.
+   */
+  async #checked(payload: AdapterPayload, grantId: string, request: Request | undefined): Promise<AdapterPayload | undefined> {
+    const recorded = typeof payload[MARK_FIELD] === 'string' ? (payload[MARK_FIELD] as string) : NO_MARK;
+    delete payload[MARK_FIELD];
+    const uid = request && payload.expiresWithSession === true && typeof payload.sessionUid === 'string' ? payload.sessionUid : undefined;
+    const session = uid === undefined ? undefined : this.#sessionByUid(uid);
+    const grant = (request && this.#recent.grants.get(grantId)) ?? (await this.#readGrant(grantId, request !== undefined));
+    if ((grant.mark ?? NO_MARK) !== recorded) return undefined;
+    if (request) {
+      request[GRANT_READ] = grant;
+      if (session) request[UID_READ] = { id: uid!, session };
     }
     return payload;
   }
 
-  /** The grant and its revocation mark, in one command (they share a slot). */
-  async #readGrant(id: string): Promise<GrantRead> {
+  /** The grant and its revocation mark, in one command (they share a slot); kept as a recent copy if `keep`. */
+  async #readGrant(id: string, keep: boolean): Promise<GrantRead> {
+    const generation = this.#recent.generation;
     const [value = null, mark = null] = await this.#redis.mget(recordKey('Grant', id), revocationKey(id));
-    return { id, value, mark };
+    const read = { id, value, mark };
+    if (keep && value !== null) this.#recent.grants.keep(id, read, generation);
+    return read;
   }
 
-  /** The uid's entry, read now; its failure is its reader's to see, and nobody's when it is never read. */
-  #readUid(uid: string): UidRead {
-    const ids = this.#uids.read(uid);
-    ids.catch(() => undefined);
-    return { id: uid, ids };
+  /**
+   * The session the uid names: its recent copy, or read now (the uid's entry, then the session) and kept. Its
+   * failure is its reader's to see, and nobody's when it is never read.
+   */
+  #sessionByUid(uid: string): Promise<SessionRead | undefined> {
+    const copy = this.#recent.sessions.get(uid);
+    if (copy) return Promise.resolve(copy);
+    const generation = this.#recent.generation;
+    const read = this.#uids.read(uid).then(async ([id]) => {
+      if (id === undefined) return undefined;
+      const value = await this.#redis.get(recordKey('Session', id));
+      if (value === null) return undefined;
+      this.#recent.sessions.keep(uid, { id, value }, generation);
+      return { id, value };
+    });
+    read.catch(() => undefined);
+    return read;
+  }
+
+  /** A session as stored (null: none), remembered for the saves that follow and, while serving a request, kept by uid. */
+  #sessionFound(id: string, value: string | null, generation: number | undefined): AdapterPayload | undefined {
+    const payload = value === null ? undefined : decodeRecord('Session', id, value);
+    this.#sessions!.read(id, payload && { stored: value!, payload });
+    if (payload && generation !== undefined && typeof payload.uid === 'string') this.#recent.sessions.keep(payload.uid, { id, value: value! }, generation);
+    return payload;
   }
 
   /** What this request kept under `key` for a read of `id`, taken off it: a kept read serves once. */
@@ -162,7 +199,12 @@ export class RedisAdapter implements Adapter {
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const [id] = await (this.#takeKept(UID_READ, uid)?.ids ?? this.#uids.read(uid));
+    const kept = this.#takeKept(UID_READ, uid);
+    if (kept) {
+      const read = await kept.session;
+      return read && this.#sessionFound(read.id, read.value, undefined);
+    }
+    const [id] = await this.#uids.read(uid);
     return id === undefined ? undefined : this.find(id);
   }
 
@@ -182,6 +224,7 @@ export class RedisAdapter implements Adapter {
       case 'Grant':
         this.#revocations.forget(id);
         await redis.del(key, revocationKey(id));
+        await this.#recent.grantChanged(id);
         return;
       case 'Session': {
         // A session's uid never changes under one id: one this instance has read needs no read before it goes.
@@ -189,6 +232,7 @@ export class RedisAdapter implements Adapter {
         this.#sessions!.forget(id);
         const uid = known ?? (await this.#stored(id))?.uid;
         await Promise.all([redis.del(key), typeof uid === 'string' && this.#uids.change(uid, 'drop', [id])]);
+        if (typeof uid === 'string') await this.#recent.sessionChanged(uid);
         return;
       }
       case 'DeviceCode': {
@@ -210,6 +254,7 @@ export class RedisAdapter implements Adapter {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.#revocations.revoke(recordKey('Grant', grantId), grantId);
+    await this.#recent.grantChanged(grantId);
   }
 }
 

@@ -60,6 +60,8 @@ test('the smoke run measures every scenario against its baselines and another re
     expect.arrayContaining([
       'silent: ours / oidc-provider memory (target >= 0.9)',
       'silent: Redis commands per authorization, ours (target <= 8)',
+      'userinfo: ours / oidc-provider memory (target >= 0.9)',
+      'userinfo: Redis commands per request, ours (target <= 1)',
       ...scenarios.map((s) => `${s}: ours / ours at ${head} (--against)`),
     ]),
   );
