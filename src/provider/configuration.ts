@@ -79,6 +79,17 @@ export async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   return grant;
 }
 
+/**
+ * RFC 7009 2.1: a client revokes only tokens issued to it. A confidential caller is told it may not; a public
+ * one (whose client_id anyone can send) gets the same empty answer as for an unknown token, so the endpoint
+ * never tells a stranger that a token exists.
+ */
+export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: string; clientAuthMethod?: string }, token: { clientId?: string }): Promise<boolean> {
+  if (token.clientId === client.clientId) return true;
+  if (client.clientAuthMethod === 'none') return false;
+  throw new errors.InvalidRequest('client is not authorized to revoke the presented token (it was issued to another client)');
+}
+
 export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
   const clients = [...settings.clients, ...(settings.demo?.clients ?? [])].map(staticClient);
   const cookie = { httpOnly: true, sameSite: 'lax' as const, signed: true };
@@ -143,7 +154,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       claimsParameter: { enabled: true },
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
       requestObjects: { enabled: false },
-      revocation: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       ...registrationFeatures(deps.runtime()),
       rpInitiatedLogout: {
         enabled: true,
