@@ -6,6 +6,7 @@ import type { Settings } from '../settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
 import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
 import { finalRedirectAs302 } from './final-redirect.js';
+import { seenAtIssuer } from './issuer-origin.js';
 import { registrationResponses } from './registration.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
@@ -22,6 +23,8 @@ export const currentRequest = (): object | undefined => Provider.ctx;
 export function createProvider(settings: Settings, deps: ProviderDeps, outermost: readonly Middleware[] = []): Provider {
   const provider = new Provider(settings.issuer, buildConfiguration(settings, deps));
   provider.proxy = settings.proxy;
+  // Behind a trusted proxy its X-Forwarded-Host names the origin; without one, nothing the client sends does.
+  if (!settings.proxy) provider.use(seenAtIssuer(settings.issuer));
   for (const middleware of outermost) provider.use(middleware);
 
   // Stored secrets are hashes (clients/secrets.ts); oidc-provider documents this override for that case.
