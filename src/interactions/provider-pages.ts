@@ -1,6 +1,7 @@
 /** oidc-provider's own pages (errors, logout confirmation, signed out) in our look and the user's language. */
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Pages } from '../provider/configuration.js';
+import { logoutReturnDropped } from '../provider/unregistered-logout-return.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
 import { requestLocale } from './page-locale.js';
 import type { Views } from './views.js';
@@ -40,7 +41,9 @@ export function providerPages(views: Views): Pages {
     async logout(ctx, form) {
       const locale = localeOf(ctx, views);
       ctx.type = 'html';
-      ctx.body = views.render('logout', locale, { title: locale.t('logout.title'), host: ctx.host, form });
+      // The client whose unregistered return address was dropped (provider/unregistered-logout-return.ts), by name.
+      const unregisteredReturn = logoutReturnDropped(ctx) ? (ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId) : undefined;
+      ctx.body = views.render('logout', locale, { title: locale.t('logout.title'), host: ctx.host, form, unregisteredReturn });
     },
     async loggedOut(ctx) {
       const locale = localeOf(ctx, views);

@@ -8,6 +8,7 @@ import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js
 import { finalRedirectAs302 } from './final-redirect.js';
 import { seenAtIssuer } from './issuer-origin.js';
 import { registrationResponses } from './registration.js';
+import { dropUnregisteredLogoutReturn } from './unregistered-logout-return.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
 const LOOPBACK_IMPLICIT_CHECKS = new Set(['implicit-force-https', 'implicit-forbid-localhost']);
@@ -58,6 +59,7 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
     };
   }
 
+  provider.use(dropUnregisteredLogoutReturn(provider, () => deps.runtime()['paths.end_session']));
   provider.use(finalRedirectAs302);
   provider.use(registrationResponses);
   provider.use(discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled']));
