@@ -9,6 +9,7 @@ import { claimsConfiguration, STANDARD_SCOPES } from './claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
+import { signingAlgsOf } from '../keys/signing-algs.js';
 import { interactionPrompts } from './interaction-policy.js';
 import { registrationFeatures } from './registration.js';
 
@@ -33,7 +34,6 @@ export interface ProviderDeps {
   pages: Pages;
 }
 
-export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export const ACR_PASSWORD = 'urn:oidc-op:acr:password';
 /** The languages of our pages, advertised in discovery. */
 export const UI_LOCALES = ['en', 'zh-CN'] as const;
@@ -93,6 +93,9 @@ export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clie
 export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
   const clients = [...settings.clients, ...(settings.demo?.clients ?? [])].map(staticClient);
   const cookie = { httpOnly: true, sameSite: 'lax' as const, signed: true };
+  // Only algorithms with a key in service: oidc-provider then refuses a client asking for another, and discovery
+  // lists exactly these.
+  const signingAlgs = signingAlgsOf(deps.jwks);
   return {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
     clients,
@@ -118,8 +121,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     acrValues: [ACR_PASSWORD],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     enabledJWA: {
-      idTokenSigningAlgValues: [...SIGNING_ALGS],
-      userinfoSigningAlgValues: [...SIGNING_ALGS],
+      idTokenSigningAlgValues: signingAlgs,
+      userinfoSigningAlgValues: signingAlgs,
     },
     // OIDC Core 3.1.2.1 requires redirect_uri. oidc-provider's default fills in a client's only one, and on the
     // resume endpoint (no interaction cookie, a client_id in the query) that recovery crashes into a 500.
