@@ -41,6 +41,7 @@ import { providerPages } from './interactions/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './interactions/views.js';
 import { keptCookieKeys, type OnRestored } from './keys/generated-keys.js';
+import { requireDefaultSigningAlg, signingAlgsOf } from './keys/signing-algs.js';
 import { LiveProvider } from './provider/live-provider.js';
 import { createProvider, currentRequest } from './provider/provider.js';
 import type { ProviderLimits } from './provider/limits.js';
@@ -95,9 +96,6 @@ function providerLimits(settings: Settings, stores: Stores): ProviderLimits {
 }
 
 export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
-  checkStaticClients(settings.clients, settings.sources.clients, settings, [CONSOLE_CLIENT_ID]);
-  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, settings, [CONSOLE_CLIENT_ID]);
-
   const views = loadViews(settings.branding);
   // Keys the store had lost, written back by this instance: every other one converges on them within an interval.
   const onRestored: OnRestored = (id) =>
@@ -112,6 +110,12 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const jwks = settings.jwks
     ? new Live(async () => settings.jwks!, settings.jwks)
     : new Live(() => keyring.inService(), await keyring.inService());
+  // A configured JWKS may lack a key for an algorithm: the default and config-file clients must not ask for it.
+  const signingAlgs = signingAlgsOf(jwks.current);
+  requireDefaultSigningAlg(settings.idTokenSigningAlg, signingAlgs);
+  const clientPolicy = { production: settings.production, signingAlgs };
+  checkStaticClients(settings.clients, settings.sources.clients, clientPolicy, [CONSOLE_CLIENT_ID]);
+  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, clientPolicy, [CONSOLE_CLIENT_ID]);
   const pages = providerPages(views);
   const { redis } = stores;
   const metrics = new Metrics();

@@ -29,6 +29,7 @@ const USAGE = `usage: oidc-op <command> [options] [--json]
                     [--auth-method none|client_secret_basic|client_secret_post]
                     [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
                     [--[no-]first-party] [--[no-]always-select-account] [--access-token-ttl S] [--id-token-ttl S]
+                    [--id-token-signed-response-alg RS256|ES256|EdDSA]   ('' or not given: ID_TOKEN_SIGNING_ALG)
   user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…] [--role user|admin]
   user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin]   (--claim key=null removes one)
   user list | user show NAME | user enable NAME | user disable NAME
@@ -71,6 +72,7 @@ const OPTIONS = {
   scope: { type: 'string', multiple: true },
   'access-token-ttl': { type: 'string' },
   'id-token-ttl': { type: 'string' },
+  'id-token-signed-response-alg': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   'post-logout-redirect-uri': { type: 'string', multiple: true },
   'response-type': { type: 'string', multiple: true },
@@ -165,6 +167,7 @@ function clientFields(values: Values): Partial<NewClient> {
     alwaysSelectAccount: values['always-select-account'],
     accessTokenTtl: seconds(values['access-token-ttl']),
     idTokenTtl: seconds(values['id-token-ttl']),
+    idTokenSignedResponseAlg: values['id-token-signed-response-alg'],
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

@@ -15,7 +15,8 @@ export class SettingsError extends Error {
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+/** The ID token algorithms this provider signs (a key for each is generated; a configured JWKS may hold fewer). */
+export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 
 // Plain decimal digits only: Number() would also take '', '0x50' or '1e3'.
@@ -214,6 +215,7 @@ export const clientConfigSchema = z
     always_select_account: z.boolean().optional(),
     access_token_ttl: z.number().int().min(60).max(86_400).optional(),
     id_token_ttl: z.number().int().min(60).max(86_400).optional(),
+    id_token_signed_response_alg: z.enum(SIGNING_ALGS, { error: `one of ${SIGNING_ALGS.join(', ')}` }).optional(),
   })
   .strict();
 export type ClientConfig = z.infer<typeof clientConfigSchema>;

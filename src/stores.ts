@@ -17,6 +17,7 @@ import { CachedCollection } from './storage/cached-collection.js';
 import { ClientRegistry, type ClientRecord } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
+import { signingAlgsOf } from './keys/signing-algs.js';
 import { SealedKeyStore } from './keys/sealed-key-store.js';
 import { STANDARD_SCOPES } from './provider/claims.js';
 import type { Settings } from './settings.js';
@@ -74,12 +75,16 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const consentStore = redis ? new RedisConsents(redis) : undefined;
   const clientRecords = cached<ClientRecord>('clients');
   const userRecords = cached<UserRecord>('users');
+  const keyring = new Keyring(keys);
+  const configuredAlgs = settings.jwks && signingAlgsOf(settings.jwks);
   const clients = new ClientRegistry(clientRecords ?? collection<ClientRecord>('clients'), {
     production: settings.production,
     scopes: async () => {
       const all = await scopes.list();
       return { known: [...new Set([...STANDARD_SCOPES, ...all.map((s) => s.id)])], defaults: all.filter((s) => s.default).map((s) => s.id) };
     },
+    // Configured keys (JWKS, JWKS_FILE) are the server's too when the command line runs with its environment.
+    signingAlgs: async () => configuredAlgs || (await keyring.algorithms()),
   });
   return {
     redis,
@@ -88,7 +93,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     clients,
     scopes,
     keys,
-    keyring: new Keyring(keys),
+    keyring,
     throttle: new LoginThrottle(redis ? new RedisAttempts(redis) : new MemoryAttempts()),
     counters: redis ? new RedisWindowCounter(redis) : new MemoryWindowCounter(),
     audit,

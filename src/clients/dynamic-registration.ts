@@ -23,6 +23,7 @@ const FIELDS: Record<string, keyof NewClient> = {
   tos_uri: 'tosUri',
   first_party: 'firstParty',
   always_select_account: 'alwaysSelectAccount',
+  id_token_signed_response_alg: 'idTokenSignedResponseAlg',
 };
 /** How the registry's messages name a field (as the command line does) → its registration name. */
 const REGISTRATION_NAMES: Record<string, string> = {
@@ -37,6 +38,7 @@ const REGISTRATION_NAMES: Record<string, string> = {
   'policy-uri': 'policy_uri',
   'tos-uri': 'tos_uri',
   'first-party': 'first_party',
+  'id-token-signed-response-alg': 'id_token_signed_response_alg',
 };
 /** Set by an administrator only, or naming a document this provider would have to fetch. */
 const REFUSED: Record<string, string> = {
@@ -93,6 +95,7 @@ export async function storeRegistered(registry: ClientRegistry, clientId: string
     tosUri: text(m.tos_uri),
     firstParty: m.first_party === true,
     alwaysSelectAccount: m.always_select_account === true,
+    idTokenSignedResponseAlg: text(m.id_token_signed_response_alg),
   };
   // oidc-provider hands over the secret it just issued (to hash), or on an update the stored hash.
   const secret = text(m.client_secret);

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ClientMetadata } from 'oidc-provider';
 import { fencePassed } from '../credential-fence.js';
-import { RESPONSE_TYPES } from '../settings.js';
+import { signingAlgProblem } from '../keys/signing-algs.js';
+import { RESPONSE_TYPES, SIGNING_ALGS } from '../settings.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
@@ -63,6 +64,10 @@ export const clientSchema = z.object({
   alwaysSelectAccount: z.boolean().default(false),
   accessTokenTtl: lifetime('access-token-ttl'),
   idTokenTtl: lifetime('id-token-ttl'),
+  idTokenSignedResponseAlg: z
+    .enum([...SIGNING_ALGS, ''], { error: `id-token-signed-response-alg: one of ${SIGNING_ALGS.join(', ')} (empty: the provider's default)` })
+    .optional()
+    .describe("the ID token's signing algorithm for this client; empty or not given: the provider's default (ID_TOKEN_SIGNING_ALG)"),
 });
 
 /** What an administrator asks for, unchecked: metadataFor() validates every field. */
@@ -88,6 +93,8 @@ export interface NewClient {
   /** Seconds; the provider-wide lifetime when not given. */
   accessTokenTtl?: number;
   idTokenTtl?: number;
+  /** RS256, ES256 or EdDSA; empty or not given: the provider-wide ID_TOKEN_SIGNING_ALG. */
+  idTokenSignedResponseAlg?: string;
 }
 
 /** A change: every field given replaces the stored one (a list replaces the whole list). */
@@ -136,6 +143,7 @@ export function asNewClient(record: ClientRecord): NewClient {
     alwaysSelectAccount: m.always_select_account === true,
     accessTokenTtl: typeof m.access_token_ttl === 'number' ? m.access_token_ttl : undefined,
     idTokenTtl: typeof m.id_token_ttl === 'number' ? m.id_token_ttl : undefined,
+    idTokenSignedResponseAlg: m.id_token_signed_response_alg,
   };
 }
 
@@ -152,6 +160,8 @@ export class ClientRegistry {
       production: boolean;
       /** The scopes in force now: which a client may be allowed, and which new clients get by default. */
       scopes: () => Promise<{ known: readonly string[]; defaults: readonly string[] }>;
+      /** The ID token algorithms the signing keys in service sign (keys/signing-algs.ts). */
+      signingAlgs: () => Promise<readonly string[]>;
     },
   ) {}
 
@@ -199,8 +209,16 @@ export class ClientRegistry {
       ...(c.alwaysSelectAccount ? { always_select_account: true } : {}),
       ...(c.accessTokenTtl ? { access_token_ttl: c.accessTokenTtl } : {}),
       ...(c.idTokenTtl ? { id_token_ttl: c.idTokenTtl } : {}),
+      ...(c.idTokenSignedResponseAlg ? { id_token_signed_response_alg: c.idTokenSignedResponseAlg } : {}),
     };
     return { metadata, secret };
+  }
+
+  /** A client's own ID token algorithm needs a signing key for it in service (a configured JWKS may lack one). */
+  async #requireSigningAlg(alg: string | undefined): Promise<void> {
+    if (!alg) return;
+    const problem = signingAlgProblem(alg, await this.policy.signingAlgs());
+    if (problem) throw new ClientError(`id-token-signed-response-alg: ${problem}`, 'invalid');
   }
 
   /** Without a list of its own, a new client gets the default scopes (when any are marked default). */
@@ -214,6 +232,7 @@ export class ClientRegistry {
     const clientId = newClientId();
     const withScopes = await this.#withDefaultScopes(input);
     const { metadata, secret } = this.metadataFor(withScopes.input, clientId, withScopes.known);
+    await this.#requireSigningAlg(metadata.id_token_signed_response_alg);
     const now = new Date().toISOString();
     const record: ClientRecord = { metadata, createdAt: now, updatedAt: now, ...(input.description ? { description: input.description.trim() } : {}) };
     if (!(await this.records.insert(clientId, record))) {
@@ -226,6 +245,7 @@ export class ClientRegistry {
   async update(clientId: string, change: ClientChange): Promise<{ record: ClientRecord; client_secret?: string }> {
     let secret: string | undefined;
     const { known } = await this.policy.scopes();
+    await this.#requireSigningAlg(change.idTokenSignedResponseAlg);
     const record = await this.#change(clientId, (current) => {
       const stored = asNewClient(current);
       const merged = { ...stored, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) };
@@ -250,6 +270,7 @@ export class ClientRegistry {
    */
   async putRegistered(clientId: string, input: NewClient, registered: Record<string, unknown>, secretHash: string | undefined): Promise<ClientRecord> {
     if (input.firstParty) throw new ClientError(FIRST_PARTY_REFUSED, 'invalid');
+    await this.#requireSigningAlg(input.idTokenSignedResponseAlg);
     const existing = await this.find(clientId);
     if (existing && !existing.registered) throw new ClientError(`client ${clientId}: registered by an administrator, not open to registration management`, 'invalid');
     const withScopes = existing ? { input, known: (await this.policy.scopes()).known } : await this.#withDefaultScopes(input);

@@ -1,11 +1,18 @@
 /** Start-up check of the clients config files declare, against the same redirect URI policy as the registry. */
 import { SettingsError, type ClientConfig } from '../settings.js';
+import { signingAlgProblem } from '../keys/signing-algs.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 
-/** `reserved`: client ids the server defines itself (the web console's). */
-export function checkStaticClients(clients: readonly ClientConfig[], label: string, policy: { production: boolean }, reserved: readonly string[] = []): void {
+/**
+ * `reserved`: client ids the server defines itself (the web console's). `signingAlgs`: the ID token algorithms the
+ * keys in service sign (every one of ours when not given).
+ */
+export function checkStaticClients(clients: readonly ClientConfig[], label: string, policy: { production: boolean; signingAlgs?: readonly string[] }, reserved: readonly string[] = []): void {
   clients.forEach((client, i) => {
     if (reserved.includes(client.client_id)) throw new SettingsError(`${label} [${i}].client_id: ${client.client_id} is the provider's own (the web console)`);
+    const alg = client.id_token_signed_response_alg;
+    const algProblem = alg && policy.signingAlgs && signingAlgProblem(alg, policy.signingAlgs);
+    if (algProblem) throw new SettingsError(`${label} [${i}].id_token_signed_response_alg: ${algProblem}`);
     for (const field of ['redirect_uris', 'post_logout_redirect_uris'] as const) {
       (client[field] ?? []).forEach((uri, j) => {
         const problem = redirectUriProblem(uri, policy);

@@ -1,8 +1,8 @@
 /**
  * Discovery and the JWKS change only when oidc-provider is rebuilt (keys, paths, scopes) or the implicit switch
  * flips, yet oidc-provider builds them anew on every request, behind our whole middleware stack and a second Koa
- * context. Here each is built once per provider instance and origin (oidc-provider names its endpoints after the
- * host the request came to), by oidc-provider itself (its middleware run without responding), and kept as bytes
+ * context. Here each is built once per provider instance and origin (behind a proxy oidc-provider names its
+ * endpoints after the host the request came to), by oidc-provider itself (its middleware run without responding), and kept as bytes
  * with the headers oidc-provider sends. The first request after a rebuild builds
  * it through Koa (the middleware below); every later one is answered in front of Koa (http/front-door.ts).
  */
@@ -32,12 +32,13 @@ const MAX_KEPT = 32;
 
 /**
  * What Koa reads to find the protocol and host a request came to (and so the endpoints oidc-provider names): the
- * raw headers, not a reading of them, so requests alike in these share a document built by Koa itself.
+ * raw headers, not a reading of them, so requests alike in these share a document built by Koa itself. Without a
+ * trusted proxy every request is seen at the issuer's origin (provider/issuer-origin.ts): the Host plays no part.
  */
 function originInputs(req: IncomingMessage, trustProxy: boolean): string {
   const { headers } = req;
   const tls = (req.socket as TLSSocket).encrypted ? 'tls' : '';
-  return trustProxy ? `${tls} ${headers.host} ${headers['x-forwarded-proto']} ${headers['x-forwarded-host']}` : `${tls} ${headers.host}`;
+  return trustProxy ? `${tls} ${headers.host} ${headers['x-forwarded-proto']} ${headers['x-forwarded-host']}` : tls;
 }
 
 /** The document's response, straight onto Node's (`before`: headers of ours not set on `res` yet). */

@@ -2,6 +2,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Pages } from '../provider/configuration.js';
 import { TooManyRequests } from '../provider/limits.js';
+import { logoutReturnDropped } from '../provider/unregistered-logout-return.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
 import { requestLocale } from './page-locale.js';
 import { waitText } from './routes.js';
@@ -48,7 +49,9 @@ export function providerPages(views: Views): Pages {
     async logout(ctx, form) {
       const locale = localeOf(ctx, views);
       ctx.type = 'html';
-      ctx.body = views.render('logout', locale, { title: locale.t('logout.title'), host: ctx.host, form });
+      // The client whose unregistered return address was dropped (provider/unregistered-logout-return.ts), by name.
+      const unregisteredReturn = logoutReturnDropped(ctx) ? (ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId) : undefined;
+      ctx.body = views.render('logout', locale, { title: locale.t('logout.title'), host: ctx.host, form, unregisteredReturn });
     },
     async loggedOut(ctx) {
       const locale = localeOf(ctx, views);

@@ -4,9 +4,10 @@
  * refresh their JWKS first); the generation it replaces stays published while tokens it signed can still be
  * alive, then is retired. Which generation is in which state is a pure function of the time.
  */
-import type { PrivateJwks } from '../settings.js';
+import { SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
 import { generateSigningKeys, getOrInsert, type KeyMaterial, type OnRestored } from './generated-keys.js';
+import { signingAlgsOf } from './signing-algs.js';
 
 type PrivateJwk = PrivateJwks['keys'][number];
 
@@ -117,6 +118,15 @@ export class Keyring {
 
   async inService(): Promise<PrivateJwks> {
     return jwksInService(await this.generations(), this.now());
+  }
+
+  /**
+   * The ID token algorithms the keys in service sign, read without creating keys (the command line asks this
+   * before any server started): a first generation, when it comes, holds one key per algorithm of ours.
+   */
+  async algorithms(): Promise<SigningAlg[]> {
+    const existing = generationsOf(await this.store.get('signing'));
+    return existing ? signingAlgsOf(jwksInService(existing, this.now())) : [...SIGNING_ALGS];
   }
 
   /** Adds a generation that signs from now + `leadMs`; the current one keeps signing until then. */

@@ -9,6 +9,7 @@ import { claimsConfiguration, claimsRequestWithin, clientClaims, releasedWithin,
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
+import { signingAlgsOf } from '../keys/signing-algs.js';
 import { interactionPrompts } from './interaction-policy.js';
 import type { ProviderLimits } from './limits.js';
 import { registrationFeatures } from './registration.js';
@@ -42,8 +43,6 @@ export interface ProviderDeps {
 }
 
 export type ConsentGrants = (accountId: string, clientId: string) => Promise<string[]>;
-
-export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 export const ACR_PASSWORD = 'urn:oidc-op:acr:password';
 /** The languages of our pages, advertised in discovery. */
 export const UI_LOCALES = ['en', 'zh-CN'] as const;
@@ -141,10 +140,24 @@ function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string
   };
 }
 
+/**
+ * RFC 7009 2.1: a client revokes only tokens issued to it. A confidential caller is told it may not; a public
+ * one (whose client_id anyone can send) gets the same empty answer as for an unknown token, so the endpoint
+ * never tells a stranger that a token exists.
+ */
+export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: string; clientAuthMethod?: string }, token: { clientId?: string }): Promise<boolean> {
+  if (token.clientId === client.clientId) return true;
+  if (client.clientAuthMethod === 'none') return false;
+  throw new errors.InvalidRequest('client is not authorized to revoke the presented token (it was issued to another client)');
+}
+
 export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
   const clients = [...settings.clients, ...(settings.demo?.clients ?? [])].map(staticClient);
   const cookie = { httpOnly: true, sameSite: 'lax' as const, signed: true };
   const claimsByScope = claimsConfiguration(deps.scopes);
+  // Only algorithms with a key in service: oidc-provider then refuses a client asking for another, and discovery
+  // lists exactly these.
+  const signingAlgs = signingAlgsOf(deps.jwks);
   return {
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
     clients,
@@ -170,8 +183,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     acrValues: [ACR_PASSWORD],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     enabledJWA: {
-      idTokenSigningAlgValues: [...SIGNING_ALGS],
-      userinfoSigningAlgValues: [...SIGNING_ALGS],
+      idTokenSigningAlgValues: signingAlgs,
+      userinfoSigningAlgValues: signingAlgs,
     },
     // OIDC Core 3.1.2.1 requires redirect_uri. oidc-provider's default fills in a client's only one, and on the
     // resume endpoint (no interaction cookie, a client_id in the query) that recovery crashes into a 500.
@@ -207,7 +220,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       claimsParameter: { enabled: true, assertClaimsParameter: keepAllowedClaims(claimsByScope) },
       // Unsigned (or any) request objects are refused with request_not_supported rather than half-honoured.
       requestObjects: { enabled: false },
-      revocation: { enabled: true },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
       ...registrationFeatures(deps.runtime(), deps.limits),
       rpInitiatedLogout: {
         enabled: true,

@@ -7,7 +7,9 @@ import { buildConfiguration, type ProviderDeps } from './configuration.js';
 import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
 import { finalRedirectAs302 } from './final-redirect.js';
 import { TooManyRequests, type ProviderLimits } from './limits.js';
+import { seenAtIssuer } from './issuer-origin.js';
 import { registrationResponses } from './registration.js';
+import { dropUnregisteredLogoutReturn } from './unregistered-logout-return.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
 const LOOPBACK_IMPLICIT_CHECKS = new Set(['implicit-force-https', 'implicit-forbid-localhost']);
@@ -45,6 +47,8 @@ export const currentRequest = (): object | undefined => Provider.ctx;
 export function createProvider(settings: Settings, deps: ProviderDeps, outermost: readonly Middleware[] = []): Provider {
   const provider = new Provider(settings.issuer, buildConfiguration(settings, deps));
   provider.proxy = settings.proxy;
+  // Behind a trusted proxy its X-Forwarded-Host names the origin; without one, nothing the client sends does.
+  if (!settings.proxy) provider.use(seenAtIssuer(settings.issuer));
   for (const middleware of outermost) provider.use(middleware);
 
   // Stored secrets are hashes (clients/secrets.ts); oidc-provider documents this override for that case.
@@ -79,7 +83,7 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
   }
 
   if (deps.limits) limitNewInteractions(provider, deps.limits);
-
+  provider.use(dropUnregisteredLogoutReturn(provider, () => deps.runtime()['paths.end_session']));
   provider.use(finalRedirectAs302);
   provider.use(registrationResponses);
   provider.use(discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled']));

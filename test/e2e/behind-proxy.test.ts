@@ -50,11 +50,13 @@ describe('PROXY=true', () => {
 });
 
 describe('PROXY=false', () => {
-  test('forwarded headers from a client are ignored: no forged host, no Secure claim over plain http', async () => {
-    const discovery = (await (await fetch(local(direct, '/.well-known/openid-configuration'), { headers: FORWARDED })).json()) as Record<string, string>;
-    expect(discovery.authorization_endpoint).toBe(local(direct, '/auth'));
+  test("forwarded headers from a client are ignored: the issuer's endpoints, no Secure claim over plain http", async () => {
+    const forged = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'forged.example.test' };
+    const discovery = (await (await fetch(local(direct, '/.well-known/openid-configuration'), { headers: forged })).json()) as Record<string, string>;
+    // Neither the forwarded host nor the Host the request came to: the issuer's (provider/issuer-origin.ts).
+    expect(discovery.authorization_endpoint).toBe('https://id.example.test/auth');
     const url = new URL(authorizeUrl('https://x', implicitParams()));
-    const auth = await fetch(local(direct, url.pathname + url.search), { headers: FORWARDED, redirect: 'manual' });
+    const auth = await fetch(local(direct, url.pathname + url.search), { headers: forged, redirect: 'manual' });
     expect(auth.headers.get('strict-transport-security')).toBeNull();
     for (const cookie of auth.headers.getSetCookie()) expect(cookie).not.toMatch(/; secure/i);
   });

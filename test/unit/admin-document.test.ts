@@ -5,7 +5,7 @@ import { DEFAULT_PATHS } from '../../src/admin/provider-settings.js';
 import { ClientRegistry } from '../../src/clients/registry.js';
 import { MemoryCollection } from '../../src/storage/memory-collection.js';
 
-const registry = new ClientRegistry(new MemoryCollection(), { production: false, scopes: async () => ({ known: [], defaults: [] }) });
+const registry = new ClientRegistry(new MemoryCollection(), { production: false, scopes: async () => ({ known: [], defaults: [] }), signingAlgs: async () => ['RS256'] });
 const rules: DocumentRules = {
   production: false,
   configuredScopes: ['library'],

@@ -13,6 +13,8 @@ import {
 } from '../../src/provider/configuration.js';
 import { defaultsFrom, type ProviderSettings } from '../../src/admin/provider-settings.js';
 import type { CookieSigner } from '../../src/keys/cookie-signer.js';
+import { generateSigningKeys } from '../../src/keys/generated-keys.js';
+import { signingAlgProblem, signingAlgsOf } from '../../src/keys/signing-algs.js';
 import { loadSettings, type ClientConfig, type Settings } from '../../src/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
@@ -25,7 +27,7 @@ const deps: ProviderDeps = {
   scopes: [{ id: 'contact', name: 'Contact', description: 'How to reach you', claims: ['email', 'phone_number'] }],
   adapter: undefined,
   findAccount: async () => undefined,
-  jwks: { keys: [] },
+  jwks: await generateSigningKeys(),
   signing: { processes: 1, cores: 2 },
   cookieKeys: ['x'.repeat(32)],
   pages: {
@@ -128,7 +130,9 @@ describe('buildConfiguration', () => {
   });
 
   test('dependencies are passed through; signing keys go to oidc-provider as external signing keys', () => {
-    expect(config.jwks).toEqual({ keys: [] });
+    const keys = (config.jwks as { keys: { kid?: string; constructor: { name: string } }[] }).keys;
+    expect(keys.map((k) => k.kid)).toEqual(deps.jwks.keys.map((k) => k.kid));
+    expect(keys.map((k) => k.constructor.name)).toEqual(['LocalSigningKey', 'LocalSigningKey', 'LocalSigningKey']);
     expect(config.features?.externalSigningSupport).toEqual({ enabled: true, ack: 'experimental-01' });
     expect('adapter' in config).toBe(false);
   });
@@ -149,6 +153,17 @@ describe('buildConfiguration', () => {
   test('only asymmetric signing algorithms', () => {
     expect(config.enabledJWA?.idTokenSigningAlgValues).toEqual(['RS256', 'ES256', 'EdDSA']);
     expect(config.enabledJWA?.userinfoSigningAlgValues).toEqual(['RS256', 'ES256', 'EdDSA']);
+  });
+
+  test('an algorithm without a key in service is not offered', () => {
+    const withoutEd = { keys: deps.jwks.keys.filter((k) => k.kty !== 'OKP') };
+    expect(buildConfiguration(settings, { ...deps, jwks: withoutEd }).enabledJWA?.idTokenSigningAlgValues).toEqual(['RS256', 'ES256']);
+    // A key without alg counts by its type and curve; an encryption key never signs.
+    const [rsa, ec, ed] = deps.jwks.keys.map(({ alg: _alg, ...key }) => key);
+    expect(signingAlgsOf({ keys: [ed!, { ...ec!, use: 'enc' }] })).toEqual(['EdDSA']);
+    expect(signingAlgsOf({ keys: [rsa!, ec!] })).toEqual(['RS256', 'ES256']);
+    expect(signingAlgProblem('EdDSA', ['RS256', 'ES256'])).toBe('no signing key for EdDSA is in service (the keys sign RS256, ES256)');
+    expect(signingAlgProblem('HS256', ['RS256'])).toBe('HS256 is not offered (one of RS256, ES256, EdDSA)');
   });
 
   test('the interaction URL is our interaction page', () => {

@@ -22,8 +22,12 @@ describe('client form', () => {
       ['accessTokenTtl', '600'],
       ['idTokenTtl', ''],
       ['logoUri', ''],
+      ['idTokenSignedResponseAlg', 'ES256'],
     ]);
+    // The empty choice is the provider's default: on a change it removes the client's own algorithm.
+    expect(clientFromForm(new URLSearchParams({ idTokenSignedResponseAlg: '' })).idTokenSignedResponseAlg).toBe('');
     expect(clientFromForm(form)).toMatchObject({
+      idTokenSignedResponseAlg: 'ES256',
       name: 'Wiki',
       redirectUris: ['https://a.example/cb', 'https://b.example/cb'],
       postLogoutRedirectUris: [],
@@ -61,6 +65,8 @@ describe('fieldErrors', () => {
     expect(fieldErrors('post-logout-redirect-uri http://x: must use https')).toEqual({ postLogoutRedirectUris: ['post-logout-redirect-uri http://x: must use https'] });
     expect(fieldErrors('grant-type: refresh_token needs authorization_code')).toEqual({ refreshTokens: ['grant-type: refresh_token needs authorization_code'] });
     expect(fieldErrors('claim foo: not a standard OpenID Connect claim')).toEqual({ claims: ['claim foo: not a standard OpenID Connect claim'] });
+    const algRefusal = 'id-token-signed-response-alg: no signing key for EdDSA is in service (the keys sign RS256, ES256)';
+    expect(fieldErrors(algRefusal)).toEqual({ idTokenSignedResponseAlg: [algRefusal] });
   });
 });
 

@@ -109,6 +109,13 @@ describe('loadSettings defaults', () => {
     expect(loadSettings({ CONFIG_DIR: FIXTURES_CONFIG, DEMO: 'false' }).demo).toBeUndefined();
   });
 
+  test("a config-file client's own ID token algorithm: one of ours, or refused naming the field", () => {
+    const client = { client_id: 'apache', redirect_uris: ['https://rp.example.test/cb'], response_types: ['id_token'] };
+    const withAlg = (alg: string) => loadSettings({ CONFIG_DIR: configDir({ 'clients.json': [{ ...client, id_token_signed_response_alg: alg }] }), DEMO: 'no' });
+    expect(withAlg('ES256').clients[0]?.id_token_signed_response_alg).toBe('ES256');
+    expect(() => withAlg('HS256')).toThrow(/clients\.json \[0\]\.id_token_signed_response_alg: one of RS256, ES256, EdDSA/);
+  });
+
   test('no clients.json: no clients', () => {
     expect(loadSettings({ CONFIG_DIR: configDir(), DEMO: 'no' }).clients).toEqual([]);
   });

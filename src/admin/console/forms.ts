@@ -37,6 +37,8 @@ export function clientFromForm(form: URLSearchParams): NewClient & ClientChange 
     alwaysSelectAccount: form.get('alwaysSelectAccount') === 'yes',
     accessTokenTtl: seconds(form, 'accessTokenTtl'),
     idTokenTtl: seconds(form, 'idTokenTtl'),
+    // Empty: the provider's default (ID_TOKEN_SIGNING_ALG), also on a change.
+    idTokenSignedResponseAlg: text(form, 'idTokenSignedResponseAlg'),
   };
 }
 
@@ -73,6 +75,7 @@ const FIELDS: Record<string, string> = {
   'tos-uri': 'tosUri',
   'access-token-ttl': 'accessTokenTtl',
   'id-token-ttl': 'idTokenTtl',
+  'id-token-signed-response-alg': 'idTokenSignedResponseAlg',
   username: 'username',
   password: 'password',
   role: 'role',

@@ -17,7 +17,7 @@ import { languageLinks, requestLocale } from '../../interactions/page-locale.js'
 import type { PageName, Views } from '../../interactions/views.js';
 import { KeyError } from '../../keys/keyring.js';
 import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../../provider/claims.js';
-import { RESPONSE_TYPES } from '../../settings.js';
+import { RESPONSE_TYPES, SIGNING_ALGS } from '../../settings.js';
 import { RecordError } from '../../storage/collection.js';
 import type { Stores } from '../../stores.js';
 import { audited, type AdminAction } from '../audited.js';
@@ -41,6 +41,8 @@ export interface ConsoleDeps {
   sessions: ProviderSessions;
   /** Signing keys from JWKS/JWKS_FILE: nothing to rotate here. */
   keysConfigured: boolean;
+  /** ID_TOKEN_SIGNING_ALG: what a client without its own algorithm gets. */
+  defaultSigningAlg: string;
 }
 
 const SESSION_COOKIE = 'op_console';
@@ -244,6 +246,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
     alwaysSelectAccount: c?.alwaysSelectAccount ?? false,
     accessTokenTtl: c?.accessTokenTtl ?? '',
     idTokenTtl: c?.idTokenTtl ?? '',
+    idTokenSignedResponseAlg: c?.idTokenSignedResponseAlg ?? '',
   });
   async function clientPage(ctx: Context, title: string, action: string, values: ReturnType<typeof clientForm>, record?: ClientRecord, errors = {}, status = 200) {
     page(ctx, 'admin/client', 'clients', {
@@ -257,6 +260,8 @@ export function adminConsole(deps: ConsoleDeps): Router {
       responseTypeChoices: RESPONSE_TYPES,
       scopeChoices: await scopeChoices(),
       authMethods: AUTH_METHODS,
+      signingAlgs: SIGNING_ALGS,
+      defaultSigningAlg: deps.defaultSigningAlg,
     }, status);
   }
 

@@ -33,5 +33,5 @@ export function webConsole({ settings, stores, views, csrf, cookieKeys, paths, j
     paths: () => ({ authorization: paths()['paths.authorization'], token: paths()['paths.token'], endSession: paths()['paths.end_session'] }),
     jwks,
   });
-  return adminConsole({ issuer: settings.issuer, stores, views, csrf, seal: sealFollowing(cookieKeys), signIn, sessions: providerSessions(provider), keysConfigured: !!settings.jwks });
+  return adminConsole({ issuer: settings.issuer, stores, views, csrf, seal: sealFollowing(cookieKeys), signIn, sessions: providerSessions(provider), keysConfigured: !!settings.jwks, defaultSigningAlg: settings.idTokenSigningAlg });
 }
