@@ -1,6 +1,6 @@
 /**
  * The compose stack and the image, checked without a container engine: `docker-compose config` (Debian's
- * docker-compose validates alone) must accept the file, and the stack must be wired as README.md says.
+ * docker-compose validates alone) must accept the file, and the stack must be wired as docs/operations.md says.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,10 +21,10 @@ beforeAll(async () => {
   ({ services, volumes } = await composeConfig(ROOT));
 });
 
-/** The start command README.md documents for the server in a container. */
+/** The start command docs/operations.md documents for the server in a container. */
 function documentedStartCommand(): string {
-  const command = read('README.md').match(/start command is `([^`]+)`/)?.[1];
-  if (!command) throw new Error('README.md documents no start command');
+  const command = read('docs/operations.md').match(/start command is `([^`]+)`/)?.[1];
+  if (!command) throw new Error('docs/operations.md documents no start command');
   return command;
 }
 
