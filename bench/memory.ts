@@ -12,7 +12,7 @@ import { RedisAdapter } from '../src/storage/redis-adapter.js';
 import { createRedis } from '../src/storage/redis.js';
 import { makeSessions } from './load.js';
 import type { Target } from './targets.js';
-import { epochSeconds } from '../src/epoch-seconds.js';
+import { epochSeconds } from '../src/time.js';
 
 const id = () => randomBytes(32).toString('base64url').slice(0, 43);
 /** Account ids as the users store makes them (32 hex digits). */

@@ -8,14 +8,14 @@ import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { toView, type UserView } from './accounts/users.js';
 import { clientView, type ClientRecord, type NewClient } from './clients/registry.js';
-import type { AdminTokenView } from './admin/admin-tokens.js';
-import type { Consent } from './admin/consents.js';
-import { audited } from './admin/audited.js';
-import type { ProviderSettings } from './admin/provider-settings.js';
+import type { AdminTokenView } from './accounts/admin-tokens.js';
+import type { Consent } from './accounts/consents.js';
+import { audited } from './audit/audited.js';
+import type { ProviderSettings } from './settings/provider-settings.js';
 import { KeyError, type KeyStatus } from './keys/keyring.js';
-import type { ScopeRecord } from './admin/scopes.js';
+import type { ScopeRecord } from './scopes/scopes.js';
 import { printable } from './printable.js';
-import { loadSettings, SettingsError, type LocalizedText, type Settings } from './settings.js';
+import { loadSettings, SettingsError, type LocalizedText, type Settings } from './config/settings.js';
 import { openStores, type Stores } from './stores.js';
 
 class UsageError extends Error {}

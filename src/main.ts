@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { startWorkers } from './cluster.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
-import { loadSettings, SettingsError, type Settings } from './settings.js';
+import { loadSettings, SettingsError, type Settings } from './config/settings.js';
 import { RedisUnreachable } from './storage/redis.js';
 
 function banner(settings: Settings): string {

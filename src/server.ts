@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { LiveProvider } from './provider/live-provider.js';
 import { UserError } from './accounts/users.js';
-import type { ProviderSettings } from './admin/provider-settings.js';
-import type { ScopeRecord } from './admin/scopes.js';
-import { auditLogCopy } from './ops/audit.js';
-import type { Live } from './ops/live.js';
+import type { ProviderSettings } from './settings/provider-settings.js';
+import type { ScopeRecord } from './scopes/scopes.js';
+import { auditLogCopy } from './audit/audit.js';
+import type { Live } from './polled.js';
 import { createApp } from './app.js';
-import type { PrivateJwks, Settings } from './settings.js';
+import type { PrivateJwks, Settings } from './config/settings.js';
 import { openStores, type Stores } from './stores.js';
 
 export interface RunningServer {

@@ -2,15 +2,15 @@
  * Our own data stores on the configured backend: Redis when configured, memory for the embedded default.
  * Shared by the server and the command line, so both read and write the same records.
  */
-import { AdminData } from './admin/admin-data.js';
-import { AdminTokens, type AdminTokenRecord } from './admin/admin-tokens.js';
-import { Consents } from './admin/consents.js';
-import { defaultsFrom, ProviderSettingsStore, type ProviderSettings } from './admin/provider-settings.js';
-import { Scopes, type ScopeRecord } from './admin/scopes.js';
+import { AdminData } from './backup/backup-store.js';
+import { AdminTokens, type AdminTokenRecord } from './accounts/admin-tokens.js';
+import { Consents } from './accounts/consents.js';
+import { defaultsFrom, ProviderSettingsStore, type ProviderSettings } from './settings/provider-settings.js';
+import { Scopes, type ScopeRecord } from './scopes/scopes.js';
 import { passwordHasher } from './accounts/passwords.js';
 import { LoginThrottle } from './accounts/throttle.js';
-import { AuditLog, type AuditCopy } from './ops/audit.js';
-import { ClientUsage } from './ops/client-usage.js';
+import { AuditLog, type AuditCopy } from './audit/audit.js';
+import { ClientUsage } from './clients/usage.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { CachedCollection } from './storage/cached-collection.js';
@@ -19,23 +19,23 @@ import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
 import { signingAlgsOf } from './keys/signing-algs.js';
 import { SealedKeyStore } from './keys/sealed-key-store.js';
-import { STANDARD_SCOPES } from './provider/claims.js';
-import type { Settings } from './settings.js';
+import { STANDARD_SCOPES } from './oidc/claims.js';
+import type { Settings } from './config/settings.js';
 import type { Collection, CollectionSet } from './storage/collection.js';
-import { MemoryAttempts } from './storage/memory-attempts.js';
-import { MemoryAudit } from './storage/memory-audit.js';
+import { MemoryAttempts } from './accounts/memory-attempts.js';
+import { MemoryAudit } from './audit/memory-audit.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
 import { MemoryCollectionSet } from './storage/memory-collection.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
-import { RedisAttempts } from './storage/redis-attempts.js';
-import { RedisAudit } from './storage/redis-audit.js';
+import { RedisAttempts } from './accounts/redis-attempts.js';
+import { RedisAudit } from './audit/redis-audit.js';
 import { RedisCollectionSet } from './storage/redis-collection.js';
-import { RedisConsents } from './storage/redis-consents.js';
-import { MemoryUsage } from './storage/memory-usage.js';
-import { MemoryWindowCounter } from './storage/memory-window-counter.js';
-import { RedisWindowCounter } from './storage/redis-window-counter.js';
-import type { WindowCounter } from './ops/rate-limit.js';
-import { RedisUsage } from './storage/redis-usage.js';
+import { RedisConsents } from './accounts/redis-consents.js';
+import { MemoryUsage } from './clients/memory-usage.js';
+import { MemoryWindowCounter } from './limits/memory-window-counter.js';
+import { RedisWindowCounter } from './limits/redis-window-counter.js';
+import type { WindowCounter } from './limits/rate-limit.js';
+import { RedisUsage } from './clients/redis-usage.js';
 import { openRedis, type RedisClient } from './storage/redis.js';
 
 export interface Stores {

@@ -4,7 +4,7 @@
  */
 import { createLogger } from '../../src/logger.js';
 import { startServer } from '../../src/server.js';
-import { loadSettings } from '../../src/settings.js';
+import { loadSettings } from '../../src/config/settings.js';
 import { serveSpa } from './server.js';
 
 const settings = loadSettings({ ...process.env });

@@ -4,8 +4,8 @@
  * (credential-fence.ts) signs nobody in. Users and clients are read from their in-memory copies: no Redis on the way.
  */
 import type { FindAccount } from 'oidc-provider';
-import { openedBefore, type Fenced } from '../credential-fence.js';
-import { accountClaims } from '../provider/claims.js';
+import { openedBefore, type Fenced } from './credential-fence.js';
+import { accountClaims } from './account-claims.js';
 import type { Users } from './users.js';
 
 /** What oidc-provider passes with a lookup for a token: the token, code or refresh token itself. */

@@ -1,6 +1,6 @@
 /** argon2id hashing with parameters from settings; hashes of other parameters are flagged for re-hashing. */
 import argon2 from 'argon2';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../config/settings.js';
 
 export type PasswordParams = Settings['argon2'];
 

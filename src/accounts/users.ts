@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PASSWORD_MAX, USERNAME_MAX } from '../input-bounds.js';
-import { fencePassed, openedBefore } from '../credential-fence.js';
-import { STANDARD_CLAIMS } from '../provider/claims.js';
+import { fencePassed, openedBefore } from './credential-fence.js';
+import { STANDARD_CLAIMS } from '../oidc/claims.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
-import { SUB_RULE, subSchema } from '../subject.js';
+import { SUB_RULE, subSchema } from '../oidc/subject.js';
 import type { PasswordHasher } from './passwords.js';
 
 export const ROLES = ['user', 'admin'] as const;

@@ -9,12 +9,12 @@ import { toView } from '../accounts/users.js';
 import { clientView } from '../clients/registry.js';
 import { RecordError } from '../storage/collection.js';
 import { BodyError, readJson } from '../http/body.js';
-import type { AuditType } from '../ops/audit.js';
+import type { AuditType } from '../audit/audit.js';
 import type { Stores } from '../stores.js';
-import type { AdminTokens } from './admin-tokens.js';
-import { DocumentError } from './admin-document.js';
-import { audited, type AdminAction } from './audited.js';
-import { SettingError } from './provider-settings.js';
+import type { AdminTokens } from '../accounts/admin-tokens.js';
+import { DocumentError } from '../backup/backup-document.js';
+import { audited, type AdminAction } from '../audit/audited.js';
+import { SettingError } from '../settings/provider-settings.js';
 import { KeyError } from '../keys/keyring.js';
 import { openApiDocument } from './openapi.js';
 

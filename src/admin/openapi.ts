@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { ROLES } from '../accounts/users.js';
 import { MAX_EXPIRES_IN } from '../clients/initial-access-tokens.js';
 import { clientSchema } from '../clients/registry.js';
-import { FIELD_BOUNDS } from '../ops/audit-event.js';
-import { SETTING_KEYS } from './provider-settings.js';
-import { subSchema } from '../subject.js';
+import { FIELD_BOUNDS } from '../audit/audit-event.js';
+import { SETTING_KEYS } from '../settings/provider-settings.js';
+import { subSchema } from '../oidc/subject.js';
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

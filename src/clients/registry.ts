@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ClientMetadata } from 'oidc-provider';
-import { fencePassed } from '../credential-fence.js';
+import { fencePassed } from '../accounts/credential-fence.js';
 import { signingAlgProblem } from '../keys/signing-algs.js';
-import { RESPONSE_TYPES, SIGNING_ALGS } from '../settings.js';
+import { RESPONSE_TYPES, SIGNING_ALGS } from '../config/settings.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';

@@ -5,9 +5,9 @@
  */
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { requestLocale } from '../interactions/page-locale.js';
-import { RETRY_AFTER_SECONDS } from '../interactions/provider-pages.js';
-import type { Views } from '../interactions/views.js';
+import { requestLocale } from '../pages/page-locale.js';
+import { renderUnavailable } from '../pages/unavailable-page.js';
+import type { Views } from '../pages/views.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
 import { BodyError } from './body.js';
 
@@ -36,9 +36,7 @@ export function errorPages(views: Views, logger: Logger): Middleware {
       ctx.set('Cache-Control', 'no-store');
       if (isStorageUnavailable(err)) {
         logger.warn({ err: err.message, reqId: ctx.state.requestId }, 'storage unavailable');
-        ctx.status = 503;
-        ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        ctx.body = views.render('error', locale, { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
+        renderUnavailable(ctx, views, locale);
         return;
       }
       const status = err instanceof BodyError ? err.status : err.expose && err.status ? err.status : 500;

@@ -9,7 +9,7 @@
  * context. Everything else goes to our Koa app.
  */
 import type { IncomingMessage, RequestListener } from 'node:http';
-import type { ProviderSettings } from '../admin/provider-settings.js';
+import type { ProviderSettings } from '../settings/provider-settings.js';
 import type { PrebuiltDocuments } from './prebuilt-documents.js';
 import { sendDocument } from './prebuilt-documents.js';
 import type { RequestLog } from './request-log.js';
@@ -38,7 +38,7 @@ const pathOf = (url: string | undefined = '') => {
 };
 
 /**
- * The fast lane: a GET of the authorization endpoint (a POST is turned into a GET by http/post-to-get.ts, in our
+ * The fast lane: a GET of the authorization endpoint (a POST is turned into a GET by http/post-as-get.ts, in our
  * app) and any request to userinfo, at the paths in force now.
  */
 export function providerFastLane(settings: () => Pick<ProviderSettings, 'paths.authorization' | 'paths.userinfo'>, listener: RequestListener): FastLane {

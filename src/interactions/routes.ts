@@ -2,24 +2,26 @@
  * The pages oidc-provider sends the browser to: login, account chooser, consent, and the POSTs that answer
  * them. Every POST needs the interaction cookie (checked by interactionDetails) and the CSRF token of its uid.
  */
+import { waitText } from '../pages/wait-text.js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../accounts/device-cookies.js';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
-import type { AuditLog } from '../ops/audit.js';
+import type { AuditLog } from '../audit/audit.js';
 import type { LoginMetrics } from '../ops/metrics.js';
 import { readForm } from '../http/body.js';
-import { claimsConfiguration, grantSummary, PROTOCOL_CLAIMS } from '../provider/claims.js';
+import { claimsConfiguration, grantSummary } from '../provider/claims.js';
+import { PROTOCOL_CLAIMS } from '../oidc/claims.js';
 import { oversizedCredential } from '../input-bounds.js';
-import { ACR_PASSWORD } from '../provider/configuration.js';
-import type { ScopeConfig } from '../settings.js';
-import type { Csrf } from './csrf.js';
-import type { Locale } from './i18n.js';
-import { languageLinks, requestLocale } from './page-locale.js';
-import type { PageName, Views } from './views.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { ACR_PASSWORD } from '../oidc/acr.js';
+import type { ScopeConfig } from '../config/settings.js';
+import type { Csrf } from '../pages/csrf.js';
+import type { Locale } from '../pages/i18n.js';
+import { languageLinks, requestLocale } from '../pages/page-locale.js';
+import type { PageName, Views } from '../pages/views.js';
+import { epochSeconds } from '../time.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in service (it may be rebuilt while we run). */
@@ -55,12 +57,6 @@ function requestedClaims(parameter: unknown): string[] {
 
 /** The interaction is gone or does not belong to this browser: nothing to do but start again. */
 class StartAgain extends Error {}
-
-/** "42 seconds" or "5 minutes": a wait a person can plan with. */
-export function waitText(locale: Locale, seconds: number): string {
-  if (seconds === 1) return locale.t('wait.second');
-  return seconds < 120 ? locale.t('wait.seconds', { n: seconds }) : locale.t('wait.minutes', { n: Math.ceil(seconds / 60) });
-}
 
 export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics }: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });

@@ -6,11 +6,19 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import type { PrivateJwks } from '../settings.js';
+import type { PrivateJwks } from '../config/settings.js';
 import type { Collection } from '../storage/collection.js';
-import type { KeyGeneration } from './keyring.js';
 
 /** What the key store holds: signing key generations (or, from earlier versions, one key set) and cookie keys. */
+export interface KeyGeneration {
+  keys: PrivateJwks['keys'];
+  createdAt: number;
+  /** Epoch ms from which this generation signs. */
+  activeFrom: number;
+  /** Epoch ms an administrator retired it (it is no longer published). */
+  retiredAt?: number;
+}
+
 export type KeyMaterial = { generations: KeyGeneration[] } | { jwks: PrivateJwks } | { cookieKeys: string[] };
 
 async function withKid(jwk: JWK, alg: string): Promise<PrivateJwks['keys'][number]> {

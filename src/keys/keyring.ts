@@ -4,21 +4,13 @@
  * refresh their JWKS first); the generation it replaces stays published while tokens it signed can still be
  * alive, then is retired. Which generation is in which state is a pure function of the time.
  */
-import { SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../settings.js';
+import { SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../config/settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
-import { generateSigningKeys, getOrInsert, type KeyMaterial, type OnRestored } from './generated-keys.js';
+import { generateSigningKeys, getOrInsert, type KeyGeneration, type KeyMaterial, type OnRestored } from './generated-keys.js';
+
+export type { KeyGeneration } from './generated-keys.js';
 import { signingAlgsOf } from './signing-algs.js';
 
-type PrivateJwk = PrivateJwks['keys'][number];
-
-export interface KeyGeneration {
-  keys: PrivateJwk[];
-  createdAt: number;
-  /** Epoch ms from which this generation signs. */
-  activeFrom: number;
-  /** Epoch ms an administrator retired it (it is no longer published). */
-  retiredAt?: number;
-}
 
 export type KeyState = 'next' | 'active' | 'retiring' | 'retired';
 

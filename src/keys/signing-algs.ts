@@ -3,7 +3,7 @@
  * (or the provider-wide default) is only offered when a key for it is in service: a configured JWKS without an
  * Ed25519 key makes EdDSA unavailable rather than failing at the first sign-in.
  */
-import { SettingsError, SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../settings.js';
+import { SettingsError, SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../config/settings.js';
 
 type Jwk = PrivateJwks['keys'][number];
 

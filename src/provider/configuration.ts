@@ -2,10 +2,13 @@
  * Settings → oidc-provider Configuration. Pure: everything with side effects (storage, accounts, pages)
  * arrives as a dependency, so the policy here is tested without a server.
  */
+import { ACR_PASSWORD } from '../oidc/acr.js';
+import { UI_LOCALES } from '../oidc/ui-locales.js';
 import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type ClaimsParameter, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
-import type { ProviderSettings } from '../admin/provider-settings.js';
-import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../settings.js';
-import { claimsConfiguration, claimsRequestWithin, clientClaims, releasedWithin, STANDARD_SCOPES } from './claims.js';
+import type { ProviderSettings } from '../settings/provider-settings.js';
+import type { ClientConfig, PrivateJwks, ScopeConfig, Settings } from '../config/settings.js';
+import { claimsConfiguration, claimsRequestWithin, clientClaims, releasedWithin } from './claims.js';
+import { STANDARD_SCOPES } from '../oidc/claims.js';
 import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
@@ -43,9 +46,7 @@ export interface ProviderDeps {
 }
 
 export type ConsentGrants = (accountId: string, clientId: string) => Promise<string[]>;
-export const ACR_PASSWORD = 'urn:oidc-op:acr:password';
 /** The languages of our pages, advertised in discovery. */
-export const UI_LOCALES = ['en', 'zh-CN'] as const;
 export const interactionPath = (uid: string) => `/interaction/${uid}`;
 
 /** Config-file clients as oidc-provider metadata; grant types follow the response types when not given. */

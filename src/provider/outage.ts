@@ -6,8 +6,7 @@
  */
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { RETRY_AFTER_SECONDS } from '../interactions/provider-pages.js';
-import { isStorageUnavailable } from '../storage/unavailable.js';
+import { isStorageUnavailable, RETRY_AFTER_SECONDS } from '../storage/unavailable.js';
 import type { Pages } from './configuration.js';
 
 const UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable; try again shortly' };

@@ -2,7 +2,7 @@
 import type { Middleware } from 'koa';
 import Provider, { errors } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/secrets.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../config/settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
 import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
 import { finalRedirectAs302 } from './final-redirect.js';

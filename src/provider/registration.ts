@@ -4,7 +4,7 @@
  * our client registry (clients/dynamic-registration.ts), by the rules every client passes.
  */
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import type { ProviderSettings } from '../admin/provider-settings.js';
+import type { ProviderSettings } from '../settings/provider-settings.js';
 import { newClientId } from '../clients/registry.js';
 import { generateClientSecret, isSecretHash } from '../clients/secrets.js';
 import { TooManyRequests, type ProviderLimits } from './limits.js';

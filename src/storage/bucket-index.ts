@@ -24,7 +24,7 @@
  */
 import { crc32 } from 'node:zlib';
 import type { RedisClient } from './redis.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../time.js';
 
 export const BUCKETS = 8192;
 

@@ -13,7 +13,7 @@ import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from 
 import { recentReads, type GrantRead, type RecentReads, type SessionRead } from './recent-reads.js';
 import type { RedisClient } from './redis.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
-import { epochSeconds } from '../epoch-seconds.js';
+import { epochSeconds } from '../time.js';
 
 const GRANTABLE = new Set([
   'AccessToken',

@@ -1,8 +1,8 @@
 /** One contract for the throttle's stores: the Redis scripts on a real redis-server, and the memory twin, answer alike. */
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { ACCOUNT_POLICY, delayAfter, type AttemptStore, type Reserved, type Slot } from '../../src/accounts/throttle.js';
-import { MemoryAttempts } from '../../src/storage/memory-attempts.js';
-import { RedisAttempts } from '../../src/storage/redis-attempts.js';
+import { MemoryAttempts } from '../../src/accounts/memory-attempts.js';
+import { RedisAttempts } from '../../src/accounts/redis-attempts.js';
 import { useTestRedis } from '../support/test-redis.js';
 
 const t0 = 1_700_000_000_000;

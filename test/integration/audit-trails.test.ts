@@ -4,10 +4,10 @@
  * nor an unauthenticated flood grows Redis without bound or pushes yesterday's admin change out.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { AuditLog, type AuditEvent, type AuditStore } from '../../src/ops/audit.js';
-import { AUDIT_TRAILS, FIELD_BOUNDS } from '../../src/ops/audit-event.js';
-import { MemoryAudit } from '../../src/storage/memory-audit.js';
-import { AUDIT_STREAMS, RedisAudit, trailBoundBytes } from '../../src/storage/redis-audit.js';
+import { AuditLog, type AuditEvent, type AuditStore } from '../../src/audit/audit.js';
+import { AUDIT_TRAILS, FIELD_BOUNDS } from '../../src/audit/audit-event.js';
+import { MemoryAudit } from '../../src/audit/memory-audit.js';
+import { AUDIT_STREAMS, RedisAudit, trailBoundBytes } from '../../src/audit/redis-audit.js';
 import { useTestRedis } from '../support/test-redis.js';
 
 const fixture = useTestRedis();

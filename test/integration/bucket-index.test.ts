@@ -1,6 +1,6 @@
 /** The shared-hash indexes (session uids, account grants) against a real redis-server: bounded, and expiring. */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { epochSeconds as now } from '../../src/epoch-seconds.js';
+import { epochSeconds as now } from '../../src/time.js';
 import { BucketIndex, bucketKey, FULL_PASS_ITEMS, liveItems } from '../../src/storage/bucket-index.js';
 import { useTestRedis } from '../support/test-redis.js';
 

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { ChangeFeed, Copies } from '../../src/storage/change-feed.js';
 import { recentReads } from '../../src/storage/recent-reads.js';
 import { RedisAdapter } from '../../src/storage/redis-adapter.js';
-import { RedisConsents } from '../../src/storage/redis-consents.js';
+import { RedisConsents } from '../../src/accounts/redis-consents.js';
 import { useTestRedis } from '../support/test-redis.js';
 
 const fixture = useTestRedis();

@@ -5,7 +5,7 @@ import { bucketKey } from '../../src/storage/bucket-index.js';
 import { decodeRecord, encodeRecord } from '../../src/storage/compact-records.js';
 import { accountGrants, consentGrantsOn, parseGrantItem } from '../../src/storage/account-grants.js';
 import { recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
-import { RedisConsents } from '../../src/storage/redis-consents.js';
+import { RedisConsents } from '../../src/accounts/redis-consents.js';
 import { useTestRedis } from '../support/test-redis.js';
 import { adapterContract } from './adapter-contract.js';
 

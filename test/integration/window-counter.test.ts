@@ -1,8 +1,8 @@
 /** The rate-limit windows on a real redis-server and in memory: the same counts, atomic, and never kept past a window. */
 import { describe, expect, test } from '@jest/globals';
-import { RateLimit, type WindowCounter } from '../../src/ops/rate-limit.js';
-import { MemoryWindowCounter } from '../../src/storage/memory-window-counter.js';
-import { RedisWindowCounter, windowKey } from '../../src/storage/redis-window-counter.js';
+import { RateLimit, type WindowCounter } from '../../src/limits/rate-limit.js';
+import { MemoryWindowCounter } from '../../src/limits/memory-window-counter.js';
+import { RedisWindowCounter, windowKey } from '../../src/limits/redis-window-counter.js';
 import { useTestRedis } from '../support/test-redis.js';
 
 const testRedis = useTestRedis();

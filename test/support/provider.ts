@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { loadSettings, type Settings } from '../../src/settings.js';
+import { loadSettings, type Settings } from '../../src/config/settings.js';
 import { freePort } from './ports.js';
 import { startTestRedis, type TestRedis } from './redis-server.js';
 

@@ -1,7 +1,7 @@
 /** The import document's rules: each refusal names its path and the rule; a valid document yields what the stores keep. */
 import { describe, expect, test } from '@jest/globals';
-import { checkDocument, DocumentError, toDocument, type DocumentRules } from '../../src/admin/admin-document.js';
-import { DEFAULT_PATHS } from '../../src/admin/provider-settings.js';
+import { checkDocument, DocumentError, toDocument, type DocumentRules } from '../../src/backup/backup-document.js';
+import { DEFAULT_PATHS } from '../../src/settings/provider-settings.js';
 import { ClientRegistry } from '../../src/clients/registry.js';
 import { MemoryCollection } from '../../src/storage/memory-collection.js';
 

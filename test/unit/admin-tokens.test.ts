@@ -1,6 +1,6 @@
 /** Admin tokens' public ids: what an operator types after `admin-token revoke`, so never something read as an option. */
 import { describe, expect, test } from '@jest/globals';
-import { AdminTokens, type AdminTokenRecord } from '../../src/admin/admin-tokens.js';
+import { AdminTokens, type AdminTokenRecord } from '../../src/accounts/admin-tokens.js';
 import { MemoryCollectionSet } from '../../src/storage/memory-collection.js';
 
 describe('admin token ids', () => {

@@ -1,10 +1,10 @@
 /** The audit event's bounds, its trails and its packing into Redis entries: pure, no server. */
 import { describe, expect, test } from '@jest/globals';
 import { pino } from 'pino';
-import { AuditLog, auditLogCopy, type AuditEvent } from '../../src/ops/audit.js';
-import { bounded, FIELD_BOUNDS, MAX_EVENT_BYTES, trailOf, trailsOf } from '../../src/ops/audit-event.js';
-import { MemoryAudit } from '../../src/storage/memory-audit.js';
-import { ENTRY_BYTES, packEntries } from '../../src/storage/redis-audit.js';
+import { AuditLog, auditLogCopy, type AuditEvent } from '../../src/audit/audit.js';
+import { bounded, FIELD_BOUNDS, MAX_EVENT_BYTES, trailOf, trailsOf } from '../../src/audit/audit-event.js';
+import { MemoryAudit } from '../../src/audit/memory-audit.js';
+import { ENTRY_BYTES, packEntries } from '../../src/audit/redis-audit.js';
 
 const TIME = '2026-12-01T00:00:00.000Z';
 const base: AuditEvent = { time: TIME, type: 'login', outcome: 'failure' };

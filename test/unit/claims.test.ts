@@ -1,15 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  accountClaims,
-  claimsConfiguration,
-  claimsRequestWithin,
-  clientClaims,
-  grantSummary,
-  releasedWithin,
-  SCOPE_CLAIMS,
-  STANDARD_CLAIMS,
-  STANDARD_SCOPES,
-} from '../../src/provider/claims.js';
+import { accountClaims } from '../../src/accounts/account-claims.js';
+import { SCOPE_CLAIMS, STANDARD_CLAIMS, STANDARD_SCOPES } from '../../src/oidc/claims.js';
+import { claimsConfiguration, claimsRequestWithin, clientClaims, grantSummary, releasedWithin } from '../../src/provider/claims.js';
 
 describe('accountClaims', () => {
   test('sub is the given one, even when the stored claims carry another', () => {

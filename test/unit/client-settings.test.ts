@@ -5,8 +5,8 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { CLIENT_FLAGS, clientFlag } from '../../src/provider/client-settings.js';
 import { buildConfiguration, type ProviderDeps } from '../../src/provider/configuration.js';
 import { clientWantsChooser, interactionPrompts } from '../../src/provider/interaction-policy.js';
-import { defaultsFrom } from '../../src/admin/provider-settings.js';
-import { loadSettings } from '../../src/settings.js';
+import { defaultsFrom } from '../../src/settings/provider-settings.js';
+import { loadSettings } from '../../src/config/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 

@@ -1,7 +1,7 @@
 /** Usage counting: nothing reaches the store on the authorization path; batches do, and the summary reads them back. */
 import { describe, expect, test } from '@jest/globals';
-import { ClientUsage, dayOf, type UsageBatch, type UsageStore } from '../../src/ops/client-usage.js';
-import { MemoryUsage } from '../../src/storage/memory-usage.js';
+import { ClientUsage, dayOf, type UsageBatch, type UsageStore } from '../../src/clients/usage.js';
+import { MemoryUsage } from '../../src/clients/memory-usage.js';
 
 class CountingStore implements UsageStore {
   readonly inner = new MemoryUsage();

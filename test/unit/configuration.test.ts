@@ -3,19 +3,19 @@ import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, ClientMetadata, Configuration, ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
+import { ACR_PASSWORD } from '../../src/oidc/acr.js';
 import {
-  ACR_PASSWORD,
   buildConfiguration,
   clientOriginAllowed,
   interactionPath,
   staticClient,
   type ProviderDeps,
 } from '../../src/provider/configuration.js';
-import { defaultsFrom, type ProviderSettings } from '../../src/admin/provider-settings.js';
+import { defaultsFrom, type ProviderSettings } from '../../src/settings/provider-settings.js';
 import type { CookieSigner } from '../../src/keys/cookie-signer.js';
 import { generateSigningKeys } from '../../src/keys/generated-keys.js';
 import { signingAlgProblem, signingAlgsOf } from '../../src/keys/signing-algs.js';
-import { loadSettings, type ClientConfig, type Settings } from '../../src/settings.js';
+import { loadSettings, type ClientConfig, type Settings } from '../../src/config/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { csrfProtection } from '../../src/interactions/csrf.js';
+import { csrfProtection } from '../../src/pages/csrf.js';
 
 const csrf = csrfProtection('x'.repeat(32));
 

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLocale } from '../../src/interactions/i18n.js';
-import type { LocaleTag } from '../../src/interactions/locale.js';
-import { VIEWS_DIR } from '../../src/interactions/views.js';
+import { loadLocale } from '../../src/pages/i18n.js';
+import type { LocaleTag } from '../../src/pages/locale.js';
+import { VIEWS_DIR } from '../../src/pages/views.js';
 
 const tempDirs: string[] = [];
 afterAll(() => {

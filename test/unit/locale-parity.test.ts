@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { SUPPORTED_LOCALES } from '../../src/interactions/locale.js';
-import { VIEWS_DIR } from '../../src/interactions/views.js';
-import { scopeConfigSchema } from '../../src/settings.js';
+import { SUPPORTED_LOCALES } from '../../src/pages/locale.js';
+import { VIEWS_DIR } from '../../src/pages/views.js';
+import { scopeConfigSchema } from '../../src/config/settings.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SRC_DIR = join(ROOT, 'src');

@@ -5,7 +5,7 @@ import {
   negotiateLocale,
   parseAcceptLanguage,
   SUPPORTED_LOCALES,
-} from '../../src/interactions/locale.js';
+} from '../../src/pages/locale.js';
 
 describe('SUPPORTED_LOCALES', () => {
   test('English first (the fallback), then Simplified Chinese', () => {

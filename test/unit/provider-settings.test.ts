@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { defaultsFrom, parseSetting, registrationOf } from '../../src/admin/provider-settings.js';
-import { loadSettings } from '../../src/settings.js';
+import { defaultsFrom, parseSetting, registrationOf } from '../../src/settings/provider-settings.js';
+import { loadSettings } from '../../src/config/settings.js';
 import { FIXTURES_CONFIG } from '../support/provider.js';
 
 describe('registration settings', () => {

@@ -1,6 +1,6 @@
 /** The rate-limit verdict: pure policy (the counters themselves: test/integration/window-counter.test.ts). */
 import { describe, expect, test } from '@jest/globals';
-import { waitAfter } from '../../src/ops/rate-limit.js';
+import { waitAfter } from '../../src/limits/rate-limit.js';
 
 describe('waitAfter', () => {
   const policy = { limit: 3, windowSeconds: 60 };

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useConfigDirs } from '../support/config-dir.js';
-import { contrastWithWhite, loadSettings, scopeConfigSchema, SettingsError, type Settings } from '../../src/settings.js';
+import { contrastWithWhite, loadSettings, scopeConfigSchema, SettingsError, type Settings } from '../../src/config/settings.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LOGO_SVG = join(ROOT, 'config', 'logo.svg');

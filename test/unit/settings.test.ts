@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useConfigDirs } from '../support/config-dir.js';
-import { loadSettings, SettingsError } from '../../src/settings.js';
+import { loadSettings, SettingsError } from '../../src/config/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 

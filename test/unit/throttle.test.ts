@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { ACCOUNT_POLICY, bucketsFor, delayAfter, DEVICE_POLICY, IP_POLICY, LoginThrottle, waitMs, type Admission, type Attempt } from '../../src/accounts/throttle.js';
-import { loadLocale } from '../../src/interactions/i18n.js';
-import { waitText } from '../../src/interactions/routes.js';
-import { VIEWS_DIR } from '../../src/interactions/views.js';
-import { MemoryAttempts } from '../../src/storage/memory-attempts.js';
+import { loadLocale } from '../../src/pages/i18n.js';
+import { waitText } from '../../src/pages/wait-text.js';
+import { VIEWS_DIR } from '../../src/pages/views.js';
+import { MemoryAttempts } from '../../src/accounts/memory-attempts.js';
 
 describe('policies', () => {
   test('account: 5 free failures, then 2 s doubling up to 5 minutes, forgotten after an hour', () => {

@@ -2,9 +2,9 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { languageLinks } from '../../src/interactions/page-locale.js';
-import { loadViews, themeCss, VIEWS_DIR, type PageName } from '../../src/interactions/views.js';
-import type { Branding } from '../../src/settings.js';
+import { languageLinks } from '../../src/pages/page-locale.js';
+import { loadViews, themeCss, VIEWS_DIR, type PageName } from '../../src/pages/views.js';
+import type { Branding } from '../../src/config/settings.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LOGO_FILE = join(ROOT, 'config', 'logo.svg');

@@ -4,7 +4,7 @@
  * at the start of each refusal ("redirect-uri …: …"), which is how a refusal finds its place beside a field.
  */
 import { grantTypesFor, type ClientChange, type NewClient } from '../../clients/registry.js';
-import type { ScopeInput } from '../scopes.js';
+import type { ScopeInput } from '../../scopes/scopes.js';
 
 const text = (form: URLSearchParams, name: string) => form.get(name)?.trim() ?? '';
 const optional = (form: URLSearchParams, name: string) => text(form, name) || undefined;

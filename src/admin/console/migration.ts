@@ -1,7 +1,7 @@
 /** The implicit migration report: what each client did in the last 30 days, and what moves it to code + PKCE. Pure. */
 import type { ClientRecord } from '../../clients/registry.js';
-import type { Translate } from '../../interactions/i18n.js';
-import { IMPLICIT_TYPES, type ClientUsageSummary } from '../../ops/client-usage.js';
+import type { Translate } from '../../pages/i18n.js';
+import { IMPLICIT_TYPES, type ClientUsageSummary } from '../../clients/usage.js';
 
 export interface MigrationRow {
   id: string;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
-import { epochSeconds } from '../../epoch-seconds.js';
+import { epochSeconds } from '../../time.js';
 
 export interface Seal {
   seal(payload: JWTPayload, lifetimeSeconds: number): Promise<string>;

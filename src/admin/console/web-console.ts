@@ -1,10 +1,10 @@
 /** The console assembled from the server's parts: its sealing key, its sign-in through this provider, its routes. */
 import type Provider from 'oidc-provider';
-import type { Csrf } from '../../interactions/csrf.js';
-import type { Views } from '../../interactions/views.js';
-import type { PrivateJwks, Settings } from '../../settings.js';
+import type { Csrf } from '../../pages/csrf.js';
+import type { Views } from '../../pages/views.js';
+import type { PrivateJwks, Settings } from '../../config/settings.js';
 import type { Stores } from '../../stores.js';
-import type { ProviderSettings } from '../provider-settings.js';
+import type { ProviderSettings } from '../../settings/provider-settings.js';
 import { consoleSecret } from './console-client.js';
 import { providerSessions } from './provider-session.js';
 import { adminConsole } from './routes.js';

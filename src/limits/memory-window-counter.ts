@@ -1,5 +1,5 @@
 /** Rate-limit windows for the embedded default; windows past their end are swept as new keys arrive. */
-import type { WindowCounter, WindowHits } from '../ops/rate-limit.js';
+import type { WindowCounter, WindowHits } from './rate-limit.js';
 
 /** Keys held before the first sweep of ended windows: many addresses cannot grow the map without end. */
 const SWEEP_AT = 10_000;

@@ -2,7 +2,7 @@
  * One way for every administrative change, from the command line or the HTTP API: run it, and record in the
  * audit trail who did what to which client or user, whether it was done or refused.
  */
-import type { AuditLog } from '../ops/audit.js';
+import type { AuditLog } from './audit.js';
 
 export interface AdminAction {
   /** `cli:<os user>` or `token:<name>`. */

@@ -3,7 +3,7 @@
  * best of Accept-Language by q-value, else the first supported. A tag matches exactly (case-insensitively) or
  * by its primary language: zh, zh-Hans, zh-SG and zh-TW all read Simplified Chinese rather than English.
  */
-import { UI_LOCALES } from '../provider/configuration.js';
+import { UI_LOCALES } from '../oidc/ui-locales.js';
 
 export const SUPPORTED_LOCALES = UI_LOCALES;
 export type LocaleTag = (typeof SUPPORTED_LOCALES)[number];

@@ -3,7 +3,7 @@
  * and revokes one: the grant and every token of it are gone, and the client's next authorization asks for consent
  * again (or gets consent_required under prompt=none). Each revocation is a `consent.revoked` audit event.
  */
-import type { AuditLog } from '../ops/audit.js';
+import type { AuditLog } from '../audit/audit.js';
 import { RecordError } from '../storage/collection.js';
 
 export interface Consent {

@@ -1,4 +1,4 @@
-import { waitMs, type AttemptRecord, type AttemptStore, type Reserved, type Slot, type ThrottlePolicy } from '../accounts/throttle.js';
+import { waitMs, type AttemptRecord, type AttemptStore, type Reserved, type Slot, type ThrottlePolicy } from './throttle.js';
 
 type Entry = AttemptRecord & { seq: number; expires: number };
 

@@ -5,10 +5,10 @@ import { TooManyRequests } from '../provider/limits.js';
 import { logoutReturnDropped } from '../provider/unregistered-logout-return.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
 import { requestLocale } from './page-locale.js';
-import { waitText } from './routes.js';
+import { renderUnavailable } from './unavailable-page.js';
+import { waitText } from './wait-text.js';
 import type { Views } from './views.js';
 
-export const RETRY_AFTER_SECONDS = 5;
 
 function localeOf(ctx: KoaContextWithOIDC, views: Views) {
   let uiLocales: unknown;
@@ -28,9 +28,7 @@ export function providerPages(views: Views): Pages {
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
       if (isStorageUnavailable(error)) {
-        ctx.status = 503;
-        ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-        ctx.body = views.render('error', locale, { title: t('error.unavailable.title'), message: t('error.unavailable.message'), code: 'temporarily_unavailable' });
+        renderUnavailable(ctx, views, locale);
         return;
       }
       if (error instanceof TooManyRequests) {

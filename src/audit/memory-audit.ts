@@ -1,4 +1,4 @@
-import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
+import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from './audit.js';
 
 const KEPT = 10_000;
 

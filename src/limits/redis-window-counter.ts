@@ -1,6 +1,6 @@
 /** Rate-limit windows in Redis: one counter key per limited key, counted and given its expiry in one script. */
-import type { WindowCounter, WindowHits } from '../ops/rate-limit.js';
-import type { RedisClient } from './redis.js';
+import type { WindowCounter, WindowHits } from './rate-limit.js';
+import type { RedisClient } from '../storage/redis.js';
 
 // INCR and EXPIRE together: a counter never outlives its window, even if a client dies between the two.
 const HIT = `local n = redis.call('INCR', KEYS[1])

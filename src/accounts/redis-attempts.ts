@@ -3,8 +3,8 @@
  * reservation is one script, so checking the wait and counting the failure are one step: parallel attempts queue.
  * Each script names one key, so the account's and the address's buckets may live on different Cluster slots.
  */
-import type { AttemptStore, Reserved, Slot, ThrottlePolicy } from '../accounts/throttle.js';
-import type { RedisClient } from './redis.js';
+import type { AttemptStore, Reserved, Slot, ThrottlePolicy } from './throttle.js';
+import type { RedisClient } from '../storage/redis.js';
 
 // The wait is throttle.ts's waitMs: `free` failures go through, then firstDelay doubling up to maxDelay, from the last.
 // ARGV: now, free, first delay ms, max delay ms, window ms. Answers {1, previous last, seq} or {0, wait ms}.

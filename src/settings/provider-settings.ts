@@ -3,7 +3,7 @@
  * held in memory by every instance, which re-reads them every few seconds: the hot path never asks Redis.
  * Values not set fall back to what the environment configured.
  */
-import type { Settings } from '../settings.js';
+import type { Settings } from '../config/settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
 
 /** Endpoints whose path an administrator may move (a deployment replacing OneAccess serves /api/v1/oauth2/authorize). */

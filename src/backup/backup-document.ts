@@ -9,11 +9,11 @@ import { z } from 'zod';
 import { checkUser, ROLES, usernameKey, type Role, type UserRecord } from '../accounts/users.js';
 import { redirectUriProblem } from '../clients/redirect-uri-policy.js';
 import { asNewClient, AUTH_METHODS, type ClientRecord, type ClientRegistry } from '../clients/registry.js';
-import { STANDARD_SCOPES } from '../provider/claims.js';
+import { STANDARD_SCOPES } from '../oidc/claims.js';
 import { RecordError } from '../storage/collection.js';
-import { subSchema } from '../subject.js';
-import { parseSetting, SETTING_KEYS, SettingError, type ProviderSettings } from './provider-settings.js';
-import { parseScope, type ScopeRecord } from './scopes.js';
+import { subSchema } from '../oidc/subject.js';
+import { parseSetting, SETTING_KEYS, SettingError, type ProviderSettings } from '../settings/provider-settings.js';
+import { parseScope, type ScopeRecord } from '../scopes/scopes.js';
 
 export const DOCUMENT_VERSION = 1;
 

@@ -7,13 +7,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { subSchema } from './subject.js';
+import { subSchema } from '../oidc/subject.js';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The ID token algorithms this provider signs (a key for each is generated; a configured JWKS may hold fewer). */
 export const SIGNING_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;

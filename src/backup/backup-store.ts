@@ -7,9 +7,9 @@
 import { usernameKey, type UserRecord } from '../accounts/users.js';
 import type { ClientRecord } from '../clients/registry.js';
 import { RecordError, type CollectionContent, type CollectionSet } from '../storage/collection.js';
-import { checkDocument, toDocument, type AdminDocument, type AdminRecords, type DocumentRules } from './admin-document.js';
-import { SETTINGS_ID, type ProviderSettings } from './provider-settings.js';
-import type { ScopeRecord } from './scopes.js';
+import { checkDocument, toDocument, type AdminDocument, type AdminRecords, type DocumentRules } from './backup-document.js';
+import { SETTINGS_ID, type ProviderSettings } from '../settings/provider-settings.js';
+import type { ScopeRecord } from '../scopes/scopes.js';
 
 /** The collections stores.ts keeps the admin data in. */
 const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings' } as const;

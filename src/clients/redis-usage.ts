@@ -1,5 +1,5 @@
-import { USAGE_DAYS_KEPT, type UsageBatch, type UsageStore } from '../ops/client-usage.js';
-import type { RedisClient } from './redis.js';
+import { USAGE_DAYS_KEPT, type UsageBatch, type UsageStore } from './usage.js';
+import type { RedisClient } from '../storage/redis.js';
 
 // One hash per day; every key shares the hash tag {usage}, so one pipeline serves a batch on Cluster too.
 const dayKey = (day: string) => `{usage}:${day}`;

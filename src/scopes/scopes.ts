@@ -5,8 +5,8 @@
  * in Redis and wins by id.
  */
 import { z } from 'zod';
-import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../provider/claims.js';
-import type { LocalizedText, ScopeConfig } from '../settings.js';
+import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../oidc/claims.js';
+import type { LocalizedText, ScopeConfig } from '../config/settings.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 
 export interface ScopeRecord extends ScopeConfig {

@@ -1,10 +1,10 @@
 /** The grants of an account, through its entry in the account index (written with each grant by the adapter) and the adapter itself. */
 import type { AdapterPayload } from 'oidc-provider';
-import type { Consent, ConsentStore } from '../admin/consents.js';
-import type { BucketIndex } from './bucket-index.js';
-import { accountGrants, parseGrantItem } from './account-grants.js';
-import { RedisAdapter } from './redis-adapter.js';
-import type { RedisClient } from './redis.js';
+import type { Consent, ConsentStore } from './consents.js';
+import type { BucketIndex } from '../storage/bucket-index.js';
+import { accountGrants, parseGrantItem } from '../storage/account-grants.js';
+import { RedisAdapter } from '../storage/redis-adapter.js';
+import type { RedisClient } from '../storage/redis.js';
 
 type GrantPayload = AdapterPayload & { openid?: { scope?: string; claims?: string[] } };
 

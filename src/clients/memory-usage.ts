@@ -1,4 +1,4 @@
-import { USAGE_DAYS_KEPT, type UsageBatch, type UsageStore } from '../ops/client-usage.js';
+import { USAGE_DAYS_KEPT, type UsageBatch, type UsageStore } from './usage.js';
 
 /** Usage counts in memory, for the embedded default; days beyond the kept window are dropped. */
 export class MemoryUsage implements UsageStore {

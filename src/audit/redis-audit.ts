@@ -1,5 +1,5 @@
-import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from '../ops/audit.js';
-import type { RedisClient } from './redis.js';
+import { AUDIT_TRAILS, trailOf, type AuditEvent, type AuditStore, type AuditTrail } from './audit.js';
+import type { RedisClient } from '../storage/redis.js';
 
 /**
  * Events are packed into stream entries of at most ENTRY_BYTES of JSON, and each trail keeps a bounded number of
