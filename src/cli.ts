@@ -3,6 +3,7 @@
  * the same registry and user store, so what it writes is live at once. With --json every command prints
  * exactly one JSON object on stdout; errors go to stderr with a non-zero exit, and nothing is changed.
  */
+import { AppError, exitCodeOf } from './errors.js';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -18,7 +19,11 @@ import { printable } from './printable.js';
 import { loadSettings, SettingsError, type LocalizedText, type Settings } from './config/settings.js';
 import { openStores, type Stores } from './stores.js';
 
-class UsageError extends Error {}
+class UsageError extends AppError {
+  constructor(message: string) {
+    super('usage', message);
+  }
+}
 
 const USAGE = `usage: oidc-op <command> [options] [--json]
 
@@ -490,8 +495,8 @@ async function main(): Promise<void> {
     process.stdout.write(json ? `${JSON.stringify(output.json)}\n` : `${onScreen(output.text)}\n`);
   } catch (err) {
     process.stderr.write(`oidc-op: ${onScreen(err instanceof Error ? err.message : String(err))}\n`);
-    if (err instanceof UsageError) process.stderr.write(`${USAGE}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
+    if (err instanceof AppError && err.code === 'usage') process.stderr.write(`${USAGE}\n`);
+    process.exitCode = exitCodeOf(err);
   }
 }
 

@@ -3,18 +3,17 @@
  * registry, user store, validation and audit as the command line. Every call but the OpenAPI document needs an
  * admin token (`oidc-op admin-token create`) as a Bearer token.
  */
+import { httpStatusOf, isRefusal } from '../errors.js';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { toView } from '../accounts/users.js';
 import { clientView } from '../clients/registry.js';
-import { RecordError } from '../storage/collection.js';
 import { BodyError, readJson } from '../http/body.js';
 import type { AuditType } from '../audit/audit.js';
-import type { Stores } from '../stores.js';
+import type { AdminServices } from './services.js';
 import type { AdminTokens } from '../accounts/admin-tokens.js';
 import { DocumentError } from '../backup/backup-document.js';
 import { audited, type AdminAction } from '../audit/audited.js';
-import { SettingError } from '../settings/provider-settings.js';
 import { KeyError } from '../keys/keyring.js';
 import { openApiDocument } from './openapi.js';
 
@@ -22,8 +21,6 @@ export const ADMIN_API = '/admin/api';
 
 /** An import carries every user's hash: room for tens of thousands of records. */
 const IMPORT_LIMIT = 32 * 1024 * 1024;
-
-const STATUS = { invalid: 400, exists: 409, not_found: 404 } as const;
 
 /** A JSON body handed to a store, which validates every field itself and names what is wrong. */
 const unchecked = <T>(body: Record<string, unknown>) => body as T;
@@ -33,25 +30,13 @@ async function jsonErrors(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
   } catch (err) {
-    if (err instanceof RecordError) {
-      ctx.status = STATUS[err.code];
-      ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message, ...(err instanceof DocumentError ? { issues: err.issues } : {}) };
-    } else if (err instanceof KeyError) {
-      ctx.status = /not found/.test(err.message) ? 404 : 400;
-      ctx.body = { error: ctx.status === 404 ? 'not_found' : 'invalid_request', message: err.message };
-    } else if (err instanceof SettingError) {
-      ctx.status = 400;
-      ctx.body = { error: 'invalid_request', message: err.message };
-    } else if (err instanceof BodyError) {
-      ctx.status = err.status;
-      ctx.body = { error: 'invalid_request', message: err.message };
-    } else {
-      throw err;
-    }
+    if (!isRefusal(err)) throw err;
+    ctx.status = httpStatusOf(err);
+    ctx.body = { error: err.code === 'not_found' ? 'not_found' : 'invalid_request', message: err.message, ...(err instanceof DocumentError ? { issues: err.issues } : {}) };
   }
 }
 
-export function adminApi(stores: Stores, tokens: AdminTokens, keysConfigured: boolean): Router {
+export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigured: boolean): Router {
   const router = new Router({ prefix: ADMIN_API });
   const { clients, users, audit } = stores;
 

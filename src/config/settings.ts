@@ -2,6 +2,7 @@
  * The one reader of process.env and config/. Everything else receives a typed, validated Settings.
  * A bad value throws SettingsError naming the variable (or file and field) and the rule it broke.
  */
+import { AppError } from '../errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, extname, join, relative, resolve } from 'node:path';
@@ -9,8 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { subSchema } from '../oidc/subject.js';
 
-export class SettingsError extends Error {
+/** A bad configuration: the message names the variable (or file and field) and the rule it broke. */
+export class SettingsError extends AppError {
   override name = 'SettingsError';
+
+  constructor(message: string) {
+    super('invalid', message);
+  }
 }
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,12 +1,16 @@
 /** Reads request bodies of bounded size (forms, JSON); anything unexpected is a 4xx, not a crash. */
+import { AppError } from '../errors.js';
 import type { Context } from 'koa';
 
-export class BodyError extends Error {
+const CODE_OF_STATUS = { 400: 'invalid', 413: 'too_large', 415: 'unsupported_media_type' } as const;
+
+/** A body we will not read: too large, of the wrong type, or malformed. */
+export class BodyError extends AppError {
   constructor(
     message: string,
     readonly status: 413 | 415 | 400,
   ) {
-    super(message);
+    super(CODE_OF_STATUS[status], message);
   }
 }
 

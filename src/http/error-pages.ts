@@ -3,13 +3,13 @@
  * Expected refusals (4xx) render their message; the store being away is a 503 with Retry-After; anything
  * else is logged and shown as a plain 500.
  */
+import { AppError, httpStatusOf } from '../errors.js';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { requestLocale } from '../pages/page-locale.js';
 import { renderUnavailable } from '../pages/unavailable-page.js';
 import type { Views } from '../pages/views.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
-import { BodyError } from './body.js';
 
 interface PageError {
   status?: number;
@@ -39,7 +39,7 @@ export function errorPages(views: Views, logger: Logger): Middleware {
         renderUnavailable(ctx, views, locale);
         return;
       }
-      const status = err instanceof BodyError ? err.status : err.expose && err.status ? err.status : 500;
+      const status = err instanceof AppError ? httpStatusOf(err) : err.expose && err.status ? err.status : 500;
       if (status >= 500) logger.error({ err, reqId: ctx.state.requestId }, 'request failed');
       ctx.status = status;
       const page = err.page ? { title: t(err.page.title), message: t(err.page.message) } : { title: t('error.title'), message: t('error.message') };

@@ -4,6 +4,7 @@
  * to an address so checked, so a DNS answer that changes between check and connect (rebinding) cannot slip
  * through. No redirects, a time limit and a size limit.
  */
+import { AppError } from '../errors.js';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
@@ -21,8 +22,12 @@ export interface PublicFetchOptions {
   maxBytes: number;
 }
 
-export class NotPublicError extends Error {
+export class NotPublicError extends AppError {
   override name = 'NotPublicError';
+
+  constructor(message: string) {
+    super('forbidden', message);
+  }
 }
 
 /** net.connect's lookup: resolves, refuses unless every address is public, hands over only checked addresses. */

@@ -4,6 +4,7 @@
  * refresh their JWKS first); the generation it replaces stays published while tokens it signed can still be
  * alive, then is retired. Which generation is in which state is a pure function of the time.
  */
+import { AppError } from '../errors.js';
 import { SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../config/settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
 import { generateSigningKeys, getOrInsert, type KeyGeneration, type KeyMaterial, type OnRestored } from './generated-keys.js';
@@ -24,8 +25,13 @@ export interface KeyStatus {
   publishedUntil?: string;
 }
 
-export class KeyError extends Error {
+/** A refused key operation: an invalid argument, or a key that is not there. */
+export class KeyError extends AppError {
   override name = 'KeyError';
+
+  constructor(message: string, code: 'invalid' | 'not_found' = 'invalid') {
+    super(code, message);
+  }
 }
 
 /** The longest an ID token may live (the largest lifetime a client may set): how long a replaced key stays published. */
@@ -139,7 +145,7 @@ export class Keyring {
       const statuses = keyStatuses(generations, now);
       const sorted = [...generations].sort((a, b) => a.activeFrom - b.activeFrom);
       const index = sorted.findIndex((g) => g.keys.some((k) => k.kid === kid));
-      if (index < 0) throw new KeyError(`key ${kid}: not found`);
+      if (index < 0) throw new KeyError(`key ${kid}: not found`, 'not_found');
       if (statuses[index]!.state === 'active') throw new KeyError(`key ${kid}: it signs now; rotate first, then retire it`);
       return sorted.map((g, i) => (i === index ? { ...g, retiredAt: now } : g));
     });

@@ -3,6 +3,7 @@
  * held in memory by every instance, which re-reads them every few seconds: the hot path never asks Redis.
  * Values not set fall back to what the environment configured.
  */
+import { AppError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
 
@@ -42,8 +43,12 @@ export const pathsOf = (settings: ProviderSettings) => Object.fromEntries(PATH_K
 export const registrationOf = (settings: ProviderSettings) =>
   Object.fromEntries(REGISTRATION_KEYS.map((k) => [k, settings[k]])) as Record<RegistrationKey, boolean>;
 
-export class SettingError extends Error {
+export class SettingError extends AppError {
   override name = 'SettingError';
+
+  constructor(message: string) {
+    super('invalid', message);
+  }
 }
 
 const LIMITS: Record<'ttl.access_token' | 'ttl.id_token' | 'ttl.session', [number, number]> = {

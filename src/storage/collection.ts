@@ -3,6 +3,7 @@
  * Two implementations: Redis (all keys of one collection share a hash tag, so every multi-key
  * change is one atomic script, also on Redis Cluster) and memory (the embedded default).
  */
+import { AppError } from '../errors.js';
 export interface Collection<T> {
   get(id: string): Promise<T | undefined>;
   getByAlias(alias: string): Promise<T | undefined>;
@@ -19,15 +20,18 @@ export interface Collection<T> {
   remove(id: string): Promise<T | undefined>;
 }
 
-export class RecordNotFound extends Error {}
+export class RecordNotFound extends AppError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
 
-/** A store's refusal, with the reason an API maps to a status (400, 409, 404) and a message naming field and rule. */
-export class RecordError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'invalid' | 'exists' | 'not_found',
-  ) {
-    super(message);
+/** A store's refusal: the reason (invalid, exists, not found) and a message naming field and rule. */
+export class RecordError extends AppError {
+  declare readonly code: 'invalid' | 'exists' | 'not_found';
+
+  constructor(message: string, code: 'invalid' | 'exists' | 'not_found') {
+    super(code, message);
   }
 }
 

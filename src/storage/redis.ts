@@ -1,4 +1,5 @@
 /** One ioredis client (standalone, Sentinel or Cluster) from RedisSettings. */
+import { AppError } from '../errors.js';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { REDIS_TIMEOUT_DEFAULTS, type RedisSettings } from '../config/settings.js';
 import { coalesceWrites } from './coalesced-writes.js';
@@ -47,7 +48,11 @@ export function createRedis(settings: RedisSettings, connectionName = 'oidc-op')
 }
 
 /** Redis could not be reached when a process opened its stores. Its message names where, never a credential. */
-export class RedisUnreachable extends Error {}
+export class RedisUnreachable extends AppError {
+  constructor(message: string) {
+    super('unavailable', message);
+  }
+}
 
 const hostPort = ({ host, port }: { host: string; port: number }) => `${host}:${port}`;
 

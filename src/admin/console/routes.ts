@@ -5,6 +5,7 @@
  * role from the user store, so a signed-out, disabled or demoted administrator is out at once.
  * Every form posts a CSRF token bound to the console session; every change goes through `audited`.
  */
+import { AppError, isRefusal } from '../../errors.js';
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
@@ -15,13 +16,11 @@ import type { Csrf } from '../../pages/csrf.js';
 import type { Locale } from '../../pages/i18n.js';
 import { languageLinks, requestLocale } from '../../pages/page-locale.js';
 import type { PageName, Views } from '../../pages/views.js';
-import { KeyError } from '../../keys/keyring.js';
 import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../../oidc/claims.js';
 import { RESPONSE_TYPES, SIGNING_ALGS } from '../../config/settings.js';
-import { RecordError } from '../../storage/collection.js';
-import type { Stores } from '../../stores.js';
+import type { AdminServices } from '../services.js';
 import { audited, type AdminAction } from '../../audit/audited.js';
-import { SETTING_KEYS, SettingError } from '../../settings/provider-settings.js';
+import { SETTING_KEYS } from '../../settings/provider-settings.js';
 import type { ScopeRecord } from '../../scopes/scopes.js';
 import { CONSOLE_PATH, SIGNED_OUT_PATH } from './console-client.js';
 import { clientFromForm, fieldErrors, scopeFromForm } from './forms.js';
@@ -33,7 +32,7 @@ import { epochSeconds } from '../../time.js';
 
 export interface ConsoleDeps {
   issuer: string;
-  stores: Stores;
+  stores: AdminServices;
   views: Views;
   csrf: Csrf;
   seal: Seal;
@@ -68,7 +67,6 @@ interface ConsoleState {
 }
 
 const consoleOf = (ctx: Context) => ctx.state.console as ConsoleState;
-const isRefusal = (err: unknown) => err instanceof RecordError || err instanceof SettingError || err instanceof KeyError;
 
 export function adminConsole(deps: ConsoleDeps): Router {
   const { stores, views, csrf, seal, signIn } = deps;
@@ -167,7 +165,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
     render(ctx, name, consoleOf(ctx).locale, { section, ...locals }, status);
   /** A record that is not there (a stale link or button): the error page with 404 and the store's message. */
   const notFound = (err: unknown) => {
-    if (err instanceof RecordError && err.code === 'not_found') throw Object.assign(new Error(err.message), { status: 404, expose: true });
+    if (err instanceof AppError && err.code === 'not_found') throw Object.assign(new Error(err.message), { status: 404, expose: true });
     throw err;
   };
 
@@ -311,7 +309,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
   });
   router.post('/clients/:id/rotate-secret', requireAdmin, async (ctx) => {
     const rotated = await change(ctx, 'client rotate-secret', 'client', () => stores.clients.rotateSecret(ctx.params.id!), ctx.params.id).catch((err: unknown) => {
-      if (err instanceof RecordError && err.code === 'invalid') throw Object.assign(new Error(err.message), { status: 400, expose: true });
+      if (err instanceof AppError && err.code === 'invalid') throw Object.assign(new Error(err.message), { status: 400, expose: true });
       return notFound(err);
     });
     page(ctx, 'admin/secret', 'clients', { title: t(ctx)('admin.secret.rotated'), clientId: rotated.client_id, secret: rotated.client_secret });
@@ -346,7 +344,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
         await change(ctx, action, 'user', () => run(ctx, username), username);
         await usersPage(ctx, {}, {}, 200, t(ctx)(notice, { user: username }));
       } catch (err) {
-        if (!isRefusal(err) || (err as RecordError).code === 'not_found') return notFound(err);
+        if (!isRefusal(err) || err.code === 'not_found') return notFound(err);
         await usersPage(ctx, {}, { form: [(err as Error).message] }, 400);
       }
     });

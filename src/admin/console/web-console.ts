@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Csrf } from '../../pages/csrf.js';
 import type { Views } from '../../pages/views.js';
 import type { PrivateJwks, Settings } from '../../config/settings.js';
-import type { Stores } from '../../stores.js';
+import type { AdminServices } from '../services.js';
 import type { ProviderSettings } from '../../settings/provider-settings.js';
 import { consoleSecret } from './console-client.js';
 import { providerSessions } from './provider-session.js';
@@ -13,7 +13,7 @@ import { consoleSignIn } from './sign-in.js';
 
 export interface WebConsoleParts {
   settings: Settings;
-  stores: Stores;
+  stores: AdminServices;
   views: Views;
   csrf: Csrf;
   /** The cookie keys in force now: they follow the stored ones. */

@@ -1,0 +1,27 @@
+/** What the admin surfaces (the API and the console) need from the wiring: the domain services, never the raw store. */
+import type { AdminTokens } from '../accounts/admin-tokens.js';
+import type { Consents } from '../accounts/consents.js';
+import type { Users } from '../accounts/users.js';
+import type { AuditLog } from '../audit/audit.js';
+import type { AdminData } from '../backup/backup-store.js';
+import type { InitialAccessTokens } from '../clients/initial-access-tokens.js';
+import type { ClientRegistry } from '../clients/registry.js';
+import type { ClientUsage } from '../clients/usage.js';
+import type { Keyring } from '../keys/keyring.js';
+import type { Scopes } from '../scopes/scopes.js';
+import type { ProviderSettingsStore } from '../settings/provider-settings.js';
+
+export interface AdminServices {
+  users: Users;
+  clients: ClientRegistry;
+  scopes: Scopes;
+  keyring: Keyring;
+  consents: Consents;
+  audit: AuditLog;
+  /** Authorizations per client and day: the console's last use and implicit migration report. */
+  usage: ClientUsage;
+  adminTokens: AdminTokens;
+  providerSettings: ProviderSettingsStore;
+  adminData: AdminData;
+  registrationTokens: InitialAccessTokens;
+}
