@@ -9,7 +9,8 @@ import type { ScopeRecord } from './scopes/scopes.js';
 import { auditLogCopy } from './audit/audit.js';
 import type { Live } from './polled.js';
 import { createApp } from './app.js';
-import type { PrivateJwks, Settings } from './config/settings.js';
+import type { PrivateJwks } from './config/key-files.js';
+import type { Settings } from './config/settings.js';
 import { openStores, type Stores } from './stores.js';
 
 export interface RunningServer {

@@ -12,7 +12,7 @@
  */
 import { createPrivateKey, createPublicKey, sign, type JsonWebKey, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
 import { ExternalSigningKey, type JWK } from 'oidc-provider';
-import type { PrivateJwks } from '../config/settings.js';
+import type { PrivateJwks } from '../config/key-files.js';
 
 type PrivateJwk = PrivateJwks['keys'][number];
 

@@ -1,6 +1,6 @@
 /** One ioredis client (standalone, Sentinel or Cluster) from RedisSettings. */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { REDIS_TIMEOUT_DEFAULTS, type RedisSettings } from '../config/settings.js';
+import { REDIS_TIMEOUT_DEFAULTS, type RedisSettings } from '../config/redis-settings.js';
 import { coalesceWrites } from './coalesced-writes.js';
 import { failFastWhileDown } from './fail-fast-cluster.js';
 

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { ENVIRONMENT_VARIABLES, loadSettings } from '../../src/config/settings.js';
+import { ENVIRONMENT_VARIABLES } from '../../src/config/env.js';
+import { loadSettings } from '../../src/config/settings.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const entries = readFileSync(join(ROOT, '.env.example'), 'utf8')
