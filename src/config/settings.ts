@@ -121,7 +121,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(`WORKERS=${e.WORKERS}: more than one worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES); the in-memory store is not shared between processes`);
   }
 
-  // Read only when wanted: production never opens the demo file.
+  // Read only when wanted: with the demo off, demo.json need not exist.
   const demo = demoWanted ? readDemo(configDir, clients) : undefined;
 
   return {
