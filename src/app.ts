@@ -1,6 +1,6 @@
 /**
  * Koa composition: request log → security headers → health and metrics → error pages → static assets → interaction pages → oidc-provider,
- * behind a front door that answers the prebuilt discovery and JWKS documents itself and hands authorization GETs and
+ * behind a request listener that answers the prebuilt discovery and JWKS documents itself and hands authorization GETs and
  * userinfo straight to oidc-provider (whose own Koa then runs our request log and security headers first).
  */
 import cluster from 'node:cluster';
@@ -15,7 +15,7 @@ import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleClient } from './admin/console/
 import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './settings/provider-settings.js';
 import type { ScopeRecord } from './scopes/scopes.js';
-import { Live } from './polled.js';
+import { Polled } from './polled.js';
 import { healthRoutes } from './ops/health.js';
 import { Metrics, metricsRoute } from './ops/metrics.js';
 import { observeProvider } from './ops/provider-metrics.js';
@@ -29,7 +29,7 @@ import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
 import { postAsGet } from './http/post-as-get.js';
 import { boundedParameters } from './http/bounded-parameters.js';
-import { frontDoor, providerFastLane } from './http/front-door.js';
+import { requestListener, providerFastLane } from './http/request-listener.js';
 import { mountedRouter } from './http/mounted-router.js';
 import { PrebuiltDocuments } from './http/prebuilt-documents.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -42,27 +42,28 @@ import { interactionRoutes } from './interactions/routes.js';
 import { loadViews, type Views } from './pages/views.js';
 import { keptCookieKeys, type OnRestored } from './keys/generated-keys.js';
 import { requireDefaultSigningAlg, signingAlgsOf } from './keys/signing-algs.js';
-import { LiveProvider } from './provider/live-provider.js';
+import { SwappableProvider } from './provider/swappable-provider.js';
 import { createProvider, currentRequest } from './provider/provider.js';
 import type { ProviderLimits } from './provider/limits.js';
 import { answerOutagesWith503 } from './provider/outage.js';
-import type { PrivateJwks, Settings } from './config/settings.js';
+import type { PrivateJwks } from './config/key-files.js';
+import type { Settings } from './config/settings.js';
 import { consentGrantsOn } from './storage/account-grants.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
 import { RedisAdapter } from './storage/redis-adapter.js';
 import type { Stores } from './stores.js';
 
 export interface App {
-  /** The server's request listener: the front door, then Koa. */
+  /** The server's request listener: prebuilt documents and the fast lane, then Koa. */
   listener: RequestListener;
-  provider: LiveProvider;
+  provider: SwappableProvider;
   /** The runtime settings this instance follows; stop() ends its refresh timer. */
-  live: Live<ProviderSettings>;
+  live: Polled<ProviderSettings>;
   /** The signing keys in service; stop() ends its refresh timer. */
-  keys: Live<PrivateJwks>;
+  keys: Polled<PrivateJwks>;
   /** The cookie keys in force (configured, or generated and followed in the store); stop() ends its refresh timer. */
-  cookieKeys: Live<string[]>;
-  scopes: Live<ScopeRecord[]>;
+  cookieKeys: Polled<string[]>;
+  scopes: Polled<ScopeRecord[]>;
 }
 
 /** The stylesheet (with the brand colour) and the brand logo: everything our pages load comes from here. */
@@ -101,15 +102,15 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const onRestored: OnRestored = (id) =>
     logger.error({ keys: id }, `the ${id} keys were missing from Redis (flushed, failed over to an empty replica, or restored from an older copy): wrote back the ones this instance holds`);
   // Configured cookie keys (COOKIE_KEYS/COOKIE_KEYS_FILE) are fixed; generated ones are followed in the store.
-  const cookieKeys: Live<string[]> = settings.cookieKeys
-    ? new Live(async () => settings.cookieKeys!, settings.cookieKeys)
-    : new Live((): Promise<string[]> => keptCookieKeys(stores.keys, cookieKeys.current, onRestored), await keptCookieKeys(stores.keys));
+  const cookieKeys: Polled<string[]> = settings.cookieKeys
+    ? new Polled(async () => settings.cookieKeys!, settings.cookieKeys)
+    : new Polled((): Promise<string[]> => keptCookieKeys(stores.keys, cookieKeys.current, onRestored), await keptCookieKeys(stores.keys));
   // Configured keys (JWKS/JWKS_FILE) are fixed; otherwise the keyring's generations in service, followed live.
   const keyring = stores.keyring;
   keyring.onRestored = onRestored;
   const jwks = settings.jwks
-    ? new Live(async () => settings.jwks!, settings.jwks)
-    : new Live(() => keyring.inService(), await keyring.inService());
+    ? new Polled(async () => settings.jwks!, settings.jwks)
+    : new Polled(() => keyring.inService(), await keyring.inService());
   // A configured JWKS may lack a key for an algorithm: the default and config-file clients must not ask for it.
   const signingAlgs = signingAlgsOf(jwks.current);
   requireDefaultSigningAlg(settings.idTokenSigningAlg, signingAlgs);
@@ -120,19 +121,19 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const { redis } = stores;
   const metrics = new Metrics();
   if (redis) observeRedis(redis, metrics);
-  const live = new Live(() => stores.providerSettings.read(), await stores.providerSettings.read());
+  const live = new Polled(() => stores.providerSettings.read(), await stores.providerSettings.read());
   const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
   // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).
   const adapter = (model: string) =>
     model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
-  const scopes = new Live(() => stores.scopes.list(), await stores.scopes.list());
+  const scopes = new Polled(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
   const limits = providerLimits(settings, stores);
   const bounded = boundedParameters(() => [live.current['paths.authorization'], live.current['paths.end_session']], pages);
   // Config-file clients are not in the registry and never change at run time: looking them up would cost a Redis read.
   const staticClients = new Set([...settings.clients, ...(settings.demo?.clients ?? [])].map((c) => c.client_id).concat(CONSOLE_CLIENT_ID));
   const clientRecord = (clientId: string) => (staticClients.has(clientId) ? Promise.resolve(undefined) : stores.clients.find(clientId));
-  const provider = new LiveProvider(() => {
+  const provider = new SwappableProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
     const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!)] }, {
       adapter,
@@ -220,6 +221,6 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     await provider.handle(ctx.req, ctx.res);
   });
   const fastLane = providerFastLane(() => live.current, (req, res) => void provider.handle(req, res));
-  const listener = frontDoor(documents, requestLog, app.callback(), fastLane);
+  const listener = requestListener(documents, requestLog, app.callback(), fastLane);
   return { listener, provider, live, keys: jwks, cookieKeys, scopes };
 }

@@ -16,7 +16,9 @@ import type { ProviderSettings } from './settings/provider-settings.js';
 import { KeyError, type KeyStatus } from './keys/keyring.js';
 import type { ScopeRecord } from './scopes/scopes.js';
 import { printable } from './printable.js';
-import { loadSettings, SettingsError, type LocalizedText, type Settings } from './config/settings.js';
+import type { LocalizedText } from './config/localized-text.js';
+import { loadSettings, type Settings } from './config/settings.js';
+import { SettingsError } from './config/settings-error.js';
 import { openStores, type Stores } from './stores.js';
 
 class UsageError extends AppError {

@@ -28,15 +28,14 @@ export const restartDelay = (failures: number) => Math.min(FIRST_DELAY_MS * 2 **
 /**
  * V8's helper threads (concurrent garbage collection and compilation) per worker. V8 starts one per core in every
  * process; with a worker per core that is cores² threads contending for the cores the workers' event loops need.
- * The workers share the cores instead. Measured on 2 cores with WORKERS=2: +8% silent sign-ins, 9% less CPU each.
+ * The workers share the cores instead (docs/performance.md).
  */
 export const v8PoolSize = (workers: number, cores: number) => Math.max(1, Math.floor(cores / workers));
 
 /**
  * The V8 flags of each worker: its share of the helper threads, and, when that share is one thread, garbage
  * collection on the worker's own thread (`--single-threaded-gc`): with every core running a worker, handing marking
- * and scavenging to a helper only makes it wait for a core. Measured on 2 cores with WORKERS=2: +6-18% silent
- * sign-ins in four alternating rounds, ~10% less CPU each (README, Benchmarks).
+ * and scavenging to a helper only makes it wait for a core (docs/performance.md).
  */
 export function workerV8Flags(workers: number, cores: number): string[] {
   const pool = v8PoolSize(workers, cores);

@@ -3,7 +3,8 @@ import cluster from 'node:cluster';
 import { startWorkers } from './cluster.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
-import { loadSettings, SettingsError, type Settings } from './config/settings.js';
+import { loadSettings, type Settings } from './config/settings.js';
+import { SettingsError } from './config/settings-error.js';
 import { RedisUnreachable } from './storage/redis.js';
 
 function banner(settings: Settings): string {

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 
-export class Live<T> extends EventEmitter {
+export class Polled<T> extends EventEmitter {
   #current: T;
   #timer: NodeJS.Timeout | undefined;
 

@@ -2,24 +2,25 @@
 import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { LiveProvider } from './provider/live-provider.js';
+import type { SwappableProvider } from './provider/swappable-provider.js';
 import { UserError } from './accounts/users.js';
 import type { ProviderSettings } from './settings/provider-settings.js';
 import type { ScopeRecord } from './scopes/scopes.js';
 import { auditLogCopy } from './audit/audit.js';
-import type { Live } from './polled.js';
+import type { Polled } from './polled.js';
 import { createApp } from './app.js';
-import type { PrivateJwks, Settings } from './config/settings.js';
+import type { PrivateJwks } from './config/key-files.js';
+import type { Settings } from './config/settings.js';
 import { openStores, type Stores } from './stores.js';
 
 export interface RunningServer {
   server: Server;
-  provider: LiveProvider;
+  provider: SwappableProvider;
   stores: Stores;
-  live: Live<ProviderSettings>;
-  keys: Live<PrivateJwks>;
-  cookieKeys: Live<string[]>;
-  scopes: Live<ScopeRecord[]>;
+  live: Polled<ProviderSettings>;
+  keys: Polled<PrivateJwks>;
+  cookieKeys: Polled<string[]>;
+  scopes: Polled<ScopeRecord[]>;
   port: number;
   /**
    * Stops accepting, lets requests in flight finish, then closes the stores. Connections still open after

@@ -1,5 +1,6 @@
 /** Start-up check of the clients config files declare, against the same redirect URI policy as the registry. */
-import { SettingsError, type ClientConfig } from '../config/settings.js';
+import type { ClientConfig } from '../config/client-schema.js';
+import { SettingsError } from '../config/settings-error.js';
 import { signingAlgProblem } from '../keys/signing-algs.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 

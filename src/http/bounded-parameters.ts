@@ -1,7 +1,7 @@
 /**
  * Authorization and end-session requests with a parameter longer than its bound (input-bounds.ts) end here with our
  * error page (400), before oidc-provider parses, stores or logs anything of them. It runs in oidc-provider's own Koa
- * (`outermost`), so it holds on the front door's fast lane and behind our Koa app alike.
+ * (`outermost`), so it holds on the request listener's fast lane and behind our Koa app alike.
  */
 import type { Middleware } from 'koa';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';

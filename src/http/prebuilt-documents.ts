@@ -4,7 +4,7 @@
  * context. Here each is built once per provider instance and origin (behind a proxy oidc-provider names its
  * endpoints after the host the request came to), by oidc-provider itself (its middleware run without responding), and kept as bytes
  * with the headers oidc-provider sends. The first request after a rebuild builds
- * it through Koa (the middleware below); every later one is answered in front of Koa (http/front-door.ts).
+ * it through Koa (the middleware below); every later one is answered in front of Koa (http/request-listener.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';

@@ -16,9 +16,9 @@ const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/assets/app.css',
 
 /**
  * Routes whose answers are logged at debug, not info: the public documents every relying party and resource
- * server polls. Their lines said nothing an operator acts on (no client, user or token in them) and were the
- * largest share of the cheapest answer's cost (~5 of ~40 µs on the benchmark machine); the latency metric still
- * counts every one, and a failure is still logged at info.
+ * server polls. Their lines say nothing an operator acts on (no client, user or token in them) and would be the
+ * largest share of the cheapest answer's cost; the latency metric still counts every one, and a failure is still
+ * logged at info.
  */
 const QUIET_ROUTES = new Set(['oidc:discovery', 'oidc:jwks']);
 
@@ -28,7 +28,7 @@ type Routed = Context & { _matchedRoute?: string; [ROUTE]?: string };
 
 /** A bounded route label: oidc-provider's route name, our router's pattern, or a fixed path of ours. */
 function routeOf(ctx: Routed): string {
-  // oidc-provider's name first: in its own Koa context (the front door's fast lane) its router sets _matchedRoute too.
+  // oidc-provider's name first: in its own Koa context (the request listener's fast lane) its router sets _matchedRoute too.
   const provider = ctx[ROUTE] ?? providerRouteOf(ctx.req);
   if (provider) return `oidc:${provider}`;
   const matched = ctx._matchedRoute;
@@ -41,7 +41,7 @@ function routeOf(ctx: Routed): string {
 const LOGGED = Symbol('logged');
 type Marked = IncomingMessage & { [LOGGED]?: true };
 
-/** The log line and latency of each request, whether Koa serves it or the front door (http/front-door.ts) does. */
+/** The log line and latency of each request, whether Koa serves it or the request listener (http/request-listener.ts) does. */
 export class RequestLog {
   readonly #lines: Logger;
 

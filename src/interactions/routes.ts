@@ -16,7 +16,7 @@ import { claimsConfiguration, grantSummary } from '../provider/claims.js';
 import { PROTOCOL_CLAIMS } from '../oidc/claims.js';
 import { oversizedCredential } from '../input-bounds.js';
 import { ACR_PASSWORD } from '../oidc/acr.js';
-import type { ScopeConfig } from '../config/settings.js';
+import type { ScopeConfig } from '../config/scope-schema.js';
 import type { Csrf } from '../pages/csrf.js';
 import type { Locale } from '../pages/i18n.js';
 import { languageLinks, requestLocale } from '../pages/page-locale.js';

@@ -6,7 +6,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import type { PrivateJwks } from '../config/settings.js';
+import type { PrivateJwks } from '../config/key-files.js';
 import type { Collection } from '../storage/collection.js';
 
 /** What the key store holds: signing key generations (or, from earlier versions, one key set) and cookie keys. */

@@ -5,7 +5,8 @@
  * alive, then is retired. Which generation is in which state is a pure function of the time.
  */
 import { AppError } from '../errors.js';
-import { SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../config/settings.js';
+import { SIGNING_ALGS, type SigningAlg } from '../config/id-token-algs.js';
+import type { PrivateJwks } from '../config/key-files.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
 import { generateSigningKeys, getOrInsert, type KeyGeneration, type KeyMaterial, type OnRestored } from './generated-keys.js';
 

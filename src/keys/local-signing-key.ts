@@ -5,14 +5,13 @@
  *
  * We also choose where each signature is made. Handing one to the pool costs a thread switch each way, and on a
  * busy machine the pool's threads take the CPU from the event loop that hands them work. That only pays for an
- * expensive signature (RSA: ~0.3 ms here; ECDSA and EdDSA ~0.04 ms) and only with a core that none of our processes
- * keeps busy. Measured on 2 cores (README, Benchmarks): with WORKERS=2, RS256 inline +20% silent sign-ins; ES256
- * inline +19%; RS256 in one process, inline and pooled were within the noise of each other (two A/B runs, +6% and
- * -8%), inline spending ~10-20% less CPU per sign-in, pooled leaving the event loop more room: the pool it stays.
+ * expensive signature (RSA, an order of magnitude dearer than ECDSA and EdDSA) and only with a core that none of our
+ * processes keeps busy: with a worker per core every signature is made inline; in one process RS256 goes to the
+ * pool, which leaves the event loop more room (docs/performance.md).
  */
 import { createPrivateKey, createPublicKey, sign, type JsonWebKey, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
 import { ExternalSigningKey, type JWK } from 'oidc-provider';
-import type { PrivateJwks } from '../config/settings.js';
+import type { PrivateJwks } from '../config/key-files.js';
 
 type PrivateJwk = PrivateJwks['keys'][number];
 

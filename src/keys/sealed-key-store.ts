@@ -6,7 +6,7 @@
  * are kept as today (development).
  */
 import { CompactEncrypt, compactDecrypt } from 'jose';
-import { SettingsError } from '../config/settings.js';
+import { SettingsError } from '../config/settings-error.js';
 import type { Collection } from '../storage/collection.js';
 
 interface Sealed {

@@ -3,7 +3,9 @@
  * (or the provider-wide default) is only offered when a key for it is in service: a configured JWKS without an
  * Ed25519 key makes EdDSA unavailable rather than failing at the first sign-in.
  */
-import { SettingsError, SIGNING_ALGS, type PrivateJwks, type SigningAlg } from '../config/settings.js';
+import { SIGNING_ALGS, type SigningAlg } from '../config/id-token-algs.js';
+import type { PrivateJwks } from '../config/key-files.js';
+import { SettingsError } from '../config/settings-error.js';
 
 type Jwk = PrivateJwks['keys'][number];
 

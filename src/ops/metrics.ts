@@ -9,10 +9,9 @@ import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
- * How often the event-loop lag histogram samples: each sample is a timer that wakes the process. At prom-client's
- * 10 ms an idle instance woke 100 times a second and spent ~8 ms of CPU a second doing so (0.8% of a core, and
- * the cores of whatever shares the host). Ten samples a second still see every stall longer than 100 ms, the
- * blocking an operator alerts on; a shorter one only when a sample falls due during it (odds: its length in 100 ms).
+ * How often the event-loop lag histogram samples: each sample is a timer that wakes the process, so prom-client's
+ * default keeps an idle instance busy for nothing. Ten samples a second still see every stall longer than 100 ms,
+ * the blocking an operator alerts on; a shorter one only when a sample falls due during it.
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 

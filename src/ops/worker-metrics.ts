@@ -6,8 +6,8 @@
  * still serves no HTTP itself.
  *
  * Not AggregatorRegistry#clusterMetrics: it asks every connected worker, one still loading included, which
- * cannot answer yet, so every scrape in the seconds after a worker was replaced failed on its 5 s timeout
- * (measured: a 503 after 5.1 s while the replacement loaded). Here a worker is asked once it listens, which is
+ * cannot answer yet, so every scrape in the seconds after a worker was replaced would fail on its timeout.
+ * Here a worker is asked once it listens, which is
  * after its registry exists; until then it has counted nothing.
  */
 import cluster, { type Worker } from 'node:cluster';

@@ -1,7 +1,7 @@
 /** Strings come from views/locales/<lang>.json; `{name}` placeholders are filled from the variables given. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalizedText } from '../config/settings.js';
+import type { LocalizedText } from '../config/localized-text.js';
 import type { LocaleTag } from './locale.js';
 
 type Vars = Record<string, string | number | undefined>;

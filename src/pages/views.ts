@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pug from 'pug';
 import { printable } from '../printable.js';
-import type { Branding } from '../config/settings.js';
+import type { Branding } from '../config/branding.js';
 import { loadLocale, type Locale } from './i18n.js';
 import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
 

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../oidc/claims.js';
-import type { LocalizedText, ScopeConfig } from '../config/settings.js';
+import type { LocalizedText } from '../config/localized-text.js';
+import type { ScopeConfig } from '../config/scope-schema.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 
 export interface ScopeRecord extends ScopeConfig {

@@ -9,7 +9,7 @@
  * of its items'; an item without its own takes the entry's (the form earlier versions wrote). An entry of one item (a
  * session's uid, most accounts) reads "<exp> <item>", as in earlier versions, which read this form without failing
  * (an instance of one serves beside instances of this one during a rolling upgrade).
- * A full pass over an entry (parse, drop the expired items, write it back) costs Redis ~2.5 µs per item, and an
+ * A full pass over an entry (parse, drop the expired items, write it back) costs Redis time per item, and an
  * account that signs in from new browsers over and over (a load test on a few accounts, a synthetic-login monitor)
  * holds a grant per sign-in for the grant's lifetime: thousands of items, milliseconds per consent with Redis
  * blocked. So adding one item to a long entry appends it, and the full pass that drops the expired items runs on a

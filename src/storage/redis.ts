@@ -1,7 +1,7 @@
 /** One ioredis client (standalone, Sentinel or Cluster) from RedisSettings. */
 import { AppError } from '../errors.js';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { REDIS_TIMEOUT_DEFAULTS, type RedisSettings } from '../config/settings.js';
+import { REDIS_TIMEOUT_DEFAULTS, type RedisSettings } from '../config/redis-settings.js';
 import { coalesceWrites } from './coalesced-writes.js';
 import { failFastWhileDown } from './fail-fast-cluster.js';
 
@@ -20,9 +20,8 @@ function credentials(url: string | undefined): RedisOptions {
 /**
  * Options every connection shares: fail fast rather than queue forever while Redis is away or hung, and no auto-pipelining.
  * ioredis's auto-pipelining builds a pipeline object per batch and keeps one batch in flight per connection, so a
- * request's next command waits for other requests' round trips: on the silent path (three commands in three round
- * trips, 16 connections, 2 cores) it cost ~10% of sign-ins and ~0.1 ms of CPU per sign-in. The commands of one turn
- * of the event loop still leave together, in one write (coalesced-writes.ts; README, Benchmarks).
+ * request's next command waits for other requests' round trips, which slows the silent path. The commands of one
+ * turn of the event loop still leave together, in one write (coalesced-writes.ts; docs/performance.md).
  */
 const common: RedisOptions = {
   maxRetriesPerRequest: 1,

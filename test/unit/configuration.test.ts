@@ -15,7 +15,8 @@ import { defaultsFrom, type ProviderSettings } from '../../src/settings/provider
 import type { CookieSigner } from '../../src/keys/cookie-signer.js';
 import { generateSigningKeys } from '../../src/keys/generated-keys.js';
 import { signingAlgProblem, signingAlgsOf } from '../../src/keys/signing-algs.js';
-import { loadSettings, type ClientConfig, type Settings } from '../../src/config/settings.js';
+import type { ClientConfig } from '../../src/config/client-schema.js';
+import { loadSettings, type Settings } from '../../src/config/settings.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 

@@ -1,8 +1,9 @@
-/** `.env.example` names exactly the variables settings.ts reads, and its defaults load. */
+/** `.env.example` names exactly the variables src/config/env.ts reads, and its defaults load. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { ENVIRONMENT_VARIABLES, loadSettings } from '../../src/config/settings.js';
+import { ENVIRONMENT_VARIABLES } from '../../src/config/env.js';
+import { loadSettings } from '../../src/config/settings.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const entries = readFileSync(join(ROOT, '.env.example'), 'utf8')
@@ -11,7 +12,7 @@ const entries = readFileSync(join(ROOT, '.env.example'), 'utf8')
   .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const);
 
 describe('.env.example', () => {
-  test('lists every variable src/config/settings.ts reads, and no other', () => {
+  test('lists every variable src/config/env.ts reads, and no other', () => {
     expect(entries.map(([name]) => name).sort()).toEqual([...ENVIRONMENT_VARIABLES].sort());
   });
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SUPPORTED_LOCALES } from '../../src/pages/locale.js';
 import { VIEWS_DIR } from '../../src/pages/views.js';
-import { scopeConfigSchema } from '../../src/config/settings.js';
+import { scopeConfigSchema } from '../../src/config/scope-schema.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SRC_DIR = join(ROOT, 'src');

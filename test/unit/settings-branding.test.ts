@@ -3,7 +3,10 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useConfigDirs } from '../support/config-dir.js';
-import { contrastWithWhite, loadSettings, scopeConfigSchema, SettingsError, type Settings } from '../../src/config/settings.js';
+import { contrastWithWhite } from '../../src/config/branding.js';
+import { scopeConfigSchema } from '../../src/config/scope-schema.js';
+import { loadSettings, type Settings } from '../../src/config/settings.js';
+import { SettingsError } from '../../src/config/settings-error.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LOGO_SVG = join(ROOT, 'config', 'logo.svg');

@@ -3,7 +3,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useConfigDirs } from '../support/config-dir.js';
-import { loadSettings, SettingsError } from '../../src/config/settings.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { SettingsError } from '../../src/config/settings-error.js';
 
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 

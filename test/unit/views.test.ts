@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { languageLinks } from '../../src/pages/page-locale.js';
 import { loadViews, themeCss, VIEWS_DIR, type PageName } from '../../src/pages/views.js';
-import type { Branding } from '../../src/config/settings.js';
+import type { Branding } from '../../src/config/branding.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LOGO_FILE = join(ROOT, 'config', 'logo.svg');

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, test } from '@jest/globals';
 import { restartDelay, v8PoolSize, workerV8Flags } from '../../src/cluster.js';
-import { loadSettings, SettingsError } from '../../src/config/settings.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { SettingsError } from '../../src/config/settings-error.js';
 import { FIXTURES_CONFIG } from '../support/provider.js';
 
 const env = (extra: Record<string, string>) => ({ CONFIG_DIR: FIXTURES_CONFIG, REDIS_URL: 'redis://127.0.0.1:1', ...extra });

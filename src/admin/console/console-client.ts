@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { hashClientSecret } from '../../clients/secrets.js';
-import type { ClientConfig } from '../../config/settings.js';
+import type { ClientConfig } from '../../config/client-schema.js';
 
 export const CONSOLE_CLIENT_ID = 'oidc-op-console';
 export const CONSOLE_PATH = '/admin';

@@ -7,7 +7,7 @@
  */
 import * as oidc from 'openid-client';
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
-import type { PrivateJwks } from '../../config/settings.js';
+import type { PrivateJwks } from '../../config/key-files.js';
 import { CALLBACK_PATH, CONSOLE_CLIENT_ID } from './console-client.js';
 
 /** What the browser carries (sealed) between the redirect to the provider and the callback. */

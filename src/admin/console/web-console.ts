@@ -2,7 +2,8 @@
 import type Provider from 'oidc-provider';
 import type { Csrf } from '../../pages/csrf.js';
 import type { Views } from '../../pages/views.js';
-import type { PrivateJwks, Settings } from '../../config/settings.js';
+import type { PrivateJwks } from '../../config/key-files.js';
+import type { Settings } from '../../config/settings.js';
 import type { AdminServices } from '../services.js';
 import type { ProviderSettings } from '../../settings/provider-settings.js';
 import { consoleSecret } from './console-client.js';

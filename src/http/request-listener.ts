@@ -21,7 +21,7 @@ export interface FastLane {
   listener: RequestListener;
 }
 
-export function frontDoor(documents: PrebuiltDocuments, log: RequestLog, koa: RequestListener, provider: FastLane): RequestListener {
+export function requestListener(documents: PrebuiltDocuments, log: RequestLog, koa: RequestListener, provider: FastLane): RequestListener {
   return (req, res) => {
     const doc = req.method === 'GET' ? documents.built(req) : undefined;
     if (!doc) return provider.takes(req) ? provider.listener(req, res) : koa(req, res);

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 
-export class LiveProvider {
+export class SwappableProvider {
   #provider!: Provider;
   #handle!: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
