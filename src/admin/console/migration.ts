@@ -1,7 +1,14 @@
-/** The implicit migration report: what each client did in the last 30 days, and what moves it to code + PKCE. Pure. */
+/** The implicit migration report page: what each client did in the last 30 days, and what moves it to code + PKCE. */
 import type { ClientRecord } from '../../clients/registry.js';
 import type { Translate } from '../../pages/i18n.js';
 import { IMPLICIT_TYPES, type ClientUsageSummary } from '../../clients/usage.js';
+import type { AdminServices } from '../services.js';
+import { t, type ConsoleMount } from './shared.js';
+
+export type MigrationServices = Pick<AdminServices, 'clients' | 'usage'>;
+
+/** The period the report covers, in days. */
+const PERIOD_DAYS = 30;
 
 export interface MigrationRow {
   id: string;
@@ -12,7 +19,7 @@ export interface MigrationRow {
   steps: string[];
 }
 
-/** A client that still uses (or may use) the implicit flow, with its last 30 days and the steps that move it to code + PKCE. */
+/** Pure: a client that still uses (or may use) the implicit flow, with its last 30 days and the steps that move it to code + PKCE. */
 export function migrationRow(record: ClientRecord, usage: ClientUsageSummary | undefined, t: Translate): MigrationRow | undefined {
   const types = record.metadata.response_types ?? [];
   const implicit = IMPLICIT_TYPES.reduce((sum, type) => sum + (usage?.byType[type] ?? 0), 0);
@@ -31,4 +38,16 @@ export function migrationRow(record: ClientRecord, usage: ClientUsageSummary | u
     code: usage?.byType.code ?? 0,
     steps,
   };
+}
+
+/** The clients that still use (or may use) the implicit flow, the busiest first. */
+export function migrationRoutes({ router, requireAdmin, page }: ConsoleMount, { clients, usage }: MigrationServices) {
+  router.get('/migration', requireAdmin, async (ctx) => {
+    const [records, used] = await Promise.all([clients.list(), usage.summary(PERIOD_DAYS)]);
+    const rows = records
+      .map((r) => migrationRow(r, used.get(r.metadata.client_id), t(ctx)))
+      .filter((row): row is NonNullable<typeof row> => !!row)
+      .sort((a, b) => b.implicit - a.implicit);
+    page(ctx, 'admin/migration', 'migration', { title: t(ctx)('admin.nav.migration'), rows });
+  });
 }

@@ -1,0 +1,53 @@
+/** The console's user pages: the searchable list, creating a user, and enabling, disabling, a new password or role. */
+import type { Context } from 'koa';
+import { ROLES, type UserView } from '../../accounts/users.js';
+import { isRefusal } from '../../errors.js';
+import type { AdminServices } from '../services.js';
+import { fieldErrors } from './forms.js';
+import { consoleChange, form, notFound, t, type ConsoleMount } from './shared.js';
+
+export type UserServices = Pick<AdminServices, 'users' | 'audit'>;
+
+const userMatches = (u: UserView, q: string) =>
+  !q || [u.username, u.sub, u.claims.email, u.claims.name].some((v) => typeof v === 'string' && v.toLowerCase().includes(q.toLowerCase()));
+
+export function userRoutes({ router, requireAdmin, page }: ConsoleMount, services: UserServices) {
+  const { users } = services;
+  const change = consoleChange(services.audit);
+
+  /** Every answer here is the list page: after a change it carries a notice, after a refusal the errors. */
+  async function usersPage(ctx: Context, values: Record<string, string> = {}, errors = {}, status = 200, notice?: string) {
+    const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim() : '';
+    const matching = (await users.list()).filter((u) => userMatches(u, q));
+    const formValues = { username: '', email: '', fullName: '', role: 'user', ...values };
+    page(ctx, 'admin/users', 'users', { title: t(ctx)('admin.nav.users'), users: matching, q, roles: ROLES, form: formValues, errors, notice }, status);
+  }
+  router.get('/users', requireAdmin, (ctx) => usersPage(ctx));
+  router.post('/users', requireAdmin, async (ctx) => {
+    const f = form(ctx);
+    const values = { username: f.get('username') ?? '', email: f.get('email')?.trim() ?? '', fullName: f.get('fullName')?.trim() ?? '', role: f.get('role') ?? 'user' };
+    const claims = { ...(values.email ? { email: values.email } : {}), ...(values.fullName ? { name: values.fullName } : {}) };
+    try {
+      const created = await change(ctx, 'user create', 'user', () => users.create({ username: values.username, password: f.get('password') ?? '', claims, role: values.role }), undefined, (u) => u.username);
+      await usersPage(ctx, {}, {}, 201, t(ctx)('admin.users.created', { user: created.username }));
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      await usersPage(ctx, values, fieldErrors((err as Error).message), 400);
+    }
+  });
+  const userAction = (path: string, action: string, run: (ctx: Context, username: string) => Promise<unknown>, notice: string) =>
+    router.post(`/users/:username/${path}`, requireAdmin, async (ctx) => {
+      const username = ctx.params.username!;
+      try {
+        await change(ctx, action, 'user', () => run(ctx, username), username);
+        await usersPage(ctx, {}, {}, 200, t(ctx)(notice, { user: username }));
+      } catch (err) {
+        if (!isRefusal(err) || err.code === 'not_found') return notFound(err);
+        await usersPage(ctx, {}, { form: [(err as Error).message] }, 400);
+      }
+    });
+  userAction('enable', 'user enable', (_ctx, username) => users.setDisabled(username, false), 'admin.users.enabled');
+  userAction('disable', 'user disable', (_ctx, username) => users.setDisabled(username, true), 'admin.users.disabled');
+  userAction('password', 'user set-password', (ctx, username) => users.setPassword(username, form(ctx).get('password') ?? ''), 'admin.users.password_changed');
+  userAction('role', 'user update', (ctx, username) => users.update(username, { role: form(ctx).get('role') ?? '' }), 'admin.users.role_changed');
+}
