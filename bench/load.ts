@@ -262,7 +262,9 @@ const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
  */
 export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], issued?: Issued[]): Promise<FlowClient> {
   const client = new FlowClient(origin);
-  const final = await signIn(client, authorizePath(`n${id}`, `s${id}`), user);
+  // prompt=consent: ours remembers a consent per account, plain oidc-provider per session; asking every time keeps
+  // the work of both the same (a login and a consent page per flow).
+  const final = await signIn(client, `${authorizePath(`n${id}`, `s${id}`)}&prompt=consent`, user);
   if ((final.status !== 302 && final.status !== 303) || !final.location?.startsWith(`${REDIRECT_URI}#`)) throw new Error(`flow ended with ${final.status} ${final.location ?? final.body.slice(0, 200)}`);
   const fragment = fragmentOf(final.location);
   const idToken = fragment.get('id_token');
