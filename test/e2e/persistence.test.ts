@@ -14,7 +14,7 @@ let op: TestProvider;
 
 beforeAll(async () => {
   // fsync on every write: the test's stop() is a SIGKILL, the harshest restart there is.
-  redis = await startTestRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+  redis = await startTestRedis({ persistent: true });
   op = await startTestProvider(redis);
 });
 
