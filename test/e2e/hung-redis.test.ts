@@ -2,7 +2,8 @@
  * Redis hangs (SIGSTOP: its connections stay open, nothing answers): requests answer 503 with Retry-After once
  * the command timeout passes, as with a dead Redis, and everything works again after SIGCONT without a restart.
  */
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
+import { describeWithOwnRedis } from '../support/describe-if.js';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
 import { expectPagesUnavailable } from '../support/outage.js';
 import { ALICE, useProvider } from '../support/provider.js';
@@ -10,10 +11,9 @@ import { fragmentParams, UserAgent } from '../support/user-agent.js';
 
 const fixture = useProvider({ REDIS_COMMAND_TIMEOUT_MS: '1000' });
 
-describe('a hung Redis', () => {
+describeWithOwnRedis('the test pauses Redis (SIGSTOP)')('a hung Redis', () => {
   test('authorization, pages and userinfo answer 503 with Retry-After while it hangs, then work again after SIGCONT', async () => {
     const { op, redis } = fixture;
-    if (!redis.own) throw new Error('this test stops its own redis-server; it cannot run against an external REDIS_URL');
     const ua = new UserAgent(op.issuer);
     const signedIn = fragmentParams((await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE)).location);
     const bearer = { headers: { authorization: `Bearer ${signedIn.get('access_token')}` } };

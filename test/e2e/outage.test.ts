@@ -1,6 +1,7 @@
 /** Redis goes away mid-run: clean 503s with Retry-After, no crash, and recovery on its own when Redis returns. */
 import { reconnected } from '../support/redis-server.js';
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
+import { describeWithOwnRedis } from '../support/describe-if.js';
 import { useProvider } from '../support/provider.js';
 import { authorizeUrl, implicitParams } from '../support/flows.js';
 import { expectPagesUnavailable } from '../support/outage.js';
@@ -8,7 +9,7 @@ import { UserAgent } from '../support/user-agent.js';
 
 const fixture = useProvider();
 
-describe('a Redis outage', () => {
+describeWithOwnRedis('the test stops Redis')('a Redis outage', () => {
   test('authorization and interaction pages answer 503 and /readyz says not ready, then all works again once Redis is back', async () => {
     const { op, redis } = fixture;
     const ua = new UserAgent(op.issuer);

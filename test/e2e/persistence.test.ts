@@ -2,7 +2,8 @@
  * Redis with append-only persistence restarted under a running provider: no session, grant, user, client or key
  * is lost, and the provider carries on by itself.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { describeWithOwnRedis } from '../support/describe-if.js';
 import { ALICE, startTestProvider, type TestProvider } from '../support/provider.js';
 import { reconnected, startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
@@ -14,7 +15,7 @@ let op: TestProvider;
 
 beforeAll(async () => {
   // fsync on every write: the test's stop() is a SIGKILL, the harshest restart there is.
-  redis = await startTestRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+  redis = await startTestRedis({ persistent: true });
   op = await startTestProvider(redis);
 });
 
@@ -23,9 +24,8 @@ afterAll(async () => {
   await redis?.close();
 });
 
-describe('a Redis restart on its append-only file', () => {
+describeWithOwnRedis('the test restarts Redis')('a Redis restart on its append-only file', () => {
   test('sessions, grants, users, clients and keys are all there afterwards', async () => {
-    if (!redis.own) return; // an external REDIS_URL cannot be restarted by the test
     const user = await op.stores.users.create({ username: 'persisted', password: 'persisted password', claims: { email: 'p@example.com' } });
     const client = await op.stores.clients.create({ name: 'Persisted app', redirectUris: ['https://persisted.example.test/cb'], responseTypes: ['id_token token'] });
     const params = (extra: Record<string, string> = {}) => implicitParams({ client_id: client.client_id, redirect_uri: 'https://persisted.example.test/cb', scope: 'openid email', ...extra });

@@ -1,5 +1,6 @@
 /** The provider on Redis Sentinel: a sign-in, then a failover to the replica, after which the session still works. */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { describeWithOwnRedis } from '../support/describe-if.js';
 import { ALICE, startTestProvider, type TestProvider } from '../support/provider.js';
 import { reconnected } from '../support/redis-server.js';
 import { SENTINEL_NAME, startTestSentinel, type TestSentinel } from '../support/redis-sentinel.js';
@@ -20,9 +21,8 @@ afterAll(async () => {
   await sentinel?.close();
 });
 
-describe('Redis Sentinel', () => {
+describeWithOwnRedis('the test runs its own master, replica and Sentinel')('Redis Sentinel', () => {
   test('sign in through the master Sentinel names; after a failover the session, grant and keys live on', async () => {
-    if (!sentinel.master.own) return; // an external REDIS_URL: no Sentinel of our own
     expect(op.settings.redis?.mode).toBe('sentinel');
     const ua = new UserAgent(op.issuer);
     const first = fragmentParams((await signIn(ua, authorizeUrl(op.issuer, implicitParams()), ALICE)).location);

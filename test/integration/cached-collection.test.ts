@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { CachedCollection } from '../../src/storage/cached-collection.js';
 import { createRedis, type RedisClient } from '../../src/storage/redis.js';
 import { RedisCollection } from '../../src/storage/redis-collection.js';
+import { describeWithOwnRedis } from '../support/describe-if.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 interface Rec {
@@ -92,37 +93,39 @@ describe('CachedCollection', () => {
     expect(await cache.get('c3')).toEqual({ name: 'kept' });
   });
 
-  test('after Redis restarts (twice, the second time as it comes back), an instance subscribes again, without an unhandled rejection', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      const a = instance();
-      const b = instance();
-      await a.cache.insert('c4', { name: 'before' });
-      await a.cache.listening();
-      expect(await a.cache.get('c4')).toEqual({ name: 'before' });
-      await server.stop();
-      await server.start();
-      await server.stop(); // again, while the connections are getting ready
-      await server.start();
-      // This test Redis keeps nothing on disk: what comes back is empty. Wait until `a` hears announcements again.
-      for (;;) {
-        const heard = dropOf(a.cache, 'probe');
-        await b.cache.insert('probe', { name: 'p' }).catch(() => undefined);
-        const outcome = await Promise.race([heard.then(() => 'heard'), new Promise((r) => setTimeout(r, 200, 'not yet'))]);
-        await b.raw.remove('probe').catch(() => undefined);
-        if (outcome === 'heard') break;
+  describeWithOwnRedis('the test restarts Redis')('Redis restarts', () => {
+    test('after Redis restarts (twice, the second time as it comes back), an instance subscribes again, without an unhandled rejection', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const a = instance();
+        const b = instance();
+        await a.cache.insert('c4', { name: 'before' });
+        await a.cache.listening();
+        expect(await a.cache.get('c4')).toEqual({ name: 'before' });
+        await server.stop();
+        await server.start();
+        await server.stop(); // again, while the connections are getting ready
+        await server.start();
+        // This test Redis keeps nothing on disk: what comes back is empty. Wait until `a` hears announcements again.
+        for (;;) {
+          const heard = dropOf(a.cache, 'probe');
+          await b.cache.insert('probe', { name: 'p' }).catch(() => undefined);
+          const outcome = await Promise.race([heard.then(() => 'heard'), new Promise((r) => setTimeout(r, 200, 'not yet'))]);
+          await b.raw.remove('probe').catch(() => undefined);
+          if (outcome === 'heard') break;
+        }
+        await b.cache.insert('c4', { name: 'after' });
+        expect(await a.cache.get('c4')).toEqual({ name: 'after' });
+        const dropped = dropOf(a.cache, 'c4');
+        await b.cache.replace('c4', { name: 'changed' });
+        await dropped;
+        expect(await a.cache.get('c4')).toEqual({ name: 'changed' });
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
       }
-      await b.cache.insert('c4', { name: 'after' });
-      expect(await a.cache.get('c4')).toEqual({ name: 'after' });
-      const dropped = dropOf(a.cache, 'c4');
-      await b.cache.replace('c4', { name: 'changed' });
-      await dropped;
-      expect(await a.cache.get('c4')).toEqual({ name: 'changed' });
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
   });
 });

@@ -6,7 +6,6 @@
  * stopNode() kills one master alone: with no replica to take over, its slots are lost, and once the others have
  * marked it failed (after `nodeTimeoutMs`, cluster-node-timeout) the cluster says cluster_state:fail.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort } from './ports.js';
-import { waitReady } from './redis-server.js';
+import { PERSISTENT, redisProcess, type RedisProcess } from './redis-process.js';
 
 const run = promisify(execFile);
 
@@ -37,17 +36,11 @@ interface NodeOptions {
   nodeTimeoutMs?: number;
 }
 
-async function startNode(port: number, dir: string, { persistent, nodeTimeoutMs }: NodeOptions): Promise<ChildProcess> {
-  // Every write on disk before it is acknowledged, so a killed node comes back with all of it.
-  const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always', '--appenddirname', `aof-${port}`] : ['--appendonly', 'no'];
+function clusterNode(port: number, dir: string, { persistent, nodeTimeoutMs }: NodeOptions): RedisProcess {
+  // The nodes share one directory: each its own nodes-<port>.conf and, when persistent, aof-<port>.
+  const persistence = persistent ? [...PERSISTENT, '--appenddirname', `aof-${port}`] : ['--appendonly', 'no'];
   const timeout = nodeTimeoutMs ? ['--cluster-node-timeout', String(nodeTimeoutMs)] : [];
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', ...persistence, ...timeout, '--dir', dir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await waitReady(child);
-  return child;
+  return redisProcess({ port, args: ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--save', '', ...persistence, ...timeout, '--dir', dir] });
 }
 
 /** Resolves once every node sees all slots served. Cluster gossip has no event to await from outside: poll. */
@@ -65,38 +58,29 @@ async function clusterOk(ports: number[]): Promise<void> {
   }
 }
 
-function kill(child: ChildProcess): Promise<unknown> | undefined {
-  if (child.exitCode !== null || child.signalCode !== null) return undefined; // exited, or killed before
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  return exited;
-}
-
 export async function startTestCluster({ persistent = false, nodeTimeoutMs }: { persistent?: boolean; nodeTimeoutMs?: number } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-op-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
   const options = { persistent, nodeTimeoutMs };
-  let children: ChildProcess[] = [];
+  const nodes = ports.map((port) => clusterNode(port, dir, options));
   const stop = async () => {
-    const running = children;
-    children = [];
-    await Promise.all(running.map(kill));
+    await Promise.all(nodes.map((node) => node.stop()));
   };
   const start = async () => {
-    for (const port of ports) children.push(await startNode(port, dir, options));
+    for (const node of nodes) await node.start();
     await clusterOk(ports);
   };
   const stopNode = async (port: number) => {
-    const index = ports.indexOf(port);
-    if (index < 0 || !children[index]) throw new Error(`no running test cluster node on port ${port}`);
-    await kill(children[index]);
+    const node = nodes.find((n) => n.port === port);
+    if (!node) throw new Error(`no test cluster node on port ${port}`);
+    await node.stop();
   };
   const close = async () => {
     await stop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) children.push(await startNode(port, dir, options));
+    for (const node of nodes) await node.start();
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     await clusterOk(ports);
   } catch (err) {

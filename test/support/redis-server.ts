@@ -3,12 +3,12 @@
  * or the server REDIS_URL names, isolated by a key prefix. stop()/start() simulate an outage, pause()/resume() a
  * hung server (SIGSTOP/SIGCONT: its connections stay open and nothing answers).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
+import { PERSISTENT, redisProcess } from './redis-process.js';
 
 export interface TestRedis {
   url: string;
@@ -23,62 +23,39 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-/** Resolves once a spawned redis-server (standalone, cluster node or sentinel) accepts connections. */
-export async function waitReady(child: ChildProcess): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        child.stdout?.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-    child.once('error', reject);
-  });
+export interface TestRedisOptions {
+  /** Append-only persistence, so that a restart keeps every write. */
+  persistent?: boolean;
+  /** More redis-server arguments (e.g. --replicaof). */
+  args?: string[];
 }
 
-export async function startTestRedis(extraArgs: string[] = []): Promise<TestRedis> {
+/** The server REDIS_URL names, which every test file shares and none may stop, flush or reconfigure. */
+export function externalRedis(): string | undefined {
+  return process.env.REDIS_URL || undefined;
+}
+
+export async function startTestRedis({ persistent = false, args = [] }: TestRedisOptions = {}): Promise<TestRedis> {
   const prefix = `t${randomBytes(4).toString('hex')}:`;
-  const external = process.env.REDIS_URL;
+  const external = externalRedis();
   if (external) {
     const noop = async () => {};
     return { url: external, prefix, own: false, stop: noop, start: noop, pause: () => {}, resume: () => {}, close: noop };
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'oidc-op-redis-'));
-  let child: ChildProcess | undefined;
-  const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await waitReady(child);
-  };
-  const stop = async () => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
-  };
-  const signal = (name: 'SIGSTOP' | 'SIGCONT') => {
-    if (!child?.pid) throw new Error(`redis-server is not running: cannot send ${name}`);
-    process.kill(child.pid, name);
-  };
-  await start();
+  const server = redisProcess({ port, args: ['--save', '', '--appendonly', 'no', '--dir', dir, ...(persistent ? PERSISTENT : []), ...args] });
+  await server.start();
   return {
     url: `redis://127.0.0.1:${port}`,
     prefix,
     own: true,
-    stop,
-    start,
-    pause: () => signal('SIGSTOP'),
-    resume: () => signal('SIGCONT'),
+    stop: server.stop,
+    start: server.start,
+    pause: server.pause,
+    resume: server.resume,
     async close() {
-      await stop();
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
