@@ -5,23 +5,24 @@
 import { waitText } from '../pages/wait-text.js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { errors, type InteractionResults, type Provider } from 'oidc-provider';
+import type { InteractionResults, Provider } from 'oidc-provider';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../accounts/device-cookies.js';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
 import type { LoginMetrics } from '../ops/metrics.js';
-import { readForm } from '../http/body.js';
 import { claimsConfiguration, grantSummary } from '../provider/claims.js';
 import { PROTOCOL_CLAIMS } from '../oidc/claims.js';
 import { oversizedCredential } from '../input-bounds.js';
 import { ACR_PASSWORD } from '../oidc/acr.js';
 import type { ScopeConfig } from '../config/settings.js';
 import type { Csrf } from '../pages/csrf.js';
-import type { Locale } from '../pages/i18n.js';
-import { languageLinks, requestLocale } from '../pages/page-locale.js';
-import type { PageName, Views } from '../pages/views.js';
+import type { Views } from '../pages/views.js';
 import { epochSeconds } from '../time.js';
+import { startAgainPage } from './expired.js';
+import { finish } from './finish.js';
+import { loader, StartAgain, type Interaction } from './load.js';
+import { renderer } from './render.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in service (it may be rebuilt while we run). */
@@ -38,16 +39,6 @@ export interface InteractionDeps {
   metrics: LoginMetrics;
 }
 
-type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-interface ClientView {
-  id: string;
-  name: string;
-  uri?: string;
-  policyUri?: string;
-  tosUri?: string;
-}
-
 /** The claims a `claims` parameter names (oidc-provider has checked its form before saving the interaction). */
 function requestedClaims(parameter: unknown): string[] {
   if (typeof parameter !== 'string') return [];
@@ -55,72 +46,12 @@ function requestedClaims(parameter: unknown): string[] {
   return [...new Set([...Object.keys(request.id_token ?? {}), ...Object.keys(request.userinfo ?? {})])];
 }
 
-/** The interaction is gone or does not belong to this browser: nothing to do but start again. */
-class StartAgain extends Error {}
-
 export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics }: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
-
-  const localeFor = (ctx: Context, interaction?: Interaction) => requestLocale(ctx, views, interaction?.params.ui_locales);
-
-  function page(ctx: Context, status: number, name: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }) {
-    ctx.status = status;
-    ctx.type = 'html';
-    ctx.set('Cache-Control', 'no-store');
-    const path = `/interaction/${encodeURIComponent(String(ctx.params.uid))}`;
-    ctx.body = views.render(name, locale, locals, languageLinks(views, path, locale.lang));
-  }
-
-  async function load(ctx: Context): Promise<Interaction> {
-    let interaction: Interaction;
-    try {
-      interaction = await provider.current.interactionDetails(ctx.req, ctx.res);
-    } catch (err) {
-      if (err instanceof errors.SessionNotFound) throw new StartAgain(err.error_description);
-      throw err;
-    }
-    if (interaction.uid !== ctx.params.uid) throw new StartAgain('interaction uid does not match its cookie');
-    return interaction;
-  }
-
-  /** Loads the interaction a POST answers and checks its CSRF token; returns the form too. */
-  async function loadForPost(ctx: Context): Promise<{ interaction: Interaction; form: URLSearchParams }> {
-    const interaction = await load(ctx);
-    const form = await readForm(ctx);
-    if (!csrf.valid(interaction.uid, form.get('csrf'))) {
-      ctx.throw(403, 'csrf', { page: { title: 'error.title', message: 'error.csrf.message' } });
-    }
-    return { interaction, form };
-  }
-
-  async function clientOf(interaction: Interaction): Promise<ClientView> {
-    const client = await provider.current.Client.find(String(interaction.params.client_id));
-    const name = client?.clientName ?? String(interaction.params.client_id);
-    return {
-      id: String(interaction.params.client_id),
-      name,
-      uri: client?.clientUri,
-      policyUri: client?.policyUri,
-      tosUri: client?.tosUri,
-    };
-  }
-
-  async function usernameOf(accountId: string | undefined): Promise<string> {
-    return (accountId && (await users.findBySub(accountId))?.username) || '';
-  }
-
-  async function renderLogin(ctx: Context, interaction: Interaction, status = 200, error?: string, username?: string) {
-    const locale = localeFor(ctx, interaction);
-    const hint = interaction.params.login_hint;
-    page(ctx, status, 'login', locale, {
-      title: locale.t('login.title'),
-      uid: interaction.uid,
-      csrf: csrf.tokenFor(interaction.uid),
-      client: await clientOf(interaction),
-      username: username ?? (typeof hint === 'string' ? hint : ''),
-      error,
-    });
-  }
+  const loading = loader({ provider, csrf });
+  const rendering = renderer({ provider, users, views, csrf });
+  const { load, loadForPost } = loading;
+  const { localeFor, page, clientOf, usernameOf, renderLogin } = rendering;
 
   /**
    * What the consent page asks for: the scopes and claims the grant is missing, or, when consent is asked again
@@ -163,30 +94,7 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
     });
   }
 
-  /**
-   * oidc-provider's interactionFinished, on the interaction this request has loaded (and checked against its cookie
-   * and uid): interactionFinished would verify the cookie and read the interaction and its session from Redis again.
-   */
-  async function finish(ctx: Context, interaction: Interaction, result: InteractionResults, merge = true) {
-    interaction.result = merge && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
-    await interaction.save(interaction.exp - epochSeconds());
-    ctx.status = 303;
-    ctx.redirect(interaction.returnTo);
-  }
-
-  router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (err) {
-      if (!(err instanceof StartAgain)) throw err;
-      const locale = localeFor(ctx);
-      page(ctx, 400, 'error', locale, {
-        title: locale.t('error.expired.title'),
-        message: locale.t('error.expired.message'),
-        code: 'interaction_expired',
-      });
-    }
-  });
+  router.use(startAgainPage(rendering));
 
   router.get('/', async (ctx) => {
     const interaction = await load(ctx);
