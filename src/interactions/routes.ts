@@ -2,26 +2,24 @@
  * The pages oidc-provider sends the browser to: login, account chooser, consent, and the POSTs that answer
  * them. Every POST needs the interaction cookie (checked by interactionDetails) and the CSRF token of its uid.
  */
-import { waitText } from '../pages/wait-text.js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { InteractionResults, Provider } from 'oidc-provider';
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../accounts/device-cookies.js';
+import type { Provider } from 'oidc-provider';
+import type { DeviceCookies } from '../accounts/device-cookies.js';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
 import type { LoginMetrics } from '../ops/metrics.js';
 import { claimsConfiguration, grantSummary } from '../provider/claims.js';
 import { PROTOCOL_CLAIMS } from '../oidc/claims.js';
-import { oversizedCredential } from '../input-bounds.js';
-import { ACR_PASSWORD } from '../oidc/acr.js';
 import type { ScopeConfig } from '../config/settings.js';
 import type { Csrf } from '../pages/csrf.js';
 import type { Views } from '../pages/views.js';
-import { epochSeconds } from '../time.js';
+import { abort } from './abort.js';
 import { startAgainPage } from './expired.js';
 import { finish } from './finish.js';
 import { loader, StartAgain, type Interaction } from './load.js';
+import { login } from './login.js';
 import { renderer } from './render.js';
 
 export interface InteractionDeps {
@@ -130,59 +128,7 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
     }
   });
 
-  router.post('/login', async (ctx) => {
-    const { interaction, form } = await loadForPost(ctx);
-    if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
-    const username = (form.get('username') ?? '').trim();
-    const password = form.get('password') ?? '';
-    const locale = localeFor(ctx, interaction);
-
-    // Refused before the throttle, the audit or argon2 see it: none of them should keep or hash an unbounded value.
-    const oversized = oversizedCredential(username, password);
-    if (oversized) {
-      const field = locale.t(`login.${oversized.name}`);
-      await renderLogin(ctx, interaction, 400, locale.t('login.too_long', { field, max: oversized.max }), '');
-      return;
-    }
-
-    const client = String(interaction.params.client_id);
-    const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
-    // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.
-    const admission = await throttle.admit({ username, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
-    if (!admission.admitted) {
-      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
-      metrics.login('throttled');
-      ctx.set('Retry-After', String(admission.retryAfter));
-      await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, admission.retryAfter) }), username);
-      return;
-    }
-    // The sign-in's time is when the password was read, not when the browser comes back: a credential change in
-    // between ends this session too (credential-fence.ts).
-    const signedInAt = epochSeconds();
-    const user = await users.verify(username, password);
-    if (!user) {
-      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
-      metrics.login('failure');
-      await renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
-      return;
-    }
-    await throttle.succeeded(admission);
-    ctx.cookies.set(DEVICE_COOKIE, devices.afterSignIn(deviceCookie, user.username), {
-      signed: false,
-      httpOnly: true,
-      secure: ctx.secure,
-      sameSite: 'lax',
-      path: '/interaction',
-      maxAge: DEVICE_COOKIE_MAX_AGE_MS,
-    });
-    metrics.login('success');
-    audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
-    const result: InteractionResults = {
-      login: { accountId: user.sub, ts: signedInAt, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
-    };
-    if (interaction.prompt.name === 'select_account') result.select_account = {};
-    await finish(ctx, interaction, result);
-  });
+  router.post('/login', login({ load: loading, render: rendering, users, throttle, devices, audit, metrics }));
 
   router.post('/continue', async (ctx) => {
     const { interaction } = await loadForPost(ctx);
@@ -214,10 +160,7 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
     await finish(ctx, interaction, { consent: { grantId: savedGrantId } });
   });
 
-  router.post('/abort', async (ctx) => {
-    const { interaction } = await loadForPost(ctx);
-    await finish(ctx, interaction, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
-  });
+  router.post('/abort', abort({ load: loading }));
 
   return router;
 }
