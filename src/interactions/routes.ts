@@ -1,27 +1,26 @@
 /**
  * The pages oidc-provider sends the browser to: login, account chooser, consent, and the POSTs that answer
  * them. Every POST needs the interaction cookie (checked by interactionDetails) and the CSRF token of its uid.
+ * Each step lives in its own file and gets only what it needs; this router wires them.
  */
-import { waitText } from '../pages/wait-text.js';
 import Router from '@koa/router';
-import type { Context } from 'koa';
-import { errors, type InteractionResults, type Provider } from 'oidc-provider';
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../accounts/device-cookies.js';
+import type { Provider } from 'oidc-provider';
+import type { DeviceCookies } from '../accounts/device-cookies.js';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
-import type { LoginMetrics } from '../ops/metrics.js';
-import { readForm } from '../http/body.js';
-import { claimsConfiguration, grantSummary } from '../provider/claims.js';
-import { PROTOCOL_CLAIMS } from '../oidc/claims.js';
-import { oversizedCredential } from '../input-bounds.js';
-import { ACR_PASSWORD } from '../oidc/acr.js';
 import type { ScopeConfig } from '../config/scope-schema.js';
+import type { LoginMetrics } from '../ops/metrics.js';
 import type { Csrf } from '../pages/csrf.js';
-import type { Locale } from '../pages/i18n.js';
-import { languageLinks, requestLocale } from '../pages/page-locale.js';
-import type { PageName, Views } from '../pages/views.js';
-import { epochSeconds } from '../time.js';
+import type { Views } from '../pages/views.js';
+import { abort } from './abort.js';
+import { chooser } from './chooser.js';
+import { consent } from './consent.js';
+import { startAgainPage } from './expired.js';
+import { loader } from './load.js';
+import { login } from './login.js';
+import { promptPage } from './prompt-page.js';
+import { renderer } from './render.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in service (it may be rebuilt while we run). */
@@ -38,278 +37,19 @@ export interface InteractionDeps {
   metrics: LoginMetrics;
 }
 
-type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-interface ClientView {
-  id: string;
-  name: string;
-  uri?: string;
-  policyUri?: string;
-  tosUri?: string;
-}
-
-/** The claims a `claims` parameter names (oidc-provider has checked its form before saving the interaction). */
-function requestedClaims(parameter: unknown): string[] {
-  if (typeof parameter !== 'string') return [];
-  const request = JSON.parse(parameter) as { id_token?: object; userinfo?: object };
-  return [...new Set([...Object.keys(request.id_token ?? {}), ...Object.keys(request.userinfo ?? {})])];
-}
-
-/** The interaction is gone or does not belong to this browser: nothing to do but start again. */
-class StartAgain extends Error {}
-
 export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics }: InteractionDeps): Router {
+  const load = loader({ provider, csrf });
+  const render = renderer({ provider, users, views, csrf });
+  const accounts = chooser({ load, render, csrf });
+  const consents = consent({ provider, load, render, csrf, scopes, audit });
+
   const router = new Router({ prefix: '/interaction/:uid' });
-
-  const localeFor = (ctx: Context, interaction?: Interaction) => requestLocale(ctx, views, interaction?.params.ui_locales);
-
-  function page(ctx: Context, status: number, name: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }) {
-    ctx.status = status;
-    ctx.type = 'html';
-    ctx.set('Cache-Control', 'no-store');
-    const path = `/interaction/${encodeURIComponent(String(ctx.params.uid))}`;
-    ctx.body = views.render(name, locale, locals, languageLinks(views, path, locale.lang));
-  }
-
-  async function load(ctx: Context): Promise<Interaction> {
-    let interaction: Interaction;
-    try {
-      interaction = await provider.current.interactionDetails(ctx.req, ctx.res);
-    } catch (err) {
-      if (err instanceof errors.SessionNotFound) throw new StartAgain(err.error_description);
-      throw err;
-    }
-    if (interaction.uid !== ctx.params.uid) throw new StartAgain('interaction uid does not match its cookie');
-    return interaction;
-  }
-
-  /** Loads the interaction a POST answers and checks its CSRF token; returns the form too. */
-  async function loadForPost(ctx: Context): Promise<{ interaction: Interaction; form: URLSearchParams }> {
-    const interaction = await load(ctx);
-    const form = await readForm(ctx);
-    if (!csrf.valid(interaction.uid, form.get('csrf'))) {
-      ctx.throw(403, 'csrf', { page: { title: 'error.title', message: 'error.csrf.message' } });
-    }
-    return { interaction, form };
-  }
-
-  async function clientOf(interaction: Interaction): Promise<ClientView> {
-    const client = await provider.current.Client.find(String(interaction.params.client_id));
-    const name = client?.clientName ?? String(interaction.params.client_id);
-    return {
-      id: String(interaction.params.client_id),
-      name,
-      uri: client?.clientUri,
-      policyUri: client?.policyUri,
-      tosUri: client?.tosUri,
-    };
-  }
-
-  async function usernameOf(accountId: string | undefined): Promise<string> {
-    return (accountId && (await users.findBySub(accountId))?.username) || '';
-  }
-
-  async function renderLogin(ctx: Context, interaction: Interaction, status = 200, error?: string, username?: string) {
-    const locale = localeFor(ctx, interaction);
-    const hint = interaction.params.login_hint;
-    page(ctx, status, 'login', locale, {
-      title: locale.t('login.title'),
-      uid: interaction.uid,
-      csrf: csrf.tokenFor(interaction.uid),
-      client: await clientOf(interaction),
-      username: username ?? (typeof hint === 'string' ? hint : ''),
-      error,
-    });
-  }
-
-  /**
-   * What the consent page asks for: the scopes and claims the grant is missing, or, when consent is asked again
-   * with nothing missing (prompt=consent), everything the request asks for.
-   */
-  function asked(interaction: Interaction): { scopes: string[]; claims: string[] } {
-    const details = interaction.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-    if (details.missingOIDCScope || details.missingOIDCClaims) return { scopes: details.missingOIDCScope ?? [], claims: details.missingOIDCClaims ?? [] };
-    const known = new Set(scopes().map((s) => s.id));
-    const requested = String(interaction.params.scope ?? 'openid').split(' ').filter((id) => known.has(id));
-    return { scopes: requested, claims: requestedClaims(interaction.params.claims) };
-  }
-
-  async function renderConsent(ctx: Context, interaction: Interaction) {
-    const locale = localeFor(ctx, interaction);
-    const client = await clientOf(interaction);
-    const username = await usernameOf(interaction.session?.accountId);
-    const vars = { user: username, client_name: client.name };
-    const separator = locale.lang === 'zh-CN' ? '、' : ', ';
-    const claimTexts = (claims: readonly string[]) => claims.map((claim) => locale.lookup(`claim.${claim}`) ?? claim).join(separator);
-    const claimsByScope = claimsConfiguration(scopes());
-    const { scopes: scopeIds, claims } = asked(interaction);
-    const shown = scopeIds.map((id) => {
-      const scope = scopes().find((s) => s.id === id);
-      if (!scope) return { name: id, description: '', claims: '' };
-      return { name: locale.text(scope.name, vars), description: locale.text(scope.description, vars), claims: claimTexts(claimsByScope[id] ?? scope.claims) };
-    });
-    // Claims asked for by name (the claims parameter) that no scope shown here already names.
-    const covered = new Set(scopeIds.flatMap((id) => claimsByScope[id] ?? []));
-    const released = new Set(Object.values(claimsByScope).flat());
-    const more = claims.filter((claim) => released.has(claim) && !covered.has(claim) && !PROTOCOL_CLAIMS.has(claim));
-    if (more.length) shown.push({ name: locale.t('consent.claims.name'), description: locale.t('consent.claims.description', { client: client.name }), claims: claimTexts(more) });
-    page(ctx, 200, 'consent', locale, {
-      title: locale.t('consent.title'),
-      uid: interaction.uid,
-      csrf: csrf.tokenFor(interaction.uid),
-      client,
-      username,
-      scopes: shown,
-    });
-  }
-
-  /**
-   * oidc-provider's interactionFinished, on the interaction this request has loaded (and checked against its cookie
-   * and uid): interactionFinished would verify the cookie and read the interaction and its session from Redis again.
-   */
-  async function finish(ctx: Context, interaction: Interaction, result: InteractionResults, merge = true) {
-    interaction.result = merge && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
-    await interaction.save(interaction.exp - epochSeconds());
-    ctx.status = 303;
-    ctx.redirect(interaction.returnTo);
-  }
-
-  router.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (err) {
-      if (!(err instanceof StartAgain)) throw err;
-      const locale = localeFor(ctx);
-      page(ctx, 400, 'error', locale, {
-        title: locale.t('error.expired.title'),
-        message: locale.t('error.expired.message'),
-        code: 'interaction_expired',
-      });
-    }
-  });
-
-  router.get('/', async (ctx) => {
-    const interaction = await load(ctx);
-    const { prompt, session } = interaction;
-    switch (prompt.name) {
-      case 'select_account': {
-        if (!session?.accountId) {
-          await renderLogin(ctx, interaction);
-          return;
-        }
-        if (interaction.params.skip_confirm === 'true') {
-          await finish(ctx, interaction, { select_account: {} });
-          return;
-        }
-        const locale = localeFor(ctx, interaction);
-        page(ctx, 200, 'select-account', locale, {
-          title: locale.t('select.title'),
-          uid: interaction.uid,
-          csrf: csrf.tokenFor(interaction.uid),
-          client: await clientOf(interaction),
-          username: await usernameOf(session.accountId),
-        });
-        return;
-      }
-      case 'login':
-        await renderLogin(ctx, interaction);
-        return;
-      case 'consent':
-        await renderConsent(ctx, interaction);
-        return;
-      default:
-        throw new StartAgain(`no page for prompt ${prompt.name}`);
-    }
-  });
-
-  router.post('/login', async (ctx) => {
-    const { interaction, form } = await loadForPost(ctx);
-    if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
-    const username = (form.get('username') ?? '').trim();
-    const password = form.get('password') ?? '';
-    const locale = localeFor(ctx, interaction);
-
-    // Refused before the throttle, the audit or argon2 see it: none of them should keep or hash an unbounded value.
-    const oversized = oversizedCredential(username, password);
-    if (oversized) {
-      const field = locale.t(`login.${oversized.name}`);
-      await renderLogin(ctx, interaction, 400, locale.t('login.too_long', { field, max: oversized.max }), '');
-      return;
-    }
-
-    const client = String(interaction.params.client_id);
-    const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
-    // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.
-    const admission = await throttle.admit({ username, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
-    if (!admission.admitted) {
-      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
-      metrics.login('throttled');
-      ctx.set('Retry-After', String(admission.retryAfter));
-      await renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, admission.retryAfter) }), username);
-      return;
-    }
-    // The sign-in's time is when the password was read, not when the browser comes back: a credential change in
-    // between ends this session too (credential-fence.ts).
-    const signedInAt = epochSeconds();
-    const user = await users.verify(username, password);
-    if (!user) {
-      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
-      metrics.login('failure');
-      await renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
-      return;
-    }
-    await throttle.succeeded(admission);
-    ctx.cookies.set(DEVICE_COOKIE, devices.afterSignIn(deviceCookie, user.username), {
-      signed: false,
-      httpOnly: true,
-      secure: ctx.secure,
-      sameSite: 'lax',
-      path: '/interaction',
-      maxAge: DEVICE_COOKIE_MAX_AGE_MS,
-    });
-    metrics.login('success');
-    audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
-    const result: InteractionResults = {
-      login: { accountId: user.sub, ts: signedInAt, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
-    };
-    if (interaction.prompt.name === 'select_account') result.select_account = {};
-    await finish(ctx, interaction, result);
-  });
-
-  router.post('/continue', async (ctx) => {
-    const { interaction } = await loadForPost(ctx);
-    if (interaction.prompt.name !== 'select_account') throw new StartAgain('not an account choice');
-    await finish(ctx, interaction, { select_account: {} });
-  });
-
-  router.post('/switch', async (ctx) => {
-    const { interaction } = await loadForPost(ctx);
-    if (interaction.prompt.name !== 'select_account') throw new StartAgain('not an account choice');
-    await renderLogin(ctx, interaction, 200, undefined, '');
-  });
-
-  router.post('/confirm', async (ctx) => {
-    const { interaction } = await loadForPost(ctx);
-    const { prompt, params, session, grantId } = interaction;
-    if (prompt.name !== 'consent' || !session) throw new StartAgain('not a consent step');
-    const details = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-    const grant = grantId
-      ? await provider.current.Grant.find(grantId)
-      : new provider.current.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
-    if (!grant) throw new StartAgain('grant expired');
-    if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
-    if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
-    const savedGrantId = await grant.save();
-    // Exactly what the client may now receive: the grant's scopes and the claims it holds by name.
-    const action = grantSummary(grant.getOIDCScope(), grant.getOIDCClaims());
-    audit.record({ type: 'consent.given', outcome: 'success', user: session.accountId, client: String(params.client_id), ip: ctx.ip, action });
-    await finish(ctx, interaction, { consent: { grantId: savedGrantId } });
-  });
-
-  router.post('/abort', async (ctx) => {
-    const { interaction } = await loadForPost(ctx);
-    await finish(ctx, interaction, { error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
-  });
-
+  router.use(startAgainPage(render));
+  router.get('/', promptPage({ load, render, chooser: accounts, consent: consents }));
+  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics }));
+  router.post('/continue', accounts.continueAs);
+  router.post('/switch', accounts.switchAccount);
+  router.post('/confirm', consents.confirm);
+  router.post('/abort', abort({ load }));
   return router;
 }

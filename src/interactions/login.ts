@@ -1,0 +1,85 @@
+/**
+ * POST /interaction/:uid/login: the password form. Bounded inputs, then the throttle, then the password; a success
+ * remembers the browser for that account (device cookie) and finishes the login (and an account choice) step.
+ */
+import type { RouterMiddleware } from '@koa/router';
+import type { InteractionResults } from 'oidc-provider';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../accounts/device-cookies.js';
+import type { LoginThrottle } from '../accounts/throttle.js';
+import type { Users } from '../accounts/users.js';
+import type { AuditLog } from '../audit/audit.js';
+import { oversizedCredential } from '../input-bounds.js';
+import { ACR_PASSWORD } from '../oidc/acr.js';
+import type { LoginMetrics } from '../ops/metrics.js';
+import { waitText } from '../pages/wait-text.js';
+import { epochSeconds } from '../time.js';
+import { finish } from './finish.js';
+import { StartAgain, type Loader } from './load.js';
+import type { Renderer } from './render.js';
+
+export interface LoginDeps {
+  load: Pick<Loader, 'loadForPost'>;
+  render: Pick<Renderer, 'localeFor' | 'renderLogin'>;
+  users: Pick<Users, 'verify'>;
+  throttle: LoginThrottle;
+  /** Proof that a browser signed in to an account before: its attempts there are throttled on their own. */
+  devices: DeviceCookies;
+  audit: AuditLog;
+  metrics: LoginMetrics;
+}
+
+export function login({ load, render, users, throttle, devices, audit, metrics }: LoginDeps): RouterMiddleware {
+  return async (ctx) => {
+    const { interaction, form } = await load.loadForPost(ctx);
+    if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
+    const username = (form.get('username') ?? '').trim();
+    const password = form.get('password') ?? '';
+    const locale = render.localeFor(ctx, interaction);
+
+    // Refused before the throttle, the audit or argon2 see it: none of them should keep or hash an unbounded value.
+    const oversized = oversizedCredential(username, password);
+    if (oversized) {
+      const field = locale.t(`login.${oversized.name}`);
+      await render.renderLogin(ctx, interaction, 400, locale.t('login.too_long', { field, max: oversized.max }), '');
+      return;
+    }
+
+    const client = String(interaction.params.client_id);
+    const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
+    // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.
+    const admission = await throttle.admit({ username, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
+    if (!admission.admitted) {
+      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
+      metrics.login('throttled');
+      ctx.set('Retry-After', String(admission.retryAfter));
+      await render.renderLogin(ctx, interaction, 429, locale.t('login.throttled', { wait: waitText(locale, admission.retryAfter) }), username);
+      return;
+    }
+    // The sign-in's time is when the password was read, not when the browser comes back: a credential change in
+    // between ends this session too (credential-fence.ts).
+    const signedInAt = epochSeconds();
+    const user = await users.verify(username, password);
+    if (!user) {
+      audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
+      metrics.login('failure');
+      await render.renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
+      return;
+    }
+    await throttle.succeeded(admission);
+    ctx.cookies.set(DEVICE_COOKIE, devices.afterSignIn(deviceCookie, user.username), {
+      signed: false,
+      httpOnly: true,
+      secure: ctx.secure,
+      sameSite: 'lax',
+      path: '/interaction',
+      maxAge: DEVICE_COOKIE_MAX_AGE_MS,
+    });
+    metrics.login('success');
+    audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
+    const result: InteractionResults = {
+      login: { accountId: user.sub, ts: signedInAt, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
+    };
+    if (interaction.prompt.name === 'select_account') result.select_account = {};
+    await finish(ctx, interaction, result);
+  };
+}
