@@ -10,7 +10,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { deviceCookies } from './accounts/device-cookies.js';
 import { findAccount } from './accounts/find-account.js';
-import { ADMIN_API, adminApi } from './admin/api.js';
+import { ADMIN_API, adminApi } from './admin/api/routes.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleClient } from './admin/console/console-client.js';
 import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './settings/provider-settings.js';

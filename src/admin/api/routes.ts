@@ -1,0 +1,47 @@
+/**
+ * The admin HTTP API under /admin/api: JSON resources on the same registry, user store, validation and audit as the
+ * command line, mounted in one router. Every call but the OpenAPI document needs an admin token
+ * (`oidc-op admin-token create`) as a Bearer token.
+ */
+import Router from '@koa/router';
+import type { AdminTokens } from '../../accounts/admin-tokens.js';
+import type { AdminServices } from '../services.js';
+import { adminTokenRoutes } from './admin-tokens.js';
+import { auditRoutes } from './audit.js';
+import { adminAuth } from './auth.js';
+import { backupRoutes } from './backup.js';
+import { clientRoutes } from './clients.js';
+import { jsonErrors } from './errors.js';
+import { keyRoutes } from './keys.js';
+import { openApiDocument } from './openapi.js';
+import { ADMIN_API } from './prefix.js';
+import { registrationTokenRoutes } from './registration-tokens.js';
+import { scopeRoutes } from './scopes.js';
+import { settingRoutes } from './settings.js';
+import { userRoutes } from './users.js';
+
+export { ADMIN_API } from './prefix.js';
+
+export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigured: boolean): Router {
+  const router = new Router({ prefix: ADMIN_API });
+  router.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  router.use(jsonErrors);
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openApiDocument();
+  });
+  // Everything mounted after this needs an admin token.
+  router.use(adminAuth(tokens));
+  clientRoutes(router, stores);
+  userRoutes(router, stores);
+  scopeRoutes(router, stores);
+  keyRoutes(router, stores, keysConfigured);
+  registrationTokenRoutes(router, stores);
+  settingRoutes(router, stores);
+  backupRoutes(router, stores);
+  adminTokenRoutes(router, { adminTokens: tokens, audit: stores.audit });
+  auditRoutes(router, stores);
+  return router;
+}

@@ -1,0 +1,45 @@
+/** The runtime provider settings in the admin API: read them, set one; and their part of the OpenAPI document. */
+import type Router from '@koa/router';
+import { readJson } from '../../http/body.js';
+import { SETTING_KEYS } from '../../settings/provider-settings.js';
+import type { AdminServices } from '../services.js';
+import { auditedChange } from './change.js';
+import { error, json, ok, ref, type ApiDoc } from './openapi-shapes.js';
+
+export type SettingServices = Pick<AdminServices, 'providerSettings' | 'audit'>;
+
+export function settingRoutes(router: Router, { providerSettings, audit }: SettingServices): void {
+  const change = auditedChange(audit);
+  router.get('/settings', async (ctx) => {
+    ctx.body = await providerSettings.read();
+  });
+  router.put('/settings/:key', async (ctx) => {
+    const { value } = await readJson(ctx);
+    const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+    ctx.body = await change(ctx, `settings set ${ctx.params.key}=${text}`, 'setting', () => providerSettings.set(ctx.params.key!, text));
+  });
+}
+
+export function settingsDoc(): ApiDoc {
+  return {
+    schemas: {
+      Settings: {
+        type: 'object',
+        properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : k.startsWith('paths.') ? 'string' : 'boolean' }])),
+      },
+    },
+    paths: {
+      '/settings': {
+        get: { summary: 'the provider settings in force', responses: { 200: ok('settings', ref('Settings')) } },
+      },
+      '/settings/{key}': {
+        parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string', enum: [...SETTING_KEYS] } }],
+        put: {
+          summary: 'set one; every instance follows within a few seconds',
+          requestBody: json({ type: 'object', required: ['value'], properties: { value: { type: ['boolean', 'integer', 'string'] } } }),
+          responses: { 200: ok('settings', ref('Settings')), 400: error },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/** Users and their consents in the admin API: list, create, show, change, password, enable and disable, consents, delete; and their part of the OpenAPI document. */
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { ROLES, toView } from '../../accounts/users.js';
+import { readJson } from '../../http/body.js';
+import { subSchema } from '../../oidc/subject.js';
+import type { AdminServices } from '../services.js';
+import { actorOf } from './auth.js';
+import { auditedChange, unchecked } from './change.js';
+import { error, json, ok, ref, type ApiDoc } from './openapi-shapes.js';
+import { ADMIN_API } from './prefix.js';
+
+export type UserServices = Pick<AdminServices, 'users' | 'consents' | 'audit'>;
+
+export function userRoutes(router: Router, { users, consents, audit }: UserServices): void {
+  const change = auditedChange(audit);
+  router.get('/users', async (ctx) => {
+    ctx.body = { users: await users.list() };
+  });
+  router.post('/users', async (ctx) => {
+    const input = await readJson(ctx);
+    const created = await change(ctx, 'user create', 'user', () => users.create(unchecked(input)), (u) => u.username);
+    ctx.status = 201;
+    ctx.set('Location', `${ADMIN_API}/users/${encodeURIComponent(created.username)}`);
+    ctx.body = created;
+  });
+  router.get('/users/:username', async (ctx) => {
+    ctx.body = toView(await users.require(ctx.params.username!));
+  });
+  router.patch('/users/:username', async (ctx) => {
+    const input = await readJson(ctx);
+    ctx.body = await change(ctx, 'user update', 'user', () => users.update(ctx.params.username!, unchecked(input)));
+  });
+  router.put('/users/:username/password', async (ctx) => {
+    const { password } = await readJson(ctx);
+    await change(ctx, 'user set-password', 'user', () => users.setPassword(ctx.params.username!, typeof password === 'string' ? password : ''));
+    ctx.status = 204;
+  });
+  for (const [path, disabled] of [['enable', false], ['disable', true]] as const) {
+    router.post(`/users/:username/${path}`, async (ctx) => {
+      ctx.body = await change(ctx, `user ${path}`, 'user', () => users.setDisabled(ctx.params.username!, disabled));
+    });
+  }
+  router.get('/users/:username/consents', async (ctx) => {
+    const user = await users.require(ctx.params.username!);
+    ctx.body = { consents: await consents.list(user.sub) };
+  });
+  router.delete('/users/:username/consents/:client', async (ctx) => {
+    const revoke = async () => consents.revoke((await users.require(ctx.params.username!)).sub, ctx.params.client!, actorOf(ctx));
+    ctx.body = { revoked: await change(ctx, 'user revoke-consent', 'user', revoke) };
+  });
+  router.delete('/users/:username', async (ctx) => {
+    await change(ctx, 'user delete', 'user', () => users.delete(ctx.params.username!));
+    ctx.status = 204;
+  });
+}
+
+const userParam = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };
+const { $schema: _dialect, ...subJsonSchema } = z.toJSONSchema(subSchema);
+const userInput = {
+  type: 'object',
+  required: ['username', 'password'],
+  properties: {
+    sub: { ...subJsonSchema, description: 'kept when given (a user moved from elsewhere); a random one otherwise' },
+    username: { type: 'string', maxLength: 128 },
+    password: { type: 'string', minLength: 8, maxLength: 1024 },
+    claims: { type: 'object', description: 'standard OpenID Connect claims' },
+    role: { type: 'string', enum: [...ROLES] },
+  },
+};
+
+/** A consent's shape: the document lists it apart from the user schemas, after the settings. */
+export const consentSchemas = {
+  Consent: {
+    type: 'object',
+    properties: {
+      grantId: { type: 'string' },
+      clientId: { type: 'string' },
+      scope: { type: 'string' },
+      claims: { type: 'array', items: { type: 'string' } },
+      createdAt: { type: 'string' },
+      expiresAt: { type: 'string' },
+    },
+  },
+};
+
+export function usersDoc(): ApiDoc {
+  return {
+    schemas: {
+      UserInput: userInput,
+      UserChange: { type: 'object', properties: { claims: { type: 'object', description: 'a null value removes the claim' }, role: userInput.properties.role } },
+      User: { type: 'object', properties: { sub: { type: 'string' }, username: { type: 'string' }, claims: { type: 'object' }, role: { type: 'string' }, disabled: { type: 'boolean' } } },
+    },
+    paths: {
+      '/users': {
+        get: { summary: 'list users', responses: { 200: ok('users', { type: 'object', properties: { users: { type: 'array', items: ref('User') } } }) } },
+        post: { summary: 'create a user', requestBody: json(ref('UserInput')), responses: { 201: ok('created', ref('User')), 400: error, 409: error } },
+      },
+      '/users/{username}': {
+        parameters: [userParam],
+        get: { summary: 'show a user', responses: { 200: ok('the user', ref('User')), 404: error } },
+        patch: { summary: 'change claims or role', requestBody: json(ref('UserChange')), responses: { 200: ok('the user', ref('User')), 400: error, 404: error } },
+        delete: { summary: 'delete a user', responses: { 204: ok('deleted'), 404: error } },
+      },
+      '/users/{username}/password': {
+        parameters: [userParam],
+        put: {
+          summary: 'set the password',
+          requestBody: json({ type: 'object', required: ['password'], properties: { password: { type: 'string' } } }),
+          responses: { 204: ok('changed'), 400: error, 404: error },
+        },
+      },
+      '/users/{username}/enable': { parameters: [userParam], post: { summary: 'enable', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/users/{username}/disable': { parameters: [userParam], post: { summary: 'disable: no sign-in, sessions and tokens stop working', responses: { 200: ok('the user', ref('User')), 404: error } } },
+      '/users/{username}/consents': {
+        parameters: [userParam],
+        get: { summary: "the user's consents: client, scopes, claims, expiry", responses: { 200: ok('consents', { type: 'object', properties: { consents: { type: 'array', items: ref('Consent') } } }), 400: error, 404: error } },
+      },
+      '/users/{username}/consents/{client}': {
+        parameters: [userParam, { name: 'client', in: 'path', required: true, schema: { type: 'string' } }],
+        delete: {
+          summary: "revoke: the grant and its tokens end; the client's next sign-in asks for consent again",
+          responses: { 200: ok('revoked', { type: 'object', properties: { revoked: { type: 'array', items: ref('Consent') } } }), 400: error, 404: error },
+        },
+      },
+    },
+  };
+}
