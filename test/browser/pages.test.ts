@@ -31,6 +31,8 @@ function authUrl(params: Record<string, string> = {}): string {
     redirect_uri: `${sink.origin}/cb`,
     nonce: `n-${Math.random().toString(36).slice(2)}`,
     state: 'browser-state',
+    // A consent is remembered per account: asking every time shows the consent page to each test's fresh browser.
+    prompt: 'consent',
     ...params,
   });
   return `${fixture.op.issuer}/auth?${query}`;
