@@ -5,7 +5,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true } }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 30000,
+  // Many e2e tests spawn the command line (tsx compiling on the fly) several times: allow for a loaded machine.
+  testTimeout: 60000,
   // Most files wait on child processes, Redis and Chromium rather than the CPU: two at a time on two cores.
   maxWorkers: 2,
   // A worker ends the suite holding ~1.2 GB (every file's modules, loaded in its own vm context); with no handle
