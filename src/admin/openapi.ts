@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ROLES } from '../accounts/users.js';
 import { MAX_EXPIRES_IN } from '../clients/initial-access-tokens.js';
-import { clientSchema } from '../clients/registry.js';
+import { clientSchema } from '../clients/client-input.js';
 import { FIELD_BOUNDS } from '../audit/audit-event.js';
 import { SETTING_KEYS } from '../settings/provider-settings.js';
 import { subSchema } from '../oidc/subject.js';
