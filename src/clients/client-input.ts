@@ -42,7 +42,7 @@ export const clientSchema = z.object({
     .describe("the ID token's signing algorithm for this client; empty or not given: the provider's default (ID_TOKEN_SIGNING_ALG)"),
 });
 
-/** What an administrator asks for, unchecked: metadataFor() validates every field. */
+/** What an administrator asks for, unchecked: clientMetadata() (client-metadata.ts) validates every field. */
 export interface NewClient {
   name: string;
   description?: string;
