@@ -5,7 +5,7 @@
  * it does not list are gone). Signing keys, admin tokens, sessions, grants and the audit trail are not part of it.
  */
 import { usernameKey, type UserRecord } from '../accounts/users.js';
-import type { ClientRecord } from '../clients/registry.js';
+import type { ClientRecord } from '../clients/client-record.js';
 import { RecordError, type CollectionContent, type CollectionSet } from '../storage/collection.js';
 import { checkDocument, toDocument, type AdminDocument, type AdminRecords, type DocumentRules } from './backup-document.js';
 import { SETTINGS_ID, type ProviderSettings } from '../settings/provider-settings.js';

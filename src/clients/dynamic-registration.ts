@@ -5,7 +5,9 @@
  * naming the field (by its registration name) and the rule.
  */
 import { errors, type AdapterPayload } from 'oidc-provider';
-import { ClientError, type ClientRegistry, type NewClient } from './registry.js';
+import type { NewClient } from './client-input.js';
+import { ClientError } from './client-record.js';
+import type { ClientRegistry } from './registry.js';
 import { hashClientSecret, isSecretHash } from './secrets.js';
 
 /** Our fields (the administrator's terms) by their registration names. */

@@ -2,151 +2,22 @@
  * Clients created at run time (command line, later the admin API), stored in Redis and read by
  * oidc-provider through the Client adapter. Declarative clients from config/ are static and not here.
  */
-import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { ClientMetadata } from 'oidc-provider';
 import { fencePassed } from '../accounts/credential-fence.js';
 import { signingAlgProblem } from '../keys/signing-algs.js';
-import { RESPONSE_TYPES } from '../config/client-schema.js';
-import { SIGNING_ALGS } from '../config/id-token-algs.js';
-import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
-import { redirectUriProblem } from './redirect-uri-policy.js';
+import { updateRecord, type Collection } from '../storage/collection.js';
+import { newClientId } from './client-id.js';
+import { asNewClient, grantTypesFor, type ClientChange, type NewClient } from './client-input.js';
+import { clientMetadata } from './client-metadata.js';
+import { ClientError, type ClientRecord } from './client-record.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
 
-export interface ClientRecord {
-  metadata: ClientMetadata;
-  /** For administrators: what the client is. */
-  description?: string;
-  /** A disabled client is unknown to oidc-provider until enabled again. */
-  disabled?: boolean;
-  /** The last disable or secret rotation: tokens issued before it are refused for good (credential-fence.ts). */
-  credentialsChangedAt?: string;
-  /**
-   * Set for a client registered by itself (Dynamic Client Registration, RFC 7591): the metadata oidc-provider
-   * accepted beyond the fields we model (contacts, application_type, …). Such a client is never first-party.
-   */
-  registered?: Record<string, unknown>;
-  createdAt: string;
-  updatedAt?: string;
-}
-
-export class ClientError extends RecordError {
-  override name = 'ClientError';
-}
-
-export const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
-export const GRANT_TYPES = ['implicit', 'authorization_code', 'refresh_token'] as const;
-
-const optionalUrl = (field: string) =>
-  z
-    .string()
-    // Empty means none: a change can remove a link this way (the console's emptied field, --logo-uri '').
-    .refine((v) => v === '' || /^https?:$/.test(URL.parse(v)?.protocol ?? ''), `${field}: must be an absolute http(s) URL`)
-    .optional();
-const lifetime = (field: string) =>
-  z.number({ error: `${field}: a whole number of seconds` }).int(`${field}: a whole number of seconds`).min(60, `${field}: at least 60 seconds`).max(86_400, `${field}: at most 86400 seconds`).optional();
-
-export const clientSchema = z.object({
-  name: z.string().trim().min(1, 'name: required').max(200, 'name: at most 200 characters'),
-  description: z.string().trim().max(1000, 'description: at most 1000 characters').optional(),
-  redirectUris: z.array(z.string()).min(1, 'redirect-uri: at least one').max(50, 'redirect-uri: at most 50'),
-  postLogoutRedirectUris: z.array(z.string()).max(50, 'post-logout-redirect-uri: at most 50').default([]),
-  responseTypes: z
-    .array(z.enum(RESPONSE_TYPES, { error: `response-type: one of ${RESPONSE_TYPES.map((t) => `"${t}"`).join(', ')}` }))
-    .min(1, 'response-type: at least one'),
-  grantTypes: z.array(z.enum(GRANT_TYPES, { error: `grant-type: one of ${GRANT_TYPES.join(', ')}` })).optional(),
-  scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/, 'scope: a scope token (no spaces or quotes)')).optional(),
-  authMethod: z.enum(AUTH_METHODS, { error: `auth-method: one of ${AUTH_METHODS.join(', ')}` }).default('none'),
-  logoUri: optionalUrl('logo-uri'),
-  clientUri: optionalUrl('client-uri'),
-  policyUri: optionalUrl('policy-uri'),
-  tosUri: optionalUrl('tos-uri'),
-  firstParty: z.boolean().default(false),
-  alwaysSelectAccount: z.boolean().default(false),
-  accessTokenTtl: lifetime('access-token-ttl'),
-  idTokenTtl: lifetime('id-token-ttl'),
-  idTokenSignedResponseAlg: z
-    .enum([...SIGNING_ALGS, ''], { error: `id-token-signed-response-alg: one of ${SIGNING_ALGS.join(', ')} (empty: the provider's default)` })
-    .optional()
-    .describe("the ID token's signing algorithm for this client; empty or not given: the provider's default (ID_TOKEN_SIGNING_ALG)"),
-});
-
-/** What an administrator asks for, unchecked: metadataFor() validates every field. */
-export interface NewClient {
-  name: string;
-  description?: string;
-  redirectUris: string[];
-  postLogoutRedirectUris?: string[];
-  responseTypes: string[];
-  /** Derived from the response types when not given. */
-  grantTypes?: string[];
-  /** The scopes the client may ask for; any known scope when not given. */
-  scopes?: string[];
-  authMethod?: string;
-  logoUri?: string;
-  clientUri?: string;
-  policyUri?: string;
-  tosUri?: string;
-  /** The deployment's own application: no consent page. */
-  firstParty?: boolean;
-  /** Show the account chooser on every sign-in. */
-  alwaysSelectAccount?: boolean;
-  /** Seconds; the provider-wide lifetime when not given. */
-  accessTokenTtl?: number;
-  idTokenTtl?: number;
-  /** RS256, ES256 or EdDSA; empty or not given: the provider-wide ID_TOKEN_SIGNING_ALG. */
-  idTokenSignedResponseAlg?: string;
-}
-
-/** A change: every field given replaces the stored one (a list replaces the whole list). */
-export type ClientChange = Partial<NewClient>;
-
-/** Hex: 128 bits that never start with '-' (an id like '-x1' would read as an option on a command line). */
-export const newClientId = () => randomBytes(16).toString('hex');
+// The admin API and the command line import these from here.
+export { ClientError, type ClientRecord } from './client-record.js';
+export type { NewClient } from './client-input.js';
+export { clientView } from './client-view.js';
 
 const FIRST_PARTY_REFUSED = 'first-party: never for a client that registered itself (it always asks for consent)';
-
-export function grantTypesFor(responseTypes: readonly string[]): string[] {
-  const grants = new Set<string>();
-  for (const type of responseTypes) grants.add(type === 'code' ? 'authorization_code' : 'implicit');
-  return [...grants];
-}
-
-/** Why a set of grant types does not fit the response types, or undefined. */
-function grantTypesProblem(grantTypes: readonly string[], responseTypes: readonly string[]): string | undefined {
-  const needed = grantTypesFor(responseTypes);
-  const missing = needed.find((g) => !grantTypes.includes(g));
-  if (missing) return `grant-type: ${missing} is needed by the response types`;
-  if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code')) {
-    return 'grant-type: refresh_token needs authorization_code (implicit clients never get refresh tokens)';
-  }
-  const unused = grantTypes.find((g) => g !== 'refresh_token' && !needed.includes(g));
-  return unused ? `grant-type: ${unused} has no response type that uses it` : undefined;
-}
-
-/** The stored metadata back in the administrator's terms, so a change can be applied and validated as a whole. */
-export function asNewClient(record: ClientRecord): NewClient {
-  const m = record.metadata as ClientMetadata & Record<string, unknown>;
-  return {
-    name: String(m.client_name ?? ''),
-    description: record.description,
-    redirectUris: [...(m.redirect_uris ?? [])],
-    postLogoutRedirectUris: [...(m.post_logout_redirect_uris ?? [])],
-    responseTypes: [...(m.response_types ?? [])],
-    grantTypes: m.grant_types && [...m.grant_types],
-    scopes: typeof m.scope === 'string' ? m.scope.split(' ') : undefined,
-    authMethod: m.token_endpoint_auth_method,
-    logoUri: m.logo_uri,
-    clientUri: m.client_uri,
-    policyUri: m.policy_uri,
-    tosUri: m.tos_uri,
-    firstParty: m.first_party === true,
-    alwaysSelectAccount: m.always_select_account === true,
-    accessTokenTtl: typeof m.access_token_ttl === 'number' ? m.access_token_ttl : undefined,
-    idTokenTtl: typeof m.id_token_ttl === 'number' ? m.id_token_ttl : undefined,
-    idTokenSignedResponseAlg: m.id_token_signed_response_alg,
-  };
-}
 
 export interface CreatedClient {
   client_id: string;
@@ -166,53 +37,9 @@ export class ClientRegistry {
     },
   ) {}
 
-  /**
-   * Validates into oidc-provider metadata; throws ClientError naming the field and the rule. A confidential
-   * client keeps `secretHash` when given, otherwise gets a new secret (returned once).
-   */
+  /** The validation of client-metadata.ts under this registry's policy; the backup import checks by it too. */
   metadataFor(input: NewClient, clientId: string, knownScopes: readonly string[], secretHash?: string): { metadata: ClientMetadata; secret?: string } {
-    const parsed = clientSchema.safeParse(input);
-    if (!parsed.success) throw new ClientError(parsed.error.issues.map((i) => i.message).join('; '), 'invalid');
-    const c = parsed.data;
-    const uriChecks = [
-      ...c.redirectUris.map((uri) => ['redirect-uri', uri] as const),
-      ...c.postLogoutRedirectUris.map((uri) => ['post-logout-redirect-uri', uri] as const),
-    ];
-    for (const [field, uri] of uriChecks) {
-      const problem = redirectUriProblem(uri, this.policy);
-      if (problem) throw new ClientError(`${field} ${uri}: ${problem}`, 'invalid');
-    }
-    const responseTypes = [...new Set(c.responseTypes)];
-    const grantTypes = c.grantTypes ? [...new Set(c.grantTypes)] : grantTypesFor(responseTypes);
-    const grantProblem = grantTypesProblem(grantTypes, responseTypes);
-    if (grantProblem) throw new ClientError(grantProblem, 'invalid');
-    const unknownScope = c.scopes?.find((s) => !knownScopes.includes(s));
-    if (unknownScope) throw new ClientError(`scope ${unknownScope}: not a scope this provider knows (${knownScopes.join(', ')})`, 'invalid');
-    if (c.scopes && !c.scopes.includes('openid')) throw new ClientError('scope: openid must be among the allowed scopes', 'invalid');
-
-    const secret = c.authMethod === 'none' || secretHash ? undefined : generateClientSecret();
-    const storedSecret = c.authMethod === 'none' ? undefined : (secretHash ?? hashClientSecret(secret!));
-    const metadata: ClientMetadata = {
-      client_id: clientId,
-      client_name: c.name,
-      redirect_uris: [...new Set(c.redirectUris)],
-      post_logout_redirect_uris: [...new Set(c.postLogoutRedirectUris)],
-      response_types: responseTypes,
-      grant_types: grantTypes,
-      token_endpoint_auth_method: c.authMethod,
-      ...(storedSecret ? { client_secret: storedSecret } : {}),
-      ...(c.scopes ? { scope: [...new Set(c.scopes)].join(' ') } : {}),
-      ...(c.logoUri ? { logo_uri: c.logoUri } : {}),
-      ...(c.clientUri ? { client_uri: c.clientUri } : {}),
-      ...(c.policyUri ? { policy_uri: c.policyUri } : {}),
-      ...(c.tosUri ? { tos_uri: c.tosUri } : {}),
-      ...(c.firstParty ? { first_party: true } : {}),
-      ...(c.alwaysSelectAccount ? { always_select_account: true } : {}),
-      ...(c.accessTokenTtl ? { access_token_ttl: c.accessTokenTtl } : {}),
-      ...(c.idTokenTtl ? { id_token_ttl: c.idTokenTtl } : {}),
-      ...(c.idTokenSignedResponseAlg ? { id_token_signed_response_alg: c.idTokenSignedResponseAlg } : {}),
-    };
-    return { metadata, secret };
+    return clientMetadata(input, clientId, knownScopes, this.policy, secretHash);
   }
 
   /** A client's own ID token algorithm needs a signing key for it in service (a configured JWKS may lack one). */
@@ -337,18 +164,3 @@ export class ClientRegistry {
     return updateRecord(this.records, clientId, stamped, () => new ClientError(`client ${clientId}: not found`, 'not_found'));
   }
 }
-
-/** Hides the stored secret hash from what is shown. */
-export function publicMetadata(metadata: ClientMetadata): ClientMetadata {
-  const { client_secret: _hash, ...rest } = metadata;
-  return rest;
-}
-
-/** A client as administrators see it (command line and API): metadata without the secret, plus our fields. */
-export const clientView = (record: ClientRecord) => ({
-  ...publicMetadata(record.metadata),
-  ...(record.description ? { description: record.description } : {}),
-  disabled: record.disabled === true,
-  ...(record.registered ? { dynamically_registered: true } : {}),
-  created_at: record.createdAt,
-});

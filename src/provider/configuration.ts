@@ -4,21 +4,25 @@
  */
 import { ACR_PASSWORD } from '../oidc/acr.js';
 import { UI_LOCALES } from '../oidc/ui-locales.js';
-import { errors, type Adapter, type ClientMetadata, type Configuration, type ErrorOut, type FindAccount, type ClaimsParameter, type Grant, type KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Adapter, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../settings/provider-settings.js';
-import type { ClientConfig } from '../config/client-schema.js';
 import type { PrivateJwks } from '../config/key-files.js';
 import type { ScopeConfig } from '../config/scope-schema.js';
 import type { Settings } from '../config/settings.js';
-import { claimsConfiguration, claimsRequestWithin, clientClaims, releasedWithin } from './claims.js';
+import { claimsConfiguration } from './claims.js';
+import { keepAllowedClaims, releasedToClient } from './claims-release.js';
+import { clientBasedCors } from './client-cors.js';
 import { STANDARD_SCOPES } from '../oidc/claims.js';
-import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientFlag, clientLifetime, clientSettingProblem } from './client-settings.js';
+import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
 import { signingAlgsOf } from '../keys/signing-algs.js';
 import { interactionPrompts } from './interaction-policy.js';
 import type { ProviderLimits } from './limits.js';
+import { loadExistingGrant, type ConsentGrants } from './grants.js';
 import { registrationFeatures } from './registration.js';
+import { revocationAllowed } from './revocation-policy.js';
+import { staticClient } from './static-clients.js';
 
 export interface Pages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void>;
@@ -48,112 +52,8 @@ export interface ProviderDeps {
   limits?: ProviderLimits;
 }
 
-export type ConsentGrants = (accountId: string, clientId: string) => Promise<string[]>;
-/** The languages of our pages, advertised in discovery. */
+/** Where oidc-provider sends a browser for an interaction: the pages of interactions/ answer there. */
 export const interactionPath = (uid: string) => `/interaction/${uid}`;
-
-/** Config-file clients as oidc-provider metadata; grant types follow the response types when not given. */
-export function staticClient(client: ClientConfig): ClientMetadata {
-  const grantTypes = client.grant_types ?? [
-    ...new Set(client.response_types.map((t) => (t === 'code' ? 'authorization_code' : 'implicit'))),
-  ];
-  return { ...client, grant_types: grantTypes };
-}
-
-/**
- * CORS for userinfo (discovery and JWKS are open to every origin): a browser app may call it
- * from the origin of one of its client's redirect URIs.
- */
-export function clientOriginAllowed(origin: string, redirectUris: readonly string[]): boolean {
-  if (origin === 'null') return false;
-  return redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
-}
-
-/** The account's consent to the client, through its grant index: the newest grant there that is the account's and the client's. */
-async function accountConsent(ctx: KoaContextWithOIDC, consentGrants: ConsentGrants, accountId: string): Promise<Grant | undefined> {
-  const clientId = ctx.oidc.client!.clientId;
-  for (const id of await consentGrants(accountId, clientId)) {
-    const grant = await ctx.oidc.provider.Grant.find(id);
-    if (grant?.accountId === accountId && grant.clientId === clientId) return grant;
-  }
-  return undefined;
-}
-
-/**
- * A consent belongs to the account, not to the session that gave it: logging out of one browser keeps it (and the
- * tokens of that session still end with the session, as every token here is bound to it or already outlives it).
- */
-function keepThroughLogout(ctx: KoaContextWithOIDC): void {
-  const session = ctx.oidc.session!;
-  const clientId = ctx.oidc.client!.clientId;
-  // The client's entry in the session, as oidc-provider makes it next for the grant (a session with none hands out a throwaway).
-  session.ensureClientContainer(clientId);
-  const authorization = session.authorizationFor(clientId);
-  if (!authorization.persistsLogout) authorization.persistsLogout = true;
-}
-
-/** First-party clients (the deployment's own applications) are granted what they ask for without a consent page. */
-async function firstPartyGrant(ctx: KoaContextWithOIDC, existing: Grant | undefined): Promise<Grant> {
-  const { oidc } = ctx;
-  const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId });
-  const scopes = [...oidc.requestParamOIDCScopes].filter((scope) => !grant.getOIDCScope().split(' ').includes(scope));
-  const claims = oidc.requestParamClaims ? [...oidc.requestParamClaims].filter((claim) => !grant.getOIDCClaims().includes(claim)) : [];
-  if (!existing || scopes.length || claims.length) {
-    if (scopes.length) grant.addOIDCScope(scopes.join(' '));
-    if (claims.length) grant.addOIDCClaims(claims);
-    await grant.save();
-  }
-  return grant;
-}
-
-/**
- * The grant an authorization runs with: the one this session holds for the client (the silent path: one read), else
- * the account's consent to the client, found through its grant index once per session and client. First-party
- * clients get what they ask for; everyone else keeps oidc-provider's behaviour: a consent page for what is missing.
- */
-export function loadExistingGrant(consentGrants: ConsentGrants | undefined) {
-  return async function existingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
-    const { oidc } = ctx;
-    const accountId = oidc.session?.accountId;
-    const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
-    let grant = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-    if (!grant && consentGrants && accountId) grant = await accountConsent(ctx, consentGrants, accountId);
-    if (clientFlag(oidc.client, 'first_party') && !oidc.prompts.has('consent') && accountId) grant = await firstPartyGrant(ctx, grant);
-    if (grant && consentGrants) keepThroughLogout(ctx);
-    return grant;
-  };
-}
-
-/** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
-function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
-  return (ctx: KoaContextWithOIDC, claims: ClaimsParameter, client: { scope?: string | undefined }) => {
-    const within = claimsRequestWithin(claims, clientClaims(claimsByScope, client.scope));
-    if (within) ctx.oidc.params!.claims = JSON.stringify(within);
-  };
-}
-
-/** The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before the cut, say). */
-function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>): FindAccount {
-  return async (ctx, sub, token) => {
-    const account = await findAccount(ctx, sub, token);
-    if (!account) return account;
-    const claims = account.claims;
-    // No client, no claim but the subject: every release oidc-provider makes names its client.
-    const allowed = () => (ctx.oidc.client ? clientClaims(claimsByScope, ctx.oidc.client.scope) : new Set<string>());
-    return { ...account, claims: async (...args) => releasedWithin(await claims(...args), allowed()) };
-  };
-}
-
-/**
- * RFC 7009 2.1: a client revokes only tokens issued to it. A confidential caller is told it may not; a public
- * one (whose client_id anyone can send) gets the same empty answer as for an unknown token, so the endpoint
- * never tells a stranger that a token exists.
- */
-export async function revocationAllowed(_ctx: KoaContextWithOIDC, client: { clientId: string; clientAuthMethod?: string }, token: { clientId?: string }): Promise<boolean> {
-  if (token.clientId === client.clientId) return true;
-  if (client.clientAuthMethod === 'none') return false;
-  throw new errors.InvalidRequest('client is not authorized to revoke the presented token (it was issued to another client)');
-}
 
 export function buildConfiguration(settings: Settings, deps: ProviderDeps): Configuration {
   const clients = [...settings.clients, ...(settings.demo?.clients ?? [])].map(staticClient);
@@ -257,10 +157,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     },
     // Nothing here uses pairwise subjects: never fetch the sector_identifier_uri a registering client names.
     sectorIdentifierUriValidate: () => false,
-    // Token and revocation calls from a browser only for public clients: a confidential one keeps its secret server-side.
-    clientBasedCORS: (ctx, origin, client) =>
-      (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&
-      clientOriginAllowed(origin, client.redirectUris ?? []),
+    clientBasedCORS: clientBasedCors,
     renderError: (ctx, out, error) => deps.pages.error(ctx, out, error),
   };
 }

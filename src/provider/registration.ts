@@ -5,7 +5,7 @@
  */
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../settings/provider-settings.js';
-import { newClientId } from '../clients/registry.js';
+import { newClientId } from '../clients/client-id.js';
 import { generateClientSecret, isSecretHash } from '../clients/secrets.js';
 import { TooManyRequests, type ProviderLimits } from './limits.js';
 

@@ -7,10 +7,13 @@
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { accountGrants, grantItem } from './account-grants.js';
-import { BucketIndex } from './bucket-index.js';
+import type { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
+import { withConsume, type WithConsume } from './consume-script.js';
 import { grantRevocations, NO_MARK, revocationKey, type GrantRevocations } from './grant-revocations.js';
+import { GRANT_READ, takeKept, UID_READ, type KeptReads } from './kept-reads.js';
 import { recentReads, type GrantRead, type RecentReads, type SessionRead } from './recent-reads.js';
+import { recordKey, sessionUids, userCodeKey } from './record-keys.js';
 import type { RedisClient } from './redis.js';
 import { UnchangedSessions } from './unchanged-sessions.js';
 import { epochSeconds } from '../time.js';
@@ -26,43 +29,6 @@ const GRANTABLE = new Set([
 
 /** Where a token keeps the revocation mark its grant had when it was issued (only when the grant has one). */
 const MARK_FIELD = '~grantMark';
-
-/**
- * A grant read with its mark to check a token, kept on the request being handled (the `currentRequest` the server
- * passes: oidc-provider's `Provider.ctx`) for that request's own read of the grant, which comes next (userinfo and
- * introspection load the token's grant): the check and the read see one grant. Taken once, by the same request.
- * Only a token's check uses the instance's recent copies (recent-reads.ts), and only while serving a request:
- * every other read (an interaction's, the command line's, the tests') goes to Redis.
- */
-const GRANT_READ = Symbol('grant read with a token');
-/**
- * A token bound to its session (`expiresWithSession`, as every access token of the implicit flow is) is checked
- * next by oidc-provider reading that session by uid: the session is read (or its recent copy taken) beside the
- * grant and kept on the request for that read, under the same rules as the grant.
- */
-const UID_READ = Symbol('session read by uid with a token');
-type UidRead = { id: string; session: Promise<SessionRead | undefined> };
-type Request = { [GRANT_READ]?: GrantRead; [UID_READ]?: UidRead };
-
-// Marks a record consumed without re-encoding it: a later duplicate key wins in JSON.parse, and the TTL stays.
-const CONSUME = `
-local value = redis.call('GET', KEYS[1])
-if not value then return 0 end
-redis.call('SET', KEYS[1], string.sub(value, 1, -2) .. ',"consumed":' .. ARGV[1] .. '}', 'KEEPTTL')
-return 1`;
-
-export const recordKey = (model: string, id: string) => `oidc:${model}:{${id}}`;
-const userCodeKey = (userCode: string) => `oidc:UserCode:{${userCode}}`;
-
-type WithConsume = RedisClient & { oidcConsume(key: string, now: number): Promise<number> };
-
-function withConsume(redis: RedisClient): WithConsume {
-  if (!('oidcConsume' in redis)) redis.defineCommand('oidcConsume', { numberOfKeys: 1, lua: CONSUME });
-  return redis as WithConsume;
-}
-
-/** Sessions by uid (oidc-provider's findByUid): the uid's entry holds the session's id. */
-export const sessionUids = (redis: RedisClient) => new BucketIndex(redis, 'SessionUids');
 
 export class RedisAdapter implements Adapter {
   readonly #redis: WithConsume;
@@ -120,7 +86,7 @@ export class RedisAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const request = this.currentRequest() as Request | undefined;
+    const request = this.currentRequest() as KeptReads | undefined;
     if (this.#model === 'Grant') {
       const { value, mark } = this.#takeKept(GRANT_READ, id) ?? (await this.#readGrant(id, request !== undefined));
       if (value === null) return undefined;
@@ -139,7 +105,7 @@ export class RedisAdapter implements Adapter {
    * A token whose grant still has the revocation mark the token recorded; with its grant's read (and for a
    * session-bound token, its session's) kept on the request.
    */
-  async #checked(payload: AdapterPayload, grantId: string, request: Request | undefined): Promise<AdapterPayload | undefined> {
+  async #checked(payload: AdapterPayload, grantId: string, request: KeptReads | undefined): Promise<AdapterPayload | undefined> {
     const recorded = typeof payload[MARK_FIELD] === 'string' ? (payload[MARK_FIELD] as string) : NO_MARK;
     delete payload[MARK_FIELD];
     const uid = request && payload.expiresWithSession === true && typeof payload.sessionUid === 'string' ? payload.sessionUid : undefined;
@@ -189,13 +155,8 @@ export class RedisAdapter implements Adapter {
     return payload;
   }
 
-  /** What this request kept under `key` for a read of `id`, taken off it: a kept read serves once. */
-  #takeKept<K extends keyof Request>(key: K, id: string): Request[K] | undefined {
-    const request = this.currentRequest() as Request | undefined;
-    const kept = request?.[key];
-    if (kept?.id !== id) return undefined;
-    delete request![key];
-    return kept;
+  #takeKept<K extends keyof KeptReads>(key: K, id: string): KeptReads[K] | undefined {
+    return takeKept(this.currentRequest() as KeptReads | undefined, key, id);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {

@@ -4,7 +4,7 @@
  * rotation ends its tokens. Enabling again brings nothing back; signing in again afterwards works.
  */
 import { describe, expect, test } from '@jest/globals';
-import { recordKey } from '../../src/storage/redis-adapter.js';
+import { recordKey } from '../../src/storage/record-keys.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { authorizeUrl, implicitParams, signIn } from '../support/flows.js';
 import { ALICE, FAST_ARGON2, useProvider } from '../support/provider.js';

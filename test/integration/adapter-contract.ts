@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { bucketKey } from '../../src/storage/bucket-index.js';
 import { revocationKey } from '../../src/storage/grant-revocations.js';
-import { recordKey, RedisAdapter } from '../../src/storage/redis-adapter.js';
+import { recordKey } from '../../src/storage/record-keys.js';
+import { RedisAdapter } from '../../src/storage/redis-adapter.js';
 import type { RedisClient } from '../../src/storage/redis.js';
 
 export interface ContractTarget {

@@ -4,13 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, ClientMetadata, Configuration, ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
 import { ACR_PASSWORD } from '../../src/oidc/acr.js';
-import {
-  buildConfiguration,
-  clientOriginAllowed,
-  interactionPath,
-  staticClient,
-  type ProviderDeps,
-} from '../../src/provider/configuration.js';
+import { buildConfiguration, interactionPath, type ProviderDeps } from '../../src/provider/configuration.js';
+import { clientOriginAllowed } from '../../src/provider/client-cors.js';
+import { staticClient } from '../../src/provider/static-clients.js';
 import { defaultsFrom, type ProviderSettings } from '../../src/settings/provider-settings.js';
 import type { CookieSigner } from '../../src/keys/cookie-signer.js';
 import { generateSigningKeys } from '../../src/keys/generated-keys.js';

@@ -6,7 +6,7 @@ import { sealWith } from '../../src/admin/console/seal.js';
 import { localOrigin } from '../../src/admin/console/sign-in.js';
 import { CONSOLE_CLIENT_ID, consoleClient } from '../../src/admin/console/console-client.js';
 import { checkStaticClients } from '../../src/clients/static-clients.js';
-import type { ClientRecord } from '../../src/clients/registry.js';
+import type { ClientRecord } from '../../src/clients/client-record.js';
 
 const t = (key: string) => key;
 

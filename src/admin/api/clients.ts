@@ -1,7 +1,8 @@
 /** Clients in the admin API: list, create, show, change, delete, enable and disable, a new secret; and their part of the OpenAPI document. */
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { clientSchema, clientView } from '../../clients/registry.js';
+import { clientSchema } from '../../clients/client-input.js';
+import { clientView } from '../../clients/client-view.js';
 import { readJson } from '../../http/body.js';
 import type { AdminServices } from '../services.js';
 import { auditedChange, unchecked } from './change.js';

@@ -1,6 +1,7 @@
 /** The console's client pages: the list with each client's last use, creating, editing, enabling, deleting and rotating a secret. */
 import type { Context } from 'koa';
-import { asNewClient, AUTH_METHODS, type ClientRecord } from '../../clients/registry.js';
+import { asNewClient, AUTH_METHODS } from '../../clients/client-input.js';
+import type { ClientRecord } from '../../clients/client-record.js';
 import { RESPONSE_TYPES } from '../../config/client-schema.js';
 import { SIGNING_ALGS } from '../../config/id-token-algs.js';
 import { AppError, isRefusal } from '../../errors.js';

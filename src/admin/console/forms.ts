@@ -3,7 +3,7 @@
  * booleans); every rule is the store's, the same the command line and the API meet. The stores name the field
  * at the start of each refusal ("redirect-uri …: …"), which is how a refusal finds its place beside a field.
  */
-import { grantTypesFor, type ClientChange, type NewClient } from '../../clients/registry.js';
+import { grantTypesFor, type ClientChange, type NewClient } from '../../clients/client-input.js';
 import type { ScopeInput } from '../../scopes/scopes.js';
 
 const text = (form: URLSearchParams, name: string) => form.get(name)?.trim() ?? '';

@@ -1,5 +1,5 @@
 /** The implicit migration report page: what each client did in the last 30 days, and what moves it to code + PKCE. */
-import type { ClientRecord } from '../../clients/registry.js';
+import type { ClientRecord } from '../../clients/client-record.js';
 import type { Translate } from '../../pages/i18n.js';
 import { IMPLICIT_TYPES, type ClientUsageSummary } from '../../clients/usage.js';
 import type { AdminServices } from '../services.js';

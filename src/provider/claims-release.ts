@@ -1,0 +1,23 @@
+/** What oidc-provider may release to a client: the `claims` parameter and the account's claims cut to its allowed scopes. */
+import type { ClaimsParameter, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import { claimsRequestWithin, clientClaims, releasedWithin } from './claims.js';
+
+/** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
+export function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
+  return (ctx: KoaContextWithOIDC, claims: ClaimsParameter, client: { scope?: string | undefined }) => {
+    const within = claimsRequestWithin(claims, clientClaims(claimsByScope, client.scope));
+    if (within) ctx.oidc.params!.claims = JSON.stringify(within);
+  };
+}
+
+/** The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before the cut, say). */
+export function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>): FindAccount {
+  return async (ctx, sub, token) => {
+    const account = await findAccount(ctx, sub, token);
+    if (!account) return account;
+    const claims = account.claims;
+    // No client, no claim but the subject: every release oidc-provider makes names its client.
+    const allowed = () => (ctx.oidc.client ? clientClaims(claimsByScope, ctx.oidc.client.scope) : new Set<string>());
+    return { ...account, claims: async (...args) => releasedWithin(await claims(...args), allowed()) };
+  };
+}
