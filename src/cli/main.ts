@@ -16,7 +16,7 @@ import { helpOf, manual, requireCommand, synopsis } from './help.js';
 async function run(argv: string[]): Promise<Output | string> {
   const { values, positionals } = parse(argv);
   const [noun, action, ...rest] = positionals;
-  if (noun === 'help' && !values.help) return action === undefined ? manual() : helpOf(requireCommand(action), rest[0]);
+  if (noun === 'help' && !values.help) return action === undefined || action === 'help' ? manual() : helpOf(requireCommand(action), rest[0]);
   if (values.help || !noun) {
     const command = commandNamed(noun);
     return command ? helpOf(command, action) : manual();
