@@ -12,10 +12,6 @@ import { clientMetadata } from './client-metadata.js';
 import { ClientError, type ClientRecord } from './client-record.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
 
-// The admin API and the command line import these from here.
-export { ClientError, type ClientRecord } from './client-record.js';
-export type { NewClient } from './client-input.js';
-export { clientView } from './client-view.js';
 
 const FIRST_PARTY_REFUSED = 'first-party: never for a client that registered itself (it always asks for consent)';
 

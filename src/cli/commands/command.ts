@@ -1,0 +1,53 @@
+/** What a command group is to the command line: its help texts and its run function, and what it runs with. */
+import { userInfo } from 'node:os';
+import { audited } from '../../audit/audited.js';
+import type { Settings } from '../../config/settings.js';
+import type { Stores } from '../../stores.js';
+import type { Values } from '../args.js';
+
+export interface Output {
+  /** The one JSON object --json prints. */
+  json: Record<string, unknown>;
+  /** What a person reads instead. */
+  text: string;
+}
+
+export interface Context {
+  stores: Stores;
+  settings: Settings;
+  /** The word after the command's name (create, list…), if any. */
+  action: string | undefined;
+  /** The words after the action. */
+  args: string[];
+  values: Values;
+}
+
+export interface Command {
+  name: string;
+  /** The first line of its usage, after "oidc-op". */
+  usage: string;
+  /** Its lines in the manual; a usage error prints them too. */
+  synopsis: string;
+  /** What `oidc-op NAME --help` adds below the synopsis. */
+  help: string;
+  /** `oidc-op NAME ACTION --help`: one action's usage and options. */
+  actions?: Record<string, string>;
+  run(context: Context): Promise<Output>;
+}
+
+/** The actor the audit trail records for the command line: the operating-system user who ran it. */
+export const cliActor = () => `cli:${userInfo().username}`;
+
+/**
+ * A client or user command, audited unless it only reads; a create records what it made as the subject.
+ * The reads are the same for both groups (so an unknown read word is not audited for either).
+ */
+export async function auditedRecordCommand(context: Context, noun: 'client' | 'user', command: () => Promise<Output>): Promise<Output> {
+  const { stores, action, args } = context;
+  if (['list', 'show', 'consents'].includes(action ?? '')) return command();
+  const what = { actor: cliActor(), action: `${noun} ${action ?? ''}`, about: noun, subject: args[0] };
+  return audited(stores.audit, what, command, (output) => {
+    const created = output.json.client_id ?? output.json.username;
+    return typeof created === 'string' ? created : undefined;
+  });
+}

@@ -1,0 +1,20 @@
+/** `oidc-op export`: all admin data as one JSON document on standard output. */
+import { audited } from '../../audit/audited.js';
+import { cliActor, type Command, type Context, type Output } from './command.js';
+
+const DOCUMENT = `                                       (one JSON document: clients with secret hashes, users with password hashes,
+                                        scopes, settings; no signing keys, admin tokens, sessions or grants)`;
+
+async function exportCommand({ stores }: Context): Promise<Output> {
+  const what = { actor: cliActor(), action: 'export', about: 'setting' as const };
+  const document = await audited(stores.audit, what, () => stores.adminData.export());
+  return { json: { ...document }, text: JSON.stringify(document, null, 2) };
+}
+
+export const exportData: Command = {
+  name: 'export',
+  usage: 'export [--json]',
+  synopsis: `  export\n${DOCUMENT}`,
+  help: `'oidc-op import' reads such a document back.`,
+  run: exportCommand,
+};

@@ -1,0 +1,40 @@
+/** `oidc-op import`: apply an exported document, validated whole and written all or nothing. */
+import { readFile } from 'node:fs/promises';
+import { audited } from '../../audit/audited.js';
+import { positional, readStdin, UsageError } from '../args.js';
+import { cliActor, type Command, type Context, type Output } from './command.js';
+
+/** The document from a file, or from standard input for '-'. */
+async function readDocument(path: string): Promise<unknown> {
+  const text = path === '-' ? await readStdin('import - reads the document') : await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path === '-' ? 'standard input' : path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+async function importCommand({ stores, action, args, values }: Context): Promise<Output> {
+  // The file is the word after "import", where other commands have their action.
+  const document = await readDocument(positional([action ?? '', ...args].filter(Boolean), 0, 'file to import (- for standard input)'));
+  const replace = values.replace === true;
+  const what = { actor: cliActor(), action: replace ? 'import --replace' : 'import', about: 'setting' as const };
+  const summary = await audited(stores.audit, what, () => stores.adminData.import(document, replace));
+  return {
+    json: { imported: summary },
+    text: `imported ${summary.clients} clients, ${summary.users} users, ${summary.scopes} scopes, ${summary.settings} settings${replace ? ' (everything else removed)' : ''}`,
+  };
+}
+
+export const importData: Command = {
+  name: 'import',
+  usage: 'import FILE|- [--replace] [--json]',
+  synopsis: `  import FILE|- [--replace]
+                                       (an import is validated whole and written all or nothing; into a store that
+                                        holds admin data only with --replace, which replaces all its clients, users,
+                                        scopes, settings)`,
+  help: `FILE is a document 'oidc-op export' wrote; - reads it from standard input.`,
+  run: importCommand,
+};
