@@ -1,6 +1,6 @@
 /**
  * The person of the interactive benchmark: authorize → login page → login (argon2id) → consent page → consent →
- * the redirect with the tokens, every step checked. The load generator shares the two cores with the servers, so
+ * the redirect with the tokens, every step checked. The load generator shares the host's cores with the servers, so
  * this walks the pages on node:http with keep-alive connections and finds what it needs with indexOf, at a
  * fraction of the CPU of fetch and test/support's UserAgent (URL objects, Headers, regular expressions); the
  * steps and checks are those of test/support/flows.ts.

@@ -72,7 +72,7 @@ function publicV4(address: string, allowLoopback: boolean): boolean {
   return !notPublicV4.check(address, 'ipv4') || (allowLoopback && loopbackV4.check(address, 'ipv4'));
 }
 
-/** `allowLoopback`: development, where a logo may be served from this machine. */
+/** `allowLoopback`: development, where a logo may be served from the host itself. */
 export function isPublicAddress(address: string, { allowLoopback = false } = {}): boolean {
   const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''); // brackets of a URL host, an IPv6 zone
   if (isIPv4(ip)) return publicV4(ip, allowLoopback);

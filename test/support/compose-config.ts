@@ -1,7 +1,7 @@
 /**
  * docker-compose.yml as `docker-compose config` resolves it (Debian's docker-compose validates and interpolates
  * without a container engine), with .env.example as the .env and a clean environment: what the files say, not
- * what this machine has set.
+ * what the host has set.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

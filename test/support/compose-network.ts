@@ -2,7 +2,7 @@
  * The network `docker compose up` gives a project, made of Linux network namespaces: one per service (its own
  * loopback and an eth0 on a bridge, other services reachable by their names), and one standing for the machine
  * that runs compose (the bridge's other side; published ports listen there, and the browser runs there). Nothing
- * is added to this machine's own network, so the compose file's real ports and names are used without clashing
+ * is added to the host's own network, so the compose file's real ports and names are used without clashing
  * with anything, and two rehearsals can run at once. Needs root (`ip netns`).
  *
  * `ip netns exec <ns>` bind-mounts /etc/netns/<ns>/hosts over /etc/hosts, which is how each namespace gets the

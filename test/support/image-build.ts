@@ -2,7 +2,7 @@
  * Stages a Dockerfile target's file system the way `docker build --target` would, without a container engine:
  * each stage is a directory standing for the image's `/`, its COPY lines copy from the build context (minus
  * .dockerignore) or from other stages (`--from`), and its RUN lines run here. What the image would run on (the
- * base image's programs: node, npm) comes from this machine; only its users and ENV are taken from a table.
+ * base image's programs: node, npm) comes from the host; only its users and ENV are taken from a table.
  * A file a COPY line leaves out is missing here too, so the services started from these trees fail as the
  * containers would.
  */
@@ -45,12 +45,12 @@ const BASE_IMAGES: Record<string, BaseImage> = {
   },
 };
 
-/** A path inside the image, as a path on this machine. */
+/** A path inside the image, as a path on the host. */
 export function hostPath(image: Image, path: string): string {
   return join(image.root, posix.resolve(image.workdir, path));
 }
 
-/** The image's environment with this machine's node (the runtime the rehearsal uses) first on PATH. */
+/** The image's environment with the host's node (the runtime the rehearsal uses) first on PATH. */
 export function withHostNode(env: Record<string, string>): Record<string, string> {
   const path = env.PATH ?? '';
   const node = dirname(process.execPath);
@@ -62,7 +62,7 @@ type RunStep = (image: Image, project: string) => Promise<void>;
 /** The RUN steps the Dockerfile may use, and how each is done here. Any other step is an error. */
 const RUN_STEPS: Record<string, RunStep> = {
   // Really run, in the stage's directory: the provider must start on production dependencies only. From npm's
-  // cache where it can (this machine's `npm ci` filled it), so the rehearsal costs no downloads. Under the umask a
+  // cache where it can (the host's `npm ci` filled it), so the rehearsal costs no downloads. Under the umask a
   // build container has, whatever this process's is (the image's user must read the result), and with the
   // dependencies' install scripts run, as the image's npm 10 runs them (npm 11 here would skip them unless told).
   'npm ci --omit=dev': async (image) => {
@@ -72,7 +72,7 @@ const RUN_STEPS: Record<string, RunStep> = {
       maxBuffer: 16 * 1024 * 1024,
     });
   },
-  // Shrinks the image's layer; here it would empty this machine's npm cache, which the install above reads from.
+  // Shrinks the image's layer; here it would empty the host's npm cache, which the install above reads from.
   'npm cache clean --force': async () => {},
   // Every dependency from the same lock file is what the project's own `npm ci` installed: the stage's
   // node_modules is that directory, rather than a second full install (the stage only lends one package out).

@@ -1,5 +1,5 @@
 /**
- * The images the compose file pulls rather than builds, stood in for by this machine's Debian packages: the
+ * The images the compose file pulls rather than builds, stood in for by the host's Debian packages: the
  * programs are Debian's, the image's configuration (working directory, users, what its entrypoint does before
  * the command) is taken from the image and written down here. An image not listed is an error.
  */
