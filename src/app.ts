@@ -18,7 +18,7 @@ import type { ScopeRecord } from './scopes/scopes.js';
 import { Polled } from './polled.js';
 import { healthRoutes } from './ops/health.js';
 import { Metrics, metricsRoute } from './ops/metrics.js';
-import { observeProvider } from './ops/provider-metrics.js';
+import { observeProvider, rememberRoute } from './ops/provider-metrics.js';
 import { RateLimit } from './limits/rate-limit.js';
 import { observeRedis } from './ops/redis-metrics.js';
 import { workersMetrics } from './ops/worker-metrics.js';
@@ -45,7 +45,7 @@ import { requireDefaultSigningAlg, signingAlgsOf } from './keys/signing-algs.js'
 import { SwappableProvider } from './provider/swappable-provider.js';
 import { createProvider, currentRequest } from './provider/provider.js';
 import type { ProviderLimits } from './provider/limits.js';
-import { answerOutagesWith503 } from './provider/outage.js';
+import { answerOutagesWith503, recoverFromOutage } from './provider/outage.js';
 import type { PrivateJwks } from './config/key-files.js';
 import type { Settings } from './config/settings.js';
 import { consentGrantsOn } from './storage/account-grants.js';
@@ -146,12 +146,12 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       pages,
       runtime: () => live.current,
       limits,
-    }, [requestLog.middleware(), securityHeaders, bounded]);
+    }, [requestLog.middleware(), securityHeaders, bounded], { served: rememberRoute, recover: recoverFromOutage(pages) });
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);
     auditRegistration(built, stores.audit);
     observeProvider(built, metrics, logger);
-    answerOutagesWith503(built, pages);
+    answerOutagesWith503(built);
     countAuthorizations(built, stores.usage);
     return built;
   });

@@ -13,12 +13,13 @@ import type { Pages } from '../provider/configuration.js';
  * for byte, and an oversized state (or redirect_uri) is exactly what cannot be trusted to be echoed.
  */
 export function boundedParameters(paths: () => readonly string[], pages: Pick<Pages, 'error'>): Middleware {
-  return async (ctx, next) => {
-    if (ctx.querystring === '' || !paths().includes(ctx.path)) return next();
+  const refuse: Middleware = async (ctx, next) => {
     const oversized = oversizedParam(new URLSearchParams(ctx.querystring));
     if (!oversized) return next();
     const error = new errors.InvalidRequest(`${oversized.name}: at most ${oversized.max} characters`);
     ctx.status = 400;
     await pages.error(ctx as KoaContextWithOIDC, { error: error.error, error_description: error.error_description }, error);
   };
+  // Most requests (userinfo, the token endpoint, a query-less one) are not bounded here: they pass on at once.
+  return (ctx, next) => (ctx.querystring === '' || !paths().includes(ctx.path) ? next() : refuse(ctx, next));
 }

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { providerRouteOf } from '../ops/provider-metrics.js';
-import { methodLabel, type Metrics } from '../ops/metrics.js';
+import { methodLabel, seriesOf, type Metrics } from '../ops/metrics.js';
 
 const INCOMING_ID = /^[\w.:@-]{1,128}$/;
 const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/assets/app.css', '/assets/logo']);
@@ -44,14 +44,16 @@ type Marked = IncomingMessage & { [LOGGED]?: true };
 /** The log line and latency of each request, whether Koa serves it or the request listener (http/request-listener.ts) does. */
 export class RequestLog {
   readonly #lines: Logger;
+  readonly #latency: ReturnType<typeof seriesOf<'route' | 'method' | 'status'>>;
 
   constructor(
     logger: Logger,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
   ) {
     // The line's fields are fixed here and none can hold a credential: the redaction every other line goes through
     // (two thirds of the cost of writing it) has nothing to do here.
     this.#lines = logger.child({}, { redact: [] });
+    this.#latency = seriesOf(metrics.requests);
   }
 
   /** The request's id, for the log line and the X-Request-Id response header. */
@@ -62,7 +64,8 @@ export class RequestLog {
 
   end(id: string, method: string, route: string, path: string, status: number, started: bigint): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.metrics.requests.observe({ route, method: methodLabel(method), status: String(status) }, seconds);
+    const label = methodLabel(method);
+    this.#latency(`${route} ${label} ${status}`, { route, method: label, status: String(status) }).observe(seconds);
     const level = status < 400 && QUIET_ROUTES.has(route) ? 'debug' : 'info';
     this.#lines[level]({ reqId: id, method, route, path, status, ms: Math.round(seconds * 10000) / 10 }, 'request');
   }

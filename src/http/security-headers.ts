@@ -35,9 +35,9 @@ const SECURE_LIST = [...DOCUMENT_HEADERS, HSTS].flat();
 export const documentSecurityHeaders = (secure: boolean): readonly string[] => (secure ? SECURE_LIST : PLAIN_LIST);
 
 /** HSTS only over HTTPS: browsers ignore it over HTTP, and it must not pin a plain-HTTP development host. */
-export const securityHeaders: Middleware = async (ctx, next) => {
+export const securityHeaders: Middleware = (ctx, next) => {
   const { res } = ctx;
   for (const [name, value] of HEADERS) res.setHeader(name, value);
   if (ctx.secure) res.setHeader(...HSTS);
-  await next();
+  return next();
 };

@@ -9,6 +9,20 @@ import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
+ * A histogram's series for one label set, looked up by a key its caller builds: prom-client hashes the label
+ * object at every `observe`, and the request log and the Redis client observe on every request and command.
+ * The label values come from closed sets, so the map stays as small as the series.
+ */
+export function seriesOf<T extends string>(histogram: Histogram<T>): (key: string, labels: Partial<Record<T, string | number>>) => { observe(value: number): void } {
+  const series = new Map<string, { observe(value: number): void }>();
+  return (key, labels) => {
+    let one = series.get(key);
+    if (!one) series.set(key, (one = histogram.labels(labels)));
+    return one;
+  };
+}
+
+/**
  * How often the event-loop lag histogram samples: each sample is a timer that wakes the process, so prom-client's
  * default keeps an idle instance busy for nothing. Ten samples a second still see every stall longer than 100 ms,
  * the blocking an operator alerts on; a shorter one only when a sample falls due during it.

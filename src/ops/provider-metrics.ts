@@ -18,15 +18,13 @@ export const providerRouteOf = (req: IncomingMessage): string | undefined => rou
 
 const AUTHORIZATION_ROUTES = new Set(['authorization', 'resume']);
 
+/** Keeps the name of the route oidc-provider served, once it has (provider.ts calls it after every request). */
+export function rememberRoute(ctx: KoaContextWithOIDC): void {
+  const route = ctx.oidc?.route;
+  if (route) routeNames.set(ctx.req, route);
+}
+
 export function observeProvider(provider: Provider, metrics: Metrics, logger: Logger): void {
-  provider.use(async (ctx, next) => {
-    try {
-      await next();
-    } finally {
-      const route = (ctx as KoaContextWithOIDC).oidc?.route;
-      if (route) routeNames.set(ctx.req, route);
-    }
-  });
   const responseType = (ctx: KoaContextWithOIDC) => responseTypeLabel(ctx.oidc?.params?.response_type);
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => metrics.authorizations.inc({ response_type: responseType(ctx), outcome: 'success' }));
   provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: unknown) => metrics.authorizations.inc({ response_type: responseType(ctx), outcome: errorLabel(err) }));

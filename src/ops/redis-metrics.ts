@@ -4,7 +4,7 @@
  * Every authorization sends several commands, so the per-command work is kept small: the label set of each
  * command name is made once, and a sent command is marked on itself rather than tracked in a set.
  */
-import type { Metrics } from './metrics.js';
+import { seriesOf, type Metrics } from './metrics.js';
 import type { RedisClient } from '../storage/redis.js';
 
 interface SentCommand {
@@ -26,17 +26,19 @@ export function observeRedis(client: RedisClient, metrics: Metrics): void {
     if (!set) labels.set(name, (set = { command: commandLabel(name) }));
     return set;
   };
+  const latency = seriesOf(metrics.redisCommands);
   const send = client.sendCommand.bind(client) as (command: Marked, ...rest: unknown[]) => unknown;
   (client as unknown as { sendCommand: typeof send }).sendCommand = (command, ...rest) => {
     // Cluster re-sends a redirected command through here: measure it once, from its first send.
     if (!command[SENT]) {
       command[SENT] = true;
       const set = labelsOf(command.name);
+      const series = latency(set.command, set);
       const started = performance.now();
       command.promise.then(
-        () => metrics.redisCommands.observe(set, (performance.now() - started) / 1000),
+        () => series.observe((performance.now() - started) / 1000),
         () => {
-          metrics.redisCommands.observe(set, (performance.now() - started) / 1000);
+          series.observe((performance.now() - started) / 1000);
           metrics.redisErrors.inc(set);
         },
       );

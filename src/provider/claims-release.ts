@@ -2,6 +2,9 @@
 import type { ClaimsParameter, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { claimsRequestWithin, clientClaims, releasedWithin } from './claims.js';
 
+/** Clients register few distinct `scope` values; the bound only keeps a registry of many odd ones from growing this. */
+const MAX_CACHED_SCOPE_SETS = 1000;
+
 /** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
 export function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
   return (ctx: KoaContextWithOIDC, claims: ClaimsParameter, client: { scope?: string | undefined }) => {
@@ -12,12 +15,22 @@ export function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
 
 /** The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before the cut, say). */
 export function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>): FindAccount {
+  // One set per registered `scope` value (the provider is rebuilt when scopes change, and this with it).
+  const byClientScope = new Map<string | undefined, Set<string>>();
+  const allowedFor = (clientScope: string | undefined) => {
+    let allowed = byClientScope.get(clientScope);
+    if (!allowed) {
+      allowed = clientClaims(claimsByScope, clientScope);
+      if (byClientScope.size < MAX_CACHED_SCOPE_SETS) byClientScope.set(clientScope, allowed);
+    }
+    return allowed;
+  };
   return async (ctx, sub, token) => {
     const account = await findAccount(ctx, sub, token);
     if (!account) return account;
     const claims = account.claims;
     // No client, no claim but the subject: every release oidc-provider makes names its client.
-    const allowed = () => (ctx.oidc.client ? clientClaims(claimsByScope, ctx.oidc.client.scope) : new Set<string>());
+    const allowed = () => (ctx.oidc.client ? allowedFor(ctx.oidc.client.scope) : new Set<string>());
     return { ...account, claims: async (...args) => releasedWithin(await claims(...args), allowed()) };
   };
 }

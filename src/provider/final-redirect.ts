@@ -3,10 +3,11 @@
  * relying parties (and the OneAccess documentation) expect. oidc-provider answers 303; to a browser
  * following a GET both mean the same, so only these redirects change: interaction hops stay 303.
  */
-import type { Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
-const AUTHORIZATION_ROUTES = new Set(['authorization', 'resume']);
+/** The routes whose answer may be the last hop (provider.ts runs finalRedirectAs302 after them). */
+export const AUTHORIZATION_ROUTES = ['authorization', 'resume'] as const;
+const ROUTES = new Set<string>(AUTHORIZATION_ROUTES);
 
 /** True when `location` points at the request's redirect_uri (same origin and path), not at our own pages. */
 export function isClientRedirect(location: string, redirectUri: unknown): boolean {
@@ -20,9 +21,8 @@ export function isClientRedirect(location: string, redirectUri: unknown): boolea
   return !!to && !!registered && to.origin === registered.origin && to.pathname === registered.pathname;
 }
 
-export const finalRedirectAs302: Middleware = async (ctx, next) => {
-  await next();
-  const { oidc } = ctx as unknown as KoaContextWithOIDC;
-  if (ctx.status !== 303 || !oidc || !AUTHORIZATION_ROUTES.has(oidc.route)) return;
+export function finalRedirectAs302(ctx: KoaContextWithOIDC): void {
+  const { oidc } = ctx;
+  if (ctx.status !== 303 || !oidc || !ROUTES.has(oidc.route)) return;
   if (isClientRedirect(ctx.response.get('location'), oidc.params?.redirect_uri)) ctx.status = 302;
-};
+}

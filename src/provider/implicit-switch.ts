@@ -1,14 +1,12 @@
 /** The provider-wide implicit switch as discovery shows it: with implicit off, only code is advertised. */
-import type { Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 export const isImplicit = (responseType: string) => responseType.split(' ').some((part) => part === 'id_token' || part === 'token');
 
-export function discoveryFollowsImplicitSwitch(implicitEnabled: () => boolean): Middleware {
-  return async (ctx, next) => {
-    await next();
-    const { oidc } = ctx as unknown as KoaContextWithOIDC;
-    if (implicitEnabled() || oidc?.route !== 'discovery' || typeof ctx.body !== 'object' || ctx.body === null) return;
+/** The answer of the discovery route (provider.ts runs it after that route only). */
+export function discoveryFollowsImplicitSwitch(implicitEnabled: () => boolean): (ctx: KoaContextWithOIDC) => void {
+  return (ctx) => {
+    if (implicitEnabled() || typeof ctx.body !== 'object' || ctx.body === null) return;
     const body = ctx.body as Record<string, unknown>;
     const keep = (list: unknown, drop: (v: string) => boolean) => (Array.isArray(list) ? list.filter((v) => typeof v === 'string' && !drop(v)) : list);
     ctx.body = {

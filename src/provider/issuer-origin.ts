@@ -14,7 +14,7 @@ export function pathAndQuery(target: string): string {
 
 export function seenAtIssuer(issuer: string): Middleware {
   const { origin, host, hostname } = new URL(issuer);
-  return async (ctx, next) => {
+  return (ctx, next) => {
     // The common case, a request already at the issuer's origin in origin-form, has nothing to rewrite: redefining
     // the request's properties would cost every silent sign-in and userinfo call an object reshaped for nothing.
     const target = ctx.request.originalUrl;
@@ -22,6 +22,6 @@ export function seenAtIssuer(issuer: string): Middleware {
     const href = `${origin}${pathAndQuery(target)}`;
     // Own properties in front of Koa's getters, for this request only.
     Object.defineProperties(ctx.request, { origin: { value: origin }, href: { value: href }, host: { value: host }, hostname: { value: hostname } });
-    await next();
+    return next();
   };
 }

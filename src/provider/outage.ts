@@ -11,15 +11,16 @@ import type { Pages } from './configuration.js';
 
 const UNAVAILABLE = { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable; try again shortly' };
 
-export function answerOutagesWith503(provider: Provider, pages: Pages): void {
-  provider.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (err) {
-      if (!isStorageUnavailable(err)) throw err;
-      await pages.error(ctx as KoaContextWithOIDC, UNAVAILABLE, err as Error);
-    }
-  });
+/** An outage that escaped a handler, answered with our 503 (provider.ts calls it for every error that escapes); any other error is passed on. */
+export function recoverFromOutage(pages: Pages) {
+  return async (ctx: KoaContextWithOIDC, err: unknown): Promise<boolean> => {
+    if (!isStorageUnavailable(err)) return false;
+    await pages.error(ctx, UNAVAILABLE, err as Error);
+    return true;
+  };
+}
+
+export function answerOutagesWith503(provider: Provider): void {
   // oidc-provider's error handler has set its JSON server_error body when it announces the error: replace it.
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: unknown) => {
     const body = ctx.body as unknown;

@@ -5,10 +5,11 @@ import { clientSecretMatches } from '../clients/secrets.js';
 import type { Settings } from '../config/settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
 import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
-import { finalRedirectAs302 } from './final-redirect.js';
+import { AUTHORIZATION_ROUTES, finalRedirectAs302 } from './final-redirect.js';
 import { TooManyRequests, type ProviderLimits } from './limits.js';
 import { seenAtIssuer } from './issuer-origin.js';
-import { registrationResponses } from './registration.js';
+import { REGISTRATION_ROUTES, registrationResponses } from './registration.js';
+import { routeAnswers, type AnswerHooks, type RouteAnswer } from './route-answers.js';
 import { dropUnregisteredLogoutReturn } from './unregistered-logout-return.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
@@ -43,8 +44,11 @@ function limitNewInteractions(provider: Provider, limits: ProviderLimits): void 
 /** The request oidc-provider is handling now (its documented `Provider.ctx`), for the storage adapter (storage/redis-adapter.ts). */
 export const currentRequest = (): object | undefined => Provider.ctx;
 
-/** `outermost`: middleware that must wrap everything oidc-provider does (our request log and security headers). */
-export function createProvider(settings: Settings, deps: ProviderDeps, outermost: readonly Middleware[] = []): Provider {
+/**
+ * `outermost`: middleware that must wrap everything oidc-provider does (our request log and security headers);
+ * `hooks`: what every answer goes through (the route's name for the log, outages as 503).
+ */
+export function createProvider(settings: Settings, deps: ProviderDeps, outermost: readonly Middleware[] = [], hooks: AnswerHooks = {}): Provider {
   const provider = new Provider(settings.issuer, buildConfiguration(settings, deps));
   provider.proxy = settings.proxy;
   // Behind a trusted proxy its X-Forwarded-Host names the origin; without one, nothing the client sends does.
@@ -84,8 +88,11 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
 
   if (deps.limits) limitNewInteractions(provider, deps.limits);
   provider.use(dropUnregisteredLogoutReturn(provider, () => deps.runtime()['paths.end_session']));
-  provider.use(finalRedirectAs302);
-  provider.use(registrationResponses);
-  provider.use(discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled']));
+  const answers = new Map<string, RouteAnswer>([
+    ...AUTHORIZATION_ROUTES.map((route) => [route, finalRedirectAs302] as const),
+    ...REGISTRATION_ROUTES.map((route) => [route, registrationResponses] as const),
+    ['discovery', discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled'])],
+  ]);
+  provider.use(routeAnswers(answers, hooks));
   return provider;
 }

@@ -43,16 +43,16 @@ export function registrationFeatures(runtime: ProviderSettings, limits?: Provide
   };
 }
 
-const ROUTES = new Set(['registration', 'client', 'client_update']);
+/** The routes whose answer shows a client (provider.ts runs registrationResponses after them). */
+export const REGISTRATION_ROUTES = ['registration', 'client', 'client_update'] as const;
 
 /**
  * The registration, read and update responses show the client as stored (our registry may add default scopes
  * and normalise lists), never the stored hash of its secret: the secret itself appears once, when issued.
  */
-export async function registrationResponses(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-  await next();
+export async function registrationResponses(ctx: KoaContextWithOIDC): Promise<void> {
   const body = ctx.body as Record<string, unknown> | undefined;
-  if (!ROUTES.has(ctx.oidc?.route ?? '') || ctx.status >= 300 || typeof body?.client_id !== 'string') return;
+  if (ctx.status >= 300 || typeof body?.client_id !== 'string') return;
   const adapter = (ctx.oidc.provider.Client as unknown as { adapter: { find(id: string): Promise<Record<string, unknown> | undefined> } }).adapter;
   const stored = await adapter.find(body.client_id);
   if (!stored) return;

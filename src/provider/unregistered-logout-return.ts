@@ -28,8 +28,7 @@ function namedClientId(query: URLSearchParams): string | undefined {
 export const logoutReturnDropped = (ctx: Pick<Context, 'state'>): boolean => (ctx.state as Record<symbol, unknown>)[DROPPED] === true;
 
 export function dropUnregisteredLogoutReturn(provider: Provider, endSessionPath: () => string): Middleware {
-  return async (ctx, next) => {
-    if (ctx.method !== 'GET' || ctx.path !== endSessionPath()) return next();
+  const drop: Middleware = async (ctx, next) => {
     const query = new URLSearchParams(ctx.querystring);
     const uris = query.getAll('post_logout_redirect_uri');
     const clientId = namedClientId(query);
@@ -42,4 +41,5 @@ export function dropUnregisteredLogoutReturn(provider: Provider, endSessionPath:
     (ctx.state as Record<symbol, unknown>)[DROPPED] = true;
     return next();
   };
+  return (ctx, next) => (ctx.method !== 'GET' || ctx.path !== endSessionPath() ? next() : drop(ctx, next));
 }

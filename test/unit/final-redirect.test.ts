@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { finalRedirectAs302, isClientRedirect } from '../../src/provider/final-redirect.js';
+import { routeAnswers } from '../../src/provider/route-answers.js';
 
 const RP = 'https://rp.example.test/cb';
 
@@ -66,7 +67,7 @@ function fakeCtx(
 }
 
 async function run(ctx: FakeCtx): Promise<number> {
-  await finalRedirectAs302(ctx as never, async () => {});
+  finalRedirectAs302(ctx as never);
   return ctx.status;
 }
 
@@ -101,9 +102,9 @@ describe('finalRedirectAs302', () => {
     expect(await run(fakeCtx(status, 'authorization', RP))).toBe(status);
   });
 
-  test('the status is read after the downstream middleware ran', async () => {
+  test('run as a route answer, the status is read after oidc-provider answered', async () => {
     const ctx = fakeCtx(404, 'authorization', `${RP}#state=s1`);
-    await finalRedirectAs302(ctx as never, async () => {
+    await routeAnswers(new Map([['authorization', finalRedirectAs302]]))(ctx as never, async () => {
       ctx.status = 303;
     });
     expect(ctx.status).toBe(302);
