@@ -4,7 +4,7 @@ import { COMMANDS, commandNamed } from './commands/index.js';
 import type { Command } from './commands/command.js';
 import { nearest } from './nearest.js';
 
-const USAGE = 'usage: oidc-op <command> [options] [--json]';
+export const USAGE = 'usage: oidc-op <command> [options] [--json]';
 
 const FOOTER = `Response types: "id_token token", id_token, code. Repeat an option to give several values.
 Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.
