@@ -32,3 +32,18 @@ export function requireCommand(name: string): Command {
   const guess = nearest(name, [...COMMANDS.map((c) => c.name), 'help']);
   throw new UsageError(`unknown command ${name}${guess ? ` (did you mean ${guess}?)` : ''}`);
 }
+
+/** The actions a command's synopsis lists (`client create`, `user list`…): none for a command without actions. */
+export function actionsOf(command: Command): string[] {
+  const listed = command.synopsis.matchAll(new RegExp(`(?:^ *|\\| )${command.name} ([a-z][a-z-]*)`, 'gm'));
+  return [...new Set([...listed].map((match) => match[1]!))];
+}
+
+/** A missing or unknown action is a usage error before anything is opened, with the nearest action when one is close. */
+export function requireAction(command: Command, action: string | undefined): void {
+  const actions = actionsOf(command);
+  if (actions.length === 0 || (action !== undefined && actions.includes(action))) return;
+  if (action === undefined) throw new UsageError(`${command.name}: missing action (${actions.join(', ')})`);
+  const guess = nearest(action, actions);
+  throw new UsageError(`unknown ${command.name} action ${action}${guess ? ` (did you mean ${guess}?)` : ''}`);
+}
