@@ -15,7 +15,7 @@ function variable(row: ReferenceRow): string {
 
 function setting(row: SettingReference): string {
   const fallback = 'value' in row.default ? code(row.default.value) : `the value of ${code(row.default.variable)}`;
-  return [`#### ${code(row.key)}`, '', row.description, '', `- Type: ${row.type}`, `- Default: ${fallback}`, `- Example: ${code(`npx oidc-op settings set ${row.key} ${row.example}`)}`].join('\n');
+  return [`### ${code(row.key)}`, '', row.description, '', `- Type: ${row.type}`, `- Default: ${fallback}`, `- Example: ${code(`npx oidc-op settings set ${row.key} ${row.example}`)}`].join('\n');
 }
 
 export function configurationReference(): string {

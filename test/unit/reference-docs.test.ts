@@ -51,7 +51,7 @@ describe('generated references', () => {
   test('the references name every variable, runtime setting, command and action', () => {
     const [configuration, cli] = REFERENCES.map((r) => r.render());
     for (const name of Object.keys(envSchema.shape)) expect(configuration).toContain(`#### \`${name}\``);
-    for (const key of SETTING_KEYS) expect(configuration).toContain(`#### \`${key}\``);
+    for (const key of SETTING_KEYS) expect(configuration).toContain(`### \`${key}\``);
     for (const command of COMMANDS) {
       expect(cli).toContain(`## \`${command.name}\``);
       for (const action of Object.keys(command.actions ?? {})) expect(cli).toContain(`### \`${command.name} ${action}\``);
