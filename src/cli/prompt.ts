@@ -11,6 +11,8 @@ const INTERRUPT = '\u0003';
 const END = '\u0004';
 const ERASE = new Set(['\u007f', '\b']);
 const ERASE_LINE = '\u0015';
+// CSI (ESC [ … final) and SS3 (ESC O x) sequences, as cursor and function keys send them.
+const ESCAPE_SEQUENCE = /\u001b(\[[0-9;?]*[ -/]*[@-~]|O.)/g;
 
 /** The line typed after `label` (written to `output`, so a --json stdout stays one object), never echoed. */
 export function hiddenLine(label: string, input: ReadStream = process.stdin as ReadStream, output: NodeJS.WritableStream = process.stderr): Promise<string> {
@@ -32,7 +34,8 @@ export function hiddenLine(label: string, input: ReadStream = process.stdin as R
     };
     const onEnd = () => finish(new AppError('invalid', 'password: the input ended before the password was entered', { field: 'password' }));
     const onData = (chunk: string) => {
-      for (const key of chunk) {
+      // A cursor or function key arrives as an escape sequence: it is no part of a password.
+      for (const key of chunk.replace(ESCAPE_SEQUENCE, '')) {
         if (ENTER.has(key)) return finish();
         if (key === INTERRUPT) return finish(new AppError('invalid', 'password: cancelled', { field: 'password' }));
         if (key === END) return typed ? finish() : onEnd();

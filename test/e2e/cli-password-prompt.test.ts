@@ -41,11 +41,11 @@ describe('oidc-op --password-stdin at a terminal', () => {
     expect(shown.stderr).toMatch(/tom/);
   });
 
-  test('set-password at a terminal: backspace edits what is typed, and the new password replaces the old', async () => {
+  test('set-password at a terminal: backspace edits what is typed, a cursor key is no part of it, and the new password replaces the old', async () => {
     const created = await runCli(['user', 'create', '--username', 'tara', '--password-stdin', '--json'], cliEnv(), 'piped-password-123\n');
     expect(jsonOf(created).username).toBe('tara');
     const result = await runCliOnTerminal(['user', 'set-password', 'tara', '--password-stdin'], cliEnv(), [
-      ['Password: ', 'new-password-456X\u007f\r'],
+      ['Password: ', 'new-password-456X\u007f\u001b[D\r'],
       ['Password again: ', 'new-password-456\r'],
     ]);
     expect(result).toMatchObject({ code: 0, unanswered: [] });
