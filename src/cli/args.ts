@@ -1,6 +1,7 @@
 /** The command line's argument parsing: the options every command shares, and the helpers that read and check their values. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../errors.js';
+import { newPassword } from './prompt.js';
 
 /** A mistake in how the command was called: exit 2, and the command's synopsis follows the message. */
 export class UsageError extends AppError {
@@ -81,9 +82,10 @@ export async function readStdin(what = '--password-stdin reads the password'): P
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+/** The password given with --password-stdin: piped in as it comes, or typed twice, unseen, at a terminal. */
 export async function passwordFromStdin(values: Values): Promise<string> {
   if (!values['password-stdin']) throw new UsageError('the password is read with --password-stdin (never from the command line)');
-  return readStdin();
+  return process.stdin.isTTY ? newPassword() : readStdin();
 }
 
 /** --claim key=value: the value is JSON when it parses as JSON (true, 42, {"…"}), a string otherwise. */

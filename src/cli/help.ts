@@ -4,7 +4,7 @@ import { COMMANDS, commandNamed } from './commands/index.js';
 import type { Command } from './commands/command.js';
 import { nearest } from './nearest.js';
 
-const USAGE = 'usage: oidc-op <command> [options] [--json]';
+export const USAGE = 'usage: oidc-op <command> [options] [--json]';
 
 const FOOTER = `Response types: "id_token token", id_token, code. Repeat an option to give several values.
 Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.
@@ -31,4 +31,19 @@ export function requireCommand(name: string): Command {
   if (command) return command;
   const guess = nearest(name, [...COMMANDS.map((c) => c.name), 'help']);
   throw new UsageError(`unknown command ${name}${guess ? ` (did you mean ${guess}?)` : ''}`);
+}
+
+/** The actions a command's synopsis lists (`client create`, `user list`…): none for a command without actions. */
+export function actionsOf(command: Command): string[] {
+  const listed = command.synopsis.matchAll(new RegExp(`(?:^ *|\\| )${command.name} ([a-z][a-z-]*)`, 'gm'));
+  return [...new Set([...listed].map((match) => match[1]!))];
+}
+
+/** A missing or unknown action is a usage error before anything is opened, with the nearest action when one is close. */
+export function requireAction(command: Command, action: string | undefined): void {
+  const actions = actionsOf(command);
+  if (actions.length === 0 || (action !== undefined && actions.includes(action))) return;
+  if (action === undefined) throw new UsageError(`${command.name}: missing action (${actions.join(', ')})`);
+  const guess = nearest(action, actions);
+  throw new UsageError(`unknown ${command.name} action ${action}${guess ? ` (did you mean ${guess}?)` : ''}`);
 }

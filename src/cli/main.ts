@@ -11,7 +11,7 @@ import { openStores } from '../stores.js';
 import { parse, wordsOf } from './args.js';
 import { commandNamed } from './commands/index.js';
 import type { Output } from './commands/command.js';
-import { helpOf, manual, requireCommand, synopsis } from './help.js';
+import { helpOf, manual, requireAction, requireCommand, synopsis } from './help.js';
 
 /** A command's output, or a help text (printed as it is, --json or not). */
 async function run(argv: string[]): Promise<Output | string> {
@@ -23,6 +23,7 @@ async function run(argv: string[]): Promise<Output | string> {
     return command ? helpOf(command, action) : manual();
   }
   const command = requireCommand(noun);
+  requireAction(command, action);
 
   const settings = loadSettings();
   if (!settings.redis) {

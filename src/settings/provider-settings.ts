@@ -57,19 +57,65 @@ const LIMITS: Record<'ttl.access_token' | 'ttl.id_token' | 'ttl.session', [numbe
   'ttl.session': [300, 365 * 86_400],
 };
 
+/** The defaults that do not come from the environment. */
+const FIXED_DEFAULTS = {
+  'implicit.enabled': true,
+  'state.required': false,
+  ...DEFAULT_PATHS,
+  'registration.enabled': false,
+  // Open registration lets anyone put a client (a name and a logo of their choosing) on the consent page:
+  // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
+  'registration.initial_access_token': true,
+} satisfies Omit<ProviderSettings, keyof typeof LIMITS>;
+
+/** The environment variable each lifetime falls back to. */
+const FROM_ENVIRONMENT: Record<keyof typeof LIMITS, string> = { 'ttl.access_token': 'TTL_ACCESS_TOKEN', 'ttl.id_token': 'TTL_ID_TOKEN', 'ttl.session': 'TTL_SESSION' };
+
 export function defaultsFrom(settings: Settings): ProviderSettings {
-  return {
-    'implicit.enabled': true,
-    'state.required': false,
-    'ttl.access_token': settings.ttl.accessToken,
-    'ttl.id_token': settings.ttl.idToken,
-    'ttl.session': settings.ttl.session,
-    ...DEFAULT_PATHS,
-    'registration.enabled': false,
-    // Open registration lets anyone put a client (a name and a logo of their choosing) on the consent page:
-    // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
-    'registration.initial_access_token': true,
-  };
+  return { ...FIXED_DEFAULTS, 'ttl.access_token': settings.ttl.accessToken, 'ttl.id_token': settings.ttl.idToken, 'ttl.session': settings.ttl.session };
+}
+
+/** What each setting does, for docs/reference/configuration.md; its type and default come from the rules here. */
+const SETTING_DOCS: Record<SettingKey, { description: string; example: string }> = {
+  'implicit.enabled': { description: '`false`: implicit requests get `unsupported_response_type`, and discovery offers only `code`.', example: 'false' },
+  'state.required': { description: '`true`: an authorization request without `state` gets `invalid_request` in the fragment.', example: 'true' },
+  'ttl.access_token': { description: "Seconds an access token lives; a client's own lifetime wins.", example: '900' },
+  'ttl.id_token': { description: "Seconds an ID token is valid; a client's own lifetime wins.", example: '900' },
+  'ttl.session': { description: 'Seconds a sign-in session lives.', example: '86400' },
+  'paths.authorization': { description: 'The authorization endpoint; discovery follows (a deployment replacing OneAccess moves it).', example: '/api/v1/oauth2/authorize' },
+  'paths.token': { description: 'The token endpoint.', example: '/api/v1/oauth2/token' },
+  'paths.userinfo': { description: 'The userinfo endpoint.', example: '/api/v1/oauth2/userinfo' },
+  'paths.jwks': { description: 'The JWKS (public signing keys).', example: '/api/v1/oauth2/keys' },
+  'paths.end_session': { description: 'The RP-initiated logout endpoint.', example: '/api/v1/oauth2/logout' },
+  'paths.revocation': { description: 'The token revocation endpoint.', example: '/api/v1/oauth2/revoke' },
+  'registration.enabled': {
+    description: 'Dynamic client registration (RFC 7591/7592) at `/reg`; discovery shows `registration_endpoint` only when on.',
+    example: 'true',
+  },
+  'registration.initial_access_token': {
+    description: 'Registration needs an initial access token an administrator minted (`registration-token create`).',
+    example: 'false',
+  },
+};
+
+export interface SettingReference {
+  key: SettingKey;
+  type: string;
+  /** The value when not set, or else the environment variable it falls back to. */
+  default: { value: string } | { variable: string };
+  description: string;
+  example: string;
+}
+
+/** Every runtime setting, in the order `settings show` lists them, with its type, default and documentation. */
+export function settingsReference(): SettingReference[] {
+  return SETTING_KEYS.map((key) => {
+    const limits = (LIMITS as Record<string, [number, number]>)[key];
+    const type = limits ? `whole number of seconds, ${limits[0]} to ${limits[1]}` : SWITCHES.includes(key) ? 'true | false' : 'absolute path (letters, digits, . _ ~ -)';
+    const fixed = (FIXED_DEFAULTS as Partial<Record<SettingKey, boolean | string>>)[key];
+    const fallback = fixed === undefined ? { variable: FROM_ENVIRONMENT[key as keyof typeof LIMITS] } : { value: String(fixed) };
+    return { key, type, default: fallback, ...SETTING_DOCS[key] };
+  });
 }
 
 /** A value as an administrator types it, checked and typed; the error names the key and the rule. */

@@ -1,5 +1,9 @@
 /** The command line's help and usage errors: they need no Redis, so they run without a provider. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, test } from '@jest/globals';
+import { COMMANDS } from '../../src/cli/commands/index.js';
 import { runCli } from '../support/cli.js';
 
 const env = { NODE_ENV: 'test' };
@@ -51,5 +55,32 @@ describe('oidc-op help', () => {
     expect(rest.join('\n')).toBe((await runCli(['help', 'scope'], env)).stdout.split('\n\n').slice(0, 2).join('\n\n'));
     expect(result.stderr).toContain('usage: oidc-op scope');
     expect(result.stderr).not.toContain('client create');
+  });
+
+  test.each(COMMANDS.map((c) => [c.name]))('%s --help prints its own help, the same as help NAME', async (name) => {
+    const own = await runCli([name, '--help'], env);
+    expect(own).toMatchObject({ code: 0, stderr: '' });
+    expect(own.stdout).toMatch(new RegExp(`^usage: oidc-op ${name}[ \n]`));
+    expect(own.stdout).not.toContain('usage: oidc-op <command>');
+    expect((await runCli(['help', name], env)).stdout).toBe(own.stdout);
+  });
+
+  test('an unknown or missing action is a usage error at once, with the nearest action, before Redis is needed', async () => {
+    const typo = await runCli(['user', 'craete', '--username', 'x'], env);
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    const [first, ...rest] = typo.stderr.trimEnd().split('\n');
+    expect(first).toBe('oidc-op: unknown user action craete (did you mean create?)');
+    expect(rest[0]).toBe('usage: oidc-op user ACTION [options] [--json]');
+    expect(typo.stderr).not.toContain('client create');
+    expect((await runCli(['keys', 'rotat'], env)).stderr.split('\n')[0]).toBe('oidc-op: unknown keys action rotat (did you mean rotate?)');
+    const missing = await runCli(['settings'], env);
+    expect(missing).toMatchObject({ code: 2, stdout: '' });
+    expect(missing.stderr.split('\n')[0]).toBe('oidc-op: settings: missing action (show, set)');
+  });
+
+  test('npx oidc-op --help works from the project directory', async () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const { stdout } = await promisify(execFile)('npx', ['oidc-op', '--help'], { cwd: root, env: { ...process.env, npm_config_offline: 'true' } });
+    expect(stdout).toBe((await runCli(['--help'], env)).stdout);
   });
 });

@@ -21,6 +21,8 @@ export const audit: Command = {
   name: 'audit',
   usage: 'audit tail [--limit N] [--user SUB_OR_NAME] [--client ID] [--json]',
   synopsis: `  audit tail [--limit N] [--user SUB_OR_NAME] [--client ID]`,
-  help: `--limit: how many events, 1 to 10000 (50 by default); --user and --client keep only the events about them.`,
+  help: `The newest events of the three trails (admin, signin, tokens), newest first.
+--limit: how many events, 1 to 10000 (50 by default); --user and --client keep only the events about them.
+A counted event shows count=N; control characters are shown as escapes.`,
   run: auditCommand,
 };

@@ -91,6 +91,10 @@ export const client: Command = {
 ${CLIENT_OPTIONS}`,
   help: `${RESPONSE_TYPES}
 A disabled client is unknown to sign-in until enabled; a rotated secret is shown once and the old one stops working.
+Disabling or rotating the secret ends every token issued to the client before, even once it is enabled again.
+--grant-type is derived from the response types when not given (refresh_token only beside authorization_code);
+--scope limits the scopes the client may ask for. An --id-token-signed-response-alg no signing key in service can
+make is refused (run with the server's JWKS or JWKS_FILE when the keys are configured).
 'oidc-op client ACTION --help' shows one action.`,
   actions: {
     create: `usage: oidc-op client create --name NAME --redirect-uri URI… --response-type TYPE… [CLIENT OPTIONS] [--json]

@@ -26,7 +26,10 @@ export interface Command {
   name: string;
   /** The first line of its usage, after "oidc-op". */
   usage: string;
-  /** Its lines in the manual; a usage error prints them too. */
+  /**
+   * Its lines in the manual; a usage error prints them too. Each action appears as `NAME ACTION` at a line's start or
+   * after `| `: the command line refuses, before opening anything, an action its synopsis does not list.
+   */
   synopsis: string;
   /** What `oidc-op NAME --help` adds below the synopsis. */
   help: string;

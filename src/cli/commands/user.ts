@@ -68,17 +68,23 @@ export const user: Command = {
                                                              sign-in asks for consent again)`,
   help: `The password is read from standard input with --password-stdin, never from the command line.
 A claim value is JSON when it parses as JSON (address={"country":"NL"}), a string otherwise.
-A disabled or deleted user cannot sign in, and their sessions and tokens stop working at once.
+At a terminal, --password-stdin asks for the password twice and does not show it.
+A new password, a disable or a deletion ends every session, token and consent of the user for good (enabling again
+brings none back); the command returns once the second of the change is over.
 'oidc-op user ACTION --help' shows one action.`,
   actions: {
     create: `usage: printf '%s\\n' PASSWORD | oidc-op user create --username NAME --password-stdin [--email E] [--name N]
                                     [--claim key=value…] [--role user|admin] [--json]
 
-A user with a random stable sub. A claim value is JSON when it parses as JSON (address={"country":"NL"}).`,
+A user with a random stable sub. A claim value is JSON when it parses as JSON (address={"country":"NL"}).
+At a terminal, --password-stdin asks for the password twice and does not show it.`,
     update: `usage: oidc-op user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin] [--json]
 
 Changes the claims and role given; --claim key=null removes a claim.`,
-    'set-password': `usage: printf '%s\\n' PASSWORD | oidc-op user set-password NAME --password-stdin [--json]`,
+    'set-password': `usage: printf '%s\\n' PASSWORD | oidc-op user set-password NAME --password-stdin [--json]
+
+At a terminal, --password-stdin asks for the password twice and does not show it. The new password ends every session,
+token and consent the old one opened.`,
     'revoke-consent': `usage: oidc-op user revoke-consent NAME CLIENT_ID [--json]
 
 Ends the grant and every token of it; the client's next sign-in asks for consent again.`,
