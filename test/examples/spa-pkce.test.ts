@@ -1,0 +1,95 @@
+/** examples/spa-pkce (oidc-client-ts, code + PKCE) in Chromium against the provider: the guide's second app. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { servePkceSpa } from '../../examples/spa-pkce/server.js';
+import type { RunningSite } from '../../examples/static-server.js';
+import { useBrowser } from '../support/browser.js';
+import { freePort } from '../support/ports.js';
+import { ALICE, useProvider } from '../support/provider.js';
+import { registerClient } from '../support/register-client.js';
+
+const fixture = useProvider();
+const browser = useBrowser();
+let spa: RunningSite;
+
+beforeAll(async () => {
+  const port = await freePort();
+  const app = `http://127.0.0.1:${port}`;
+  // The registration the guide shows, with this run's port.
+  const { client_id } = await registerClient(fixture, [
+    '--name', 'PKCE SPA',
+    '--redirect-uri', `${app}/`, '--redirect-uri', `${app}/silent-renew.html`,
+    '--post-logout-redirect-uri', `${app}/`,
+    '--response-type', 'code', '--auth-method', 'none',
+  ]);
+  spa = await servePkceSpa({ authority: fixture.op.issuer, clientId: client_id, port });
+});
+
+afterAll(async () => {
+  await spa?.close();
+});
+
+describe('examples/spa-pkce', () => {
+  test('signs in with code + PKCE, loads userinfo, renews silently in an iframe, and signs out', async () => {
+    const page = await browser.page();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const authorizations: URL[] = [];
+    page.on('request', (req) => {
+      const url = new URL(req.url());
+      if (url.origin === new URL(fixture.op.issuer).origin && url.pathname === '/auth') authorizations.push(url);
+    });
+    await page.goto(spa.url);
+    await page.locator('#status', { hasText: 'Not signed in.' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(ALICE.username);
+    await page.getByLabel('Password').fill(ALICE.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Allow' }).click();
+
+    await page.locator('#status', { hasText: `Signed in as ${ALICE.sub}.` }).waitFor();
+    expect(page.url()).toBe(spa.url); // the code is gone from the address bar
+    const profile = JSON.parse((await page.locator('#profile').textContent())!);
+    // name and email come from userinfo, fetched cross-origin with the access token.
+    expect(profile).toMatchObject({ sub: ALICE.sub, name: 'Alice Liddell', email: 'alice@example.com' });
+    await browser.screenshot(page, 'example-spa-pkce');
+    expect(authorizations[0]?.searchParams.get('response_type')).toBe('code');
+    expect(authorizations[0]?.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorizations[0]?.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+
+    await page.getByRole('button', { name: 'Renew silently' }).click();
+    await page.locator('#status[data-renewed="1"]').waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toBe(`Signed in as ${ALICE.sub}.`);
+    await expect(page.locator('#error').isHidden()).resolves.toBe(true);
+    expect(authorizations.at(-1)?.searchParams.get('prompt')).toBe('none');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL((url) => url.href.startsWith(spa.url));
+    await page.locator('#status', { hasText: 'Not signed in.' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  test('shows the error the provider redirects back: access_denied when the user cancels', async () => {
+    const page = await browser.page();
+    await page.goto(spa.url);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('#error', { hasText: 'access_denied' }).waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toBe('Not signed in.');
+  });
+
+  test('a silent renew once the provider session is gone shows login_required', async () => {
+    const page = await browser.page();
+    await page.goto(spa.url);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(ALICE.username);
+    await page.getByLabel('Password').fill(ALICE.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#status', { hasText: `Signed in as ${ALICE.sub}.` }).waitFor(); // consent given in the first test
+    await page.context().clearCookies(); // the provider's session cookies: the app keeps its tokens in sessionStorage
+    await page.getByRole('button', { name: 'Renew silently' }).click();
+    await page.locator('#error', { hasText: 'login_required' }).waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toBe('Not signed in.');
+  });
+});
