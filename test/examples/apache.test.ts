@@ -11,7 +11,7 @@ import { useBrowser } from '../support/browser.js';
 import { describeIf } from '../support/describe-if.js';
 import { freePort } from '../support/ports.js';
 import { ALICE, useProvider } from '../support/provider.js';
-import { registerClient } from '../support/register-client.js';
+import { registerClient, registrationArgs } from '../support/register-client.js';
 
 const EXAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'apache');
 const installed = apacheInstalled();
@@ -26,14 +26,8 @@ describeIf(installed)(`examples/apache${installed ? '' : ' (skipped: apache2 wit
   beforeAll(async () => {
     port = await freePort();
     const app = `http://127.0.0.1:${port}`;
-    // The registration the guide shows: both implicit response types, RS256 (the module cannot read EdDSA).
-    ({ client_id: clientId } = await registerClient(fixture, [
-      '--name', 'Apache web app',
-      '--redirect-uri', `${app}/protected/redirect_uri`,
-      '--post-logout-redirect-uri', `${app}/`,
-      '--response-type', 'id_token', '--response-type', 'id_token token',
-      '--id-token-signed-response-alg', 'RS256',
-    ]));
+    // The registration the guide shows (register.sh): both implicit response types, RS256 (the module cannot read EdDSA).
+    ({ client_id: clientId } = await registerClient(fixture, await registrationArgs(join(EXAMPLE, 'register.sh'), { APP: app })));
   });
 
   const cases = [
@@ -91,6 +85,40 @@ describeIf(installed)(`examples/apache${installed ? '' : ' (skipped: apache2 wit
       await page.getByLabel('Password').waitFor();
     } catch (err) {
       throw new Error(`${String(err)}\napache error log:\n${apache.errorLog()}`);
+    } finally {
+      await apache.stop();
+    }
+  });
+
+  test('a client left on EdDSA is refused by the module, with the parse error the guide quotes (its reason for RS256)', async () => {
+    const args = await registrationArgs(join(EXAMPLE, 'register.sh'), { APP: `http://127.0.0.1:${port}` });
+    const alg = args.indexOf('--id-token-signed-response-alg') + 1;
+    expect(args[alg]).toBe('RS256');
+    args.splice(alg, 1, 'EdDSA');
+    const { client_id: edClient } = await registerClient(fixture, args);
+    const apache = await startApache({
+      htdocs: join(EXAMPLE, 'htdocs'),
+      include: [join(EXAMPLE, 'openidc.conf')],
+      modules: ['auth_openidc'],
+      port,
+      env: {
+        OIDC_ISSUER: fixture.op.issuer,
+        OIDC_CLIENT_ID: edClient,
+        OIDC_CRYPTO_PASSPHRASE: randomBytes(32).toString('base64url'),
+        OIDC_RESPONSE_TYPE: 'id_token',
+        OIDC_RESPONSE_MODE: 'form_post',
+      },
+    });
+    try {
+      const page = await browser.page();
+      await page.goto(`${apache.origin}/protected/`);
+      await page.getByLabel('Username').fill(ALICE.username);
+      await page.getByLabel('Password').fill(ALICE.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL(`${apache.origin}/protected/redirect_uri`);
+      await expect(page.locator('#user').count()).resolves.toBe(0);
+      expect(apache.errorLog()).toMatch(/oidc_proto_parse_idtoken: oidc_jwt_parse failed: .*cjose_jws_import failed: invalid argument/);
     } finally {
       await apache.stop();
     }

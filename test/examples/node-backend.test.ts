@@ -1,24 +1,26 @@
 /** examples/node-backend: ID tokens verified with jose (keys from discovery), access tokens checked at userinfo with openid-client. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
 import { serveBackend, type RunningBackend } from '../../examples/node-backend/server.js';
 import { authorizeUrl, signIn } from '../support/flows.js';
 import { freePort } from '../support/ports.js';
 import { ALICE, useProvider } from '../support/provider.js';
-import { registerClient } from '../support/register-client.js';
+import { registerClient, registrationArgs } from '../support/register-client.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
 
 const fixture = useProvider();
-const APP = 'http://127.0.0.1:4000/';
+const APP = 'http://127.0.0.1:4000';
+const REGISTER = fileURLToPath(new URL('../../examples/node-backend/register.sh', import.meta.url));
 let backend: RunningBackend;
 let clientId: string;
 let tokens: URLSearchParams;
 
 beforeAll(async () => {
-  ({ client_id: clientId } = await registerClient(fixture, ['--name', 'SPA with a backend', '--redirect-uri', APP, '--response-type', 'id_token token']));
+  ({ client_id: clientId } = await registerClient(fixture, await registrationArgs(REGISTER, { APP })));
   backend = await serveBackend({ issuer: fixture.op.issuer, clientId, port: await freePort() });
   const final = await signIn(
     new UserAgent(fixture.op.issuer),
-    authorizeUrl(fixture.op.issuer, { client_id: clientId, response_type: 'id_token token', scope: 'openid profile email', redirect_uri: APP, nonce: 'n-123', state: 's-1' }),
+    authorizeUrl(fixture.op.issuer, { client_id: clientId, response_type: 'id_token token', scope: 'openid profile email', redirect_uri: `${APP}/`, nonce: 'n-123', state: 's-1' }),
     ALICE,
   );
   tokens = fragmentParams(final.location);

@@ -2,11 +2,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { serveImplicitSpa } from '../../examples/spa-implicit/server.js';
 import type { RunningSite } from '../../examples/static-server.js';
+import { fileURLToPath } from 'node:url';
 import { useBrowser } from '../support/browser.js';
 import { freePort } from '../support/ports.js';
 import { ALICE, useProvider } from '../support/provider.js';
-import { registerClient } from '../support/register-client.js';
+import { registerClient, registrationArgs } from '../support/register-client.js';
 
+const REGISTER = fileURLToPath(new URL('../../examples/spa-implicit/register.sh', import.meta.url));
 const fixture = useProvider();
 const browser = useBrowser();
 let spa: RunningSite;
@@ -14,14 +16,8 @@ let spa: RunningSite;
 beforeAll(async () => {
   const port = await freePort();
   const app = `http://127.0.0.1:${port}`;
-  // The registration the guide shows, with this run's port.
-  const { client_id } = await registerClient(fixture, [
-    '--name', 'Implicit SPA',
-    '--redirect-uri', `${app}/`, '--redirect-uri', `${app}/silent-renew.html`,
-    '--post-logout-redirect-uri', `${app}/`,
-    '--response-type', 'id_token token',
-    '--id-token-signed-response-alg', 'RS256',
-  ]);
+  // The registration the guide shows (the example's register.sh), with this run's origin.
+  const { client_id } = await registerClient(fixture, await registrationArgs(REGISTER, { APP: app }));
   spa = await serveImplicitSpa({ authority: fixture.op.issuer, clientId: client_id, port });
 });
 

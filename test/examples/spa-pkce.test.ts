@@ -2,11 +2,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { servePkceSpa } from '../../examples/spa-pkce/server.js';
 import type { RunningSite } from '../../examples/static-server.js';
+import { fileURLToPath } from 'node:url';
 import { useBrowser } from '../support/browser.js';
 import { freePort } from '../support/ports.js';
 import { ALICE, useProvider } from '../support/provider.js';
-import { registerClient } from '../support/register-client.js';
+import { registerClient, registrationArgs } from '../support/register-client.js';
 
+const REGISTER = fileURLToPath(new URL('../../examples/spa-pkce/register.sh', import.meta.url));
 const fixture = useProvider();
 const browser = useBrowser();
 let spa: RunningSite;
@@ -14,13 +16,8 @@ let spa: RunningSite;
 beforeAll(async () => {
   const port = await freePort();
   const app = `http://127.0.0.1:${port}`;
-  // The registration the guide shows, with this run's port.
-  const { client_id } = await registerClient(fixture, [
-    '--name', 'PKCE SPA',
-    '--redirect-uri', `${app}/`, '--redirect-uri', `${app}/silent-renew.html`,
-    '--post-logout-redirect-uri', `${app}/`,
-    '--response-type', 'code', '--auth-method', 'none',
-  ]);
+  // The registration the guide shows (the example's register.sh), with this run's origin.
+  const { client_id } = await registerClient(fixture, await registrationArgs(REGISTER, { APP: app }));
   spa = await servePkceSpa({ authority: fixture.op.issuer, clientId: client_id, port });
 });
 
