@@ -13,7 +13,7 @@ const manager = new Oidc.UserManager({
   response_type: 'id_token token',
   scope: 'openid profile email',
   loadUserInfo: true, // fetch userinfo with the access token and add its claims to user.profile
-  monitorSession: false,
+  monitorSession: false, // the provider has no check_session_iframe (OpenID Connect Session Management)
   userStore: new Oidc.WebStorageStateStore({ store: window.sessionStorage }),
 });
 // #endregion settings
