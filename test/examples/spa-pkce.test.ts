@@ -31,9 +31,11 @@ describe('examples/spa-pkce', () => {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     const authorizations: URL[] = [];
+    const redemptions: URLSearchParams[] = [];
     page.on('request', (req) => {
       const url = new URL(req.url());
       if (url.origin === new URL(fixture.op.issuer).origin && url.pathname === '/auth') authorizations.push(url);
+      if (url.origin === new URL(fixture.op.issuer).origin && url.pathname === '/token') redemptions.push(new URLSearchParams(req.postData() ?? ''));
     });
     await page.goto(spa.url);
     await page.locator('#status', { hasText: 'Not signed in.' }).waitFor();
@@ -53,6 +55,10 @@ describe('examples/spa-pkce', () => {
     expect(authorizations[0]?.searchParams.get('response_type')).toBe('code');
     expect(authorizations[0]?.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorizations[0]?.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    // The code went to the token endpoint from the page, with the verifier and no secret.
+    expect(redemptions[0]?.get('grant_type')).toBe('authorization_code');
+    expect(redemptions[0]?.get('code_verifier')).toMatch(/^[\w-]{43,128}$/);
+    expect(redemptions[0]?.has('client_secret')).toBe(false);
 
     await page.getByRole('button', { name: 'Renew silently' }).click();
     await page.locator('#status[data-renewed="1"]').waitFor();
