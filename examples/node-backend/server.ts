@@ -77,7 +77,7 @@ export async function serveBackend({ issuer, clientId, port, host = '127.0.0.1' 
       }
       send(res, 404, { error: 'not_found' });
     } catch {
-      send(res, 502, { error: 'the provider could not be asked' });
+      send(res, 503, { error: 'temporarily_unavailable', message: 'the provider could not be asked' });
     }
   });
   await new Promise<void>((resolve, reject) => {
