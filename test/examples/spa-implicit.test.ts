@@ -30,6 +30,10 @@ describe('examples/spa-implicit', () => {
     const page = await browser.page();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
+    // Console errors, a CSP refusal among them (the browser's own favicon request aside).
+    page.on('console', (msg) => msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico') && errors.push(`${msg.text()} ${msg.location().url}`));
+    const origins = new Set<string>();
+    page.on('request', (req) => void origins.add(new URL(req.url()).origin));
     await page.goto(spa.url);
     await page.locator('#status', { hasText: 'Not signed in.' }).waitFor();
 
@@ -56,6 +60,8 @@ describe('examples/spa-implicit', () => {
     await page.waitForURL((url) => url.href.startsWith(spa.url));
     await page.locator('#status', { hasText: 'Not signed in.' }).waitFor();
     expect(errors).toEqual([]);
+    // The library came from the app's own origin: no CDN, nothing but the app and the provider.
+    expect([...origins].sort()).toEqual([new URL(spa.url).origin, fixture.op.issuer].sort());
   });
 
   test('shows the error the provider redirects back: access_denied when the user cancels', async () => {
