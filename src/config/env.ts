@@ -54,6 +54,7 @@ const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(100, 60_000).default(REDIS_TIMEOUT_DEFAULTS.commandMs),
   REDIS_CONNECT_TIMEOUT_MS: int(100, 60_000).default(REDIS_TIMEOUT_DEFAULTS.connectMs),
   DEMO: bool.optional(),
+  LANDING_PAGE: bool.optional(),
   TTL_ACCESS_TOKEN: int(60, 86400).default(3600),
   TTL_ID_TOKEN: int(60, 86400).default(3600),
   TTL_AUTHORIZATION_CODE: int(10, 600).default(60),
