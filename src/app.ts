@@ -218,7 +218,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(documents.middleware());
   app.use(assets(views));
   app.use(pageScripts());
-  if (settings.landingPage) app.use(landingPage({ views, issuer: settings.issuer, production: settings.production, demoClients: callbackClients, consolePath: CONSOLE_PATH, authorizationPath: () => live.current['paths.authorization'] }));
+  app.use(landingPage({ enabled: settings.landingPage, views, issuer: settings.issuer, production: settings.production, demoClients: callbackClients, consolePath: CONSOLE_PATH, authorizationPath: () => live.current['paths.authorization'] }));
   app.use(demoCallback(views, settings.issuer, callbackClients, () => live.current['paths.authorization']));
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));

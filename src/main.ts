@@ -13,6 +13,7 @@ function banner(settings: Settings): string {
   if (!settings.redis) {
     lines.push('  storage    IN MEMORY: nothing survives a restart; not for production (set REDIS_URL)');
   }
+  if (settings.landingPage) lines.push(`  home       ${settings.issuer}/`);
   for (const client of settings.demo?.clients ?? []) lines.push(`  try        ${demoTryUrl(settings.issuer, client)}`);
   for (const user of settings.demo?.users ?? []) lines.push(`  demo user  ${user.username} / ${user.password}${user.role === 'admin' ? `  (administrator: ${settings.issuer}/admin)` : ''}`);
   return lines.join('\n');

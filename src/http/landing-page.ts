@@ -17,6 +17,8 @@ export const DOCS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 const DOC_PAGES = ['getting-started', 'connect-your-app', 'configuration', 'console'] as const;
 
 export interface LandingParts {
+  /** Off: GET / is our not-found page. */
+  enabled: boolean;
   views: Views;
   issuer: string;
   production: boolean;
@@ -27,7 +29,13 @@ export interface LandingParts {
   docsDir?: string;
 }
 
-export function landingPage({ views, issuer, production, demoClients, consolePath, authorizationPath, docsDir = DOCS_DIR }: LandingParts): Middleware {
+export function landingPage({ enabled, views, issuer, production, demoClients, consolePath, authorizationPath, docsDir = DOCS_DIR }: LandingParts): Middleware {
+  if (!enabled) {
+    return async (ctx, next) => {
+      if (ctx.path !== '/' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+      ctx.status = 404; // errorPages renders the not-found page
+    };
+  }
   const docs = new Map(DOC_PAGES.filter((name) => existsSync(join(docsDir, `${name}.md`))).map((name) => [`/docs/${name}.md`, { name, text: readFileSync(join(docsDir, `${name}.md`), 'utf8') }]));
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();

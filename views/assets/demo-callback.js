@@ -57,6 +57,7 @@
     var claims = json(parts[1]);
     show('demo-header', JSON.stringify(header, null, 2));
     show('demo-claims', JSON.stringify(claims, null, 2));
+    show('demo-id-token', idToken);
     mark('nonce', claims.nonce === root.dataset.nonce ? 'pass' : 'fail');
     mark('issuer', claims.iss === root.dataset.issuer ? 'pass' : 'fail');
     var clients = root.dataset.clients.split(' ');
