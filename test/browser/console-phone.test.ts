@@ -70,6 +70,17 @@ describe('audit page', () => {
   });
 });
 
+test('filtering by a username finds the account\'s events recorded by sub', async () => {
+  // Opened before signing in: the filter survives the console's sign-in.
+  const page = await consoleAt(`/audit?user=${ALICE.username}`, { javaScriptEnabled: false });
+  expect(new URL(page.url()).search).toBe(`?user=${ALICE.username}`);
+  await expect(page.getByLabel('User').inputValue()).resolves.toBe(ALICE.username);
+  const users = await page.locator('tbody tr td:nth-child(6)').allTextContents();
+  expect(users.length).toBeGreaterThan(0);
+  for (const user of users) expect([ALICE.username, `${ALICE.username}${ALICE.sub}`]).toContain(user);
+  expect(users).toContain(`${ALICE.username}${ALICE.sub}`);
+});
+
 describe('every console page at 375 px', () => {
   test.each(['/clients', '/users', '/scopes', '/settings', '/migration'])('%s fits (wide tables scroll inside themselves)', async (path) => {
     const page = await consoleAt(path, { locale: 'zh-CN' });
