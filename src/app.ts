@@ -27,6 +27,10 @@ import { clientAdapter } from './clients/client-adapter.js';
 import { checkStaticClients } from './clients/static-clients.js';
 import { clientLogos } from './http/client-logos.js';
 import { errorPages } from './http/error-pages.js';
+import { demoCallback } from './http/demo-callback.js';
+import { landingPage } from './http/landing-page.js';
+import { pageScripts } from './http/page-scripts.js';
+import { DEMO_CALLBACK_PATH } from './config/demo-callback.js';
 import { postAsGet } from './http/post-as-get.js';
 import { boundedParameters } from './http/bounded-parameters.js';
 import { requestListener, providerFastLane } from './http/request-listener.js';
@@ -117,7 +121,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const clientPolicy = { production: settings.production, signingAlgs };
   checkStaticClients(settings.clients, settings.sources.clients, clientPolicy, [CONSOLE_CLIENT_ID]);
   checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, clientPolicy, [CONSOLE_CLIENT_ID]);
-  const pages = providerPages(views);
+  const pages = providerPages(views, { explain: !settings.production });
   const { redis } = stores;
   const metrics = new Metrics();
   if (redis) observeRedis(redis, metrics);
@@ -187,6 +191,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   });
   scopes.start(settings.settingsRefreshMs);
 
+  // Demo clients that return to the built-in callback page (config/demo-callback.ts): development only.
+  const callbackClients = (settings.demo?.clients ?? []).filter((c) => c.redirect_uris.includes(`${settings.issuer}${DEMO_CALLBACK_PATH}`));
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
   const csrf = csrfFollowing(() => cookieKeys.current[0]!);
@@ -211,6 +217,9 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(errorPages(views, logger));
   app.use(documents.middleware());
   app.use(assets(views));
+  app.use(pageScripts());
+  app.use(landingPage({ enabled: settings.landingPage, views, issuer: settings.issuer, production: settings.production, demoClients: callbackClients, consolePath: CONSOLE_PATH, authorizationPath: () => live.current['paths.authorization'] }));
+  app.use(demoCallback(views, settings.issuer, callbackClients, () => live.current['paths.authorization']));
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));

@@ -5,6 +5,7 @@ import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { SettingsError } from './config/settings-error.js';
+import { demoTryUrl } from './config/demo-callback.js';
 import { RedisUnreachable } from './storage/redis.js';
 
 function banner(settings: Settings): string {
@@ -12,17 +13,8 @@ function banner(settings: Settings): string {
   if (!settings.redis) {
     lines.push('  storage    IN MEMORY: nothing survives a restart; not for production (set REDIS_URL)');
   }
-  for (const client of settings.demo?.clients ?? []) {
-    const params = new URLSearchParams({
-      client_id: client.client_id,
-      response_type: client.response_types[0]!,
-      scope: 'openid profile email',
-      redirect_uri: client.redirect_uris[0]!,
-      nonce: 'n-0S6_WzA2Mj',
-      state: 'af0ifjsldkj',
-    });
-    lines.push(`  try        ${settings.issuer}/auth?${params}`);
-  }
+  if (settings.landingPage) lines.push(`  home       ${settings.issuer}/`);
+  for (const client of settings.demo?.clients ?? []) lines.push(`  try        ${demoTryUrl(settings.issuer, client)}`);
   for (const user of settings.demo?.users ?? []) lines.push(`  demo user  ${user.username} / ${user.password}${user.role === 'admin' ? `  (administrator: ${settings.issuer}/admin)` : ''}`);
   return lines.join('\n');
 }

@@ -113,6 +113,12 @@ export const envSchema = z.object({
     description: "Load `config/demo.json`: the demo client and users with published passwords. Refused in production.",
     example: 'true',
   }),
+  LANDING_PAGE: bool.optional().register(settingDocs, {
+    group: OPERATIONS,
+    default: 'on in development, off in production',
+    description: '`GET /`: a small page linking discovery, the demo, the console and the docs.',
+    example: 'false',
+  }),
   TTL_ACCESS_TOKEN: int(60, 86400).default(3600).register(settingDocs, {
     group: LIFETIMES,
     description: 'Seconds an access token lives, unless the client has its own; the runtime setting `ttl.access_token` overrides it.',

@@ -10,6 +10,7 @@ import { readBranding, type Branding } from './branding.js';
 import type { ClientConfig } from './client-schema.js';
 import { parseEnv } from './env.js';
 import { readClients, readDemo, readScopes, shown } from './files.js';
+import { withDemoCallback } from './demo-callback.js';
 import type { SigningAlg } from './id-token-algs.js';
 import { readCookieKeys, readJwks, readKeysEncryptionKey, type PrivateJwks } from './key-files.js';
 import type { RedisSettings } from './redis-settings.js';
@@ -59,6 +60,8 @@ export interface Settings {
   branding: Branding;
   /** Where the clients and demo files were read from, as error messages name them. */
   sources: { clients: string; demo: string };
+  /** Whether GET / is the landing page (links to discovery, the demo, the console, the docs); else it is a 404. */
+  landingPage: boolean;
   /** Demo clients and users: the embedded default and the compose stack only. */
   demo: { clients: ClientConfig[]; users: UserConfig[] } | undefined;
   logLevel: string;
@@ -122,7 +125,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
 
   // Read only when wanted: with the demo off, demo.json need not exist.
-  const demo = demoWanted ? readDemo(configDir, clients) : undefined;
+  const demoFiles = demoWanted ? readDemo(configDir, clients) : undefined;
+  // The demo clients also return to the provider's own callback page (config/demo-callback.ts).
+  const demo = demoFiles && { ...demoFiles, clients: demoFiles.clients.map((client) => withDemoCallback(client, issuer)) };
 
   return {
     env: e.NODE_ENV,
@@ -161,6 +166,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     branding,
     sources: { clients: shown(join(configDir, 'clients.json')), demo: shown(join(configDir, 'demo.json')) },
     demo,
+    landingPage: e.LANDING_PAGE ?? !production,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
     settingsRefreshMs: e.SETTINGS_REFRESH_MS,

@@ -4,6 +4,7 @@ import type { Pages } from '../provider/configuration.js';
 import { TooManyRequests } from '../provider/limits.js';
 import { logoutReturnDropped } from '../provider/unregistered-logout-return.js';
 import { isStorageUnavailable } from '../storage/unavailable.js';
+import { explainError } from './error-explanation.js';
 import { requestLocale } from './page-locale.js';
 import { renderUnavailable } from './unavailable-page.js';
 import { waitText } from './wait-text.js';
@@ -20,7 +21,17 @@ function localeOf(ctx: KoaContextWithOIDC, views: Views) {
   return requestLocale(ctx as never, views, uiLocales);
 }
 
-export function providerPages(views: Views): Pages {
+/** The request's parameters and client as oidc-provider read them, if it got that far. */
+function requestOf(ctx: KoaContextWithOIDC): { params: Record<string, unknown>; redirectUris: readonly string[] | undefined } {
+  try {
+    return { params: (ctx.oidc?.params ?? ctx.query) as Record<string, unknown>, redirectUris: ctx.oidc?.client?.redirectUris };
+  } catch {
+    return { params: ctx.query as Record<string, unknown>, redirectUris: undefined };
+  }
+}
+
+/** `explain`: name the unknown client or the unregistered redirect_uri on the page (development only). */
+export function providerPages(views: Views, { explain = false }: { explain?: boolean } = {}): Pages {
   return {
     async error(ctx, out, error) {
       const locale = localeOf(ctx, views);
@@ -37,11 +48,13 @@ export function providerPages(views: Views): Pages {
         ctx.body = views.render('error', locale, { title: t('error.busy.title'), message: t('error.busy.message', { wait: waitText(locale, error.retryAfter) }), code: out.error });
         return;
       }
+      const request = explain ? requestOf(ctx) : undefined;
       ctx.body = views.render('error', locale, {
         title: t('error.title'),
         message: t('error.message'),
         code: out.error,
         details: out.error_description,
+        explanation: request && explainError(out.error, request.params, request.redirectUris),
       });
     },
     async logout(ctx, form) {

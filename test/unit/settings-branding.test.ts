@@ -62,12 +62,12 @@ describe('branding.json', () => {
     });
   });
 
-  test('the project config: localized name, the SVG logo, two footer links', () => {
+  test('the project config: localized name, the SVG logo, no footer links (nothing of a placeholder site in production)', () => {
     const branding = load(join(ROOT, 'config')).branding;
     expect(branding.productName).toEqual({ en: 'oidc-op Sign-in', 'zh-CN': 'oidc-op 统一登录' });
     expect(branding.logo).toEqual({ file: LOGO_SVG, contentType: 'image/svg+xml' });
     expect(branding.primaryColor).toBe('#1f5fbf');
-    expect(branding.footerLinks.map((link) => link.href)).toEqual(['https://example.com/help', 'https://example.com/privacy']);
+    expect(branding.footerLinks).toEqual([]);
   });
 
   test('a full branding.json is read, with the logo path resolved in the config directory', () => {

@@ -5,6 +5,9 @@ import type { AdminServices } from '../services.js';
 import { CONSOLE_PATH } from './console-client.js';
 import { consoleChange, form, t, type ConsoleMount } from './shared.js';
 
+/** A stored moment, or undefined for the epoch: the first generation signs "from 0", that is since it was made. */
+const real = (iso: string): string | undefined => (Date.parse(iso) > 0 ? iso : undefined);
+
 export type KeyServices = Pick<AdminServices, 'keyring' | 'audit'>;
 
 /** `keysConfigured`: the signing keys come from JWKS/JWKS_FILE, so there is nothing to rotate here. */
@@ -14,7 +17,8 @@ export function keyRoutes({ router, requireAdmin, page }: ConsoleMount, services
 
   async function keysPage(ctx: Context, errors = {}, status = 200) {
     const keys = keysConfigured ? [] : await keyring.status();
-    page(ctx, 'admin/keys', 'keys', { title: t(ctx)('admin.nav.keys'), keys: keys.filter((k) => k.state !== 'retired'), configured: keysConfigured, errors }, status);
+    const shown = keys.filter((k) => k.state !== 'retired').map((k) => ({ ...k, createdAt: real(k.createdAt), signsFrom: real(k.activeFrom) ?? real(k.createdAt) }));
+    page(ctx, 'admin/keys', 'keys', { title: t(ctx)('admin.nav.keys'), keys: shown, configured: keysConfigured, errors }, status);
   }
   router.get('/keys', requireAdmin, (ctx) => keysPage(ctx));
   router.post('/keys/rotate', requireAdmin, async (ctx) => {

@@ -35,6 +35,8 @@ const TRANSACTION_COOKIE = 'op_console_tx';
 /** A console session ends after this long, whatever happens; signing in again is silent while the provider's session lasts. */
 export const CONSOLE_SESSION_SECONDS = 8 * 3600;
 const TRANSACTION_SECONDS = 600;
+/** Characters of a query string kept for the return after sign-in; a longer one is dropped. */
+const RETURN_QUERY_MAX = 512;
 
 /** Mounts the callback, sign-out and signed-out routes; returns the guard for every other page. */
 export function sessionRoutes({ router, render }: Omit<ConsoleMount, 'requireAdmin' | 'page'>, deps: SessionDeps) {
@@ -49,7 +51,9 @@ export function sessionRoutes({ router, render }: Omit<ConsoleMount, 'requireAdm
   });
 
   async function startSignIn(ctx: Context) {
-    const returnTo = ctx.method === 'GET' && ctx.path.startsWith(`${CONSOLE_PATH}/`) ? ctx.path : `${CONSOLE_PATH}/clients`;
+    // The query too (an audit filter, a search), when short: it rides in the sealed transaction cookie.
+    const query = ctx.querystring && ctx.querystring.length <= RETURN_QUERY_MAX ? `?${ctx.querystring}` : '';
+    const returnTo = ctx.method === 'GET' && ctx.path.startsWith(`${CONSOLE_PATH}/`) ? `${ctx.path}${query}` : `${CONSOLE_PATH}/clients`;
     const { transaction, url } = await signIn.start(returnTo);
     ctx.cookies.set(TRANSACTION_COOKIE, await seal.seal({ ...transaction }, TRANSACTION_SECONDS), cookie(ctx, `${CONSOLE_PATH}/callback`, TRANSACTION_SECONDS));
     ctx.set('Cache-Control', 'no-store');
