@@ -1,6 +1,7 @@
 /** The command line's argument parsing: the options every command shares, and the helpers that read and check their values. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../errors.js';
+import { commandIo } from './io.js';
 
 /** A mistake in how the command was called: exit 2, and the command's synopsis follows the message. */
 export class UsageError extends AppError {
@@ -75,10 +76,9 @@ export function wordsOf(argv: string[]): string[] {
 }
 
 export async function readStdin(what = '--password-stdin reads the password'): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError(`${what} from standard input: pipe it in`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const text = await commandIo().stdin();
+  if (text === undefined) throw new UsageError(`${what} from standard input: pipe it in`);
+  return text.replace(/\r?\n$/, '');
 }
 
 export async function passwordFromStdin(values: Values): Promise<string> {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SIGNING_ALGS } from './id-token-algs.js';
+import { PASSWORD_MAX, USERNAME_MAX } from '../input-bounds.js';
 import { issuesText } from './issues.js';
 import { REDIS_TIMEOUT_DEFAULTS } from './redis-settings.js';
 import { SettingsError } from './settings-error.js';
@@ -89,6 +90,19 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   WORKERS: z.union([z.literal('auto'), int(1, 256)], { error: "expected a whole number from 1 to 256, or 'auto' (one per core)" }).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CLI_TOKEN_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Where the in-memory development server writes the address and token the command line reaches it with (mode 0600, removed at a clean stop); default .oidc-op/cli-token under the working directory'),
+  BOOTSTRAP_ADMIN_USERNAME: z
+    .string()
+    .min(1)
+    .max(USERNAME_MAX, `at most ${USERNAME_MAX} characters`)
+    .optional()
+    .describe('A first administrator created at start when no administrator exists (with BOOTSTRAP_ADMIN_PASSWORD or BOOTSTRAP_ADMIN_PASSWORD_FILE)'),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().max(PASSWORD_MAX, `at most ${PASSWORD_MAX} characters`).optional().describe("The first administrator's password (prefer BOOTSTRAP_ADMIN_PASSWORD_FILE)"),
+  BOOTSTRAP_ADMIN_PASSWORD_FILE: z.string().min(1).optional().describe("A file holding the first administrator's password (one line)"),
 });
 
 export type Env = z.infer<typeof envSchema>;
