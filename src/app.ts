@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import { deviceCookies } from './accounts/device-cookies.js';
 import { findAccount } from './accounts/find-account.js';
 import { ADMIN_API, adminApi } from './admin/api/routes.js';
+import { cliEndpoint } from './admin/api/cli-endpoint.js';
+import { runInProcess } from './cli/in-process.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleClient } from './admin/console/console-client.js';
 import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './settings/provider-settings.js';
@@ -100,7 +102,12 @@ function providerLimits(settings: Settings, stores: Stores): ProviderLimits {
   };
 }
 
-export async function createApp(settings: Settings, stores: Stores, logger: Logger): Promise<App> {
+export interface AppOptions {
+  /** The in-memory development server's token: it then runs command lines sent with it (admin/api/cli-endpoint.ts). */
+  cliToken?: string;
+}
+
+export async function createApp(settings: Settings, stores: Stores, logger: Logger, options: AppOptions = {}): Promise<App> {
   const views = loadViews(settings.branding);
   // Keys the store had lost, written back by this instance: every other one converges on them within an interval.
   const onRestored: OnRestored = (id) =>
@@ -222,6 +229,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(demoCallback(views, settings.issuer, callbackClients, () => live.current['paths.authorization']));
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
+  if (options.cliToken) app.use(cliEndpoint(options.cliToken, runInProcess(stores, settings)));
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
   app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));

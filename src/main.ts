@@ -2,19 +2,23 @@
 import cluster from 'node:cluster';
 import { startWorkers } from './cluster.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
+import { createAdminCommand } from './accounts/first-admin.js';
+import { loopbackUrl, newCliToken, removeCliTarget, writeCliTarget } from './cli/token-file.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { SettingsError } from './config/settings-error.js';
 import { demoTryUrl } from './config/demo-callback.js';
 import { RedisUnreachable } from './storage/redis.js';
 
-function banner(settings: Settings): string {
+function banner(settings: Settings, running: Partial<RunningServer>, cliTokenFile: string | undefined): string {
   const lines = [`oidc-op is listening: issuer ${settings.issuer}`, `  discovery  ${settings.issuer}/.well-known/openid-configuration`];
   if (!settings.redis) {
     lines.push('  storage    IN MEMORY: nothing survives a restart; not for production (set REDIS_URL)');
   }
   if (settings.landingPage) lines.push(`  home       ${settings.issuer}/`);
   for (const client of settings.demo?.clients ?? []) lines.push(`  try        ${demoTryUrl(settings.issuer, client)}`);
+  if (cliTokenFile) lines.push(`  admin      npx oidc-op client list   (reaches this server through ${cliTokenFile})`);
+  if (running.firstAdmin?.outcome === 'none') lines.push(`  no administrator yet; create one:\n             ${createAdminCommand()}`);
   for (const user of settings.demo?.users ?? []) lines.push(`  demo user  ${user.username} / ${user.password}${user.role === 'admin' ? `  (administrator: ${settings.issuer}/admin)` : ''}`);
   return lines.join('\n');
 }
@@ -34,14 +38,33 @@ async function main(): Promise<void> {
   if (!settings.redis) logger.warn('storage is in memory: nothing survives a restart, this is not for production');
   // WORKERS > 1: this process only keeps the workers (each one runs this file again) and speaks for them.
   const primary = settings.workers > 1 && cluster.isPrimary;
-  const running = primary ? await startWorkers(settings.workers, logger) : await startServer(settings, logger);
+  // In memory, the command line cannot open the store: it sends its commands here, with a token only our user can read.
+  const cliToken = !settings.redis && !settings.production && !primary && !cluster.isWorker ? newCliToken() : undefined;
+  let running: { port: number; close(): Promise<void> } & Partial<RunningServer>;
+  try {
+    running = primary ? await startWorkers(settings.workers, logger) : await startServer(settings, logger, { cliToken });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`oidc-op cannot start: port ${settings.port} on ${settings.host} is already in use: set PORT to a free port (or HOST), or stop what listens there\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  let cliTarget = cliToken ? { file: settings.cliTokenFile, token: cliToken } : undefined;
+  if (cliTarget) {
+    await writeCliTarget(cliTarget.file, { url: loopbackUrl(settings.host, running.port), token: cliTarget.token }).catch((err: unknown) => {
+      logger.warn({ file: cliTarget!.file, err: (err as Error).message }, 'could not write the command line token file (CLI_TOKEN_FILE): `oidc-op` cannot reach this server');
+      cliTarget = undefined;
+    });
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
     logger.flush();
-    running.close().then(
+    const removed = cliTarget ? removeCliTarget(cliTarget.file, cliTarget.token).catch(() => undefined) : Promise.resolve();
+    Promise.all([removed, running.close()]).then(
       () => {
         logger.info('stopped: requests finished, Redis closed');
         process.exit(0);
@@ -58,7 +81,7 @@ async function main(): Promise<void> {
   const where = { issuer: settings.issuer, port: running.port, storage: settings.redis?.mode ?? 'memory', ...(primary ? { workers: settings.workers } : {}) };
   logger.info(where, cluster.isWorker ? 'worker listening' : 'listening');
   logger.flush(); // at once, not with the next batch: whoever started us waits for this line
-  if (!settings.production && !cluster.isWorker) process.stdout.write(`${banner(settings)}\n`);
+  if (!settings.production && !cluster.isWorker) process.stdout.write(`${banner(settings, running, cliTarget?.file)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { SwappableProvider } from './provider/swappable-provider.js';
 import { UserError } from './accounts/users.js';
+import { createAdminCommand, ensureFirstAdmin, type FirstAdmin } from './accounts/first-admin.js';
 import type { ProviderSettings } from './settings/provider-settings.js';
 import type { ScopeRecord } from './scopes/scopes.js';
 import { auditLogCopy } from './audit/audit.js';
 import type { Polled } from './polled.js';
-import { createApp } from './app.js';
+import { createApp, type AppOptions } from './app.js';
 import type { PrivateJwks } from './config/key-files.js';
 import type { Settings } from './config/settings.js';
 import { openStores, type Stores } from './stores.js';
@@ -22,6 +23,8 @@ export interface RunningServer {
   cookieKeys: Polled<string[]>;
   scopes: Polled<ScopeRecord[]>;
   port: number;
+  /** Whether an administrator exists, or was made now from BOOTSTRAP_ADMIN_*. */
+  firstAdmin: FirstAdmin;
   /**
    * Stops accepting, lets requests in flight finish, then closes the stores. Connections still open after
    * `graceMs` (a client's idle keep-alive or speculative socket) are cut, so a stop always ends.
@@ -53,11 +56,20 @@ async function seedDemoUsers(settings: Settings, stores: Stores): Promise<void> 
   }
 }
 
-export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
+/** What became of BOOTSTRAP_ADMIN_* (never its password), or the command that makes an administrator. */
+function logFirstAdmin(first: FirstAdmin, logger: Logger): void {
+  if (first.outcome === 'created') logger.info({ username: first.username }, 'first administrator created from BOOTSTRAP_ADMIN_USERNAME');
+  else if (first.outcome === 'taken' && !first.admin) logger.warn({ username: first.username }, 'BOOTSTRAP_ADMIN_USERNAME names an existing user who is not an administrator: left as it is, no administrator created');
+  else if (first.outcome === 'none') logger.warn({ command: createAdminCommand() }, 'no administrator exists: create one with the command given here, or set BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD_FILE');
+}
+
+export async function startServer(settings: Settings, logger: Logger, options: AppOptions = {}): Promise<RunningServer> {
   const stores = await openStores(settings, undefined, (err) => logger.warn({ err }, 'audit events or usage counts lost'), auditLogCopy(logger));
   try {
     await seedDemoUsers(settings, stores);
-    const { listener, provider, live, keys, cookieKeys, scopes } = await createApp(settings, stores, logger);
+    const firstAdmin = await ensureFirstAdmin(stores.users, settings.bootstrapAdmin);
+    logFirstAdmin(firstAdmin, logger);
+    const { listener, provider, live, keys, cookieKeys, scopes } = await createApp(settings, stores, logger, options);
     const server = createServer(serverOptions(settings.http), listener);
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.
     server.keepAliveTimeout = settings.http.keepAliveTimeoutMs;
@@ -77,6 +89,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       cookieKeys,
       scopes,
       port,
+      firstAdmin,
       async close(graceMs = 10_000) {
         await new Promise<void>((resolve) => {
           const cut = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -16,6 +16,7 @@ import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { CachedCollection } from './storage/cached-collection.js';
 import type { ClientRecord } from './clients/client-record.js';
 import { ClientRegistry } from './clients/registry.js';
+import { DeclaredClients } from './clients/declared-clients.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
 import { Keyring } from './keys/keyring.js';
 import { signingAlgsOf } from './keys/signing-algs.js';
@@ -86,6 +87,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     },
     // Configured keys (JWKS, JWKS_FILE) are the server's too when the command line runs with its environment.
     signingAlgs: async () => configuredAlgs || (await keyring.algorithms()),
+    declared: DeclaredClients.of(settings),
   });
   return {
     redis,

@@ -1,6 +1,7 @@
 /** The command line's argument parsing: the options every command shares, and the helpers that read and check their values. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../errors.js';
+import { commandIo, forwarded } from './io.js';
 import { newPassword } from './prompt.js';
 
 /** A mistake in how the command was called: exit 2, and the command's synopsis follows the message. */
@@ -76,16 +77,16 @@ export function wordsOf(argv: string[]): string[] {
 }
 
 export async function readStdin(what = '--password-stdin reads the password'): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError(`${what} from standard input: pipe it in`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const text = await commandIo().stdin();
+  if (text === undefined) throw new UsageError(`${what} from standard input: pipe it in`);
+  return text.replace(/\r?\n$/, '');
 }
 
 /** The password given with --password-stdin: piped in as it comes, or typed twice, unseen, at a terminal. */
 export async function passwordFromStdin(values: Values): Promise<string> {
   if (!values['password-stdin']) throw new UsageError('the password is read with --password-stdin (never from the command line)');
-  return process.stdin.isTTY ? newPassword() : readStdin();
+  // A forwarded command's password was read (or prompted for) by the command line that sent it (cli/forward.ts).
+  return !forwarded() && process.stdin.isTTY ? newPassword() : readStdin();
 }
 
 /** --claim key=value: the value is JSON when it parses as JSON (true, 42, {"…"}), a string otherwise. */

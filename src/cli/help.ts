@@ -7,7 +7,8 @@ import { nearest } from './nearest.js';
 export const USAGE = 'usage: oidc-op <command> [options] [--json]';
 
 const FOOTER = `Response types: "id_token token", id_token, code. Repeat an option to give several values.
-Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server.
+Reads REDIS_URL (or REDIS_SENTINELS / REDIS_CLUSTER_NODES) like the server; without them it runs the command in the
+in-memory server 'npm start' runs (found through CLI_TOKEN_FILE, default .oidc-op/cli-token).
 'oidc-op help COMMAND' or 'oidc-op COMMAND --help' shows one command.`;
 
 /** Every command's synopsis: what `oidc-op`, `oidc-op --help` and `oidc-op help` print. */

@@ -10,6 +10,7 @@ import { newClientId } from './client-id.js';
 import { asNewClient, grantTypesFor, type ClientChange, type NewClient } from './client-input.js';
 import { clientMetadata } from './client-metadata.js';
 import { ClientError, type ClientRecord } from './client-record.js';
+import { DeclaredClients } from './declared-clients.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
 
 
@@ -21,6 +22,8 @@ export interface CreatedClient {
   client_secret?: string;
 }
 
+const NONE_DECLARED = new DeclaredClients();
+
 export class ClientRegistry {
   constructor(
     private readonly records: Collection<ClientRecord>,
@@ -30,8 +33,15 @@ export class ClientRegistry {
       scopes: () => Promise<{ known: readonly string[]; defaults: readonly string[] }>;
       /** The ID token algorithms the signing keys in service sign (keys/signing-algs.ts). */
       signingAlgs: () => Promise<readonly string[]>;
+      /** The clients config files declare: listed beside these, never changed here. */
+      declared?: DeclaredClients;
     },
   ) {}
+
+  /** The clients config files declare (read-only: a change to one is refused with ReadOnlyClientError). */
+  get declared(): DeclaredClients {
+    return this.policy.declared ?? NONE_DECLARED;
+  }
 
   /** The validation of client-metadata.ts under this registry's policy; the backup import checks by it too. */
   metadataFor(input: NewClient, clientId: string, knownScopes: readonly string[], secretHash?: string): { metadata: ClientMetadata; secret?: string } {
@@ -67,6 +77,7 @@ export class ClientRegistry {
 
   /** Applies a change as a whole: the result must pass every rule a new client must. A new secret only when becoming confidential. */
   async update(clientId: string, change: ClientChange): Promise<{ record: ClientRecord; client_secret?: string }> {
+    this.declared.refuseChange(clientId);
     let secret: string | undefined;
     const { known } = await this.policy.scopes();
     await this.#requireSigningAlg(change.idTokenSignedResponseAlg);
@@ -113,6 +124,7 @@ export class ClientRegistry {
 
   /** Disabling ends every token of the client for good: enabling again brings none of them back. */
   async setDisabled(clientId: string, disabled: boolean): Promise<ClientRecord> {
+    this.declared.refuseChange(clientId);
     if (!disabled) return this.#change(clientId, (current) => ({ ...current, disabled }));
     const credentialsChangedAt = new Date().toISOString();
     const record = await this.#change(clientId, (current) => ({ ...current, disabled, credentialsChangedAt }));
@@ -122,6 +134,7 @@ export class ClientRegistry {
 
   /** A new secret for a confidential client, shown once; the old one and every token issued before stop working at once. */
   async rotateSecret(clientId: string): Promise<{ client_id: string; client_secret: string }> {
+    this.declared.refuseChange(clientId);
     const secret = generateClientSecret();
     const credentialsChangedAt = new Date().toISOString();
     await this.#change(clientId, (current) => {
@@ -149,6 +162,7 @@ export class ClientRegistry {
   }
 
   async delete(clientId: string): Promise<ClientRecord> {
+    this.declared.refuseChange(clientId);
     const removed = await this.records.remove(clientId);
     // Its tokens go with it: oidc-provider refuses a token whose client it cannot find.
     if (!removed) throw new ClientError(`client ${clientId}: not found`, 'not_found');

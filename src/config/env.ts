@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SIGNING_ALGS } from './id-token-algs.js';
+import { PASSWORD_MAX, USERNAME_MAX } from '../input-bounds.js';
 import { issuesText } from './issues.js';
 import { REDIS_TIMEOUT_DEFAULTS } from './redis-settings.js';
 import { kinds, settingDocs } from './setting-doc.js';
@@ -254,6 +255,34 @@ export const envSchema = z.object({
     group: OPERATIONS,
     description: "pino's level; audit lines are written at any level but `silent` ([audit](../audit.md#the-log-line)).",
     example: 'debug',
+  }),
+  CLI_TOKEN_FILE: z.string().min(1).optional().register(settingDocs, {
+    group: OPERATIONS,
+    type: 'file path',
+    default: '.oidc-op/cli-token under the working directory',
+    description: 'Where the in-memory development server writes the address and token the command line reaches it with (mode 0600, removed at a clean stop).',
+    example: '/run/user/1000/oidc-op-cli-token',
+  }),
+  BOOTSTRAP_ADMIN_USERNAME: z
+    .string()
+    .min(1)
+    .max(USERNAME_MAX, `at most ${USERNAME_MAX} characters`)
+    .optional()
+    .register(settingDocs, {
+      group: OPERATIONS,
+      description: 'A first administrator created at start when no administrator exists (with `BOOTSTRAP_ADMIN_PASSWORD` or `BOOTSTRAP_ADMIN_PASSWORD_FILE`); ignored once one exists.',
+      example: 'admin',
+    }),
+  BOOTSTRAP_ADMIN_PASSWORD: z
+    .string()
+    .max(PASSWORD_MAX, `at most ${PASSWORD_MAX} characters`)
+    .optional()
+    .register(settingDocs, { group: OPERATIONS, type: 'text', description: "The first administrator's password (prefer `BOOTSTRAP_ADMIN_PASSWORD_FILE`).", example: 'a-long-passphrase' }),
+  BOOTSTRAP_ADMIN_PASSWORD_FILE: z.string().min(1).optional().register(settingDocs, {
+    group: OPERATIONS,
+    type: 'file path',
+    description: "A file holding the first administrator's password (one line).",
+    example: '/run/secrets/admin-password',
   }),
 });
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { readBranding, type Branding } from './branding.js';
 import type { ClientConfig } from './client-schema.js';
 import { parseEnv } from './env.js';
+import { cliTokenFile, readBootstrapAdmin, type BootstrapAdmin } from './first-contact.js';
 import { readClients, readDemo, readScopes, shown } from './files.js';
 import { withDemoCallback } from './demo-callback.js';
 import type { SigningAlg } from './id-token-algs.js';
@@ -71,6 +72,10 @@ export interface Settings {
   settingsRefreshMs: number;
   /** Server processes on this host (node:cluster); more than one needs Redis. */
   workers: number;
+  /** The first administrator, created at start only when no administrator exists. */
+  bootstrapAdmin: BootstrapAdmin | undefined;
+  /** The in-memory development server's address and token for the command line (absolute path). */
+  cliTokenFile: string;
 }
 
 /**
@@ -171,5 +176,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     metricsToken: e.METRICS_TOKEN,
     settingsRefreshMs: e.SETTINGS_REFRESH_MS,
     workers,
+    bootstrapAdmin: readBootstrapAdmin(e),
+    cliTokenFile: cliTokenFile(e),
   };
 }

@@ -349,9 +349,9 @@ describe('oidc-op user', () => {
     expect((await signIn(new UserAgent(fixture.op.issuer), authorizeUrl(fixture.op.issuer, params), { username: 'gina', password: 'gina-password' })).status).toBe(302);
   });
 
-  test('without REDIS_URL the command line refuses plainly', async () => {
-    const result = await runCli(['user', 'list', '--json'], { NODE_ENV: 'test' });
+  test('without REDIS_URL and with no development server running, the command line says what to do in one line', async () => {
+    const result = await runCli(['user', 'list', '--json'], { NODE_ENV: 'test', CLI_TOKEN_FILE: '/nonexistent/oidc-op/cli-token' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/REDIS_URL is not set/);
+    expect(result.stderr).toMatch(/^oidc-op: no server to talk to: .*npm start.*REDIS_URL.*\n$/);
   });
 });

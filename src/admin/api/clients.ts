@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { clientSchema } from '../../clients/client-input.js';
 import { clientView } from '../../clients/client-view.js';
+import { declaredClientView } from '../../clients/declared-clients.js';
 import { readJson } from '../../http/body.js';
 import type { AdminServices } from '../services.js';
 import { auditedChange, unchecked } from './change.js';
@@ -14,7 +15,8 @@ export type ClientServices = Pick<AdminServices, 'clients' | 'audit'>;
 export function clientRoutes(router: Router, { clients, audit }: ClientServices): void {
   const change = auditedChange(audit);
   router.get('/clients', async (ctx) => {
-    ctx.body = { clients: (await clients.list()).map(clientView) };
+    // Config-file and demo clients first, marked with their source and read-only.
+    ctx.body = { clients: [...clients.declared.list().map(declaredClientView), ...(await clients.list()).map(clientView)] };
   });
   router.post('/clients', async (ctx) => {
     const input = await readJson(ctx);
@@ -24,7 +26,8 @@ export function clientRoutes(router: Router, { clients, audit }: ClientServices)
     ctx.body = created;
   });
   router.get('/clients/:id', async (ctx) => {
-    ctx.body = clientView(await clients.require(ctx.params.id!));
+    const declared = clients.declared.find(ctx.params.id!);
+    ctx.body = declared ? declaredClientView(declared) : clientView(await clients.require(ctx.params.id!));
   });
   router.patch('/clients/:id', async (ctx) => {
     const input = await readJson(ctx);
@@ -52,7 +55,11 @@ export function clientsDoc(): ApiDoc {
     schemas: {
       ClientInput: clientInput,
       ClientChange: { ...clientInput, required: [] },
-      Client: { type: 'object', description: 'oidc-provider client metadata (no secret), plus description, disabled and created_at' },
+      Client: {
+        type: 'object',
+        description:
+          'oidc-provider client metadata (no secret), plus description, disabled and created_at; a client a config file declares has source (config or demo), file and read_only: true, and a change to it is refused with 409',
+      },
       CreatedClient: { type: 'object', properties: { client_id: { type: 'string' }, client_secret: { type: 'string', description: 'shown once' } } },
     },
     paths: {
@@ -63,8 +70,8 @@ export function clientsDoc(): ApiDoc {
       '/clients/{id}': {
         parameters: [idParam],
         get: { summary: 'show a client', responses: { 200: ok('the client', ref('Client')), 404: error } },
-        patch: { summary: 'change a client (fields given replace)', requestBody: json(ref('ClientChange')), responses: { 200: ok('the client', ref('Client')), 400: error, 404: error } },
-        delete: { summary: 'delete a client', responses: { 204: ok('deleted'), 404: error } },
+        patch: { summary: 'change a client (fields given replace)', requestBody: json(ref('ClientChange')), responses: { 200: ok('the client', ref('Client')), 400: error, 404: error, 409: error } },
+        delete: { summary: 'delete a client', responses: { 204: ok('deleted'), 404: error, 409: error } },
       },
       '/clients/{id}/enable': { parameters: [idParam], post: { summary: 'enable', responses: { 200: ok('the client', ref('Client')), 404: error } } },
       '/clients/{id}/disable': { parameters: [idParam], post: { summary: 'disable', responses: { 200: ok('the client', ref('Client')), 404: error } } },

@@ -2,6 +2,7 @@
 import type { Context } from 'koa';
 import { asNewClient, AUTH_METHODS } from '../../clients/client-input.js';
 import type { ClientRecord } from '../../clients/client-record.js';
+import type { DeclaredClient } from '../../clients/declared-clients.js';
 import { RESPONSE_TYPES } from '../../config/client-schema.js';
 import { SIGNING_ALGS } from '../../config/id-token-algs.js';
 import { AppError, isRefusal } from '../../errors.js';
@@ -44,20 +45,31 @@ export function clientRoutes({ router, requireAdmin, page }: ConsoleMount, servi
   const change = consoleChange(services.audit);
   const scopeChoices = async () => [...new Set([...STANDARD_SCOPES, ...(await scopes.list()).map((s) => s.id)])];
 
+  /** A client a config file declares is shown, never changed: each change is refused before anything else. */
+  const refuseDeclared = (ctx: Context) => {
+    const declared = clients.declared.find(ctx.params.id!);
+    if (!declared) return;
+    const message = t(ctx)('admin.clients.read_only_refused', { id: String(declared.metadata.client_id), file: declared.file });
+    throw Object.assign(new Error(message), { status: 409, expose: true });
+  };
+
   router.get('/clients', requireAdmin, async (ctx) => {
     const [records, used] = await Promise.all([clients.list(), usage.summary()]);
-    const list = records.map((r) => ({
+    const row = (r: Pick<ClientRecord, 'metadata' | 'disabled'>, source?: string) => ({
       id: r.metadata.client_id,
       name: r.metadata.client_name ?? r.metadata.client_id,
       flows: flows(r.metadata.response_types ?? []),
       lastUsed: dateTime(used.get(r.metadata.client_id)?.lastUsed),
       disabled: r.disabled === true,
-    }));
+      source,
+    });
+    const list = [...clients.declared.list().map((d) => row(d, d.source)), ...records.map((r) => row(r))];
     page(ctx, 'admin/clients', 'clients', { title: t(ctx)('admin.nav.clients'), clients: list });
   });
 
-  async function clientPage(ctx: Context, title: string, action: string, values: ReturnType<typeof clientForm>, record?: ClientRecord, errors = {}, status = 200) {
+  async function clientPage(ctx: Context, title: string, action: string, values: ReturnType<typeof clientForm>, record?: ClientRecord, errors = {}, status = 200, declared?: DeclaredClient) {
     page(ctx, 'admin/client', 'clients', {
+      readOnlyFile: declared?.file,
       title,
       action,
       form: values,
@@ -85,11 +97,18 @@ export function clientRoutes({ router, requireAdmin, page }: ConsoleMount, servi
     }
   });
   router.get('/clients/:id', requireAdmin, async (ctx) => {
+    const declared = clients.declared.find(ctx.params.id!);
+    if (declared) {
+      const shown = { metadata: declared.metadata, disabled: false } as ClientRecord;
+      await clientPage(ctx, String(declared.metadata.client_name ?? declared.metadata.client_id), ctx.path, clientForm(asNewClient(shown)), shown, {}, 200, declared);
+      return;
+    }
     const record = await clients.require(ctx.params.id!).catch(notFound);
     await clientPage(ctx, record.metadata.client_name ?? record.metadata.client_id, ctx.path, clientForm(asNewClient(record)), record);
   });
   router.post('/clients/:id', requireAdmin, async (ctx) => {
     const id = ctx.params.id!;
+    refuseDeclared(ctx);
     const record = await clients.require(id).catch(notFound);
     const input = clientFromForm(form(ctx));
     try {
@@ -107,17 +126,20 @@ export function clientRoutes({ router, requireAdmin, page }: ConsoleMount, servi
   });
   for (const [path, disabled] of [['enable', false], ['disable', true]] as const) {
     router.post(`/clients/:id/${path}`, requireAdmin, async (ctx) => {
+      refuseDeclared(ctx);
       await change(ctx, `client ${path}`, 'client', () => clients.setDisabled(ctx.params.id!, disabled), ctx.params.id).catch(notFound);
       ctx.status = 303;
       ctx.redirect(`${CONSOLE_PATH}/clients/${ctx.params.id}`);
     });
   }
   router.post('/clients/:id/delete', requireAdmin, async (ctx) => {
+    refuseDeclared(ctx);
     await change(ctx, 'client delete', 'client', () => clients.delete(ctx.params.id!), ctx.params.id).catch(notFound);
     ctx.status = 303;
     ctx.redirect(`${CONSOLE_PATH}/clients`);
   });
   router.post('/clients/:id/rotate-secret', requireAdmin, async (ctx) => {
+    refuseDeclared(ctx);
     const rotated = await change(ctx, 'client rotate-secret', 'client', () => clients.rotateSecret(ctx.params.id!), ctx.params.id).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'invalid') throw Object.assign(new Error(err.message), { status: 400, expose: true });
       return notFound(err);

@@ -20,7 +20,7 @@ export interface MigrationRow {
 }
 
 /** Pure: a client that still uses (or may use) the implicit flow, with its last 30 days and the steps that move it to code + PKCE. */
-export function migrationRow(record: ClientRecord, usage: ClientUsageSummary | undefined, t: Translate): MigrationRow | undefined {
+export function migrationRow(record: Pick<ClientRecord, 'metadata'>, usage: ClientUsageSummary | undefined, t: Translate): MigrationRow | undefined {
   const types = record.metadata.response_types ?? [];
   const implicit = IMPLICIT_TYPES.reduce((sum, type) => sum + (usage?.byType[type] ?? 0), 0);
   const registered = types.some((type) => (IMPLICIT_TYPES as readonly string[]).includes(type));
@@ -43,7 +43,9 @@ export function migrationRow(record: ClientRecord, usage: ClientUsageSummary | u
 /** The clients that still use (or may use) the implicit flow, the busiest first. */
 export function migrationRoutes({ router, requireAdmin, page }: ConsoleMount, { clients, usage }: MigrationServices) {
   router.get('/migration', requireAdmin, async (ctx) => {
-    const [records, used] = await Promise.all([clients.list(), usage.summary(PERIOD_DAYS)]);
+    const [stored, used] = await Promise.all([clients.list(), usage.summary(PERIOD_DAYS)]);
+    // The clients config files declare count too: they may still use the implicit flow.
+    const records: Pick<ClientRecord, 'metadata'>[] = [...clients.declared.list(), ...stored];
     const rows = records
       .map((r) => migrationRow(r, used.get(r.metadata.client_id), t(ctx)))
       .filter((row): row is NonNullable<typeof row> => !!row)

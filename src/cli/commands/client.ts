@@ -2,6 +2,7 @@
 import type { ClientRecord } from '../../clients/client-record.js';
 import type { NewClient } from '../../clients/client-input.js';
 import { clientView } from '../../clients/client-view.js';
+import { declaredClientView, type DeclaredClient } from '../../clients/declared-clients.js';
 import { printable } from '../../printable.js';
 import { positional, UsageError, type Values } from '../args.js';
 import { auditedRecordCommand, type Command, type Context, type Output } from './command.js';
@@ -44,6 +45,9 @@ function clientFields(values: Values): Partial<NewClient> {
 const clientLine = (record: ClientRecord) =>
   `${printable(record.metadata.client_id)}  ${printable(record.metadata.client_name ?? '')}  [${printable((record.metadata.response_types ?? []).join(', '))}]${record.registered ? '  (self-registered)' : ''}`;
 
+const declaredLine = ({ metadata, source }: DeclaredClient) =>
+  `${printable(String(metadata.client_id))}  ${printable(String(metadata.client_name ?? ''))}  [${printable((metadata.response_types ?? []).join(', '))}]  (${source} file, read-only)`;
+
 async function clientCommand({ stores, action, args, values }: Context): Promise<Output> {
   switch (action) {
     case 'create': {
@@ -53,9 +57,15 @@ async function clientCommand({ stores, action, args, values }: Context): Promise
     }
     case 'list': {
       const clients = await stores.clients.list();
-      return { json: { clients: clients.map(clientView) }, text: clients.map(clientLine).join('\n') || '(no clients)' };
+      const declared = stores.clients.declared.list();
+      return {
+        json: { clients: [...declared.map(declaredClientView), ...clients.map(clientView)] },
+        text: [...declared.map(declaredLine), ...clients.map(clientLine)].join('\n') || '(no clients)',
+      };
     }
     case 'show': {
+      const declared = stores.clients.declared.find(positional(args, 0, 'client id'));
+      if (declared) return { json: declaredClientView(declared), text: JSON.stringify(declaredClientView(declared), null, 2) };
       const record = await stores.clients.require(positional(args, 0, 'client id'));
       return { json: clientView(record), text: JSON.stringify(clientView(record), null, 2) };
     }

@@ -1,9 +1,9 @@
 /** What a command group is to the command line: its help texts and its run function, and what it runs with. */
-import { userInfo } from 'node:os';
 import { audited } from '../../audit/audited.js';
 import type { Settings } from '../../config/settings.js';
 import type { Stores } from '../../stores.js';
 import type { Values } from '../args.js';
+import { commandIo } from '../io.js';
 
 export interface Output {
   /** The one JSON object --json prints. */
@@ -39,7 +39,7 @@ export interface Command {
 }
 
 /** The actor the audit trail records for the command line: the operating-system user who ran it. */
-export const cliActor = () => `cli:${userInfo().username}`;
+export const cliActor = () => `cli:${commandIo().username}`;
 
 /**
  * A client or user command, audited unless it only reads; a create records what it made as the subject.

@@ -1,12 +1,12 @@
 /** `oidc-op import`: apply an exported document, validated whole and written all or nothing. */
-import { readFile } from 'node:fs/promises';
 import { audited } from '../../audit/audited.js';
 import { positional, readStdin, UsageError } from '../args.js';
+import { commandIo } from '../io.js';
 import { cliActor, type Command, type Context, type Output } from './command.js';
 
 /** The document from a file, or from standard input for '-'. */
 async function readDocument(path: string): Promise<unknown> {
-  const text = path === '-' ? await readStdin('import - reads the document') : await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+  const text = path === '-' ? await readStdin('import - reads the document') : await commandIo().readFile(path).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
   try {
