@@ -1,6 +1,7 @@
 /** What oidc-provider may release to a client: the `claims` parameter and the account's claims cut to its allowed scopes. */
 import type { ClaimsParameter, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { claimsRequestWithin, clientClaims, releasedWithin } from './claims.js';
+import { withClientGroups } from './client-claims.js';
 
 /** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
 export function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
@@ -10,14 +11,20 @@ export function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
   };
 }
 
-/** The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before the cut, say). */
-export function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>): FindAccount {
+/**
+ * The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before
+ * the cut, say); its groups are those the client's filter lets through, at most `groupsMax()` in an ID token.
+ */
+export function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>, groupsMax: () => number = () => 100): FindAccount {
   return async (ctx, sub, token) => {
     const account = await findAccount(ctx, sub, token);
     if (!account) return account;
     const claims = account.claims;
     // No client, no claim but the subject: every release oidc-provider makes names its client.
     const allowed = () => (ctx.oidc.client ? clientClaims(claimsByScope, ctx.oidc.client.scope) : new Set<string>());
-    return { ...account, claims: async (...args) => releasedWithin(await claims(...args), allowed()) };
+    return {
+      ...account,
+      claims: async (use, ...rest) => withClientGroups(releasedWithin(await claims(use, ...rest), allowed()), ctx.oidc.client, use, groupsMax()),
+    };
   };
 }

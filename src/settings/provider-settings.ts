@@ -26,7 +26,11 @@ export const REGISTRATION_KEYS = ['registration.enabled', 'registration.initial_
 export type RegistrationKey = (typeof REGISTRATION_KEYS)[number];
 const SWITCHES: readonly string[] = ['implicit.enabled', 'state.required', ...REGISTRATION_KEYS];
 
-export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS] as const;
+/** How many groups an ID token carries at most (after the client's filter); past it, `groups_overage` and the whole list at userinfo. */
+export const GROUPS_MAX_KEY = 'claims.groups_max';
+const GROUPS_MAX_RANGE = [1, 1000] as const;
+
+export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS, GROUPS_MAX_KEY] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type ProviderSettings = {
@@ -35,6 +39,8 @@ export type ProviderSettings = {
   'ttl.access_token': number;
   'ttl.id_token': number;
   'ttl.session': number;
+  /** Absent in documents from before it existed: 100. */
+  [GROUPS_MAX_KEY]?: number;
 } & Record<PathKey, string> &
   Record<RegistrationKey, boolean>;
 
@@ -69,6 +75,7 @@ export function defaultsFrom(settings: Settings): ProviderSettings {
     // Open registration lets anyone put a client (a name and a logo of their choosing) on the consent page:
     // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
     'registration.initial_access_token': true,
+    [GROUPS_MAX_KEY]: 100,
   };
 }
 
@@ -88,6 +95,11 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
   if (SWITCHES.includes(k)) {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);
     return [k, text === 'true'];
+  }
+  if (k === GROUPS_MAX_KEY) {
+    const [min, max] = GROUPS_MAX_RANGE;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new SettingError(`${k}: a whole number of groups from ${min} to ${max}`);
+    return [k, Number(text)];
   }
   const [min, max] = LIMITS[k as keyof typeof LIMITS];
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new SettingError(`${k}: a whole number of seconds from ${min} to ${max}`);
