@@ -68,7 +68,7 @@ describe('checkDocument', () => {
     [{ ...valid, users: [{ ...user, role: 'root' }] }, 'users[0].role: one of user, admin'],
     [{ ...valid, users: [{ ...user, createdAt: 'yesterday' }] }, 'users[0].createdAt: a UTC date and time (ISO 8601)'],
     [{ ...valid, scopes: [{ id: 'x', name: '', description: 'y' }] }, 'scopes[0]: name: required'],
-    [{ ...valid, scopes: [{ id: 'x', name: 'X', description: 'y', claims: ['shoe_size'] }] }, 'scopes[0]: claim shoe_size: not a standard OpenID Connect claim'],
+    [{ ...valid, scopes: [{ id: 'x', name: 'X', description: 'y', claims: ['aud'] }] }, 'scopes[0]: claim aud: reserved by the protocol (set by the provider, never by hand)'],
     [{ ...valid, settings: { 'state.required': 'yes' } }, 'settings.state.required: state.required: true or false'],
     [{ ...valid, settings: { 'paths.userinfo': '/jwks' } }, 'settings.paths.userinfo: paths.userinfo: /jwks is already paths.jwks'],
     [{ ...valid, settings: { colour: 'red' } }, expect.stringMatching(/^settings\.colour: colour: not a setting/)],
