@@ -59,7 +59,12 @@ describe('groups in the admin API', () => {
   test("a client's groups filter and claim map through the API, with the same refusals", async () => {
     const base = { name: 'Filtered', redirectUris: [RP], responseTypes: ['id_token'] };
     const created = await api('POST', '/clients', { ...base, groupsFilter: ['app-*', 'Sales'], claimMap: { department: 'dept' } });
-    expect(created).toMatchObject({ status: 201, json: { groups_filter: ['app-*', 'Sales'], claim_map: { department: 'dept' } } });
+    expect(created.status).toBe(201);
+    const shown = await api('GET', `/clients/${String(created.json!.client_id)}`);
+    expect(shown.json).toMatchObject({ groups_filter: ['app-*', 'Sales'], claim_map: { department: 'dept' } });
+    const cleared = await api('PATCH', `/clients/${String(created.json!.client_id)}`, { groupsFilter: [], claimMap: {} });
+    expect(cleared.status).toBe(200);
+    expect((await api('GET', `/clients/${String(created.json!.client_id)}`)).json).not.toHaveProperty('groups_filter');
     expect(await api('POST', '/clients', { ...base, groupsFilter: ['*'] })).toMatchObject({ status: 400, json: { message: expect.stringMatching(/groups-filter "\*"/) } });
     expect(await api('POST', '/clients', { ...base, claimMap: { department: 'aud' } })).toMatchObject({ status: 400, json: { message: expect.stringMatching(/claim-map department=aud: claim aud: reserved/) } });
     const doc = (await api('GET', '/openapi.json')).json as { paths: Record<string, unknown> };
