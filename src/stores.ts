@@ -12,6 +12,7 @@ import { LoginThrottle } from './accounts/throttle.js';
 import { AuditLog, type AuditCopy } from './audit/audit.js';
 import { ClientUsage } from './clients/usage.js';
 import { Users, type UserRecord } from './accounts/users.js';
+import { Groups, type GroupRecord } from './groups/groups.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { CachedCollection } from './storage/cached-collection.js';
 import type { ClientRecord } from './clients/client-record.js';
@@ -43,6 +44,8 @@ import { openRedis, type RedisClient } from './storage/redis.js';
 export interface Stores {
   redis: RedisClient | undefined;
   users: Users;
+  /** Local groups; their memberships live on the user records. */
+  groups: Groups;
   clients: ClientRegistry;
   keys: Collection<KeyMaterial>;
   keyring: Keyring;
@@ -89,10 +92,12 @@ export async function openStores(settings: Settings, connectionName?: string, on
     signingAlgs: async () => configuredAlgs || (await keyring.algorithms()),
     declared: DeclaredClients.of(settings),
   });
+  // A credential change frees the user's grants and tokens on Redis (oidc-provider's memory adapter keeps its own).
+  const users = new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => void (await consentStore?.revokeAll(sub)));
   return {
     redis,
-    // A credential change frees the user's grants and tokens on Redis (oidc-provider's memory adapter keeps its own).
-    users: new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => void (await consentStore?.revokeAll(sub))),
+    users,
+    groups: new Groups(collection<GroupRecord>('groups'), users),
     clients,
     scopes,
     keys,

@@ -6,6 +6,7 @@
 import type { FindAccount } from 'oidc-provider';
 import { openedBefore, type Fenced } from './credential-fence.js';
 import { accountClaims } from './account-claims.js';
+import { groupsOf } from './groups-of.js';
 import type { Users } from './users.js';
 
 /** What oidc-provider passes with a lookup for a token: the token, code or refresh token itself. */
@@ -38,6 +39,6 @@ export function findAccount(users: Users, clientRecord: ClientRecordOf): FindAcc
       const client = await clientRecord(clientId);
       if (client && openedBefore(client, openedAt)) return undefined;
     }
-    return { accountId: sub, claims: () => accountClaims(sub, user.claims) };
+    return { accountId: sub, claims: () => accountClaims(sub, user.claims, groupsOf(user)) };
   };
 }

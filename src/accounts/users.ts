@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PASSWORD_MAX, USERNAME_MAX } from '../input-bounds.js';
 import { fencePassed, openedBefore } from './credential-fence.js';
-import { STANDARD_CLAIMS } from '../oidc/claims.js';
+import { claimsProblem } from './custom-claims.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import { SUB_RULE, subSchema } from '../oidc/subject.js';
 import type { PasswordHasher } from './passwords.js';
@@ -19,6 +19,8 @@ export interface UserRecord {
   username: string;
   passwordHash: string;
   claims: Record<string, unknown>;
+  /** The local groups the user is in, by their names as created: one read of the user gives them (groups/). */
+  groups?: string[];
   /** Absent on records written before roles existed: a plain user. */
   role?: Role;
   /** A disabled user cannot sign in, and their sessions and tokens stop working. */
@@ -54,11 +56,16 @@ function checkSub(sub: unknown): string {
 }
 
 function checkClaims(claims: Record<string, unknown>): void {
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new UserError('claims: an object of claim names and values', 'invalid');
-  for (const name of Object.keys(claims)) {
-    if (name === 'sub') throw new UserError('claim sub: set by the provider, not by hand', 'invalid');
-    if (!STANDARD_CLAIMS.has(name)) throw new UserError(`claim ${name}: not a standard OpenID Connect claim`, 'invalid');
-  }
+  const problem = claimsProblem(claims);
+  if (problem) throw new UserError(problem, 'invalid');
+}
+
+export const GROUPS_PER_USER_MAX = 1000;
+
+function checkGroups(groups: unknown): void {
+  if (groups === undefined) return;
+  if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string' && g.length > 0 && g.length <= 64)) throw new UserError('groups: a list of group names', 'invalid');
+  if (groups.length > GROUPS_PER_USER_MAX) throw new UserError(`groups: at most ${GROUPS_PER_USER_MAX} per user`, 'invalid');
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -72,9 +79,10 @@ export const toView = ({ passwordHash: _hash, ...view }: UserRecord): UserView =
 const roleSchema = z.enum(ROLES, { error: `role: one of ${ROLES.join(', ')}` });
 
 /** The rules a stored user must meet (an imported one, say): username, claims, role; throws UserError naming the field. */
-export function checkUser(user: Pick<UserRecord, 'username' | 'claims' | 'role'>): void {
+export function checkUser(user: Pick<UserRecord, 'username' | 'claims' | 'role' | 'groups'>): void {
   parse(usernameSchema, user.username);
   checkClaims(user.claims);
+  checkGroups(user.groups);
   if (user.role !== undefined) parse(roleSchema, user.role);
 }
 
@@ -87,12 +95,15 @@ export interface NewUser {
   claims?: Record<string, unknown>;
   sub?: string;
   role?: string;
+  /** Group names as the groups store resolved them (groups/groups.ts checks they exist). */
+  groups?: string[];
 }
 
-/** A change to a user: claims given are set (null removes one), the role replaced. */
+/** A change to a user: claims given are set (null removes one), the role replaced, the groups replaced. */
 export interface UserChange {
   claims?: Record<string, unknown>;
   role?: string;
+  groups?: string[];
 }
 
 export class Users {
@@ -112,12 +123,14 @@ export class Users {
     const claims = input.claims ?? {};
     checkClaims(claims);
     const role = parse(roleSchema, input.role ?? 'user');
+    checkGroups(input.groups);
     const now = new Date().toISOString();
     const record: UserRecord = {
       sub,
       username,
       passwordHash: await this.hasher.hash(password),
       claims,
+      ...(input.groups?.length ? { groups: [...input.groups] } : {}),
       role,
       disabled: false,
       createdAt: now,
@@ -164,11 +177,26 @@ export class Users {
     const set = Object.entries(change.claims ?? {}).filter(([, v]) => v !== null);
     checkClaims(Object.fromEntries(set));
     const removed = Object.entries(change.claims ?? {}).filter(([, v]) => v === null).map(([k]) => k);
+    checkGroups(change.groups);
     return toView(
       await this.#change(user.sub, (current) => {
         const claims = { ...current.claims, ...Object.fromEntries(set) };
         for (const name of removed) delete claims[name];
-        return { ...current, claims, ...(role ? { role } : {}) };
+        // The whole set within its bounds, or nothing changed.
+        checkClaims(claims);
+        return { ...current, claims, ...(role ? { role } : {}), ...(change.groups ? { groups: [...change.groups] } : {}) };
+      }),
+    );
+  }
+
+  /** Changes the user's groups by sub (a membership change made from the group's side); the user's record otherwise stays. */
+  async changeGroups(sub: string, change: (groups: readonly string[]) => string[]): Promise<UserView> {
+    return toView(
+      await this.#change(sub, (current) => {
+        const groups = change(current.groups ?? []);
+        checkGroups(groups);
+        const { groups: _old, ...rest } = current;
+        return groups.length ? { ...rest, groups } : rest;
       }),
     );
   }

@@ -9,10 +9,12 @@ import type { ClientRegistry } from '../clients/registry.js';
 import type { ClientUsage } from '../clients/usage.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { Scopes } from '../scopes/scopes.js';
+import type { Groups } from '../groups/groups.js';
 import type { ProviderSettingsStore } from '../settings/provider-settings.js';
 
 export interface AdminServices {
   users: Users;
+  groups: Groups;
   clients: ClientRegistry;
   scopes: Scopes;
   keyring: Keyring;

@@ -1,6 +1,7 @@
 /**
  * The admin data as one JSON document (`oidc-op export`, `import`): the registry's clients with their secret
- * hashes, the users with their argon2id hashes, and the scopes and runtime settings an administrator stored. No
+ * hashes, the users with their argon2id hashes and group memberships, the groups, and the scopes and runtime
+ * settings an administrator stored. No
  * plain secret, no signing key, no admin token. Pure: `checkDocument` validates a whole document by the stores'
  * own rules before anything is written, and every refusal names its path (`clients[3].redirect_uris[0]`) and the rule.
  */
@@ -16,6 +17,9 @@ import { RecordError } from '../storage/collection.js';
 import { subSchema } from '../oidc/subject.js';
 import { parseSetting, SETTING_KEYS, SettingError, type ProviderSettings } from '../settings/provider-settings.js';
 import { parseScope, type ScopeRecord } from '../scopes/scopes.js';
+import { BUILT_IN_SCOPES } from '../scopes/built-in-scopes.js';
+import { groupKey, groupNameProblem } from '../groups/group-names.js';
+import type { GroupRecord } from '../groups/groups.js';
 
 export const DOCUMENT_VERSION = 1;
 
@@ -37,6 +41,8 @@ export interface AdminDocument {
   users: ExportedUser[];
   scopes: ScopeRecord[];
   settings: Partial<ProviderSettings>;
+  /** Local groups; the memberships are on the users (`groups`). */
+  groups: GroupRecord[];
 }
 
 /** What the stores hold, ready to be written. */
@@ -45,6 +51,7 @@ export interface AdminRecords {
   users: UserRecord[];
   scopes: ScopeRecord[];
   settings: Partial<ProviderSettings>;
+  groups: GroupRecord[];
 }
 
 /** A document refused: every problem found, each `path: rule`. */
@@ -87,6 +94,7 @@ export function toDocument(records: AdminRecords): AdminDocument {
     users: users.sort(byText((u) => u.sub)),
     scopes: [...records.scopes].sort(byText((s) => s.id)),
     settings,
+    groups: [...records.groups].sort(byText((g) => groupKey(g.name))),
   };
 }
 
@@ -117,6 +125,8 @@ function documentSchema(rules: DocumentRules) {
     always_select_account: z.boolean().optional(),
     access_token_ttl: z.number().optional(),
     id_token_ttl: z.number().optional(),
+    groups_filter: z.array(z.string()).optional(),
+    claim_map: z.record(z.string(), z.string()).optional(),
     description: z.string().optional(),
     disabled: z.boolean().default(false),
     created_at: time,
@@ -130,6 +140,7 @@ function documentSchema(rules: DocumentRules) {
     username: z.string(),
     passwordHash: z.string().regex(ARGON2ID, 'an argon2id hash in PHC form ($argon2id$v=19$m=…,t=…,p=…$salt$hash)'),
     claims: z.record(z.string(), z.unknown()).default({}),
+    groups: z.array(z.string()).optional(),
     role: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }).default('user'),
     disabled: z.boolean().default(false),
     credentialsChangedAt: time.optional(),
@@ -142,6 +153,10 @@ function documentSchema(rules: DocumentRules) {
     users: z.array(user),
     scopes: z.array(z.unknown()),
     settings: z.record(z.string(), z.union([z.boolean(), z.number(), z.string()])),
+    // Absent from documents written before groups existed.
+    groups: z
+      .array(z.strictObject({ name: z.string(), description: z.string().max(300, 'at most 300 characters').optional(), createdAt: time, updatedAt: time }))
+      .default([]),
   });
 }
 
@@ -177,7 +192,7 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
   doc.scopes.forEach((input, i) => check(issues, `scopes[${i}]`, () => scopes.push(parseScope(input))));
   unique(scopes, (s) => s.id, 'scopes', 'id', 'the same id');
 
-  const known = [...new Set([...STANDARD_SCOPES, ...rules.configuredScopes, ...scopes.map((s) => s.id)])];
+  const known = [...new Set([...STANDARD_SCOPES, ...BUILT_IN_SCOPES.map((s) => s.id), ...rules.configuredScopes, ...scopes.map((s) => s.id)])];
   const clients: ClientRecord[] = [];
   doc.clients.forEach((c, i) => {
     const { client_id: id, client_secret: secretHash, description, disabled, created_at: createdAt, updated_at: updatedAt, credentials_changed_at: credentialsChangedAt, registered, ...metadata } = c;
@@ -201,7 +216,24 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
   });
   unique(doc.clients, (c) => c.client_id, 'clients', 'client_id', 'the same id');
 
-  doc.users.forEach((u, i) => check(issues, `users[${i}]`, () => checkUser(u)));
+  doc.groups.forEach((g, i) => {
+    const problem = groupNameProblem(g.name);
+    if (problem) issues.push(`groups[${i}].name: ${problem}`);
+  });
+  unique(doc.groups, (g) => groupKey(g.name), 'groups', 'name', 'the same name (matched case-insensitively)');
+  const groupNames = new Map(doc.groups.map((g) => [groupKey(g.name), g.name]));
+  const users: UserRecord[] = [];
+  doc.users.forEach((u, i) => {
+    check(issues, `users[${i}]`, () => checkUser(u));
+    // Every membership names a group of the document, under its name as created: none left dangling.
+    const groups = (u.groups ?? []).map((name, j) => {
+      const found = groupNames.get(groupKey(name));
+      if (!found) issues.push(`users[${i}].groups[${j}]: group ${name} is not among the document's groups`);
+      return found ?? name;
+    });
+    const { groups: _given, ...rest } = u;
+    users.push({ ...rest, ...(groups.length ? { groups: [...new Set(groups)] } : {}) });
+  });
   unique(doc.users, (u) => u.sub, 'users', 'sub', 'the same sub');
   unique(doc.users, (u) => usernameKey(u.username), 'users', 'username', 'the same username (matched case-insensitively)');
 
@@ -214,5 +246,6 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
   }
 
   if (issues.length) throw new DocumentError(issues.slice(0, 50));
-  return { clients, users: doc.users, scopes, settings };
+  const groups = doc.groups.map(({ description, ...g }) => ({ ...g, ...(description?.trim() ? { description: description.trim() } : {}) }));
+  return { clients, users, scopes, settings, groups };
 }

@@ -10,9 +10,11 @@ import { RecordError, type CollectionContent, type CollectionSet } from '../stor
 import { checkDocument, toDocument, type AdminDocument, type AdminRecords, type DocumentRules } from './backup-document.js';
 import { SETTINGS_ID, type ProviderSettings } from '../settings/provider-settings.js';
 import type { ScopeRecord } from '../scopes/scopes.js';
+import { groupKey } from '../groups/group-names.js';
+import type { GroupRecord } from '../groups/groups.js';
 
 /** The collections stores.ts keeps the admin data in. */
-const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings' } as const;
+const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings', groups: 'groups' } as const;
 
 export interface ImportSummary {
   replaced: boolean;
@@ -20,6 +22,7 @@ export interface ImportSummary {
   users: number;
   scopes: number;
   settings: number;
+  groups: number;
 }
 
 export class AdminData {
@@ -31,13 +34,14 @@ export class AdminData {
   ) {}
 
   async export(): Promise<AdminDocument> {
-    const [clients, users, scopes, settings] = await Promise.all([
+    const [clients, users, scopes, settings, groups] = await Promise.all([
       this.sets.collection<ClientRecord>(NAMES.clients).list(),
       this.sets.collection<UserRecord>(NAMES.users).list(),
       this.sets.collection<ScopeRecord>(NAMES.scopes).list(),
       this.sets.collection<Partial<ProviderSettings>>(NAMES.settings).get(SETTINGS_ID),
+      this.sets.collection<GroupRecord>(NAMES.groups).list(),
     ]);
-    return toDocument({ clients, users, scopes, settings: settings ?? {} });
+    return toDocument({ clients, users, scopes, settings: settings ?? {}, groups });
   }
 
   /** Validates the whole document, then writes it in one step; refuses (nothing written) what it cannot take. */
@@ -54,6 +58,7 @@ export class AdminData {
       users: records.users.length,
       scopes: records.scopes.length,
       settings: Object.keys(records.settings).length,
+      groups: records.groups.length,
     };
   }
 }
@@ -64,5 +69,6 @@ function contents(records: AdminRecords): CollectionContent[] {
     { name: NAMES.users, entries: records.users.map((u) => ({ id: u.sub, value: u, alias: usernameKey(u.username) })) },
     { name: NAMES.scopes, entries: records.scopes.map((s) => ({ id: s.id, value: s })) },
     { name: NAMES.settings, entries: Object.keys(records.settings).length ? [{ id: SETTINGS_ID, value: records.settings }] : [] },
+    { name: NAMES.groups, entries: records.groups.map((g) => ({ id: groupKey(g.name), value: g })) },
   ];
 }

@@ -44,6 +44,11 @@ const OPTIONS = {
   user: { type: 'string' },
   client: { type: 'string' },
   replace: { type: 'boolean' },
+  group: { type: 'string', multiple: true },
+  'groups-filter': { type: 'string', multiple: true },
+  'claim-map': { type: 'string', multiple: true },
+  offset: { type: 'string' },
+  display: { type: 'string', multiple: true },
 } as const satisfies ParseArgsConfig['options'];
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; allowNegative: true }>>['values'];
@@ -107,6 +112,20 @@ export function parseClaims(values: Values): Record<string, unknown> {
   if (values.email !== undefined) claims.email = values.email;
   if (values.name !== undefined) claims.name = values.name;
   return claims;
+}
+
+/** --claim-map from=to…: a claim the client receives under another name; '' (an empty --claim-map) clears the map. */
+export function parseClaimMap(values: Values): Record<string, string> | undefined {
+  const pairs = values['claim-map'];
+  if (pairs === undefined) return undefined;
+  const map: Record<string, string> = {};
+  for (const pair of pairs) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--claim-map ${pair}: expected claim=name`);
+    map[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return map;
 }
 
 /** The positional argument at index, which the command needs. */

@@ -40,6 +40,8 @@ export const clientSchema = z.object({
     .enum([...SIGNING_ALGS, ''], { error: `id-token-signed-response-alg: one of ${SIGNING_ALGS.join(', ')} (empty: the provider's default)` })
     .optional()
     .describe("the ID token's signing algorithm for this client; empty or not given: the provider's default (ID_TOKEN_SIGNING_ALG)"),
+  groupsFilter: z.array(z.string()).optional().describe('the groups the client sees: names, and prefixes ending in * (app-*); empty or not given: every group'),
+  claimMap: z.record(z.string(), z.string()).optional().describe('claims the client receives under another name: {"department": "dept"}'),
 });
 
 /** What an administrator asks for, unchecked: clientMetadata() (client-metadata.ts) validates every field. */
@@ -67,6 +69,10 @@ export interface NewClient {
   idTokenTtl?: number;
   /** RS256, ES256 or EdDSA; empty or not given: the provider-wide ID_TOKEN_SIGNING_ALG. */
   idTokenSignedResponseAlg?: string;
+  /** The groups the client sees in the `groups` claim: names and prefixes (app-*); every group when empty. */
+  groupsFilter?: string[];
+  /** Claims the client receives under its own names: claim → name. */
+  claimMap?: Record<string, string>;
 }
 
 /** A change: every field given replaces the stored one (a list replaces the whole list). */
@@ -100,5 +106,7 @@ export function asNewClient(record: ClientRecord): NewClient {
     accessTokenTtl: typeof m.access_token_ttl === 'number' ? m.access_token_ttl : undefined,
     idTokenTtl: typeof m.id_token_ttl === 'number' ? m.id_token_ttl : undefined,
     idTokenSignedResponseAlg: m.id_token_signed_response_alg,
+    groupsFilter: Array.isArray(m.groups_filter) ? [...(m.groups_filter as string[])] : undefined,
+    claimMap: m.claim_map && typeof m.claim_map === 'object' ? { ...(m.claim_map as Record<string, string>) } : undefined,
   };
 }

@@ -3,6 +3,7 @@ import type { ClientMetadata } from 'oidc-provider';
 import { ClientError } from './client-record.js';
 import { clientSchema, grantTypesFor, type NewClient } from './client-input.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
+import { claimMapProblem, groupsFilterSettingProblem } from './claim-settings.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
 
 /** Why a set of grant types does not fit the response types, or undefined. */
@@ -47,6 +48,9 @@ export function clientMetadata(
   if (unknownScope) throw new ClientError(`scope ${unknownScope}: not a scope this provider knows (${knownScopes.join(', ')})`, 'invalid');
   if (c.scopes && !c.scopes.includes('openid')) throw new ClientError('scope: openid must be among the allowed scopes', 'invalid');
 
+  const claimProblem = (c.groupsFilter && groupsFilterSettingProblem(c.groupsFilter)) || (c.claimMap && claimMapProblem(c.claimMap));
+  if (claimProblem) throw new ClientError(claimProblem, 'invalid');
+
   const secret = c.authMethod === 'none' || secretHash ? undefined : generateClientSecret();
   const storedSecret = c.authMethod === 'none' ? undefined : (secretHash ?? hashClientSecret(secret!));
   const metadata: ClientMetadata = {
@@ -68,6 +72,8 @@ export function clientMetadata(
     ...(c.accessTokenTtl ? { access_token_ttl: c.accessTokenTtl } : {}),
     ...(c.idTokenTtl ? { id_token_ttl: c.idTokenTtl } : {}),
     ...(c.idTokenSignedResponseAlg ? { id_token_signed_response_alg: c.idTokenSignedResponseAlg } : {}),
+    ...(c.groupsFilter?.length ? { groups_filter: [...new Set(c.groupsFilter)] } : {}),
+    ...(c.claimMap && Object.keys(c.claimMap).length ? { claim_map: { ...c.claimMap } } : {}),
   };
   return { metadata, secret };
 }

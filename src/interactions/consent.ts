@@ -8,6 +8,7 @@ import type { Provider } from 'oidc-provider';
 import type { AuditLog } from '../audit/audit.js';
 import type { ScopeConfig } from '../config/scope-schema.js';
 import { PROTOCOL_CLAIMS } from '../oidc/claims.js';
+import { GROUPS_OVERAGE_CLAIM } from '../oidc/claim-names.js';
 import type { Csrf } from '../pages/csrf.js';
 import { claimsConfiguration, grantSummary } from '../provider/claims.js';
 import { finish } from './finish.js';
@@ -56,7 +57,13 @@ export function consent({ provider, load, render, csrf, scopes, audit }: Consent
     const username = await render.usernameOf(interaction.session?.accountId);
     const vars = { user: username, client_name: client.name };
     const separator = locale.lang === 'zh-CN' ? '、' : ', ';
-    const claimTexts = (claims: readonly string[]) => claims.map((claim) => locale.lookup(`claim.${claim}`) ?? claim).join(separator);
+    const displays = scopes().flatMap((s) => Object.entries(s.display ?? {}));
+    const displayOf = (claim: string) => displays.find(([name]) => name === claim)?.[1];
+    const textOf = (claim: string) => {
+      const display = displayOf(claim);
+      return display ? locale.text(display, vars) : (locale.lookup(`claim.${claim}`) ?? locale.lookup(`claims.${claim}`) ?? claim);
+    };
+    const claimTexts = (claims: readonly string[]) => claims.filter((claim) => claim !== GROUPS_OVERAGE_CLAIM).map(textOf).join(separator);
     const claimsByScope = claimsConfiguration(scopes());
     const { scopes: scopeIds, claims } = asked(interaction);
     const shown = scopeIds.map((id) => {

@@ -1,6 +1,7 @@
 /** What oidc-provider may release to a client: the `claims` parameter and the account's claims cut to its allowed scopes. */
 import type { ClaimsParameter, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { claimsRequestWithin, clientClaims, releasedWithin } from './claims.js';
+import { withClientGroups } from './client-claims.js';
 
 /** Clients register few distinct `scope` values; the bound only keeps a registry of many odd ones from growing this. */
 const MAX_CACHED_SCOPE_SETS = 1000;
@@ -13,8 +14,11 @@ export function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
   };
 }
 
-/** The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before the cut, say). */
-export function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>): FindAccount {
+/**
+ * The account's claims never hold one outside the client's allowed scopes, whatever a grant says (one from before
+ * the cut, say); its groups are those the client's filter lets through, at most `groupsMax()` in an ID token.
+ */
+export function releasedToClient(findAccount: FindAccount, claimsByScope: Record<string, string[]>, groupsMax: () => number = () => 100): FindAccount {
   // One set per registered `scope` value (the provider is rebuilt when scopes change, and this with it).
   const byClientScope = new Map<string | undefined, Set<string>>();
   const allowedFor = (clientScope: string | undefined) => {
@@ -31,6 +35,9 @@ export function releasedToClient(findAccount: FindAccount, claimsByScope: Record
     const claims = account.claims;
     // No client, no claim but the subject: every release oidc-provider makes names its client.
     const allowed = () => (ctx.oidc.client ? allowedFor(ctx.oidc.client.scope) : new Set<string>());
-    return { ...account, claims: async (...args) => releasedWithin(await claims(...args), allowed()) };
+    return {
+      ...account,
+      claims: async (use, ...rest) => withClientGroups(releasedWithin(await claims(use, ...rest), allowed()), ctx.oidc.client, use, groupsMax()),
+    };
   };
 }

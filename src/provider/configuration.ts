@@ -13,7 +13,7 @@ import { claimsConfiguration } from './claims.js';
 import { keepAllowedClaims, releasedToClient } from './claims-release.js';
 import { clientBasedCors } from './client-cors.js';
 import { STANDARD_SCOPES } from '../oidc/claims.js';
-import { CLIENT_FLAGS, CLIENT_LIFETIMES, clientLifetime, clientSettingProblem } from './client-settings.js';
+import { CLIENT_CLAIM_SETTINGS, CLIENT_FLAGS, CLIENT_LIFETIMES, clientLifetime, clientSettingProblem } from './client-settings.js';
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
 import { signingAlgsOf } from '../keys/signing-algs.js';
@@ -95,7 +95,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     allowOmittingSingleRegisteredRedirectUri: false,
     // Authorization code clients must use PKCE (S256), public or confidential.
     pkce: { required: () => true },
-    findAccount: releasedToClient(deps.findAccount, claimsByScope),
+    findAccount: releasedToClient(deps.findAccount, claimsByScope, () => deps.runtime()['claims.groups_max'] ?? 100),
     jwks: signingKeys(deps.jwks, deps.signing),
     cookies: {
       keys: cookieSigner(deps.cookieKeys),
@@ -143,7 +143,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       },
     },
     extraClientMetadata: {
-      properties: [...CLIENT_FLAGS, ...CLIENT_LIFETIMES],
+      properties: [...CLIENT_FLAGS, ...CLIENT_LIFETIMES, ...CLIENT_CLAIM_SETTINGS],
       validator(_ctx, key, value) {
         const problem = clientSettingProblem(key, value);
         if (problem) throw new errors.InvalidClientMetadata(problem);

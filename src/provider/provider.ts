@@ -4,6 +4,7 @@ import Provider, { errors } from 'oidc-provider';
 import { clientSecretMatches } from '../clients/secrets.js';
 import type { Settings } from '../config/settings.js';
 import { buildConfiguration, type ProviderDeps } from './configuration.js';
+import { mappedForClient } from './client-claims.js';
 import { discoveryFollowsImplicitSwitch, isImplicit } from './implicit-switch.js';
 import { AUTHORIZATION_ROUTES, finalRedirectAs302 } from './final-redirect.js';
 import { TooManyRequests, type ProviderLimits } from './limits.js';
@@ -59,6 +60,17 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return clientSecretMatches(this.clientSecret, actual);
   };
+
+  // A client's claim map renames what the scopes released: applied after oidc-provider's own cut, which works
+  // on the claims' own names (the ID token and userinfo both build their claims through this class).
+  const Claims = provider.Claims;
+  Object.defineProperty(provider, 'Claims', {
+    value: class MappedClaims extends Claims {
+      override async result() {
+        return mappedForClient(await super.result(), (this as unknown as { client: object }).client);
+      }
+    },
+  });
 
   // Every ID token carries sid (oidc-provider adds it only for back-channel logout clients): relying
   // parties use it to match logout and session-check events to the session that signed them in.

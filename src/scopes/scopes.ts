@@ -5,7 +5,9 @@
  * in Redis and wins by id.
  */
 import { z } from 'zod';
-import { STANDARD_CLAIMS, STANDARD_SCOPES } from '../oidc/claims.js';
+import { STANDARD_SCOPES } from '../oidc/claims.js';
+import { claimNameProblem, scopeClaimProblem } from '../oidc/claim-names.js';
+import { BUILT_IN_SCOPES } from './built-in-scopes.js';
 import type { LocalizedText } from '../config/localized-text.js';
 import type { ScopeConfig } from '../config/scope-schema.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
@@ -32,11 +34,20 @@ const scopeSchema = z.object({
   description: text('description', 300),
   claims: z
     .array(z.string())
+    .max(100, 'claims: at most 100 per scope')
     .default([])
     .superRefine((claims, ctx) => {
-      const odd = claims.find((c) => !STANDARD_CLAIMS.has(c));
-      if (odd) ctx.addIssue({ code: 'custom', message: `claim ${odd}: not a standard OpenID Connect claim` });
+      const problem = claims.map(scopeClaimProblem).find(Boolean);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
+  display: z
+    .record(z.string(), text('display', 80))
+    .superRefine((display, ctx) => {
+      const problem = Object.keys(display).map((c) => claimNameProblem(c, true)).find(Boolean);
+      if (problem) ctx.addIssue({ code: 'custom', message: `display: ${problem}` });
+      if (Object.keys(display).length > 100) ctx.addIssue({ code: 'custom', message: 'display: at most 100 claims' });
+    })
+    .optional(),
   icon: z.string().regex(/^[\w-]{1,40}$/, 'icon: a short icon name (letters, digits, - and _)').optional(),
   default: z.boolean().default(false),
 });
@@ -46,6 +57,8 @@ export interface ScopeInput {
   name: LocalizedText;
   description: LocalizedText;
   claims?: string[];
+  /** Consent-page names of the claims, per claim (and per language). */
+  display?: Record<string, LocalizedText>;
   icon?: string;
   default?: boolean;
 }
@@ -54,8 +67,8 @@ export interface ScopeInput {
 export function parseScope(input: unknown): ScopeRecord {
   const result = scopeSchema.safeParse(input);
   if (!result.success) throw new ScopeError(result.error.issues.map((i) => i.message).join('; '), 'invalid');
-  const { icon, default: isDefault, ...rest } = result.data;
-  return { ...rest, ...(icon ? { icon } : {}), ...(isDefault ? { default: true } : {}) };
+  const { icon, default: isDefault, display, ...rest } = result.data;
+  return { ...rest, ...(display && Object.keys(display).length ? { display } : {}), ...(icon ? { icon } : {}), ...(isDefault ? { default: true } : {}) };
 }
 
 export class Scopes {
@@ -66,7 +79,7 @@ export class Scopes {
 
   /** Every scope in force: the configured ones, replaced or joined by the administrator's, by id. */
   async list(): Promise<ScopeRecord[]> {
-    const byId = new Map<string, ScopeRecord>(this.configured.map((s) => [s.id, s]));
+    const byId = new Map<string, ScopeRecord>([...BUILT_IN_SCOPES, ...this.configured].map((s) => [s.id, s]));
     for (const record of await this.records.list()) byId.set(record.id, record);
     return [...byId.values()];
   }
@@ -95,7 +108,7 @@ export class Scopes {
 
   /** Removes an administrator's scope; the standard scopes and those of config/scopes.json stay (change them instead). */
   async delete(id: string): Promise<ScopeRecord> {
-    if ((STANDARD_SCOPES as readonly string[]).includes(id) || this.configured.some((s) => s.id === id)) {
+    if ((STANDARD_SCOPES as readonly string[]).includes(id) || BUILT_IN_SCOPES.some((s) => s.id === id) || this.configured.some((s) => s.id === id)) {
       throw new ScopeError(`scope ${id}: a standard or configured scope cannot be deleted; update its texts instead`, 'invalid');
     }
     const removed = await this.records.remove(id);

@@ -26,7 +26,11 @@ export const REGISTRATION_KEYS = ['registration.enabled', 'registration.initial_
 export type RegistrationKey = (typeof REGISTRATION_KEYS)[number];
 const SWITCHES: readonly string[] = ['implicit.enabled', 'state.required', ...REGISTRATION_KEYS];
 
-export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS] as const;
+/** How many groups an ID token carries at most (after the client's filter); past it, `groups_overage` and the whole list at userinfo. */
+export const GROUPS_MAX_KEY = 'claims.groups_max';
+const GROUPS_MAX_RANGE = [1, 1000] as const;
+
+export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS, GROUPS_MAX_KEY] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type ProviderSettings = {
@@ -35,6 +39,8 @@ export type ProviderSettings = {
   'ttl.access_token': number;
   'ttl.id_token': number;
   'ttl.session': number;
+  /** Absent in documents from before it existed: 100. */
+  [GROUPS_MAX_KEY]?: number;
 } & Record<PathKey, string> &
   Record<RegistrationKey, boolean>;
 
@@ -66,6 +72,7 @@ const FIXED_DEFAULTS = {
   // Open registration lets anyone put a client (a name and a logo of their choosing) on the consent page:
   // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
   'registration.initial_access_token': true,
+  [GROUPS_MAX_KEY]: 100,
 } satisfies Omit<ProviderSettings, keyof typeof LIMITS>;
 
 /** The environment variable each lifetime falls back to. */
@@ -96,6 +103,10 @@ const SETTING_DOCS: Record<SettingKey, { description: string; example: string }>
     description: 'Registration needs an initial access token an administrator minted (`registration-token create`).',
     example: 'false',
   },
+  [GROUPS_MAX_KEY]: {
+    description: "The most groups an ID token carries after the client's filter; past it the token says `groups_overage: true` and userinfo has the whole list.",
+    example: '50',
+  },
 };
 
 export interface SettingReference {
@@ -111,7 +122,14 @@ export interface SettingReference {
 export function settingsReference(): SettingReference[] {
   return SETTING_KEYS.map((key) => {
     const limits = (LIMITS as Record<string, [number, number]>)[key];
-    const type = limits ? `whole number of seconds, ${limits[0]} to ${limits[1]}` : SWITCHES.includes(key) ? 'true | false' : 'absolute path (letters, digits, . _ ~ -)';
+    const type =
+      key === GROUPS_MAX_KEY
+        ? `whole number of groups, ${GROUPS_MAX_RANGE[0]} to ${GROUPS_MAX_RANGE[1]}`
+        : limits
+          ? `whole number of seconds, ${limits[0]} to ${limits[1]}`
+          : SWITCHES.includes(key)
+            ? 'true | false'
+            : 'absolute path (letters, digits, . _ ~ -)';
     const fixed = (FIXED_DEFAULTS as Partial<Record<SettingKey, boolean | string>>)[key];
     const fallback = fixed === undefined ? { variable: FROM_ENVIRONMENT[key as keyof typeof LIMITS] } : { value: String(fixed) };
     return { key, type, default: fallback, ...SETTING_DOCS[key] };
@@ -134,6 +152,11 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
   if (SWITCHES.includes(k)) {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);
     return [k, text === 'true'];
+  }
+  if (k === GROUPS_MAX_KEY) {
+    const [min, max] = GROUPS_MAX_RANGE;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new SettingError(`${k}: a whole number of groups from ${min} to ${max}`);
+    return [k, Number(text)];
   }
   const [min, max] = LIMITS[k as keyof typeof LIMITS];
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new SettingError(`${k}: a whole number of seconds from ${min} to ${max}`);

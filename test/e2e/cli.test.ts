@@ -310,8 +310,8 @@ describe('oidc-op user', () => {
     expect(duplicate.stderr).toMatch(/already taken/);
     const short = await cli(['user', 'create', '--username', 'frank', '--password-stdin', '--json'], 'short\n');
     expect(short.stderr).toMatch(/password: at least 8 characters/);
-    const badClaim = await cli(['user', 'create', '--username', 'frank', '--password-stdin', '--claim', 'role=admin', '--json'], 'long-enough-pw\n');
-    expect(badClaim.stderr).toMatch(/claim role: not a standard/);
+    const badClaim = await cli(['user', 'create', '--username', 'frank', '--password-stdin', '--claim', 'iss=https://forged.example', '--json'], 'long-enough-pw\n');
+    expect(badClaim.stderr).toMatch(/claim iss: reserved by the protocol/);
     const noStdin = await cli(['user', 'create', '--username', 'frank', '--json']);
     expect(noStdin.stderr).toMatch(/--password-stdin/);
     expect((jsonOf(await cli(['user', 'list', '--json'])) as { users: { username: string }[] }).users.map((u) => u.username)).not.toContain('frank');

@@ -30,7 +30,7 @@ const onTarget = cliOn(() => target);
 const exported = async (cli: typeof onSource) => jsonOf(await cli(['export', '--json']));
 const fileWith = (document: unknown) => join(files({ 'export.json': document }), 'export.json');
 
-type Doc = { version: number; clients: Record<string, unknown>[]; users: Record<string, unknown>[]; scopes: Record<string, unknown>[]; settings: Record<string, unknown> };
+type Doc = { version: number; clients: Record<string, unknown>[]; users: Record<string, unknown>[]; scopes: Record<string, unknown>[]; settings: Record<string, unknown>; groups: Record<string, unknown>[] };
 let original: Doc;
 let spa = '';
 let confidential = { client_id: '', client_secret: '' };
@@ -45,13 +45,16 @@ describe('export and import', () => {
     moverSub = String(jsonOf(await onSource(['user', 'create', '--username', 'Mover', '--password-stdin', '--email', 'mover@example.com', '--role', 'admin', '--json'], 'the old password\n')).sub);
     expect((await onSource(['scope', 'create', 'billing', '--name', '{"en":"Billing","zh-CN":"账单"}', '--description', 'See invoices', '--claim', 'email', '--json'])).code).toBe(0);
     expect((await onSource(['settings', 'set', 'ttl.access_token', '600'])).code).toBe(0);
+    expect((await onSource(['group', 'create', 'Movers', '--description', 'On the move'])).code).toBe(0);
+    expect((await onSource(['group', 'add-member', 'movers', 'Mover'])).code).toBe(0);
 
     original = (await exported(onSource)) as Doc;
-    expect(Object.keys(original).sort()).toEqual(['clients', 'scopes', 'settings', 'users', 'version']);
+    expect(Object.keys(original).sort()).toEqual(['clients', 'groups', 'scopes', 'settings', 'users', 'version']);
+    expect(original.groups).toEqual([{ name: 'Movers', description: 'On the move', createdAt: expect.any(String), updatedAt: expect.any(String) }]);
     expect(original.clients.find((c) => c.client_id === spa)).toMatchObject({ client_name: 'Moving SPA', description: 'goes along', redirect_uris: ['https://moved.example.test/cb'], disabled: false });
     expect(original.clients.find((c) => c.client_id === off)).toMatchObject({ disabled: true });
     expect(original.clients.find((c) => c.client_id === confidential.client_id)!.client_secret).toMatch(/^sha256:/);
-    expect(original.users.find((u) => u.username === 'Mover')).toMatchObject({ sub: moverSub, role: 'admin', passwordHash: expect.stringMatching(/^\$argon2id\$/) });
+    expect(original.users.find((u) => u.username === 'Mover')).toMatchObject({ sub: moverSub, role: 'admin', groups: ['Movers'], passwordHash: expect.stringMatching(/^\$argon2id\$/) });
     expect(original.users.map((u) => u.username)).toEqual(expect.arrayContaining(['alice', 'bob'])); // the demo users are stored users too
     expect(original.scopes).toEqual([{ id: 'billing', name: { en: 'Billing', 'zh-CN': '账单' }, description: 'See invoices', claims: ['email'] }]);
     expect(original.settings).toEqual({ 'ttl.access_token': 600 });
@@ -60,14 +63,14 @@ describe('export and import', () => {
 
     const imported = await onTarget(['import', fileWith(original), '--json']);
     expect(imported.stderr).toBe('');
-    expect(jsonOf(imported)).toEqual({ imported: { replaced: false, clients: original.clients.length, users: original.users.length, scopes: 1, settings: 1 } });
+    expect(jsonOf(imported)).toEqual({ imported: { replaced: false, clients: original.clients.length, users: original.users.length, scopes: 1, settings: 1, groups: 1 } });
     expect(await exported(onTarget)).toEqual(original);
 
     // Standard input works as well; a second import into what is no longer empty is refused and changes nothing.
     const again = await onTarget(['import', '-', '--json'], JSON.stringify({ ...original, users: [] }));
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
-    expect(again.stderr).toMatch(/the store already holds clients, users, scopes, settings: import into an empty store, or replace everything it holds with --replace/);
+    expect(again.stderr).toMatch(/the store already holds clients, users, scopes, settings, groups: import into an empty store, or replace everything it holds with --replace/);
     expect(await exported(onTarget)).toEqual(original);
   }, 120_000); // eleven command-line processes, each a Node start: past 30 s on a loaded machine
 
@@ -127,9 +130,11 @@ describe('export and import', () => {
   test('--replace replaces every client, user, scope and setting with what the document holds', async () => {
     const client = original.clients.find((c) => c.client_id === spa)!;
     const user = original.users.find((u) => u.sub === moverSub)!;
-    const smaller = { version: 1, clients: [client], users: [user], scopes: [], settings: {} };
+    const smaller = { version: 1, clients: [client], users: [user], scopes: [], settings: {}, groups: original.groups };
+    // A membership must name a group of the document: without its group the document is refused.
+    expect((await onTarget(['import', fileWith({ ...smaller, groups: [] }), '--replace', '--json'])).stderr).toMatch(/users\[0\]\.groups\[0\]: group Movers is not among the document's groups/);
     const replaced = await onTarget(['import', fileWith(smaller), '--replace', '--json']);
-    expect(jsonOf(replaced)).toEqual({ imported: { replaced: true, clients: 1, users: 1, scopes: 0, settings: 0 } });
+    expect(jsonOf(replaced)).toEqual({ imported: { replaced: true, clients: 1, users: 1, scopes: 0, settings: 0, groups: 1 } });
     expect(await exported(onTarget)).toEqual(smaller);
     expect((await onTarget(['user', 'show', 'alice', '--json'])).stderr).toMatch(/user alice: not found/);
     // The username index was replaced with the users: a removed username is free, the kept one still taken.

@@ -55,7 +55,7 @@ describe('oidc-op scope', () => {
 
     expect((await cli(['scope', 'delete', 'email', '--json'])).stderr).toMatch(/scope email: a standard or configured scope cannot be deleted/);
     expect((await cli(['scope', 'create', 'bad scope', '--name', 'x', '--description', 'y', '--json'])).stderr).toMatch(/id: a scope token/);
-    expect((await cli(['scope', 'create', 'weird', '--name', 'x', '--description', 'y', '--claim', 'favourite_colour', '--json'])).stderr).toMatch(/claim favourite_colour: not a standard/);
+    expect((await cli(['scope', 'create', 'weird', '--name', 'x', '--description', 'y', '--claim', 'nonce', '--json'])).stderr).toMatch(/claim nonce: reserved by the protocol/);
     expect((await cli(['scope', 'create', 'contact', '--name', 'x', '--description', 'y', '--json'])).stderr).toMatch(/scope contact: already exists/);
     expect(await scope(['delete', 'newsletter'])).toEqual({ deleted: 'newsletter' });
     expect(((jsonOf(await cli(['scope', 'list', '--json'])) as { scopes: { id: string }[] }).scopes.map((s) => s.id))).not.toContain('newsletter');

@@ -28,8 +28,8 @@ const spa = {
   created_at: T,
 };
 const web = { ...spa, client_id: 'fedcba9876543210fedcba9876543210', response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic', client_secret: SECRET };
-const user = { sub: 'abc', username: 'Zoe', passwordHash: HASH, claims: { email: 'zoe@example.com' }, role: 'user', disabled: false, createdAt: T, updatedAt: T };
-const valid = { version: 1, clients: [spa, web], users: [user], scopes: [{ id: 'billing', name: 'Billing', description: 'Invoices', claims: ['email'] }], settings: { 'ttl.access_token': 600 } };
+const user = { sub: 'abc', username: 'Zoe', passwordHash: HASH, claims: { email: 'zoe@example.com' }, groups: ['Staff'], role: 'user', disabled: false, createdAt: T, updatedAt: T };
+const valid = { version: 1, clients: [spa, web], users: [user], scopes: [{ id: 'billing', name: 'Billing', description: 'Invoices', claims: ['email'] }], settings: { 'ttl.access_token': 600 }, groups: [{ name: 'Staff', createdAt: T, updatedAt: T }] };
 
 function issuesOf(document: unknown): string[] {
   try {
@@ -56,7 +56,7 @@ describe('checkDocument', () => {
     [{ ...valid, clients: [{ ...web, client_secret: 'plain' }] }, 'clients[0].client_secret: the secret as its sha256: hash (an export never holds a plain secret)'],
     [{ ...valid, clients: [{ ...web, client_secret: undefined }] }, 'clients[0].client_secret: required for client_secret_basic (the sha256: hash)'],
     [{ ...valid, clients: [{ ...spa, client_secret: SECRET }] }, 'clients[0].client_secret: a public client (auth method none) has no secret'],
-    [{ ...valid, clients: [{ ...spa, scope: 'openid nonsense' }] }, 'clients[0]: scope nonsense: not a scope this provider knows (openid, profile, email, address, phone, library, billing)'],
+    [{ ...valid, clients: [{ ...spa, scope: 'openid nonsense' }] }, 'clients[0]: scope nonsense: not a scope this provider knows (openid, profile, email, address, phone, groups, library, billing)'],
     [{ ...valid, clients: [{ ...spa, grant_types: ['implicit', 'refresh_token'] }] }, 'clients[0]: grant-type: refresh_token needs authorization_code (implicit clients never get refresh tokens)'],
     [{ ...valid, clients: [{ ...spa, jwks_uri: 'https://x' }] }, 'clients[0]: Unrecognized key: "jwks_uri"'],
     [{ ...valid, clients: [spa, spa] }, 'clients[1].client_id: the same id as clients[0]'],
@@ -68,11 +68,15 @@ describe('checkDocument', () => {
     [{ ...valid, users: [{ ...user, role: 'root' }] }, 'users[0].role: one of user, admin'],
     [{ ...valid, users: [{ ...user, createdAt: 'yesterday' }] }, 'users[0].createdAt: a UTC date and time (ISO 8601)'],
     [{ ...valid, scopes: [{ id: 'x', name: '', description: 'y' }] }, 'scopes[0]: name: required'],
-    [{ ...valid, scopes: [{ id: 'x', name: 'X', description: 'y', claims: ['shoe_size'] }] }, 'scopes[0]: claim shoe_size: not a standard OpenID Connect claim'],
+    [{ ...valid, scopes: [{ id: 'x', name: 'X', description: 'y', claims: ['aud'] }] }, 'scopes[0]: claim aud: reserved by the protocol (set by the provider, never by hand)'],
     [{ ...valid, settings: { 'state.required': 'yes' } }, 'settings.state.required: state.required: true or false'],
     [{ ...valid, settings: { 'paths.userinfo': '/jwks' } }, 'settings.paths.userinfo: paths.userinfo: /jwks is already paths.jwks'],
     [{ ...valid, settings: { colour: 'red' } }, expect.stringMatching(/^settings\.colour: colour: not a setting/)],
     [{ ...valid, version: 2 }, 'version: 1 (the format this provider writes)'],
+    [{ ...valid, groups: [] }, "users[0].groups[0]: group Staff is not among the document's groups"],
+    [{ ...valid, groups: [...valid.groups, { name: 'STAFF', createdAt: T, updatedAt: T }] }, 'groups[1].name: the same name (matched case-insensitively) as groups[0]'],
+    [{ ...valid, groups: [{ name: 'bad*', createdAt: T, updatedAt: T }] }, expect.stringMatching(/^groups\[0\]\.name: group name "bad\*"/)],
+    [{ ...valid, users: [{ ...user, claims: { iss: 'x' } }] }, 'users[0]: claim iss: reserved by the protocol (set by the provider, never by hand)'],
     [{ clients: [], users: [], scopes: [] }, expect.stringMatching(/^version: /)],
   ])('refused: %#', (document, issue) => {
     expect(issuesOf(document)).toContainEqual(issue);

@@ -5,7 +5,7 @@ import { claimsConfiguration, claimsRequestWithin, clientClaims, grantSummary, r
 
 describe('accountClaims', () => {
   test('sub is the given one, even when the stored claims carry another', () => {
-    expect(accountClaims('user-1', { sub: 'attacker', name: 'Alice' })).toEqual({ sub: 'user-1', name: 'Alice' });
+    expect(accountClaims('user-1', { sub: 'attacker', name: 'Alice' })).toEqual({ sub: 'user-1', name: 'Alice', groups: [] });
   });
 
   test('standard claims are kept with their values', () => {
@@ -19,23 +19,28 @@ describe('accountClaims', () => {
       address: { locality: 'Oxford', country: 'GB' },
       updated_at: 1700000000,
     };
-    expect(accountClaims('u', stored)).toEqual({ ...stored, sub: 'u' });
+    expect(accountClaims('u', stored)).toEqual({ ...stored, sub: 'u', groups: [] });
   });
 
-  test('non-standard claims are dropped', () => {
+  test('protocol claims, group claims and malformed names stored as attributes are dropped; custom claims stay (the scopes decide their release)', () => {
     const claims = accountClaims('u', {
       email: 'a@example.com',
-      password: 'secret',
-      password_hash: '$argon2id$...',
-      role: 'admin',
-      groups: ['staff'],
-      Email: 'case@example.com',
+      iss: 'https://forged.example',
+      acr: 'forged',
+      groups: ['forged'],
+      groups_overage: false,
+      'bad name': 1,
+      department: 'Sales',
     });
-    expect(claims).toEqual({ sub: 'u', email: 'a@example.com' });
+    expect(claims).toEqual({ sub: 'u', email: 'a@example.com', department: 'Sales', groups: [] });
   });
 
-  test('no stored claims: sub only', () => {
-    expect(accountClaims('only-sub', {})).toEqual({ sub: 'only-sub' });
+  test("groups come from the memberships given, not from the stored attributes", () => {
+    expect(accountClaims('u', { groups: ['forged'] }, ['Staff', 'app-admins'])).toEqual({ sub: 'u', groups: ['Staff', 'app-admins'] });
+  });
+
+  test('no stored claims: sub and no groups', () => {
+    expect(accountClaims('only-sub', {})).toEqual({ sub: 'only-sub', groups: [] });
   });
 
   test('the stored object is not modified', () => {

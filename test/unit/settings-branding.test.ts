@@ -202,8 +202,13 @@ describe('scopes.json', () => {
   });
 
   test('a claim that is not a claim name is refused', () => {
-    const dir = configDir({ 'scopes.json': [scope({ claims: ['email', 'e-mail'] })] });
-    expect(settingsMessage(dir)).toBe(`${join(dir, 'scopes.json')} [0].claims[1]: a claim name`);
+    const dir = configDir({ 'scopes.json': [scope({ claims: ['email', 'e mail'] })] });
+    expect(settingsMessage(dir)).toBe(`${join(dir, 'scopes.json')} [0].claims[1]: claim "e mail": a claim name is at most 128 characters from A-Z a-z 0-9 _ . : / -`);
+  });
+
+  test('a protocol claim is refused', () => {
+    const dir = configDir({ 'scopes.json': [scope({ claims: ['email', 'nonce'] })] });
+    expect(settingsMessage(dir)).toBe(`${join(dir, 'scopes.json')} [0].claims[1]: claim nonce: reserved by the protocol (set by the provider, never by hand)`);
   });
 
   test('missing texts and unknown fields are refused', () => {

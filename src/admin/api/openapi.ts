@@ -10,6 +10,7 @@ import { ok } from './openapi-shapes.js';
 import { ADMIN_API } from './prefix.js';
 import { registrationTokensDoc } from './registration-tokens.js';
 import { scopesDoc } from './scopes.js';
+import { groupsDoc } from './groups.js';
 import { settingsDoc } from './settings.js';
 import { consentSchemas, usersDoc } from './users.js';
 
@@ -25,6 +26,7 @@ export function openApiDocument() {
     adminTokensDoc(),
     auditDoc(),
   ];
+  const groups = groupsDoc();
   return {
     openapi: '3.1.0',
     info: { title: 'oidc-op admin API', version: '1' },
@@ -44,6 +46,7 @@ export function openApiDocument() {
         ...backup.schemas,
         ...adminTokens.schemas,
         ...audit.schemas,
+        ...groups.schemas,
       },
     },
     paths: {
@@ -57,6 +60,7 @@ export function openApiDocument() {
       ...backup.paths,
       ...adminTokens.paths,
       ...audit.paths,
+      ...groups.paths,
     },
   };
 }

@@ -17,6 +17,7 @@ import { openApiDocument } from './openapi.js';
 import { ADMIN_API } from './prefix.js';
 import { registrationTokenRoutes } from './registration-tokens.js';
 import { scopeRoutes } from './scopes.js';
+import { groupRoutes } from './groups.js';
 import { settingRoutes } from './settings.js';
 import { userRoutes } from './users.js';
 
@@ -37,6 +38,7 @@ export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigu
   clientRoutes(router, stores);
   userRoutes(router, stores);
   scopeRoutes(router, stores);
+  groupRoutes(router, stores);
   keyRoutes(router, stores, keysConfigured);
   registrationTokenRoutes(router, stores);
   settingRoutes(router, stores);

@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { ROLES, toView } from '../../accounts/users.js';
 import { readJson } from '../../http/body.js';
+import { AppError } from '../../errors.js';
 import { subSchema } from '../../oidc/subject.js';
 import type { AdminServices } from '../services.js';
 import { actorOf } from './auth.js';
@@ -10,16 +11,22 @@ import { auditedChange, unchecked } from './change.js';
 import { error, json, ok, ref, type ApiDoc } from './openapi-shapes.js';
 import { ADMIN_API } from './prefix.js';
 
-export type UserServices = Pick<AdminServices, 'users' | 'consents' | 'audit'>;
+export type UserServices = Pick<AdminServices, 'users' | 'consents' | 'audit' | 'groups'>;
 
-export function userRoutes(router: Router, { users, consents, audit }: UserServices): void {
+export function userRoutes(router: Router, { users, consents, audit, groups }: UserServices): void {
   const change = auditedChange(audit);
+  /** `groups` in a body names groups that exist: resolved to their names as created, or refused (nothing changed). */
+  const withGroups = async (input: Record<string, unknown>) => {
+    if (input.groups === undefined) return input;
+    if (!Array.isArray(input.groups) || !input.groups.every((g) => typeof g === 'string')) throw new AppError('invalid', 'groups: a list of group names', { field: 'groups' });
+    return { ...input, groups: await groups.resolve(input.groups as string[]) };
+  };
   router.get('/users', async (ctx) => {
     ctx.body = { users: await users.list() };
   });
   router.post('/users', async (ctx) => {
     const input = await readJson(ctx);
-    const created = await change(ctx, 'user create', 'user', () => users.create(unchecked(input)), (u) => u.username);
+    const created = await change(ctx, 'user create', 'user', async () => users.create(unchecked(await withGroups(input))), (u) => u.username);
     ctx.status = 201;
     ctx.set('Location', `${ADMIN_API}/users/${encodeURIComponent(created.username)}`);
     ctx.body = created;
@@ -29,7 +36,7 @@ export function userRoutes(router: Router, { users, consents, audit }: UserServi
   });
   router.patch('/users/:username', async (ctx) => {
     const input = await readJson(ctx);
-    ctx.body = await change(ctx, 'user update', 'user', () => users.update(ctx.params.username!, unchecked(input)));
+    ctx.body = await change(ctx, 'user update', 'user', async () => users.update(ctx.params.username!, unchecked(await withGroups(input))));
   });
   router.put('/users/:username/password', async (ctx) => {
     const { password } = await readJson(ctx);
@@ -64,8 +71,9 @@ const userInput = {
     sub: { ...subJsonSchema, description: 'kept when given (a user moved from elsewhere); a random one otherwise' },
     username: { type: 'string', maxLength: 128 },
     password: { type: 'string', minLength: 8, maxLength: 1024 },
-    claims: { type: 'object', description: 'standard OpenID Connect claims' },
+    claims: { type: 'object', description: 'standard OpenID Connect claims and custom ones (a name of at most 128 of A-Z a-z 0-9 _ . : / -, never a protocol claim; a string, number, boolean, array of strings or flat object; at most 64 custom claims and 8 KiB)' },
     role: { type: 'string', enum: [...ROLES] },
+    groups: { type: 'array', items: { type: 'string' }, description: 'names of groups that exist; replaces the list' },
   },
 };
 
@@ -88,8 +96,8 @@ export function usersDoc(): ApiDoc {
   return {
     schemas: {
       UserInput: userInput,
-      UserChange: { type: 'object', properties: { claims: { type: 'object', description: 'a null value removes the claim' }, role: userInput.properties.role } },
-      User: { type: 'object', properties: { sub: { type: 'string' }, username: { type: 'string' }, claims: { type: 'object' }, role: { type: 'string' }, disabled: { type: 'boolean' } } },
+      UserChange: { type: 'object', properties: { claims: { type: 'object', description: 'a null value removes the claim' }, role: userInput.properties.role, groups: userInput.properties.groups } },
+      User: { type: 'object', properties: { sub: { type: 'string' }, username: { type: 'string' }, claims: { type: 'object' }, role: { type: 'string' }, disabled: { type: 'boolean' }, groups: { type: 'array', items: { type: 'string' } } } },
     },
     paths: {
       '/users': {

@@ -37,6 +37,8 @@ const clientForm = (c: ReturnType<typeof clientFromForm> | undefined) => ({
   accessTokenTtl: c?.accessTokenTtl ?? '',
   idTokenTtl: c?.idTokenTtl ?? '',
   idTokenSignedResponseAlg: c?.idTokenSignedResponseAlg ?? '',
+  groupsFilter: (c?.groupsFilter ?? []).join('\n'),
+  claimMap: Object.entries(c?.claimMap ?? {}).map(([from, to]) => `${from}=${to}`).join('\n'),
 });
 
 /** `defaultSigningAlg` (ID_TOKEN_SIGNING_ALG) is shown as what a client without its own algorithm gets. */

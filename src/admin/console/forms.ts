@@ -39,6 +39,9 @@ export function clientFromForm(form: URLSearchParams): NewClient & ClientChange 
     idTokenTtl: seconds(form, 'idTokenTtl'),
     // Empty: the provider's default (ID_TOKEN_SIGNING_ALG), also on a change.
     idTokenSignedResponseAlg: text(form, 'idTokenSignedResponseAlg'),
+    // Empty clears either: every group, every claim under its own name.
+    groupsFilter: lines(form, 'groupsFilter'),
+    claimMap: Object.fromEntries(lines(form, 'claimMap').map((line) => [line.split('=')[0]!.trim(), line.slice(line.indexOf('=') + 1).trim()])),
   };
 }
 
@@ -76,6 +79,8 @@ const FIELDS: Record<string, string> = {
   'access-token-ttl': 'accessTokenTtl',
   'id-token-ttl': 'idTokenTtl',
   'id-token-signed-response-alg': 'idTokenSignedResponseAlg',
+  'groups-filter': 'groupsFilter',
+  'claim-map': 'claimMap',
   username: 'username',
   password: 'password',
   role: 'role',

@@ -2,11 +2,25 @@
 import type { Context } from 'koa';
 import { ROLES, type UserView } from '../../accounts/users.js';
 import { isRefusal } from '../../errors.js';
+import { STANDARD_CLAIMS } from '../../oidc/claims.js';
 import type { AdminServices } from '../services.js';
 import { fieldErrors } from './forms.js';
 import { consoleChange, form, notFound, t, type ConsoleMount } from './shared.js';
 
-export type UserServices = Pick<AdminServices, 'users' | 'audit'>;
+export type UserServices = Pick<AdminServices, 'users' | 'audit' | 'groups'>;
+
+/** A claim value as typed: JSON when it parses as JSON, a string otherwise; empty removes the claim. */
+const claimValue = (text: string): unknown => {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** The user's claims beyond the standard ones, one "name = JSON" line each, for the list. */
+const customClaimsOf = (u: UserView) => Object.entries(u.claims).filter(([name]) => !STANDARD_CLAIMS.has(name)).map(([name, value]) => `${name} = ${JSON.stringify(value)}`);
 
 const userMatches = (u: UserView, q: string) =>
   !q || [u.username, u.sub, u.claims.email, u.claims.name].some((v) => typeof v === 'string' && v.toLowerCase().includes(q.toLowerCase()));
@@ -18,9 +32,10 @@ export function userRoutes({ router, requireAdmin, page }: ConsoleMount, service
   /** Every answer here is the list page: after a change it carries a notice, after a refusal the errors. */
   async function usersPage(ctx: Context, values: Record<string, string> = {}, errors = {}, status = 200, notice?: string) {
     const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim() : '';
-    const matching = (await users.list()).filter((u) => userMatches(u, q));
+    const matching = (await users.list()).filter((u) => userMatches(u, q)).map((u) => ({ ...u, customClaims: customClaimsOf(u) }));
     const formValues = { username: '', email: '', fullName: '', role: 'user', ...values };
-    page(ctx, 'admin/users', 'users', { title: t(ctx)('admin.nav.users'), users: matching, q, roles: ROLES, form: formValues, errors, notice }, status);
+    const groupNames = (await services.groups.list()).map((g) => g.name);
+    page(ctx, 'admin/users', 'users', { title: t(ctx)('admin.nav.users'), users: matching, q, roles: ROLES, form: formValues, errors, notice, groupNames }, status);
   }
   router.get('/users', requireAdmin, (ctx) => usersPage(ctx));
   router.post('/users', requireAdmin, async (ctx) => {
@@ -50,4 +65,7 @@ export function userRoutes({ router, requireAdmin, page }: ConsoleMount, service
   userAction('disable', 'user disable', (_ctx, username) => users.setDisabled(username, true), 'admin.users.disabled');
   userAction('password', 'user set-password', (ctx, username) => users.setPassword(username, form(ctx).get('password') ?? ''), 'admin.users.password_changed');
   userAction('role', 'user update', (ctx, username) => users.update(username, { role: form(ctx).get('role') ?? '' }), 'admin.users.role_changed');
+  // The user's groups (those ticked) and one custom claim at a time: a value that parses as JSON is JSON, empty removes it.
+  userAction('groups', 'user update', async (ctx, username) => users.update(username, { groups: await services.groups.resolve(form(ctx).getAll('groups')) }), 'claims.groups_changed');
+  userAction('claim', 'user update', (ctx, username) => users.update(username, { claims: { [form(ctx).get('name')?.trim() ?? '']: claimValue(form(ctx).get('value') ?? '') } }), 'claims.claim_changed');
 }

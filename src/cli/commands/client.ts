@@ -4,14 +4,15 @@ import type { NewClient } from '../../clients/client-input.js';
 import { clientView } from '../../clients/client-view.js';
 import { declaredClientView, type DeclaredClient } from '../../clients/declared-clients.js';
 import { printable } from '../../printable.js';
-import { positional, UsageError, type Values } from '../args.js';
+import { parseClaimMap, positional, UsageError, type Values } from '../args.js';
 import { auditedRecordCommand, type Command, type Context, type Output } from './command.js';
 
 const CLIENT_OPTIONS = `    CLIENT OPTIONS: [--description TEXT] [--post-logout-redirect-uri URI…] [--grant-type TYPE…] [--scope SCOPE…]
                     [--auth-method none|client_secret_basic|client_secret_post]
                     [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
                     [--[no-]first-party] [--[no-]always-select-account] [--access-token-ttl S] [--id-token-ttl S]
-                    [--id-token-signed-response-alg RS256|ES256|EdDSA]   ('' or not given: ID_TOKEN_SIGNING_ALG)`;
+                    [--id-token-signed-response-alg RS256|ES256|EdDSA]   ('' or not given: ID_TOKEN_SIGNING_ALG)
+                    [--groups-filter NAME_OR_PREFIX*…] [--claim-map CLAIM=NAME…]   ('' clears either)`;
 
 const RESPONSE_TYPES = 'Response types: "id_token token", id_token, code. Repeat an option to give several values.';
 
@@ -37,6 +38,8 @@ function clientFields(values: Values): Partial<NewClient> {
     accessTokenTtl: seconds(values['access-token-ttl']),
     idTokenTtl: seconds(values['id-token-ttl']),
     idTokenSignedResponseAlg: values['id-token-signed-response-alg'],
+    groupsFilter: values['groups-filter']?.filter((g) => g !== ''),
+    claimMap: parseClaimMap(values),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

@@ -16,12 +16,25 @@ function localized(value: string | undefined): LocalizedText | undefined {
   }
 }
 
+/** --display CLAIM=TEXT…: what the consent page calls a claim (TEXT plain, or per language as JSON). */
+function displays(pairs: string[] | undefined): Record<string, LocalizedText> | undefined {
+  if (pairs === undefined) return undefined;
+  const display: Record<string, LocalizedText> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--display ${pair}: expected CLAIM=TEXT`);
+    display[pair.slice(0, eq)] = localized(pair.slice(eq + 1))!;
+  }
+  return display;
+}
+
 async function scopeCommand({ stores, action, args, values }: Context): Promise<Output> {
   const one = (scope: ScopeRecord) => ({ json: { ...scope }, text: JSON.stringify(scope, null, 2) });
   const fields = {
     name: localized(values.name),
     description: localized(values.description),
     claims: values.claim,
+    display: displays(values.display),
     icon: values.icon,
     default: values.default,
   };
@@ -48,13 +61,14 @@ async function scopeCommand({ stores, action, args, values }: Context): Promise<
 export const scope: Command = {
   name: 'scope',
   usage: 'scope ACTION [options] [--json]',
-  synopsis: `  scope create ID --name TEXT --description TEXT [--claim CLAIM…] [--icon NAME] [--default]
-  scope update ID [--name TEXT] [--description TEXT] [--claim CLAIM…] [--icon NAME] [--[no-]default]
+  synopsis: `  scope create ID --name TEXT --description TEXT [--claim CLAIM…] [--display CLAIM=TEXT…] [--icon NAME] [--default]
+  scope update ID [--name TEXT] [--description TEXT] [--claim CLAIM…] [--display CLAIM=TEXT…] [--icon NAME] [--[no-]default]
   scope list | scope show ID | scope delete ID
                                        (TEXT is plain, or per language as {"en":"…","zh-CN":"…"}; {user} and
                                         {client_name} are filled in on the consent page; --default: new clients get it)`,
-  help: `--claim names a standard claim the scope releases; repeat it for several. Standard and configured scopes can be
-changed, not deleted.`,
+  help: `--claim names a claim the scope releases, standard or custom (employee_number, https://example.com/claims/cost_center);
+repeat it for several. --display names a custom claim on the consent page (plain, or {"en":"…","zh-CN":"…"}); the raw
+name shows otherwise. Standard, built-in (groups) and configured scopes can be changed, not deleted.`,
   run: (context) => {
     const { stores, action, args } = context;
     const run = () => scopeCommand(context);

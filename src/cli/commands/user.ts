@@ -9,11 +9,18 @@ const consentLine = (c: Consent) =>
   `${printable(c.clientId)}  ${printable(c.scope)}${c.claims.length ? `  claims: ${printable(c.claims.join(' '))}` : ''}  until ${printable(c.expiresAt ?? 'never')}`;
 const userLine = (user: UserView) => `${printable(user.username)}  sub=${printable(user.sub)}  ${printable(user.role ?? 'user')}${user.disabled ? '  disabled' : ''}`;
 
+/** --group NAME…: the user's groups, each one that exists (by its name as created); --group '' alone: none. */
+async function groupsGiven(stores: Context['stores'], values: Context['values']): Promise<string[] | undefined> {
+  const names = values.group?.filter((g) => g !== '');
+  return names === undefined ? undefined : stores.groups.resolve(names);
+}
+
 async function userCommand({ stores, action, args, values }: Context): Promise<Output> {
   switch (action) {
     case 'create': {
       const claims = parseClaims(values);
-      const user = await stores.users.create({ username: values.username ?? '', password: await passwordFromStdin(values), claims, role: values.role });
+      const groups = await groupsGiven(stores, values);
+      const user = await stores.users.create({ username: values.username ?? '', password: await passwordFromStdin(values), claims, role: values.role, groups });
       return { json: { ...user }, text: `created user ${userLine(user)}` };
     }
     case 'list': {
@@ -22,10 +29,12 @@ async function userCommand({ stores, action, args, values }: Context): Promise<O
     }
     case 'show': {
       const user = toView(await stores.users.require(positional(args, 0, 'username')));
-      return { json: { ...user }, text: JSON.stringify(user, null, 2) };
+      const shown = { ...user, groups: user.groups ?? [] };
+      return { json: shown, text: JSON.stringify(shown, null, 2) };
     }
     case 'update': {
-      const user = await stores.users.update(positional(args, 0, 'username'), { claims: parseClaims(values), role: values.role });
+      const groups = await groupsGiven(stores, values);
+      const user = await stores.users.update(positional(args, 0, 'username'), { claims: parseClaims(values), role: values.role, groups });
       return { json: { ...user }, text: `updated user ${userLine(user)}` };
     }
     case 'enable':
@@ -60,27 +69,30 @@ async function userCommand({ stores, action, args, values }: Context): Promise<O
 export const user: Command = {
   name: 'user',
   usage: 'user ACTION [options] [--json]',
-  synopsis: `  user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…] [--role user|admin]
-  user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin]   (--claim key=null removes one)
+  synopsis: `  user create --username NAME --password-stdin [--email E] [--name N] [--claim key=value…] [--role user|admin] [--group NAME…]
+  user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin] [--group NAME…]
+                                       (--claim key=null removes one; --group replaces the groups, --group '' clears them)
   user list | user show NAME | user enable NAME | user disable NAME
   user set-password NAME --password-stdin | user delete NAME
   user consents NAME | user revoke-consent NAME CLIENT_ID   (revoking ends the grant and its tokens; the client's next
                                                              sign-in asks for consent again)`,
   help: `The password is read from standard input with --password-stdin, never from the command line.
-A claim value is JSON when it parses as JSON (address={"country":"NL"}), a string otherwise.
+A claim value is JSON when it parses as JSON (address={"country":"NL"}, 'cost_centers=["A1","B2"]'), a string otherwise.
+A claim is a standard one or a custom name (department, https://example.com/claims/cost_center: at most 128 of
+A-Z a-z 0-9 _ . : / -), never a protocol claim (sub, iss, aud, …); at most 64 custom claims and 8 KiB in all.
+--group names groups that exist (group create).
 At a terminal, --password-stdin asks for the password twice and does not show it.
-A new password, a disable or a deletion ends every session, token and consent of the user for good (enabling again
-brings none back); the command returns once the second of the change is over.
+A disabled or deleted user cannot sign in, and their sessions and tokens stop working at once.
 'oidc-op user ACTION --help' shows one action.`,
   actions: {
     create: `usage: printf '%s\\n' PASSWORD | oidc-op user create --username NAME --password-stdin [--email E] [--name N]
-                                    [--claim key=value…] [--role user|admin] [--json]
+                                    [--claim key=value…] [--role user|admin] [--group NAME…] [--json]
 
 A user with a random stable sub. A claim value is JSON when it parses as JSON (address={"country":"NL"}).
 At a terminal, --password-stdin asks for the password twice and does not show it.`,
-    update: `usage: oidc-op user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin] [--json]
+    update: `usage: oidc-op user update NAME [--email E] [--name N] [--claim key=value…] [--role user|admin] [--group NAME…] [--json]
 
-Changes the claims and role given; --claim key=null removes a claim.`,
+Changes the claims, role and groups given; --claim key=null removes a claim; --group replaces the list ('' clears it).`,
     'set-password': `usage: printf '%s\\n' PASSWORD | oidc-op user set-password NAME --password-stdin [--json]
 
 At a terminal, --password-stdin asks for the password twice and does not show it. The new password ends every session,
