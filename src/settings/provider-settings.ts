@@ -130,7 +130,7 @@ export function settingsReference(): SettingReference[] {
           : SWITCHES.includes(key)
             ? 'true | false'
             : 'absolute path (letters, digits, . _ ~ -)';
-    const fixed = (FIXED_DEFAULTS as Partial<Record<SettingKey, boolean | string>>)[key];
+    const fixed = (FIXED_DEFAULTS as Partial<Record<SettingKey, boolean | number | string>>)[key];
     const fallback = fixed === undefined ? { variable: FROM_ENVIRONMENT[key as keyof typeof LIMITS] } : { value: String(fixed) };
     return { key, type, default: fallback, ...SETTING_DOCS[key] };
   });
