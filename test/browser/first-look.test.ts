@@ -185,7 +185,7 @@ describe('development error pages', () => {
     const page = await browser.page({ locale: 'en-US' });
     const response = await page.goto(authorize({ client_id: 'no-such-app<b>', redirect_uri: 'http://127.0.0.1:9/cb' }));
     expect(response?.status()).toBe(400);
-    await expect(page.locator('.explanation').textContent()).resolves.toContain('No client is registered with client_id “no-such-app<b>”');
+    await expect(page.locator('.explanation').textContent()).resolves.toContain('No enabled client is registered with client_id “no-such-app<b>”');
     await expect(page.locator('.explanation b').count()).resolves.toBe(0);
     await browser.screenshot(page, 'error-unknown-client-en');
   });
