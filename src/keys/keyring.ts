@@ -58,7 +58,8 @@ export function keyStatuses(generations: KeyGeneration[], now: number): KeyStatu
       algs: g.keys.map((k) => String(k.alg)),
       state,
       createdAt: new Date(g.createdAt).toISOString(),
-      activeFrom: new Date(g.activeFrom).toISOString(),
+      // The first generation is stored as active "from 0": it signs from when it was made, not from 1970.
+      activeFrom: new Date(Math.max(g.activeFrom, g.createdAt)).toISOString(),
       ...(until ? { publishedUntil: new Date(until).toISOString() } : {}),
     };
   });

@@ -128,10 +128,18 @@ describe('the banner try URL', () => {
     await expect(page.locator('#demo-result').isHidden()).resolves.toBe(true);
   });
 
+  test('with JavaScript off, the page says why it shows nothing', async () => {
+    const page = await browser.page({ locale: 'en-US', javaScriptEnabled: false });
+    await page.goto(`${issuer}/demo/callback#id_token=x&state=y`);
+    await expect(page.getByText('turn JavaScript on to see it decoded').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#demo-empty').isVisible()).resolves.toBe(false);
+  });
+
   test('opened without an answer, it says where to start', async () => {
     const page = await browser.page({ locale: 'en-US' });
     await page.goto(`${issuer}/demo/callback`);
     await expect(page.locator('#demo-empty').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#demo-nojs').isVisible()).resolves.toBe(false);
     await expect(page.getByRole('link', { name: 'Sign in again' }).getAttribute('href')).resolves.toBe(tryUrl());
   });
 });
@@ -177,7 +185,7 @@ describe('development error pages', () => {
     const page = await browser.page({ locale: 'en-US' });
     const response = await page.goto(authorize({ client_id: 'no-such-app<b>', redirect_uri: 'http://127.0.0.1:9/cb' }));
     expect(response?.status()).toBe(400);
-    await expect(page.locator('.explanation').textContent()).resolves.toContain('No client is registered with client_id “no-such-app<b>”');
+    await expect(page.locator('.explanation').textContent()).resolves.toContain('No enabled client is registered with client_id “no-such-app<b>”');
     await expect(page.locator('.explanation b').count()).resolves.toBe(0);
     await browser.screenshot(page, 'error-unknown-client-en');
   });

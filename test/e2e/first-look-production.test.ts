@@ -88,10 +88,17 @@ describe('error pages', () => {
 
   test('development: the same requests name the client_id, and the redirect_uri with the registered ones', async () => {
     const unknown = await (await get(development, authorize({ client_id: 'no-such-app', redirect_uri: 'https://app.example.test/cb' }))).text();
-    expect(unknown).toContain('No client is registered with client_id “no-such-app”');
+    expect(unknown).toContain('No enabled client is registered with client_id “no-such-app”');
     const mismatch = await (await get(development, authorize({ client_id: clientIds.get(development)!, redirect_uri: 'https://evil.example.test/cb' }))).text();
     expect(mismatch).toContain('The redirect_uri “https://evil.example.test/cb” is not one this client registered');
     expect(mismatch).toContain('<li><code>https://app.example.test/cb</code></li><li><code>https://app.example.test/other</code></li>');
+  });
+
+  test('development: a disabled client is named as not enabled', async () => {
+    const { client_id: disabled } = await development.stores.clients.create({ name: 'Paused App', redirectUris: ['https://paused.example.test/cb'], responseTypes: ['id_token token'] });
+    await development.stores.clients.setDisabled(disabled, true);
+    const html = await (await get(development, authorize({ client_id: disabled, redirect_uri: 'https://paused.example.test/cb' }))).text();
+    expect(html).toContain(`No enabled client is registered with client_id “${disabled}”`);
   });
 
   test('an expired interaction is a page of ours with no stack trace; an invalid request goes back to the client', async () => {

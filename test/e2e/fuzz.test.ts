@@ -84,7 +84,7 @@ function paths(live: Live): string[] {
     '/admin/api/users/bob/password', '/admin/api/users/bob/disable', '/admin/api/scopes', '/admin/api/scopes/%zz',
     '/admin/api/keys', '/admin/api/keys/%zz/retire', '/admin/api/settings', '/admin/api/settings/ttl.session',
     '/admin/api/settings/%zz', '/admin/api/audit', '/admin/api/openapi.json', '/assets/client-logo/spa-both',
-    '/assets/client-logo/%zz', '/assets/client-logo/%C3%28', '/assets/app.css', '/assets/logo', '/healthz', '/readyz', '/metrics', '/%zz', '/\u00ff', '//x',
+    '/assets/client-logo/%zz', '/assets/client-logo/%C3%28', '/assets/app.css', '/assets/logo', '/assets/demo-callback.js', '/', '/demo/callback', '/docs/getting-started.md', '/healthz', '/readyz', '/metrics', '/%zz', '/\u00ff', '//x',
   ];
 }
 

@@ -13,6 +13,8 @@ const cli = (args: string[]) => runCli(args, { REDIS_URL: fixture.redis.url, RED
 interface Status {
   kids: string[];
   state: string;
+  activeFrom: string;
+  createdAt: string;
 }
 
 /** Runs a keys command and resolves once the provider has rebuilt with the keys it changed. */
@@ -39,6 +41,11 @@ describe('keys', () => {
     const initial = (jsonOf(await cli(['keys', 'list', '--json'])) as { keys: Status[] }).keys;
     expect(initial.map((s) => s.state)).toEqual(['active']);
     const [first] = initial;
+    // The first generation signs from when it was made, not from the epoch it is stored with.
+    expect(Date.parse(first!.activeFrom)).toBeGreaterThan(Date.parse('2020-01-01'));
+    expect(first!.activeFrom).toBe(first!.createdAt);
+    // The text form labels each kid with its algorithm.
+    expect((await cli(['keys', 'list'])).stdout).toMatch(/^active {4}RS256 \S+, ES256 \S+, EdDSA \S+ {2}active from \d{4}-/);
     const before = await idToken();
     expect(first!.kids).toContain(kidOf(before));
 

@@ -59,7 +59,8 @@ describe('errors that must not be redirected: our own error page, status 400, no
     expect(hop.location).toBeUndefined();
     expect(hop.headers.get('content-type')).toContain('text/html');
     expect(hop.body).toContain('<h1>Something went wrong</h1>');
-    expect(hop.body).not.toContain('evil.example');
+    // Outside production the page names the refused redirect_uri as text (pages/error-explanation.ts), never as a link.
+    expect(hop.body).not.toMatch(/(href|src|action)="[^"]*evil\.example/);
     expect(hop.headers.get('x-frame-options')).toBe('DENY');
   });
 });

@@ -4,11 +4,14 @@
 (function () {
   var root = document.getElementById('demo');
   if (!root) return;
+  document.getElementById('demo-nojs').hidden = true;
   var params = new URLSearchParams(location.hash.slice(1));
-  if (!params.has('id_token') && !params.has('error') && !params.has('access_token')) return;
+  if (!params.has('id_token') && !params.has('error') && !params.has('access_token')) {
+    document.getElementById('demo-empty').hidden = false;
+    return;
+  }
   // The tokens leave the address bar (and the history entry) once read.
   history.replaceState(null, '', location.pathname + location.search);
-  document.getElementById('demo-empty').hidden = true;
 
   function show(id, text) {
     document.getElementById(id).textContent = text;

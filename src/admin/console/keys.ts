@@ -5,7 +5,7 @@ import type { AdminServices } from '../services.js';
 import { CONSOLE_PATH } from './console-client.js';
 import { consoleChange, form, t, type ConsoleMount } from './shared.js';
 
-/** A stored moment, or undefined for the epoch: the first generation signs "from 0", that is since it was made. */
+/** A stored moment, or undefined for the epoch (keys stored before their creation time was kept). */
 const real = (iso: string): string | undefined => (Date.parse(iso) > 0 ? iso : undefined);
 
 export type KeyServices = Pick<AdminServices, 'keyring' | 'audit'>;
@@ -17,7 +17,7 @@ export function keyRoutes({ router, requireAdmin, page }: ConsoleMount, services
 
   async function keysPage(ctx: Context, errors = {}, status = 200) {
     const keys = keysConfigured ? [] : await keyring.status();
-    const shown = keys.filter((k) => k.state !== 'retired').map((k) => ({ ...k, createdAt: real(k.createdAt), signsFrom: real(k.activeFrom) ?? real(k.createdAt) }));
+    const shown = keys.filter((k) => k.state !== 'retired').map((k) => ({ ...k, createdAt: real(k.createdAt), signsFrom: real(k.activeFrom) }));
     page(ctx, 'admin/keys', 'keys', { title: t(ctx)('admin.nav.keys'), keys: shown, configured: keysConfigured, errors }, status);
   }
   router.get('/keys', requireAdmin, (ctx) => keysPage(ctx));

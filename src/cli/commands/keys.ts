@@ -9,7 +9,7 @@ async function keysCommand({ stores, settings, action, args, values }: Context):
   if (settings.jwks) throw new KeyError('the signing keys come from JWKS or JWKS_FILE: rotate them there');
   const show = (statuses: KeyStatus[]) => ({
     json: { keys: statuses },
-    text: statuses.map((s) => `${s.state.padEnd(8)}  ${printable(s.kids.join(' '))}  active from ${s.activeFrom}${s.publishedUntil ? `  published until ${s.publishedUntil}` : ''}`).join('\n'),
+    text: statuses.map((s) => `${s.state.padEnd(8)}  ${printable(s.kids.map((kid, i) => `${s.algs[i]} ${kid}`).join(', '))}  active from ${s.activeFrom}${s.publishedUntil ? `  published until ${s.publishedUntil}` : ''}`).join('\n'),
   });
   const actor = cliActor();
   switch (action) {
