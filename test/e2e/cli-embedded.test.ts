@@ -135,6 +135,11 @@ describe('oidc-op against the in-memory development server', () => {
     const lines = result.output.split('\n').filter((line) => line.startsWith('oidc-op cannot start'));
     expect(lines).toEqual([`oidc-op cannot start: port ${port} on 127.0.0.1 is already in use: set PORT to a free port (or HOST), or stop what listens there`]);
     expect(result.output).not.toMatch(/\n\s+at /);
+    // An address that is not this machine's (TEST-NET-1) is one line naming HOST.
+    const elsewhere = await failedStart({ PORT: String(port), HOST: '192.0.2.1', CLI_TOKEN_FILE: join(dir, 'third-token') });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.output).toContain('oidc-op cannot start: HOST 192.0.2.1 is not an address of this machine: set HOST');
+    expect(elsewhere.output).not.toMatch(/\n\s+at /);
   });
 
   test('a clean stop removes the token file, and the command line then says there is no server', async () => {
