@@ -23,6 +23,14 @@ function banner(settings: Settings, running: Partial<RunningServer>, cliTokenFil
   return lines.join('\n');
 }
 
+/** Why the address could not be taken, in one line naming the variable to change; undefined for another fault. */
+function listenRefusal(code: string | undefined, { port, host }: Settings): string | undefined {
+  if (code === 'EADDRINUSE') return `port ${port} on ${host} is already in use: set PORT to a free port (or HOST), or stop what listens there`;
+  if (code === 'EACCES') return `port ${port} on ${host} needs privileges this user lacks: set PORT to 1024 or above`;
+  if (code === 'EADDRNOTAVAIL') return `HOST ${host} is not an address of this machine: set HOST (0.0.0.0 listens on every address)`;
+  return undefined;
+}
+
 async function main(): Promise<void> {
   let settings: Settings;
   try {
@@ -44,8 +52,9 @@ async function main(): Promise<void> {
   try {
     running = primary ? await startWorkers(settings.workers, logger) : await startServer(settings, logger, { cliToken });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      process.stderr.write(`oidc-op cannot start: port ${settings.port} on ${settings.host} is already in use: set PORT to a free port (or HOST), or stop what listens there\n`);
+    const refusal = listenRefusal((err as NodeJS.ErrnoException).code, settings);
+    if (refusal) {
+      process.stderr.write(`oidc-op cannot start: ${refusal}\n`);
       process.exit(1);
     }
     throw err;

@@ -69,6 +69,9 @@ export async function startServer(settings: Settings, logger: Logger, options: A
     await seedDemoUsers(settings, stores);
     const firstAdmin = await ensureFirstAdmin(stores.users, settings.bootstrapAdmin);
     logFirstAdmin(firstAdmin, logger);
+    if (firstAdmin.outcome === 'created') {
+      stores.audit.record({ type: 'admin', outcome: 'success', actor: 'env:BOOTSTRAP_ADMIN_USERNAME', action: 'user create --role admin', user: firstAdmin.username });
+    }
     const { listener, provider, live, keys, cookieKeys, scopes } = await createApp(settings, stores, logger, options);
     const server = createServer(serverOptions(settings.http), listener);
     // Keep-alive longer than a typical proxy's idle timeout, so the proxy closes first.

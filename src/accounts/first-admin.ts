@@ -16,6 +16,9 @@ export type FirstAdmin =
   | { outcome: 'none' };
 
 export async function ensureFirstAdmin(users: Pick<Users, 'list' | 'create' | 'findByUsername'>, bootstrap: BootstrapAdmin | undefined): Promise<FirstAdmin> {
+  // The named user settles it without reading every user (the usual restart once the bootstrap has been used).
+  const named = bootstrap && (await users.findByUsername(bootstrap.username));
+  if (named) return named.role === 'admin' ? { outcome: 'present' } : { outcome: 'taken', username: bootstrap.username, admin: false };
   if ((await users.list()).some((user) => user.role === 'admin' && !user.disabled)) return { outcome: 'present' };
   if (!bootstrap) return { outcome: 'none' };
   const { username, password } = bootstrap;

@@ -45,6 +45,9 @@ describe('BOOTSTRAP_ADMIN_*', () => {
       expect(outputs.filter((output) => output.includes('first administrator created from BOOTSTRAP_ADMIN_USERNAME'))).toHaveLength(1);
       for (const output of outputs) expect(output).not.toContain(PASSWORD);
 
+      const trail = jsonOf(await runCli(['audit', 'tail', '--json'], { REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, NODE_ENV: 'test' })) as { events: Record<string, unknown>[] };
+      expect(trail.events.filter((event) => event.actor === 'env:BOOTSTRAP_ADMIN_USERNAME')).toEqual([expect.objectContaining({ action: 'user create --role admin', user: 'root', outcome: 'success' })]);
+
       // The administrator signs in with the password from the file.
       const issuer = envs[0]!.ISSUER!;
       const final = await signIn(new UserAgent(issuer), authorizeUrl(issuer, implicitParams()), { username: 'root', password: PASSWORD });

@@ -77,6 +77,25 @@ describe('oidc-op against the in-memory development server', () => {
     expect(made?.actor).toBe(`cli:${userInfo().username}`);
   });
 
+  test('every other command group runs there too', async () => {
+    let adminToken = '';
+    const runs: [string[], (json: Record<string, unknown>) => void][] = [
+      [['scope', 'list', '--json'], (json) => expect(json.scopes).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'openid' })]))],
+      [['keys', 'list', '--json'], (json) => expect((json.keys as unknown[]).length).toBeGreaterThan(0)],
+      [['settings', 'show', '--json'], (json) => expect(Object.keys(json).length).toBeGreaterThan(0)],
+      [['admin-token', 'create', '--name', 'embedded-robot', '--json'], (json) => (adminToken = String(json.token))],
+      [['registration-token', 'create', '--json'], (json) => expect(json.token).toBeTruthy()],
+    ];
+    for (const [args, check] of runs) {
+      const result = await cli(args);
+      expect([args.join(' '), result.code, result.stderr]).toEqual([args.join(' '), 0, '']);
+      check(jsonOf(result));
+    }
+    // The admin token made there works against that server's admin API.
+    const listed = await fetch(`${issuer}/admin/api/users`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(listed.status).toBe(200);
+  });
+
   test('errors print and exit as a local run does: the message, a usage error with its synopsis and exit 2', async () => {
     const missing = await cli(['user', 'show', 'nobody']);
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'oidc-op: user nobody: not found\n' });
@@ -135,6 +154,11 @@ describe('oidc-op against the in-memory development server', () => {
     const lines = result.output.split('\n').filter((line) => line.startsWith('oidc-op cannot start'));
     expect(lines).toEqual([`oidc-op cannot start: port ${port} on 127.0.0.1 is already in use: set PORT to a free port (or HOST), or stop what listens there`]);
     expect(result.output).not.toMatch(/\n\s+at /);
+    // An address that is not this machine's (TEST-NET-1) is one line naming HOST.
+    const elsewhere = await failedStart({ PORT: String(port), HOST: '192.0.2.1', CLI_TOKEN_FILE: join(dir, 'third-token') });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.output).toContain('oidc-op cannot start: HOST 192.0.2.1 is not an address of this machine: set HOST');
+    expect(elsewhere.output).not.toMatch(/\n\s+at /);
   });
 
   test('a clean stop removes the token file, and the command line then says there is no server', async () => {
