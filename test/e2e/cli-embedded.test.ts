@@ -101,7 +101,7 @@ describe('oidc-op against the in-memory development server', () => {
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'oidc-op: user nobody: not found\n' });
     const usage = await cli(['client', 'frobnicate']);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/^oidc-op: unknown client command frobnicate\nusage: oidc-op client ACTION/);
+    expect(usage.stderr).toMatch(/^oidc-op: unknown client action frobnicate\nusage: oidc-op client ACTION/);
     const noPassword = await cli(['user', 'set-password', 'erin', '--password-stdin'], '');
     expect(noPassword.code).toBe(1);
     expect(noPassword.stderr).toBe('oidc-op: password: at least 8 characters\n');
