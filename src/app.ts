@@ -73,6 +73,9 @@ function assets(views: Views): Koa.Middleware {
     if (ctx.path === '/assets/app.css') {
       ctx.type = 'text/css';
       ctx.body = views.css;
+    } else if (ctx.path.startsWith('/assets/') && Object.hasOwn(views.scripts, ctx.path.slice('/assets/'.length))) {
+      ctx.type = 'text/javascript';
+      ctx.body = views.scripts[ctx.path.slice('/assets/'.length)];
     } else if (ctx.path === '/assets/logo' && views.logo) {
       ctx.type = views.logo.contentType;
       ctx.body = views.logo.body;
@@ -146,6 +149,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       pages,
       runtime: () => live.current,
       limits,
+      backchannelLogout: (notice) => stores.logouts.notify([notice]),
     }, [requestLog.middleware(), securityHeaders, bounded]);
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);

@@ -40,6 +40,10 @@ export const clientSchema = z.object({
     .enum([...SIGNING_ALGS, ''], { error: `id-token-signed-response-alg: one of ${SIGNING_ALGS.join(', ')} (empty: the provider's default)` })
     .optional()
     .describe("the ID token's signing algorithm for this client; empty or not given: the provider's default (ID_TOKEN_SIGNING_ALG)"),
+  backchannelLogoutUri: optionalUrl('backchannel-logout-uri').describe('where a signed logout_token is posted when a session this client signed into ends; empty: none'),
+  backchannelLogoutSessionRequired: z.boolean().optional().describe('the logout_token always carries sid (true by default when a back-channel URI is given)'),
+  frontchannelLogoutUri: optionalUrl('frontchannel-logout-uri').describe("loaded in an invisible iframe of the signed-out page, with iss and sid; on a redirect URI's origin; empty: none"),
+  frontchannelLogoutSessionRequired: z.boolean().optional().describe('the front-channel URI gets iss and sid (true by default when a front-channel URI is given)'),
 });
 
 /** What an administrator asks for, unchecked: clientMetadata() (client-metadata.ts) validates every field. */
@@ -67,6 +71,12 @@ export interface NewClient {
   idTokenTtl?: number;
   /** RS256, ES256 or EdDSA; empty or not given: the provider-wide ID_TOKEN_SIGNING_ALG. */
   idTokenSignedResponseAlg?: string;
+  /** OpenID Connect Back-Channel Logout: where the logout_token is posted; empty or not given: none. */
+  backchannelLogoutUri?: string;
+  backchannelLogoutSessionRequired?: boolean;
+  /** OpenID Connect Front-Channel Logout: the page loaded in the signed-out page's iframe; empty or not given: none. */
+  frontchannelLogoutUri?: string;
+  frontchannelLogoutSessionRequired?: boolean;
 }
 
 /** A change: every field given replaces the stored one (a list replaces the whole list). */
@@ -100,5 +110,9 @@ export function asNewClient(record: ClientRecord): NewClient {
     accessTokenTtl: typeof m.access_token_ttl === 'number' ? m.access_token_ttl : undefined,
     idTokenTtl: typeof m.id_token_ttl === 'number' ? m.id_token_ttl : undefined,
     idTokenSignedResponseAlg: m.id_token_signed_response_alg,
+    backchannelLogoutUri: m.backchannel_logout_uri,
+    backchannelLogoutSessionRequired: typeof m.backchannel_logout_session_required === 'boolean' ? m.backchannel_logout_session_required : undefined,
+    frontchannelLogoutUri: typeof m.frontchannel_logout_uri === 'string' ? m.frontchannel_logout_uri : undefined,
+    frontchannelLogoutSessionRequired: typeof m.frontchannel_logout_session_required === 'boolean' ? m.frontchannel_logout_session_required : undefined,
   };
 }

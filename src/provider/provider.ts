@@ -10,6 +10,7 @@ import { TooManyRequests, type ProviderLimits } from './limits.js';
 import { seenAtIssuer } from './issuer-origin.js';
 import { registrationResponses } from './registration.js';
 import { dropUnregisteredLogoutReturn } from './unregistered-logout-return.js';
+import { frontchannelLogout } from './frontchannel-logout.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
 const LOOPBACK_IMPLICIT_CHECKS = new Set(['implicit-force-https', 'implicit-forbid-localhost']);
@@ -60,6 +61,12 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
   // parties use it to match logout and session-check events to the session that signed them in.
   provider.Client.prototype.includeSid = () => true;
 
+  // Back-channel logout: oidc-provider calls this for each client of a session a sign-out ends and waits for it;
+  // the notice goes to our delivery queue instead (retried, bounded), so the sign-out page never waits on a client.
+  provider.Client.prototype.backchannelLogout = async function queueBackchannelLogout(this: { clientId: string }, accountId: string, sid: string) {
+    deps.backchannelLogout?.({ clientId: this.clientId, accountId, sid, reason: 'sign-out' });
+  };
+
   // RFC 6749 4.2.2.1 names a response type the client is not registered for unauthorized_client; oidc-provider
   // says invalid_request. Its one caller of this check redirects what it throws, so throw the right error here.
   // The implicit switch lives here too: an administrator can turn implicit off for everyone at run time.
@@ -84,6 +91,8 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
 
   if (deps.limits) limitNewInteractions(provider, deps.limits);
   provider.use(dropUnregisteredLogoutReturn(provider, () => deps.runtime()['paths.end_session']));
+  const frontchannelPage = deps.pages.frontchannelLogout?.bind(deps.pages);
+  if (frontchannelPage) provider.use(frontchannelLogout(provider, () => deps.runtime()['paths.end_session'], frontchannelPage));
   provider.use(finalRedirectAs302);
   provider.use(registrationResponses);
   provider.use(discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled']));

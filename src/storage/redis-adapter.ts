@@ -7,6 +7,7 @@
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { accountGrants, grantItem } from './account-grants.js';
+import { accountSessions } from './account-sessions.js';
 import type { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
 import { withConsume, type WithConsume } from './consume-script.js';
@@ -36,6 +37,7 @@ export class RedisAdapter implements Adapter {
   readonly #sessions: UnchangedSessions | undefined;
   readonly #uids: BucketIndex;
   readonly #accountGrants: BucketIndex;
+  readonly #accountSessions: BucketIndex;
   readonly #revocations: GrantRevocations;
   readonly #recent: RecentReads;
 
@@ -49,6 +51,7 @@ export class RedisAdapter implements Adapter {
     this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
     this.#uids = sessionUids(redis);
     this.#accountGrants = accountGrants(redis);
+    this.#accountSessions = accountSessions(redis);
     this.#revocations = grantRevocations(redis);
     this.#recent = recentReads(redis);
   }
@@ -75,6 +78,8 @@ export class RedisAdapter implements Adapter {
       }
     }
     if (this.#model === 'Session' && payload.uid) writes.push(this.#uids.change(payload.uid, 'put', [id], exp));
+    // A signed-in session joins its account's entry (storage/account-sessions.ts), expiring with it.
+    if (this.#model === 'Session' && typeof payload.accountId === 'string') writes.push(this.#accountSessions.change(payload.accountId, 'add', [id], exp));
     if (payload.userCode) {
       writes.push(ttl ? redis.set(userCodeKey(payload.userCode), id, 'EX', ttl) : redis.set(userCodeKey(payload.userCode), id));
     }

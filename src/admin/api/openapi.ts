@@ -12,9 +12,10 @@ import { registrationTokensDoc } from './registration-tokens.js';
 import { scopesDoc } from './scopes.js';
 import { settingsDoc } from './settings.js';
 import { consentSchemas, usersDoc } from './users.js';
+import { userSessionsDoc } from './user-sessions.js';
 
 export function openApiDocument() {
-  const [clients, users, scopes, keys, registrationTokens, settings, backup, adminTokens, audit] = [
+  const [clients, users, scopes, keys, registrationTokens, settings, backup, adminTokens, audit, userSessions] = [
     clientsDoc(),
     usersDoc(),
     scopesDoc(),
@@ -24,6 +25,7 @@ export function openApiDocument() {
     backupDoc(),
     adminTokensDoc(),
     auditDoc(),
+    userSessionsDoc(),
   ];
   return {
     openapi: '3.1.0',
@@ -44,6 +46,7 @@ export function openApiDocument() {
         ...backup.schemas,
         ...adminTokens.schemas,
         ...audit.schemas,
+        ...userSessions.schemas,
       },
     },
     paths: {
@@ -57,6 +60,7 @@ export function openApiDocument() {
       ...backup.paths,
       ...adminTokens.paths,
       ...audit.paths,
+      ...userSessions.paths,
     },
   };
 }

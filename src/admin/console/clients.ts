@@ -36,6 +36,8 @@ const clientForm = (c: ReturnType<typeof clientFromForm> | undefined) => ({
   accessTokenTtl: c?.accessTokenTtl ?? '',
   idTokenTtl: c?.idTokenTtl ?? '',
   idTokenSignedResponseAlg: c?.idTokenSignedResponseAlg ?? '',
+  backchannelLogoutUri: c?.backchannelLogoutUri ?? '',
+  frontchannelLogoutUri: c?.frontchannelLogoutUri ?? '',
 });
 
 /** `defaultSigningAlg` (ID_TOKEN_SIGNING_ALG) is shown as what a client without its own algorithm gets. */

@@ -39,6 +39,9 @@ export function clientFromForm(form: URLSearchParams): NewClient & ClientChange 
     idTokenTtl: seconds(form, 'idTokenTtl'),
     // Empty: the provider's default (ID_TOKEN_SIGNING_ALG), also on a change.
     idTokenSignedResponseAlg: text(form, 'idTokenSignedResponseAlg'),
+    // Empty removes the logout URI on a change.
+    backchannelLogoutUri: text(form, 'backchannelLogoutUri'),
+    frontchannelLogoutUri: text(form, 'frontchannelLogoutUri'),
   };
 }
 
@@ -76,6 +79,8 @@ const FIELDS: Record<string, string> = {
   'access-token-ttl': 'accessTokenTtl',
   'id-token-ttl': 'idTokenTtl',
   'id-token-signed-response-alg': 'idTokenSignedResponseAlg',
+  'backchannel-logout-uri': 'backchannelLogoutUri',
+  'frontchannel-logout-uri': 'frontchannelLogoutUri',
   username: 'username',
   password: 'password',
   role: 'role',

@@ -10,7 +10,8 @@ const CLIENT_OPTIONS = `    CLIENT OPTIONS: [--description TEXT] [--post-logout-
                     [--auth-method none|client_secret_basic|client_secret_post]
                     [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
                     [--[no-]first-party] [--[no-]always-select-account] [--access-token-ttl S] [--id-token-ttl S]
-                    [--id-token-signed-response-alg RS256|ES256|EdDSA]   ('' or not given: ID_TOKEN_SIGNING_ALG)`;
+                    [--id-token-signed-response-alg RS256|ES256|EdDSA]   ('' or not given: ID_TOKEN_SIGNING_ALG)
+                    [--backchannel-logout-uri URI] [--frontchannel-logout-uri URI]   ('' removes; logout_token / iframe with sid)`;
 
 const RESPONSE_TYPES = 'Response types: "id_token token", id_token, code. Repeat an option to give several values.';
 
@@ -36,6 +37,8 @@ function clientFields(values: Values): Partial<NewClient> {
     accessTokenTtl: seconds(values['access-token-ttl']),
     idTokenTtl: seconds(values['id-token-ttl']),
     idTokenSignedResponseAlg: values['id-token-signed-response-alg'],
+    backchannelLogoutUri: values['backchannel-logout-uri'],
+    frontchannelLogoutUri: values['frontchannel-logout-uri'],
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
