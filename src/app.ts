@@ -12,6 +12,8 @@ import { deviceCookies } from './accounts/device-cookies.js';
 import { findAccount } from './accounts/find-account.js';
 import { ADMIN_API, adminApi } from './admin/api/routes.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleClient } from './admin/console/console-client.js';
+import { ACCOUNT_CLIENT_ID, ACCOUNT_PATH, accountClient } from './account/account-client.js';
+import { accountRoutes } from './account/routes.js';
 import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './settings/provider-settings.js';
 import type { ScopeRecord } from './scopes/scopes.js';
@@ -118,8 +120,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const signingAlgs = signingAlgsOf(jwks.current);
   requireDefaultSigningAlg(settings.idTokenSigningAlg, signingAlgs);
   const clientPolicy = { production: settings.production, signingAlgs };
-  checkStaticClients(settings.clients, settings.sources.clients, clientPolicy, [CONSOLE_CLIENT_ID]);
-  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, clientPolicy, [CONSOLE_CLIENT_ID]);
+  checkStaticClients(settings.clients, settings.sources.clients, clientPolicy, [CONSOLE_CLIENT_ID, ACCOUNT_CLIENT_ID]);
+  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, clientPolicy, [CONSOLE_CLIENT_ID, ACCOUNT_CLIENT_ID]);
   const pages = providerPages(views);
   const { redis } = stores;
   const metrics = new Metrics();
@@ -134,11 +136,11 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const limits = providerLimits(settings, stores);
   const bounded = boundedParameters(() => [live.current['paths.authorization'], live.current['paths.end_session']], pages);
   // Config-file clients are not in the registry and never change at run time: looking them up would cost a Redis read.
-  const staticClients = new Set([...settings.clients, ...(settings.demo?.clients ?? [])].map((c) => c.client_id).concat(CONSOLE_CLIENT_ID));
+  const staticClients = new Set([...settings.clients, ...(settings.demo?.clients ?? [])].map((c) => c.client_id).concat(CONSOLE_CLIENT_ID, ACCOUNT_CLIENT_ID));
   const clientRecord = (clientId: string) => (staticClients.has(clientId) ? Promise.resolve(undefined) : stores.clients.find(clientId));
   const provider = new SwappableProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
-    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!)] }, {
+    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!), accountClient(settings.issuer)] }, {
       adapter,
       findAccount: findAccount(stores.users, clientRecord),
       ...(redis ? { consentGrants: consentGrantsOn(redis) } : {}),
@@ -220,6 +222,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
   app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
+  app.use(mountedRouter(ACCOUNT_PATH, accountRoutes({ provider, issuer: settings.issuer, authorizationPath: () => live.current['paths.authorization'], users: stores.users, consents: stores.consents, sessions: stores.sessions, audit: stores.audit, views, csrf })));
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);

@@ -91,6 +91,20 @@ export class AccountSessions {
     return chosen.map(({ id, session }) => view(id, session));
   }
 
+  /**
+   * Tells `clientId` (back-channel logout) that each of the account's sessions it signed into is over for it: its
+   * access was removed. The sessions themselves go on for the other clients.
+   */
+  async notifyClient(accountId: string, clientId: string, reason: string): Promise<number> {
+    const told: EndedAuthorization[] = [];
+    for (const { session } of await this.#live(accountId)) {
+      const sid = session.authorizations?.[clientId]?.sid;
+      if (typeof sid === 'string') told.push({ clientId, accountId, sid, reason });
+    }
+    if (told.length) this.onEnded(told);
+    return told.length;
+  }
+
   /** The sessions the index holds that still exist and are this account's, newest first; the others leave the index. */
   async #live(accountId: string): Promise<{ id: string; session: SessionPayload }[]> {
     const ids = (await this.store.ids(accountId)).slice(-MAX_LISTED_SESSIONS).reverse();
