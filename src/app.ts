@@ -126,6 +126,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const { redis } = stores;
   const metrics = new Metrics();
   if (redis) observeRedis(redis, metrics);
+  stores.logouts.observe = (outcome) => metrics.backchannelLogouts.inc({ outcome });
   const live = new Polled(() => stores.providerSettings.read(), await stores.providerSettings.read());
   const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
   // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).

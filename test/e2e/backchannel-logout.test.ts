@@ -11,7 +11,8 @@ import { LogoutReceiver } from '../support/logout-receiver.js';
 import { ALICE, BOB, useProvider } from '../support/provider.js';
 import { fragmentParams, inputValue, UserAgent, type Hop } from '../support/user-agent.js';
 
-const fixture = useProvider();
+const METRICS_TOKEN = 'backchannel-metrics-token';
+const fixture = useProvider({ METRICS_TOKEN });
 const receiver = new LogoutReceiver(() => fixture.op.issuer);
 const REDIRECT = 'https://rp.example.test/cb';
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -120,6 +121,8 @@ describe('back-channel logout', () => {
     expect(received.claims?.aud).toBe(clientB);
     const events = await logoutEvents(BOB.sub);
     expect(events.some((e) => e.client === clientB && e.outcome === 'success' && e.action?.includes('3 attempts'))).toBe(true);
+    const metrics = await (await fetch(`${fixture.op.issuer}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(Number(metrics.match(/^oidc_op_backchannel_logout_total\{outcome="delivered"\} (\d+)/m)?.[1])).toBeGreaterThanOrEqual(3);
   });
 
   test('a client that never answers does not hold the sign-out', async () => {
