@@ -1,7 +1,8 @@
 /** An account's sessions in this process's memory storage (the embedded default): the memory twin of redis-sessions.ts. */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SessionStore } from './sessions.js';
-import { forgetMemorySessions, memoryAccountSessions, memoryAdapter } from '../storage/memory-adapter.js';
+import { forgetMemorySessions, memoryAccountSessions, memoryAdapter, memorySessionSeen } from '../storage/memory-adapter.js';
+import type { SessionSeen } from '../storage/session-seen.js';
 
 export class MemorySessions implements SessionStore {
   readonly #sessions: Adapter = memoryAdapter('Session');
@@ -12,6 +13,10 @@ export class MemorySessions implements SessionStore {
 
   async read(id: string): Promise<AdapterPayload | undefined> {
     return (await this.#sessions.find(id)) ?? undefined;
+  }
+
+  async seen(id: string): Promise<SessionSeen | undefined> {
+    return memorySessionSeen(id);
   }
 
   async destroy(id: string): Promise<void> {

@@ -7,12 +7,16 @@
 import { createHash } from 'node:crypto';
 import type { AdapterPayload } from 'oidc-provider';
 import { AppError } from '../errors.js';
+import type { SessionSeen } from '../storage/session-seen.js';
+import { summarizeUserAgent } from './user-agent-summary.js';
 
 /** Where an account's sessions are kept: the index of their ids and the session records (Redis, or memory). */
 export interface SessionStore {
   /** The ids the account's index holds, oldest first (some may be gone). */
   ids(accountId: string): Promise<string[]>;
   read(id: string): Promise<AdapterPayload | undefined>;
+  /** The browser that last saved the session, when known. */
+  seen(id: string): Promise<SessionSeen | undefined>;
   destroy(id: string): Promise<void>;
   /** Drops ids found gone from the account's index. */
   forget(accountId: string, ids: readonly string[]): Promise<void>;
@@ -36,6 +40,11 @@ export interface SessionView {
   amr?: string[];
   /** The clients it has signed into. */
   clients: string[];
+  /** The browser and operating system from its User-Agent, its address and when it was last saved (ISO 8601). */
+  browser?: string;
+  os?: string;
+  address?: string;
+  lastSeenAt?: string;
 }
 
 /** The most sessions one listing reads (the account's newest): a bound on one request's work. */
@@ -47,10 +56,14 @@ const iso = (seconds: unknown) => (typeof seconds === 'number' ? new Date(second
 
 type SessionPayload = AdapterPayload & { loginTs?: number; amr?: string[]; authorizations?: Record<string, { sid?: string }> };
 
-function view(id: string, s: SessionPayload): SessionView {
+function view(id: string, s: SessionPayload, seen: SessionSeen | undefined): SessionView {
   const signedInAt = iso(s.loginTs);
   const expiresAt = iso(s.exp);
+  const lastSeenAt = iso(seen?.seen);
   return {
+    ...summarizeUserAgent(seen?.ua),
+    ...(seen?.ip ? { address: seen.ip } : {}),
+    ...(lastSeenAt ? { lastSeenAt } : {}),
     id: sessionHandle(id),
     ...(signedInAt ? { signedInAt } : {}),
     ...(expiresAt ? { expiresAt } : {}),
@@ -68,7 +81,9 @@ export class AccountSessions {
 
   /** The account's live sessions, newest first. */
   async list(accountId: string): Promise<SessionView[]> {
-    return (await this.#live(accountId)).map(({ id, session }) => view(id, session));
+    const live = await this.#live(accountId);
+    const seen = await Promise.all(live.map(({ id }) => this.store.seen(id).catch(() => undefined)));
+    return live.map(({ id, session }, i) => view(id, session, seen[i]));
   }
 
   /**
@@ -88,7 +103,7 @@ export class AccountSessions {
     }
     await this.store.forget(accountId, chosen.map(({ id }) => id));
     if (ended.length) this.onEnded(ended);
-    return chosen.map(({ id, session }) => view(id, session));
+    return chosen.map(({ id, session }) => view(id, session, undefined));
   }
 
   /**

@@ -64,6 +64,9 @@ describe('the account page', () => {
     await expect(other.getByText('Photo Album').isVisible()).resolves.toBe(true);
     await expect(other.getByText('(this device)').isVisible()).resolves.toBe(true);
     expect(await other.locator('tbody tr').count()).toBe(2);
+    // Each session's device from its User-Agent, and its address.
+    await expect(other.locator('tbody tr.current td').first().textContent()).resolves.toMatch(/^Headless Chrome on Linux/);
+    await expect(other.locator('tbody tr.current td').nth(1).textContent()).resolves.toMatch(/127\.0\.0\.1/);
     await expect(other.getByRole('heading', { name: 'Recent security events' }).isVisible()).resolves.toBe(true);
     await expect(other.getByText('Signed in', { exact: true }).first().isVisible()).resolves.toBe(true);
     const headers = (await other.goto(`${fixture.op.issuer}/account`))!.headers();

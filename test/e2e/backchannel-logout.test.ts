@@ -148,7 +148,8 @@ describe('back-channel logout', () => {
     expect(listed.length).toBe(2);
     expect(listed[0]!.clients.sort()).toEqual([clientA, clientB].sort());
     expect(listed[1]!.clients).toEqual([clientA]);
-    expect(listed.every((s) => s.id.length > 10 && s.signedInAt && s.expiresAt)).toBe(true);
+    expect(listed.every((s) => s.id.length > 10 && s.signedInAt && s.expiresAt && s.lastSeenAt)).toBe(true);
+    expect(listed[0]!.address).toMatch(/127\.0\.0\.1/);
 
     const ended = await fixture.op.stores.sessions.end(BOB.sub, 'signed out by test');
     expect(ended.length).toBe(2);

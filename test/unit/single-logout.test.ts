@@ -6,6 +6,7 @@ import { BACKCHANNEL_EVENT, signLogoutToken } from '../../src/logout/logout-toke
 import { backchannelTarget } from '../../src/logout/logouts.js';
 import { frameSrc } from '../../src/provider/frontchannel-logout.js';
 import { logoutMetadataProblem } from '../../src/provider/logout-metadata.js';
+import { summarizeUserAgent } from '../../src/accounts/user-agent-summary.js';
 
 const DEV = { production: false };
 const PROD = { production: true };
@@ -86,5 +87,19 @@ describe('logout metadata at registration', () => {
     expect(logoutMetadataProblem('frontchannel_logout_uri', 'https://rp.example.test/fc', meta, DEV)).toBeUndefined();
     expect(logoutMetadataProblem('frontchannel_logout_session_required', 'yes', meta, DEV)).toMatch(/boolean/);
     expect(logoutMetadataProblem('first_party', true, meta, DEV)).toBeUndefined();
+  });
+});
+
+describe('User-Agent summary', () => {
+  test.each([
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36', { browser: 'Chrome', os: 'Windows' }],
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0', { browser: 'Edge', os: 'Windows' }],
+    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15', { browser: 'Safari', os: 'macOS' }],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1', { browser: 'Safari', os: 'iOS' }],
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0', { browser: 'Firefox', os: 'Linux' }],
+    ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36', { browser: 'Chrome', os: 'Android' }],
+    ['something else', {}],
+  ])('%s', (ua, summary) => {
+    expect(summarizeUserAgent(ua)).toEqual(summary);
   });
 });

@@ -9,7 +9,7 @@ import { auditedRecordCommand, cliActor, type Command, type Context, type Output
 const consentLine = (c: Consent) =>
   `${printable(c.clientId)}  ${printable(c.scope)}${c.claims.length ? `  claims: ${printable(c.claims.join(' '))}` : ''}  until ${printable(c.expiresAt ?? 'never')}`;
 const sessionLine = (s: SessionView) =>
-  `${s.id}  signed in ${s.signedInAt ?? '?'}  until ${s.expiresAt ?? '?'}${s.clients.length ? `  clients: ${printable(s.clients.join(' '))}` : ''}`;
+  `${s.id}  signed in ${s.signedInAt ?? '?'}  until ${s.expiresAt ?? '?'}${s.browser || s.os ? `  ${printable([s.browser, s.os].filter(Boolean).join(' on '))}` : ''}${s.address ? `  from ${printable(s.address)}` : ''}${s.clients.length ? `  clients: ${printable(s.clients.join(' '))}` : ''}`;
 const userLine = (user: UserView) => `${printable(user.username)}  sub=${printable(user.sub)}  ${printable(user.role ?? 'user')}${user.disabled ? '  disabled' : ''}`;
 
 async function userCommand({ stores, action, args, values }: Context): Promise<Output> {
