@@ -20,6 +20,7 @@ import { settingRoutes } from './settings.js';
 import { consolePages } from './shared.js';
 import type { ConsoleSignIn } from './sign-in.js';
 import { userRoutes } from './users.js';
+import { userSessionRoutes } from './user-sessions.js';
 
 export interface ConsoleDeps {
   issuer: string;
@@ -46,6 +47,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
   const mount = { router, requireAdmin, ...pages };
   clientRoutes(mount, stores, deps.defaultSigningAlg);
   userRoutes(mount, stores);
+  userSessionRoutes(mount, stores);
   scopeRoutes(mount, stores);
   keyRoutes(mount, stores, deps.keysConfigured);
   settingRoutes(mount, stores);
