@@ -131,7 +131,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
   // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).
   const adapter = (model: string) =>
-    model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
+    model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model, currentRequest);
   const scopes = new Polled(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
   const limits = providerLimits(settings, stores);

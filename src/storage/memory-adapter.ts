@@ -3,7 +3,7 @@
  * model can still be our registry. Its storage is one per process, shared by every provider instance; so is the
  * account → sessions index kept beside it here (the memory twin of storage/account-sessions.ts).
  */
-import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { seenFrom, type SessionSeen } from './session-seen.js';
 // @ts-expect-error oidc-provider declares types for its entry point only
 import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
@@ -42,6 +42,13 @@ export function forgetMemorySessions(accountId: string, ids: readonly string[]):
 }
 
 class IndexedSessions extends (MemoryAdapter as new (model: string) => Adapter) {
+  constructor(
+    model: string,
+    private readonly currentRequest: () => object | undefined,
+  ) {
+    super(model);
+  }
+
   override async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     await super.upsert(id, payload, expiresIn);
     if (typeof payload.accountId !== 'string') return;
@@ -49,7 +56,7 @@ class IndexedSessions extends (MemoryAdapter as new (model: string) => Adapter) 
     entry.delete(id); // re-inserted last: the map keeps the order of latest saves
     entry.set(id, expiresIn > 0 ? Date.now() / 1000 + expiresIn : undefined);
     sessionsByAccount.set(payload.accountId, entry);
-    const seen = seenFrom(Provider.ctx, Math.floor(Date.now() / 1000));
+    const seen = seenFrom(this.currentRequest(), Math.floor(Date.now() / 1000));
     if (seen) seenBySession.set(id, seen);
   }
 
@@ -59,5 +66,6 @@ class IndexedSessions extends (MemoryAdapter as new (model: string) => Adapter) 
   }
 }
 
-export const memoryAdapter = (model: string): Adapter =>
-  model === 'Session' ? new IndexedSessions(model) : new (MemoryAdapter as new (model: string) => Adapter)(model);
+/** `currentRequest`: the request being served (oidc-provider's Provider.ctx), whose browser a session save records. */
+export const memoryAdapter = (model: string, currentRequest: () => object | undefined = () => undefined): Adapter =>
+  model === 'Session' ? new IndexedSessions(model, currentRequest) : new (MemoryAdapter as new (model: string) => Adapter)(model);
