@@ -223,7 +223,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
   app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
-  app.use(mountedRouter(ACCOUNT_PATH, accountRoutes({ provider, issuer: settings.issuer, authorizationPath: () => live.current['paths.authorization'], users: stores.users, consents: stores.consents, sessions: stores.sessions, audit: stores.audit, views, csrf })));
+  app.use(mountedRouter(ACCOUNT_PATH, accountRoutes({ provider, issuer: settings.issuer, authorizationPath: () => live.current['paths.authorization'], users: stores.users, consents: stores.consents, sessions: stores.sessions, audit: stores.audit, views, csrf, editableClaims: () => (live.current['account.editable_claims'] ?? 'name').split(',').filter(Boolean) })));
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);

@@ -30,7 +30,12 @@ export interface AccountDeps {
   audit: AuditLog;
   views: Views;
   csrf: Csrf;
+  /** The claims users may change here now (the runtime setting account.editable_claims). */
+  editableClaims: () => readonly string[];
 }
+
+/** A sensitive change (the profile) needs a sign-in at most this old (seconds); an older one signs in again first. */
+export const FRESH_SIGN_IN = 300;
 
 /** How many of the user's recent security events the page shows. */
 const RECENT_EVENTS = 15;
@@ -43,7 +48,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   const csrfId = (current: CurrentSession) => `account:${current.uid}`;
 
   /** To the provider's sign-in, as the account client; back at /account afterwards. */
-  function toSignIn(ctx: Context) {
+  function toSignIn(ctx: Context, again = false) {
     const query = new URLSearchParams({
       client_id: ACCOUNT_CLIENT_ID,
       response_type: 'code',
@@ -56,6 +61,7 @@ export function accountRoutes(deps: AccountDeps): Router {
     });
     const lang = requestLocale(ctx, views).lang;
     query.set('ui_locales', lang);
+    if (again) query.set('prompt', 'login');
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(`${deps.issuer}${deps.authorizationPath()}?${query}`);
   }
@@ -102,6 +108,7 @@ export function accountRoutes(deps: AccountDeps): Router {
     const here = sessionHandle(current.id);
     const listed = await sessions.list(current.user.sub);
     const claims = current.user.claims as Record<string, unknown>;
+    const editable = deps.editableClaims().map((name) => ({ name, value: typeof claims[name] === 'string' ? claims[name] : '' }));
     ctx.status = status;
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
@@ -115,6 +122,7 @@ export function accountRoutes(deps: AccountDeps): Router {
         notice,
         errors,
         profile: { username: current.user.username, name: typeof claims.name === 'string' ? claims.name : '', email: typeof claims.email === 'string' ? claims.email : '' },
+        editable,
         applications: await applications(current),
         sessions: listed.map((s) => ({
           ...s,
@@ -137,6 +145,36 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.get('/callback', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(ACCOUNT_PATH);
+  });
+
+  router.post('/profile', async (ctx) => {
+    const current = await signedIn(ctx);
+    const form = current && (await checkedForm(ctx, current));
+    if (!current || !form) return;
+    // A sensitive change: with a sign-in older than a few minutes, the password is asked for again first.
+    if (Date.now() / 1000 - current.loginTs > FRESH_SIGN_IN) return toSignIn(ctx, true);
+    const t = requestLocale(ctx, views).t;
+    const before = current.user.claims as Record<string, unknown>;
+    const change: Record<string, unknown> = {};
+    for (const name of deps.editableClaims()) {
+      const value = form.get(name);
+      if (value === null) continue;
+      const text = value.trim();
+      if (text === (typeof before[name] === 'string' ? before[name] : '')) continue;
+      change[name] = text === '' ? null : text;
+      // A new address is not a verified one.
+      if (name === 'email' && before.email_verified === true) change.email_verified = false;
+    }
+    if (Object.keys(change).length === 0) return page(ctx, current, t('account.profile.unchanged'));
+    try {
+      await users.update(current.user.username, { claims: change });
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      return page(ctx, current, undefined, { profile: (err as Error).message }, 400);
+    }
+    audit.record({ type: 'admin', outcome: 'success', actor: current.user.username, user: current.user.sub, ip: ctx.ip, action: `profile changed on the account page (${Object.keys(change).join(', ')})` });
+    const updated = await currentSession(ctx, deps.provider.current, users);
+    await page(ctx, updated ?? current, t('account.profile.saved'));
   });
 
   router.post('/applications/remove', async (ctx) => {

@@ -19,14 +19,27 @@ export const DEFAULT_PATHS: Record<PathKey, string> = {
   'paths.revocation': '/token/revocation',
 };
 /** Our own routes and discovery: an endpoint moved onto them would be shadowed. */
-const RESERVED = ['/interaction', '/assets', '/admin', '/.well-known'];
+const RESERVED = ['/interaction', '/assets', '/admin', '/.well-known', '/account'];
 
 /** Dynamic client registration (RFC 7591/7592): off unless an administrator turns it on. */
 export const REGISTRATION_KEYS = ['registration.enabled', 'registration.initial_access_token'] as const;
 export type RegistrationKey = (typeof REGISTRATION_KEYS)[number];
 const SWITCHES: readonly string[] = ['implicit.enabled', 'state.required', ...REGISTRATION_KEYS];
 
-export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS] as const;
+/** The claims a user may change on their account page (/account), as a comma-separated list; empty: none. */
+export const ACCOUNT_EDITABLE_KEY = 'account.editable_claims';
+export const ACCOUNT_EDITABLE_CLAIMS = ['name', 'given_name', 'family_name', 'nickname', 'email', 'phone_number', 'locale', 'zoneinfo', 'website'] as const;
+
+export const SETTING_KEYS = [
+  'implicit.enabled',
+  'state.required',
+  'ttl.access_token',
+  'ttl.id_token',
+  'ttl.session',
+  ...PATH_KEYS,
+  ...REGISTRATION_KEYS,
+  ACCOUNT_EDITABLE_KEY,
+] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type ProviderSettings = {
@@ -36,7 +49,7 @@ export type ProviderSettings = {
   'ttl.id_token': number;
   'ttl.session': number;
 } & Record<PathKey, string> &
-  Record<RegistrationKey, boolean>;
+  Record<RegistrationKey, boolean> & { [ACCOUNT_EDITABLE_KEY]?: string };
 
 /** The settings that oidc-provider fixes when it is built: changing one means building a new instance. */
 export const pathsOf = (settings: ProviderSettings) => Object.fromEntries(PATH_KEYS.map((k) => [k, settings[k]])) as Record<PathKey, string>;
@@ -69,6 +82,7 @@ export function defaultsFrom(settings: Settings): ProviderSettings {
     // Open registration lets anyone put a client (a name and a logo of their choosing) on the consent page:
     // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
     'registration.initial_access_token': true,
+    [ACCOUNT_EDITABLE_KEY]: 'name',
   };
 }
 
@@ -84,6 +98,12 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
     const clash = current && PATH_KEYS.find((other) => other !== k && current[other] === path);
     if (clash) throw new SettingError(`${k}: ${path} is already ${clash}`);
     return [k, path];
+  }
+  if (k === ACCOUNT_EDITABLE_KEY) {
+    const claims = [...new Set(text.split(',').map((c) => c.trim()).filter(Boolean))];
+    const unknown = claims.find((c) => !(ACCOUNT_EDITABLE_CLAIMS as readonly string[]).includes(c));
+    if (unknown) throw new SettingError(`${k}: ${unknown} is not a claim users may edit (a comma-separated list of ${ACCOUNT_EDITABLE_CLAIMS.join(', ')}; empty: none)`);
+    return [k, claims.join(',')];
   }
   if (SWITCHES.includes(k)) {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);

@@ -102,6 +102,26 @@ describe('the account page', () => {
     await expect(page.getByRole('heading', { name: 'Allow access?' }).isVisible()).resolves.toBe(true);
   });
 
+  test('profile: the claims the administrator allows are editable (name by default), a change audited', async () => {
+    const page = await browser.page();
+    await page.goto(`${fixture.op.issuer}/account`);
+    await login(page, BOB);
+    await page.waitForURL(`${fixture.op.issuer}/account`);
+    await expect(page.getByLabel('Email', { exact: true }).count()).resolves.toBe(0);
+    await page.getByLabel('Name', { exact: true }).fill('Robert');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await expect(page.getByText('Your profile is saved.').isVisible()).resolves.toBe(true);
+    const bob = await fixture.op.stores.users.require(BOB.username);
+    expect(bob.claims.name).toBe('Robert');
+    // A field the setting does not allow is ignored even when posted.
+    const csrf = await page.locator('input[name="csrf"]').first().inputValue();
+    await page.request.post(`${fixture.op.issuer}/account/profile`, { form: { csrf, name: 'Bob', email: 'mallory@example.com' } });
+    const after = await fixture.op.stores.users.require(BOB.username);
+    expect(after.claims).toMatchObject({ name: 'Bob', email: bob.claims.email });
+    const events = await fixture.op.stores.audit.tail(20, { user: bob.sub });
+    expect(events.some((e) => e.action === 'profile changed on the account page (name)')).toBe(true);
+  });
+
   test('a forged request (no CSRF token) is refused and nothing changes', async () => {
     const page = await browser.page();
     await signIntoApp(page, BOB);

@@ -7,6 +7,7 @@ import { backchannelTarget } from '../../src/logout/logouts.js';
 import { frameSrc } from '../../src/provider/frontchannel-logout.js';
 import { logoutMetadataProblem } from '../../src/provider/logout-metadata.js';
 import { summarizeUserAgent } from '../../src/accounts/user-agent-summary.js';
+import { parseSetting } from '../../src/settings/provider-settings.js';
 
 const DEV = { production: false };
 const PROD = { production: true };
@@ -101,5 +102,13 @@ describe('User-Agent summary', () => {
     ['something else', {}],
   ])('%s', (ua, summary) => {
     expect(summarizeUserAgent(ua)).toEqual(summary);
+  });
+});
+
+describe('the account page setting', () => {
+  test('account.editable_claims: a list of the claims users may edit, or empty', () => {
+    expect(parseSetting('account.editable_claims', ' name, email ,name')).toEqual(['account.editable_claims', 'name,email']);
+    expect(parseSetting('account.editable_claims', '')).toEqual(['account.editable_claims', '']);
+    expect(() => parseSetting('account.editable_claims', 'name,email_verified')).toThrow(/email_verified is not a claim users may edit/);
   });
 });
