@@ -52,6 +52,7 @@ describe('settings set', () => {
       'paths.revocation': '/token/revocation',
       'registration.enabled': false,
       'registration.initial_access_token': true,
+      'account.editable_claims': 'name',
     });
   });
 
