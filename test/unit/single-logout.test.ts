@@ -7,7 +7,10 @@ import { backchannelTarget } from '../../src/logout/logouts.js';
 import { frameSrc } from '../../src/provider/frontchannel-logout.js';
 import { logoutMetadataProblem } from '../../src/provider/logout-metadata.js';
 import { summarizeUserAgent } from '../../src/accounts/user-agent-summary.js';
-import { parseSetting } from '../../src/settings/provider-settings.js';
+import { DEFAULT_PATHS, parseSetting } from '../../src/settings/provider-settings.js';
+import { checkDocument, DocumentError, toDocument, type DocumentRules } from '../../src/backup/backup-document.js';
+import { ClientRegistry } from '../../src/clients/registry.js';
+import { MemoryCollection } from '../../src/storage/memory-collection.js';
 
 const DEV = { production: false };
 const PROD = { production: true };
@@ -110,5 +113,37 @@ describe('the account page setting', () => {
     expect(parseSetting('account.editable_claims', ' name, email ,name')).toEqual(['account.editable_claims', 'name,email']);
     expect(parseSetting('account.editable_claims', '')).toEqual(['account.editable_claims', '']);
     expect(() => parseSetting('account.editable_claims', 'name,email_verified')).toThrow(/email_verified is not a claim users may edit/);
+  });
+});
+
+describe('export and import', () => {
+  test('a client with logout URIs goes through the import document; a bad one is refused with its path', () => {
+    const registry = new ClientRegistry(new MemoryCollection(), { production: false, scopes: async () => ({ known: [], defaults: [] }), signingAlgs: async () => ['RS256'] });
+    const rules: DocumentRules = {
+      production: false,
+      configuredScopes: [],
+      settingDefaults: { 'implicit.enabled': true, 'state.required': false, 'ttl.access_token': 3600, 'ttl.id_token': 3600, 'ttl.session': 86400, 'registration.enabled': false, 'registration.initial_access_token': true, ...DEFAULT_PATHS },
+      metadataFor: (...args) => registry.metadataFor(...args),
+    };
+    const client = {
+      client_id: '0123456789abcdef0123456789abcdef',
+      client_name: 'SPA',
+      redirect_uris: ['https://spa.example/cb'],
+      post_logout_redirect_uris: [],
+      response_types: ['id_token token'],
+      grant_types: ['implicit'],
+      token_endpoint_auth_method: 'none',
+      backchannel_logout_uri: 'https://spa.example/bc',
+      backchannel_logout_session_required: true,
+      frontchannel_logout_uri: 'https://spa.example/fc',
+      frontchannel_logout_session_required: true,
+      disabled: false,
+      created_at: '2026-01-02T03:04:05.000Z',
+    };
+    const document = { version: 1, clients: [client], users: [], scopes: [], settings: {} };
+    const records = checkDocument(document, rules);
+    expect(records.clients[0]!.metadata).toMatchObject({ backchannel_logout_uri: 'https://spa.example/bc', frontchannel_logout_uri: 'https://spa.example/fc' });
+    expect(toDocument(records)).toEqual(document);
+    expect(() => checkDocument({ ...document, clients: [{ ...client, frontchannel_logout_uri: 'https://evil.example/fc' }] }, rules)).toThrow(DocumentError);
   });
 });
