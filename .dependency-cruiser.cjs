@@ -6,7 +6,7 @@ const LAYERS = [
   ['entry', '^src/((main|cluster|server|app|stores|cli)\\.ts|start\\.cts|cli/)'],
   ['surfaces', '^src/(http|pages|interactions|admin|account)/'],
   ['engine', '^src/provider/'],
-  ['domain', '^src/(accounts|clients|scopes|keys|audit|settings|ops|limits|backup|directories|idps|mfa|groups)/'],
+  ['domain', '^src/(accounts|clients|scopes|keys|audit|settings|ops|limits|backup|directories|idps|mfa|groups|logout)/'],
   ['storage', '^src/storage/'],
   ['ground', '^src/((config|oidc)/|(errors|logger|time|polled|printable|input-bounds)\\.ts$)'],
 ];

@@ -14,6 +14,8 @@ import { ADMIN_API, adminApi } from './admin/api/routes.js';
 import { cliEndpoint } from './admin/api/cli-endpoint.js';
 import { runInProcess } from './cli/in-process.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_PATH, consoleClient } from './admin/console/console-client.js';
+import { ACCOUNT_CLIENT_ID, ACCOUNT_PATH, accountClient } from './account/account-client.js';
+import { accountRoutes } from './account/routes.js';
 import { webConsole } from './admin/console/web-console.js';
 import { pathsOf, registrationOf, type ProviderSettings } from './settings/provider-settings.js';
 import type { ScopeRecord } from './scopes/scopes.js';
@@ -79,6 +81,9 @@ function assets(views: Views): Koa.Middleware {
     if (ctx.path === '/assets/app.css') {
       ctx.type = 'text/css';
       ctx.body = views.css;
+    } else if (ctx.path.startsWith('/assets/') && Object.hasOwn(views.scripts, ctx.path.slice('/assets/'.length))) {
+      ctx.type = 'text/javascript';
+      ctx.body = views.scripts[ctx.path.slice('/assets/'.length)];
     } else if (ctx.path === '/assets/logo' && views.logo) {
       ctx.type = views.logo.contentType;
       ctx.body = views.logo.body;
@@ -126,27 +131,28 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const signingAlgs = signingAlgsOf(jwks.current);
   requireDefaultSigningAlg(settings.idTokenSigningAlg, signingAlgs);
   const clientPolicy = { production: settings.production, signingAlgs };
-  checkStaticClients(settings.clients, settings.sources.clients, clientPolicy, [CONSOLE_CLIENT_ID]);
-  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, clientPolicy, [CONSOLE_CLIENT_ID]);
+  checkStaticClients(settings.clients, settings.sources.clients, clientPolicy, [CONSOLE_CLIENT_ID, ACCOUNT_CLIENT_ID]);
+  checkStaticClients(settings.demo?.clients ?? [], settings.sources.demo, clientPolicy, [CONSOLE_CLIENT_ID, ACCOUNT_CLIENT_ID]);
   const pages = providerPages(views, { explain: !settings.production });
   const { redis } = stores;
   const metrics = new Metrics();
   if (redis) observeRedis(redis, metrics);
+  stores.logouts.observe = (outcome) => metrics.backchannelLogouts.inc({ outcome });
   const live = new Polled(() => stores.providerSettings.read(), await stores.providerSettings.read());
   const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
   // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).
   const adapter = (model: string) =>
-    model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model);
+    model === 'Client' ? clientAdapter(stores.clients, registrationPolicy) : redis ? new RedisAdapter(redis, model, currentRequest) : memoryAdapter(model, currentRequest);
   const scopes = new Polled(() => stores.scopes.list(), await stores.scopes.list());
   const requestLog = new RequestLog(logger, metrics);
   const limits = providerLimits(settings, stores);
   const bounded = boundedParameters(() => [live.current['paths.authorization'], live.current['paths.end_session']], pages);
   // Config-file clients are not in the registry and never change at run time: looking them up would cost a Redis read.
-  const staticClients = new Set([...settings.clients, ...(settings.demo?.clients ?? [])].map((c) => c.client_id).concat(CONSOLE_CLIENT_ID));
+  const staticClients = new Set([...settings.clients, ...(settings.demo?.clients ?? [])].map((c) => c.client_id).concat(CONSOLE_CLIENT_ID, ACCOUNT_CLIENT_ID));
   const clientRecord = (clientId: string) => (staticClients.has(clientId) ? Promise.resolve(undefined) : stores.clients.find(clientId));
   const provider = new SwappableProvider(() => {
     // The web console is a built-in first-party client of this provider (admin/console/console-client.ts).
-    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!)] }, {
+    const built = createProvider({ ...settings, clients: [...settings.clients, consoleClient(settings.issuer, cookieKeys.current[0]!), accountClient(settings.issuer)] }, {
       adapter,
       findAccount: findAccount(stores.users, clientRecord),
       ...(redis ? { consentGrants: consentGrantsOn(redis) } : {}),
@@ -157,6 +163,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       pages,
       runtime: () => live.current,
       limits,
+      backchannelLogout: (notice) => stores.logouts.notify([notice]),
     }, [requestLog.middleware(), securityHeaders, bounded], { served: rememberRoute, recover: recoverFromOutage(pages) });
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);
@@ -233,6 +240,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
   app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
+  app.use(mountedRouter(ACCOUNT_PATH, accountRoutes({ provider, issuer: settings.issuer, authorizationPath: () => live.current['paths.authorization'], users: stores.users, consents: stores.consents, sessions: stores.sessions, audit: stores.audit, views, csrf, editableClaims: () => (live.current['account.editable_claims'] ?? 'name').split(',').filter(Boolean) })));
   app.use(async (ctx) => {
     ctx.respond = false; // oidc-provider writes the response itself
     await provider.handle(ctx.req, ctx.res);

@@ -39,7 +39,14 @@ import { MemoryWindowCounter } from './limits/memory-window-counter.js';
 import { RedisWindowCounter } from './limits/redis-window-counter.js';
 import type { WindowCounter } from './limits/rate-limit.js';
 import { RedisUsage } from './clients/redis-usage.js';
+import { AccountSessions } from './accounts/sessions.js';
+import { MemorySessions } from './accounts/memory-sessions.js';
+import { RedisSessions } from './accounts/redis-sessions.js';
+import { Logouts } from './logout/logouts.js';
 import { openRedis, type RedisClient } from './storage/redis.js';
+
+/** How long closing waits for back-channel logout deliveries still under way. */
+const LOGOUT_SETTLE_MS = 5000;
 
 export interface Stores {
   redis: RedisClient | undefined;
@@ -62,6 +69,10 @@ export interface Stores {
   consents: Consents;
   /** Initial access tokens for dynamic client registration. */
   registrationTokens: InitialAccessTokens;
+  /** Each account's sessions, listed and ended (with back-channel logout). */
+  sessions: AccountSessions;
+  /** Back-channel logout delivery. */
+  logouts: Logouts;
   close(): Promise<void>;
 }
 
@@ -92,8 +103,21 @@ export async function openStores(settings: Settings, connectionName?: string, on
     signingAlgs: async () => configuredAlgs || (await keyring.algorithms()),
     declared: DeclaredClients.of(settings),
   });
-  // A credential change frees the user's grants and tokens on Redis (oidc-provider's memory adapter keeps its own).
-  const users = new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => void (await consentStore?.revokeAll(sub)));
+  const logouts = new Logouts({
+    issuer: settings.issuer,
+    defaultAlg: settings.idTokenSigningAlg,
+    staticClients: [...settings.clients, ...(settings.demo?.clients ?? [])],
+    clients,
+    keys: async () => settings.jwks ?? (await keyring.inService()),
+    audit,
+  });
+  const sessions = new AccountSessions(redis ? new RedisSessions(redis) : new MemorySessions(), (ended) => logouts.notify(ended));
+  // A credential change frees the user's grants and tokens on Redis (oidc-provider's memory adapter keeps its own)
+  // and ends the user's sessions, telling each application they signed into (back-channel logout).
+  const users = new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => {
+    await consentStore?.revokeAll(sub);
+    await sessions.end(sub, 'credentials changed');
+  });
   return {
     redis,
     users,
@@ -119,7 +143,11 @@ export async function openStores(settings: Settings, connectionName?: string, on
       await Promise.all([clientRecords?.announceAll(), userRecords?.announceAll()]);
     }),
     registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
+    sessions,
+    logouts,
     async close() {
+      // Back-channel notices still under way get a few seconds; what remains then is dropped and audited.
+      await logouts.delivery.settle(LOGOUT_SETTLE_MS);
       clientRecords?.close();
       userRecords?.close();
       await Promise.all([audit.flush(), usage.flush()]);

@@ -1,6 +1,7 @@
 /** What the admin surfaces (the API and the console) need from the wiring: the domain services, never the raw store. */
 import type { AdminTokens } from '../accounts/admin-tokens.js';
 import type { Consents } from '../accounts/consents.js';
+import type { AccountSessions } from '../accounts/sessions.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
 import type { AdminData } from '../backup/backup-store.js';
@@ -26,4 +27,6 @@ export interface AdminServices {
   providerSettings: ProviderSettingsStore;
   adminData: AdminData;
   registrationTokens: InitialAccessTokens;
+  /** Each user's sessions: listed and ended (with back-channel logout). */
+  sessions: AccountSessions;
 }

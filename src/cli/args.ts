@@ -30,6 +30,8 @@ const OPTIONS = {
   'policy-uri': { type: 'string' },
   'tos-uri': { type: 'string' },
   'first-party': { type: 'boolean' },
+  'backchannel-logout-uri': { type: 'string' },
+  'frontchannel-logout-uri': { type: 'string' },
   'always-select-account': { type: 'boolean' },
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },

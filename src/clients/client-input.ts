@@ -42,6 +42,10 @@ export const clientSchema = z.object({
     .describe("the ID token's signing algorithm for this client; empty or not given: the provider's default (ID_TOKEN_SIGNING_ALG)"),
   groupsFilter: z.array(z.string()).optional().describe('the groups the client sees: names, and prefixes ending in * (app-*); empty or not given: every group'),
   claimMap: z.record(z.string(), z.string()).optional().describe('claims the client receives under another name: {"department": "dept"}'),
+  backchannelLogoutUri: optionalUrl('backchannel-logout-uri').describe('where a signed logout_token is posted when a session this client signed into ends; empty: none'),
+  backchannelLogoutSessionRequired: z.boolean().optional().describe('the logout_token always carries sid (true by default when a back-channel URI is given)'),
+  frontchannelLogoutUri: optionalUrl('frontchannel-logout-uri').describe("loaded in an invisible iframe of the signed-out page, with iss and sid; on a redirect URI's origin; empty: none"),
+  frontchannelLogoutSessionRequired: z.boolean().optional().describe('the front-channel URI gets iss and sid (true by default when a front-channel URI is given)'),
 });
 
 /** What an administrator asks for, unchecked: clientMetadata() (client-metadata.ts) validates every field. */
@@ -73,6 +77,12 @@ export interface NewClient {
   groupsFilter?: string[];
   /** Claims the client receives under its own names: claim → name. */
   claimMap?: Record<string, string>;
+  /** OpenID Connect Back-Channel Logout: where the logout_token is posted; empty or not given: none. */
+  backchannelLogoutUri?: string;
+  backchannelLogoutSessionRequired?: boolean;
+  /** OpenID Connect Front-Channel Logout: the page loaded in the signed-out page's iframe; empty or not given: none. */
+  frontchannelLogoutUri?: string;
+  frontchannelLogoutSessionRequired?: boolean;
 }
 
 /** A change: every field given replaces the stored one (a list replaces the whole list). */
@@ -108,5 +118,9 @@ export function asNewClient(record: ClientRecord): NewClient {
     idTokenSignedResponseAlg: m.id_token_signed_response_alg,
     groupsFilter: Array.isArray(m.groups_filter) ? [...(m.groups_filter as string[])] : undefined,
     claimMap: m.claim_map && typeof m.claim_map === 'object' ? { ...(m.claim_map as Record<string, string>) } : undefined,
+    backchannelLogoutUri: m.backchannel_logout_uri,
+    backchannelLogoutSessionRequired: typeof m.backchannel_logout_session_required === 'boolean' ? m.backchannel_logout_session_required : undefined,
+    frontchannelLogoutUri: typeof m.frontchannel_logout_uri === 'string' ? m.frontchannel_logout_uri : undefined,
+    frontchannelLogoutSessionRequired: typeof m.frontchannel_logout_session_required === 'boolean' ? m.frontchannel_logout_session_required : undefined,
   };
 }

@@ -2,6 +2,7 @@
 import type { ClientMetadata } from 'oidc-provider';
 import { ClientError } from './client-record.js';
 import { clientSchema, grantTypesFor, type NewClient } from './client-input.js';
+import { backchannelUriProblem, frontchannelUriProblem } from './logout-uri-policy.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 import { claimMapProblem, groupsFilterSettingProblem } from './claim-settings.js';
 import { generateClientSecret, hashClientSecret } from './secrets.js';
@@ -40,6 +41,10 @@ export function clientMetadata(
     const problem = redirectUriProblem(uri, policy);
     if (problem) throw new ClientError(`${field} ${uri}: ${problem}`, 'invalid');
   }
+  const backchannelProblem = c.backchannelLogoutUri && backchannelUriProblem(c.backchannelLogoutUri, policy);
+  if (backchannelProblem) throw new ClientError(`backchannel-logout-uri ${c.backchannelLogoutUri}: ${backchannelProblem}`, 'invalid');
+  const frontchannelProblem = c.frontchannelLogoutUri && frontchannelUriProblem(c.frontchannelLogoutUri, c.redirectUris, policy);
+  if (frontchannelProblem) throw new ClientError(`frontchannel-logout-uri ${c.frontchannelLogoutUri}: ${frontchannelProblem}`, 'invalid');
   const responseTypes = [...new Set(c.responseTypes)];
   const grantTypes = c.grantTypes ? [...new Set(c.grantTypes)] : grantTypesFor(responseTypes);
   const grantProblem = grantTypesProblem(grantTypes, responseTypes);
@@ -74,6 +79,12 @@ export function clientMetadata(
     ...(c.idTokenSignedResponseAlg ? { id_token_signed_response_alg: c.idTokenSignedResponseAlg } : {}),
     ...(c.groupsFilter?.length ? { groups_filter: [...new Set(c.groupsFilter)] } : {}),
     ...(c.claimMap && Object.keys(c.claimMap).length ? { claim_map: { ...c.claimMap } } : {}),
+    ...(c.backchannelLogoutUri
+      ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: c.backchannelLogoutSessionRequired ?? true }
+      : {}),
+    ...(c.frontchannelLogoutUri
+      ? { frontchannel_logout_uri: c.frontchannelLogoutUri, frontchannel_logout_session_required: c.frontchannelLogoutSessionRequired ?? true }
+      : {}),
   };
   return { metadata, secret };
 }

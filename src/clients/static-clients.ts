@@ -2,6 +2,7 @@
 import type { ClientConfig } from '../config/client-schema.js';
 import { SettingsError } from '../config/settings-error.js';
 import { signingAlgProblem } from '../keys/signing-algs.js';
+import { backchannelUriProblem, frontchannelUriProblem } from './logout-uri-policy.js';
 import { redirectUriProblem } from './redirect-uri-policy.js';
 
 /**
@@ -20,5 +21,11 @@ export function checkStaticClients(clients: readonly ClientConfig[], label: stri
         if (problem) throw new SettingsError(`${label} [${i}].${field}[${j}]: ${uri} ${problem}`);
       });
     }
+    const back = client.backchannel_logout_uri;
+    const backProblem = back && backchannelUriProblem(back, policy);
+    if (backProblem) throw new SettingsError(`${label} [${i}].backchannel_logout_uri: ${back} ${backProblem}`);
+    const front = client.frontchannel_logout_uri;
+    const frontProblem = front && frontchannelUriProblem(front, client.redirect_uris, policy);
+    if (frontProblem) throw new SettingsError(`${label} [${i}].frontchannel_logout_uri: ${front} ${frontProblem}`);
   });
 }

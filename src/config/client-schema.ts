@@ -38,6 +38,10 @@ export const clientConfigSchema = z
     access_token_ttl: z.number().int().min(60).max(86_400).optional(),
     id_token_ttl: z.number().int().min(60).max(86_400).optional(),
     id_token_signed_response_alg: z.enum(SIGNING_ALGS, { error: `one of ${SIGNING_ALGS.join(', ')}` }).optional(),
+    backchannel_logout_uri: webUrl.optional(),
+    backchannel_logout_session_required: z.boolean().optional(),
+    frontchannel_logout_uri: webUrl.optional(),
+    frontchannel_logout_session_required: z.boolean().optional(),
   })
   .strict();
 export type ClientConfig = z.infer<typeof clientConfigSchema>;

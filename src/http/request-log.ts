@@ -12,7 +12,7 @@ import { providerRouteOf } from '../ops/provider-metrics.js';
 import { methodLabel, seriesOf, type Metrics } from '../ops/metrics.js';
 
 const INCOMING_ID = /^[\w.:@-]{1,128}$/;
-const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/assets/app.css', '/assets/logo']);
+const OWN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/assets/app.css', '/assets/logo', '/assets/frontchannel-logout.js']);
 
 /**
  * Routes whose answers are logged at debug, not info: the public documents every relying party and resource

@@ -92,6 +92,12 @@ export class Metrics implements LoginMetrics {
     labelNames: ['command'] as const,
     registers: [this.registry],
   });
+  readonly backchannelLogouts = new Counter({
+    name: 'oidc_op_backchannel_logout_total',
+    help: 'Back-channel logout notices by outcome (delivered, failed after its retries, dropped)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'oidc_op_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });

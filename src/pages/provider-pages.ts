@@ -64,6 +64,18 @@ export function providerPages(views: Views, { explain = false }: { explain?: boo
       const unregisteredReturn = logoutReturnDropped(ctx) ? (ctx.oidc.client?.clientName ?? ctx.oidc.client?.clientId) : undefined;
       ctx.body = views.render('logout', locale, { title: locale.t('logout.title'), host: ctx.host, form, unregisteredReturn });
     },
+    async frontchannelLogout(ctx, frames, next) {
+      const locale = localeOf(ctx, views);
+      ctx.status = 200;
+      ctx.remove('Location');
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-store');
+      // The page may frame exactly these applications' origins, nothing else.
+      const origins = [...new Set(frames.map((f) => f.origin))];
+      const policy = ctx.response.get('Content-Security-Policy') || "default-src 'none'";
+      ctx.set('Content-Security-Policy', `${policy}; frame-src ${origins.join(' ')}`);
+      ctx.body = views.render('frontchannel-logout', locale, { title: locale.t('loggedOut.title'), frames, next });
+    },
     async loggedOut(ctx) {
       const locale = localeOf(ctx, views);
       ctx.type = 'html';

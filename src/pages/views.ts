@@ -13,11 +13,13 @@ import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
 
 export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
 
-const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'landing', 'demo-callback'] as const;
+const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'landing', 'demo-callback', 'frontchannel-logout', 'account'] as const;
 /** The administrators' console (src/admin/console), in the same layout, stylesheet and languages. */
-const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration', 'admin/groups'] as const;
+const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration', 'admin/groups', 'admin/user-sessions'] as const;
 const ALL_PAGES = [...PAGES, ...ADMIN_PAGES];
 export type PageName = (typeof ALL_PAGES)[number];
+/** The scripts under views/assets that pages load. */
+const SCRIPTS = ['frontchannel-logout.js'] as const;
 
 export interface LanguageLink {
   lang: LocaleTag;
@@ -32,6 +34,8 @@ export interface Views {
   render(page: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }, links?: LanguageLink[]): string;
   css: string;
   logo: { body: Buffer; contentType: string } | undefined;
+  /** Our pages' scripts (views/assets/*.js) by file name: loaded from 'self', never inline. */
+  scripts: Record<string, string>;
 }
 
 export function themeCss(primaryColor: string): string {
@@ -58,5 +62,6 @@ export function loadViews(branding: Branding, viewsDir = VIEWS_DIR): Views {
     },
     css: readFileSync(join(viewsDir, 'assets', 'app.css'), 'utf8') + themeCss(branding.primaryColor),
     logo: branding.logo && { body: readFileSync(branding.logo.file), contentType: branding.logo.contentType },
+    scripts: Object.fromEntries(SCRIPTS.map((name) => [name, readFileSync(join(viewsDir, 'assets', name), 'utf8')])),
   };
 }

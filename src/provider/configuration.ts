@@ -23,11 +23,15 @@ import { loadExistingGrant, type ConsentGrants } from './grants.js';
 import { registrationFeatures } from './registration.js';
 import { revocationAllowed } from './revocation-policy.js';
 import { staticClient } from './static-clients.js';
+import type { FrontchannelFrame } from './frontchannel-logout.js';
+import { LOGOUT_CLIENT_METADATA, logoutMetadataProblem } from './logout-metadata.js';
 
 export interface Pages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void>;
   logout(ctx: KoaContextWithOIDC, form: string): Promise<void>;
   loggedOut(ctx: KoaContextWithOIDC): Promise<void>;
+  /** Front-channel logout: the ended session's clients' iframes, then on to `next` (provider/frontchannel-logout.ts). */
+  frontchannelLogout?(ctx: KoaContextWithOIDC, frames: FrontchannelFrame[], next: string): Promise<void>;
 }
 
 export interface ProviderDeps {
@@ -50,6 +54,8 @@ export interface ProviderDeps {
   pages: Pages;
   /** Limits on what creates records; undefined: none (a configuration built without stores, in unit tests). */
   limits?: ProviderLimits;
+  /** Back-channel logout: told of each client to notify when a sign-out ends a session (delivery is not awaited). */
+  backchannelLogout?: (notice: { clientId: string; accountId: string; sid: string; reason: string }) => void;
 }
 
 /** Where oidc-provider sends a browser for an interaction: the pages of interactions/ answer there. */
@@ -126,6 +132,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       requestObjects: { enabled: false },
       revocation: { enabled: true, allowedPolicy: revocationAllowed },
       ...registrationFeatures(deps.runtime(), deps.limits),
+      // The logout token is signed and delivered by our queue (logout/), not oidc-provider's single attempt.
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => deps.pages.logout(ctx, form),
@@ -143,9 +151,9 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       },
     },
     extraClientMetadata: {
-      properties: [...CLIENT_FLAGS, ...CLIENT_LIFETIMES, ...CLIENT_CLAIM_SETTINGS],
-      validator(_ctx, key, value) {
-        const problem = clientSettingProblem(key, value);
+      properties: [...CLIENT_FLAGS, ...CLIENT_LIFETIMES, ...CLIENT_CLAIM_SETTINGS, ...LOGOUT_CLIENT_METADATA],
+      validator(_ctx, key, value, metadata) {
+        const problem = clientSettingProblem(key, value) ?? logoutMetadataProblem(key, value, metadata, { production: settings.production });
         if (problem) throw new errors.InvalidClientMetadata(problem);
       },
     },
@@ -154,6 +162,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       ui_locales_supported: [...UI_LOCALES],
       claims_locales_supported: [...UI_LOCALES],
       display_values_supported: ['page'],
+      frontchannel_logout_supported: true,
+      frontchannel_logout_session_supported: true,
     },
     // Nothing here uses pairwise subjects: never fetch the sector_identifier_uri a registering client names.
     sectorIdentifierUriValidate: () => false,

@@ -12,6 +12,7 @@ import { seenAtIssuer } from './issuer-origin.js';
 import { REGISTRATION_ROUTES, registrationResponses } from './registration.js';
 import { routeAnswers, type AnswerHooks, type RouteAnswer } from './route-answers.js';
 import { dropUnregisteredLogoutReturn } from './unregistered-logout-return.js';
+import { frontchannelLogout } from './frontchannel-logout.js';
 
 /** Client-schema checks that development relaxes: http://localhost redirect URIs for implicit clients. */
 const LOOPBACK_IMPLICIT_CHECKS = new Set(['implicit-force-https', 'implicit-forbid-localhost']);
@@ -76,6 +77,12 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
   // parties use it to match logout and session-check events to the session that signed them in.
   provider.Client.prototype.includeSid = () => true;
 
+  // Back-channel logout: oidc-provider calls this for each client of a session a sign-out ends and waits for it;
+  // the notice goes to our delivery queue instead (retried, bounded), so the sign-out page never waits on a client.
+  provider.Client.prototype.backchannelLogout = async function queueBackchannelLogout(this: { clientId: string }, accountId: string, sid: string) {
+    deps.backchannelLogout?.({ clientId: this.clientId, accountId, sid, reason: 'sign-out' });
+  };
+
   // RFC 6749 4.2.2.1 names a response type the client is not registered for unauthorized_client; oidc-provider
   // says invalid_request. Its one caller of this check redirects what it throws, so throw the right error here.
   // The implicit switch lives here too: an administrator can turn implicit off for everyone at run time.
@@ -100,6 +107,8 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
 
   if (deps.limits) limitNewInteractions(provider, deps.limits);
   provider.use(dropUnregisteredLogoutReturn(provider, () => deps.runtime()['paths.end_session']));
+  const frontchannelPage = deps.pages.frontchannelLogout?.bind(deps.pages);
+  if (frontchannelPage) provider.use(frontchannelLogout(provider, () => deps.runtime()['paths.end_session'], frontchannelPage));
   const answers = new Map<string, RouteAnswer>([
     ...AUTHORIZATION_ROUTES.map((route) => [route, finalRedirectAs302] as const),
     ...REGISTRATION_ROUTES.map((route) => [route, registrationResponses] as const),

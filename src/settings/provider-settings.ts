@@ -19,7 +19,7 @@ export const DEFAULT_PATHS: Record<PathKey, string> = {
   'paths.revocation': '/token/revocation',
 };
 /** Our own routes and discovery: an endpoint moved onto them would be shadowed. */
-const RESERVED = ['/interaction', '/assets', '/admin', '/.well-known'];
+const RESERVED = ['/interaction', '/assets', '/admin', '/.well-known', '/account'];
 
 /** Dynamic client registration (RFC 7591/7592): off unless an administrator turns it on. */
 export const REGISTRATION_KEYS = ['registration.enabled', 'registration.initial_access_token'] as const;
@@ -30,7 +30,21 @@ const SWITCHES: readonly string[] = ['implicit.enabled', 'state.required', ...RE
 export const GROUPS_MAX_KEY = 'claims.groups_max';
 const GROUPS_MAX_RANGE = [1, 1000] as const;
 
-export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS, GROUPS_MAX_KEY] as const;
+/** The claims a user may change on their account page (/account), as a comma-separated list; empty: none. */
+export const ACCOUNT_EDITABLE_KEY = 'account.editable_claims';
+export const ACCOUNT_EDITABLE_CLAIMS = ['name', 'given_name', 'family_name', 'nickname', 'email', 'phone_number', 'locale', 'zoneinfo', 'website'] as const;
+
+export const SETTING_KEYS = [
+  'implicit.enabled',
+  'state.required',
+  'ttl.access_token',
+  'ttl.id_token',
+  'ttl.session',
+  ...PATH_KEYS,
+  ...REGISTRATION_KEYS,
+  GROUPS_MAX_KEY,
+  ACCOUNT_EDITABLE_KEY,
+] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type ProviderSettings = {
@@ -42,7 +56,7 @@ export type ProviderSettings = {
   /** Absent in documents from before it existed: 100. */
   [GROUPS_MAX_KEY]?: number;
 } & Record<PathKey, string> &
-  Record<RegistrationKey, boolean>;
+  Record<RegistrationKey, boolean> & { [ACCOUNT_EDITABLE_KEY]?: string };
 
 /** The settings that oidc-provider fixes when it is built: changing one means building a new instance. */
 export const pathsOf = (settings: ProviderSettings) => Object.fromEntries(PATH_KEYS.map((k) => [k, settings[k]])) as Record<PathKey, string>;
@@ -73,6 +87,7 @@ const FIXED_DEFAULTS = {
   // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
   'registration.initial_access_token': true,
   [GROUPS_MAX_KEY]: 100,
+  [ACCOUNT_EDITABLE_KEY]: 'name',
 } satisfies Omit<ProviderSettings, keyof typeof LIMITS>;
 
 /** The environment variable each lifetime falls back to. */
@@ -107,6 +122,10 @@ const SETTING_DOCS: Record<SettingKey, { description: string; example: string }>
     description: "The most groups an ID token carries after the client's filter; past it the token says `groups_overage: true` and userinfo has the whole list.",
     example: '50',
   },
+  [ACCOUNT_EDITABLE_KEY]: {
+    description: `The claims a user may change on their account page (\`/account\`), comma-separated, from ${ACCOUNT_EDITABLE_CLAIMS.join(', ')}; empty: none.`,
+    example: 'name,nickname,locale',
+  },
 };
 
 export interface SettingReference {
@@ -123,7 +142,9 @@ export function settingsReference(): SettingReference[] {
   return SETTING_KEYS.map((key) => {
     const limits = (LIMITS as Record<string, [number, number]>)[key];
     const type =
-      key === GROUPS_MAX_KEY
+      key === ACCOUNT_EDITABLE_KEY
+        ? 'comma-separated claim names'
+        : key === GROUPS_MAX_KEY
         ? `whole number of groups, ${GROUPS_MAX_RANGE[0]} to ${GROUPS_MAX_RANGE[1]}`
         : limits
           ? `whole number of seconds, ${limits[0]} to ${limits[1]}`
@@ -148,6 +169,12 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
     const clash = current && PATH_KEYS.find((other) => other !== k && current[other] === path);
     if (clash) throw new SettingError(`${k}: ${path} is already ${clash}`);
     return [k, path];
+  }
+  if (k === ACCOUNT_EDITABLE_KEY) {
+    const claims = [...new Set(text.split(',').map((c) => c.trim()).filter(Boolean))];
+    const unknown = claims.find((c) => !(ACCOUNT_EDITABLE_CLAIMS as readonly string[]).includes(c));
+    if (unknown) throw new SettingError(`${k}: ${unknown} is not a claim users may edit (a comma-separated list of ${ACCOUNT_EDITABLE_CLAIMS.join(', ')}; empty: none)`);
+    return [k, claims.join(',')];
   }
   if (SWITCHES.includes(k)) {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);

@@ -28,7 +28,7 @@ import { epochSeconds } from '../time.js';
 
 export const BUCKETS = 8192;
 
-export type IndexName = 'SessionUids' | 'AccountGrants';
+export type IndexName = 'SessionUids' | 'AccountGrants' | 'AccountSessions';
 
 /** 'put': the entry becomes these items; 'add': they join it (its expiry only ever extends); 'drop': they leave it. */
 export type EntryChange = 'put' | 'add' | 'drop';

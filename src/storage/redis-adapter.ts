@@ -7,6 +7,8 @@
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { accountGrants, grantItem } from './account-grants.js';
+import { accountSessions } from './account-sessions.js';
+import { seenFrom, sessionSeenKey } from './session-seen.js';
 import type { BucketIndex } from './bucket-index.js';
 import { decodeRecord, encodeRecord } from './compact-records.js';
 import { withConsume, type WithConsume } from './consume-script.js';
@@ -36,6 +38,7 @@ export class RedisAdapter implements Adapter {
   readonly #sessions: UnchangedSessions | undefined;
   readonly #uids: BucketIndex;
   readonly #accountGrants: BucketIndex;
+  readonly #accountSessions: BucketIndex;
   readonly #revocations: GrantRevocations;
   readonly #recent: RecentReads;
 
@@ -49,6 +52,7 @@ export class RedisAdapter implements Adapter {
     this.#sessions = model === 'Session' ? new UnchangedSessions() : undefined;
     this.#uids = sessionUids(redis);
     this.#accountGrants = accountGrants(redis);
+    this.#accountSessions = accountSessions(redis);
     this.#revocations = grantRevocations(redis);
     this.#recent = recentReads(redis);
   }
@@ -75,6 +79,13 @@ export class RedisAdapter implements Adapter {
       }
     }
     if (this.#model === 'Session' && payload.uid) writes.push(this.#uids.change(payload.uid, 'put', [id], exp));
+    // A signed-in session joins its account's entry (storage/account-sessions.ts), expiring with it.
+    if (this.#model === 'Session' && typeof payload.accountId === 'string') {
+      writes.push(this.#accountSessions.change(payload.accountId, 'add', [id], exp));
+      // The browser that saved it, for the account page (storage/session-seen.ts).
+      const seen = seenFrom(this.currentRequest(), epochSeconds());
+      if (seen) writes.push(ttl ? redis.set(sessionSeenKey(id), JSON.stringify(seen), 'EX', ttl) : redis.set(sessionSeenKey(id), JSON.stringify(seen)));
+    }
     if (payload.userCode) {
       writes.push(ttl ? redis.set(userCodeKey(payload.userCode), id, 'EX', ttl) : redis.set(userCodeKey(payload.userCode), id));
     }
@@ -192,7 +203,7 @@ export class RedisAdapter implements Adapter {
         const known = this.#sessions!.uidOf(id);
         this.#sessions!.forget(id);
         const uid = known ?? (await this.#stored(id))?.uid;
-        await Promise.all([redis.del(key), typeof uid === 'string' && this.#uids.change(uid, 'drop', [id])]);
+        await Promise.all([redis.del(key, sessionSeenKey(id)), typeof uid === 'string' && this.#uids.change(uid, 'drop', [id])]);
         if (typeof uid === 'string') await this.#recent.sessionChanged(uid);
         return;
       }

@@ -53,6 +53,7 @@ describe('settings set', () => {
       'registration.enabled': false,
       'registration.initial_access_token': true,
       'claims.groups_max': 100,
+      'account.editable_claims': 'name',
     });
   });
 

@@ -135,7 +135,7 @@ describe('extraClientMetadata', () => {
   });
 
   test('declares the client flags', () => {
-    expect(extra?.properties).toEqual(['first_party', 'always_select_account', 'access_token_ttl', 'id_token_ttl', 'groups_filter', 'claim_map']);
+    expect(extra?.properties).toEqual(['first_party', 'always_select_account', 'access_token_ttl', 'id_token_ttl', 'groups_filter', 'claim_map', 'backchannel_logout_uri', 'frontchannel_logout_uri', 'frontchannel_logout_session_required']);
     expect(typeof validator).toBe('function');
   });
 

@@ -13,9 +13,10 @@ import { scopesDoc } from './scopes.js';
 import { groupsDoc } from './groups.js';
 import { settingsDoc } from './settings.js';
 import { consentSchemas, usersDoc } from './users.js';
+import { userSessionsDoc } from './user-sessions.js';
 
 export function openApiDocument() {
-  const [clients, users, scopes, keys, registrationTokens, settings, backup, adminTokens, audit] = [
+  const [clients, users, scopes, keys, registrationTokens, settings, backup, adminTokens, audit, userSessions] = [
     clientsDoc(),
     usersDoc(),
     scopesDoc(),
@@ -25,6 +26,7 @@ export function openApiDocument() {
     backupDoc(),
     adminTokensDoc(),
     auditDoc(),
+    userSessionsDoc(),
   ];
   const groups = groupsDoc();
   return {
@@ -47,6 +49,7 @@ export function openApiDocument() {
         ...adminTokens.schemas,
         ...audit.schemas,
         ...groups.schemas,
+        ...userSessions.schemas,
       },
     },
     paths: {
@@ -61,6 +64,7 @@ export function openApiDocument() {
       ...adminTokens.paths,
       ...audit.paths,
       ...groups.paths,
+      ...userSessions.paths,
     },
   };
 }

@@ -20,6 +20,7 @@ import { scopeRoutes } from './scopes.js';
 import { groupRoutes } from './groups.js';
 import { settingRoutes } from './settings.js';
 import { userRoutes } from './users.js';
+import { userSessionRoutes } from './user-sessions.js';
 
 export { ADMIN_API } from './prefix.js';
 
@@ -37,6 +38,7 @@ export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigu
   router.use(adminAuth(tokens));
   clientRoutes(router, stores);
   userRoutes(router, stores);
+  userSessionRoutes(router, stores);
   scopeRoutes(router, stores);
   groupRoutes(router, stores);
   keyRoutes(router, stores, keysConfigured);

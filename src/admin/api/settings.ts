@@ -25,7 +25,7 @@ export function settingsDoc(): ApiDoc {
     schemas: {
       Settings: {
         type: 'object',
-        properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : k.startsWith('paths.') ? 'string' : 'boolean' }])),
+        properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : k.startsWith('paths.') || k.startsWith('account.') ? 'string' : 'boolean' }])),
       },
     },
     paths: {

@@ -39,6 +39,8 @@ const clientForm = (c: ReturnType<typeof clientFromForm> | undefined) => ({
   idTokenSignedResponseAlg: c?.idTokenSignedResponseAlg ?? '',
   groupsFilter: (c?.groupsFilter ?? []).join('\n'),
   claimMap: Object.entries(c?.claimMap ?? {}).map(([from, to]) => `${from}=${to}`).join('\n'),
+  backchannelLogoutUri: c?.backchannelLogoutUri ?? '',
+  frontchannelLogoutUri: c?.frontchannelLogoutUri ?? '',
 });
 
 /** `defaultSigningAlg` (ID_TOKEN_SIGNING_ALG) is shown as what a client without its own algorithm gets. */

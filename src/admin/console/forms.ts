@@ -42,6 +42,9 @@ export function clientFromForm(form: URLSearchParams): NewClient & ClientChange 
     // Empty clears either: every group, every claim under its own name.
     groupsFilter: lines(form, 'groupsFilter'),
     claimMap: Object.fromEntries(lines(form, 'claimMap').map((line) => [line.split('=')[0]!.trim(), line.slice(line.indexOf('=') + 1).trim()])),
+    // Empty removes the logout URI on a change.
+    backchannelLogoutUri: text(form, 'backchannelLogoutUri'),
+    frontchannelLogoutUri: text(form, 'frontchannelLogoutUri'),
   };
 }
 
@@ -81,6 +84,8 @@ const FIELDS: Record<string, string> = {
   'id-token-signed-response-alg': 'idTokenSignedResponseAlg',
   'groups-filter': 'groupsFilter',
   'claim-map': 'claimMap',
+  'backchannel-logout-uri': 'backchannelLogoutUri',
+  'frontchannel-logout-uri': 'frontchannelLogoutUri',
   username: 'username',
   password: 'password',
   role: 'role',

@@ -21,6 +21,7 @@ import { consolePages } from './shared.js';
 import type { ConsoleSignIn } from './sign-in.js';
 import { userRoutes } from './users.js';
 import { groupRoutes } from './groups.js';
+import { userSessionRoutes } from './user-sessions.js';
 
 export interface ConsoleDeps {
   issuer: string;
@@ -48,6 +49,7 @@ export function adminConsole(deps: ConsoleDeps): Router {
   clientRoutes(mount, stores, deps.defaultSigningAlg);
   userRoutes(mount, stores);
   groupRoutes(mount, stores);
+  userSessionRoutes(mount, stores);
   scopeRoutes(mount, stores);
   keyRoutes(mount, stores, deps.keysConfigured);
   settingRoutes(mount, stores);

@@ -12,7 +12,8 @@ const CLIENT_OPTIONS = `    CLIENT OPTIONS: [--description TEXT] [--post-logout-
                     [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
                     [--[no-]first-party] [--[no-]always-select-account] [--access-token-ttl S] [--id-token-ttl S]
                     [--id-token-signed-response-alg RS256|ES256|EdDSA]   ('' or not given: ID_TOKEN_SIGNING_ALG)
-                    [--groups-filter NAME_OR_PREFIX*…] [--claim-map CLAIM=NAME…]   ('' clears either)`;
+                    [--groups-filter NAME_OR_PREFIX*…] [--claim-map CLAIM=NAME…]   ('' clears either)
+                    [--backchannel-logout-uri URI] [--frontchannel-logout-uri URI]   ('' removes; logout_token / iframe with sid)`;
 
 const RESPONSE_TYPES = 'Response types: "id_token token", id_token, code. Repeat an option to give several values.';
 
@@ -40,6 +41,8 @@ function clientFields(values: Values): Partial<NewClient> {
     idTokenSignedResponseAlg: values['id-token-signed-response-alg'],
     groupsFilter: values['groups-filter']?.filter((g) => g !== ''),
     claimMap: parseClaimMap(values),
+    backchannelLogoutUri: values['backchannel-logout-uri'],
+    frontchannelLogoutUri: values['frontchannel-logout-uri'],
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

@@ -1,12 +1,15 @@
 /** `oidc-op user`: accounts, their passwords and roles, and the consents they gave. */
 import { toView, type UserView } from '../../accounts/users.js';
 import type { Consent } from '../../accounts/consents.js';
+import type { SessionView } from '../../accounts/sessions.js';
 import { printable } from '../../printable.js';
 import { parseClaims, passwordFromStdin, positional, UsageError } from '../args.js';
 import { auditedRecordCommand, cliActor, type Command, type Context, type Output } from './command.js';
 
 const consentLine = (c: Consent) =>
   `${printable(c.clientId)}  ${printable(c.scope)}${c.claims.length ? `  claims: ${printable(c.claims.join(' '))}` : ''}  until ${printable(c.expiresAt ?? 'never')}`;
+const sessionLine = (s: SessionView) =>
+  `${s.id}  signed in ${s.signedInAt ?? '?'}  until ${s.expiresAt ?? '?'}${s.browser || s.os ? `  ${printable([s.browser, s.os].filter(Boolean).join(' on '))}` : ''}${s.address ? `  from ${printable(s.address)}` : ''}${s.clients.length ? `  clients: ${printable(s.clients.join(' '))}` : ''}`;
 const userLine = (user: UserView) => `${printable(user.username)}  sub=${printable(user.sub)}  ${printable(user.role ?? 'user')}${user.disabled ? '  disabled' : ''}`;
 
 /** --group NAME…: the user's groups, each one that exists (by its name as created); --group '' alone: none. */
@@ -57,6 +60,16 @@ async function userCommand({ stores, action, args, values }: Context): Promise<O
       const revoked = await stores.consents.revoke(user.sub, positional(args, 1, 'client id'), cliActor());
       return { json: { user: user.username, revoked }, text: revoked.map((c) => `revoked ${consentLine(c)}`).join('\n') };
     }
+    case 'sessions': {
+      const user = await stores.users.require(positional(args, 0, 'username'));
+      const sessions = await stores.sessions.list(user.sub);
+      return { json: { user: user.username, sessions }, text: sessions.map(sessionLine).join('\n') || '(no sessions)' };
+    }
+    case 'sign-out': {
+      const user = await stores.users.require(positional(args, 0, 'username'));
+      const ended = await stores.sessions.end(user.sub, `signed out by ${cliActor()}`, args[1]);
+      return { json: { user: user.username, ended }, text: ended.map((s) => `signed out ${sessionLine(s)}`).join('\n') || '(no sessions)' };
+    }
     case 'delete': {
       const removed = await stores.users.delete(positional(args, 0, 'username'));
       return { json: { deleted: removed.username, sub: removed.sub }, text: `deleted user ${printable(removed.username)}` };
@@ -74,6 +87,8 @@ export const user: Command = {
                                        (--claim key=null removes one; --group replaces the groups, --group '' clears them)
   user list | user show NAME | user enable NAME | user disable NAME
   user set-password NAME --password-stdin | user delete NAME
+  user sessions NAME | user sign-out NAME [SESSION]   (every session, or the one named; each application it signed
+                                                      into that registered a back-channel URI is told)
   user consents NAME | user revoke-consent NAME CLIENT_ID   (revoking ends the grant and its tokens; the client's next
                                                              sign-in asks for consent again)`,
   help: `The password is read from standard input with --password-stdin, never from the command line.
@@ -97,6 +112,10 @@ Changes the claims, role and groups given; --claim key=null removes a claim; --g
 
 At a terminal, --password-stdin asks for the password twice and does not show it. The new password ends every session,
 token and consent the old one opened.`,
+    'sign-out': `usage: oidc-op user sign-out NAME [SESSION] [--json]
+
+Ends every session of the user (or only SESSION, an id 'user sessions' lists). Each application a session signed
+into that registered a back-channel logout URI receives a signed logout_token (retried a few times if it fails).`,
     'revoke-consent': `usage: oidc-op user revoke-consent NAME CLIENT_ID [--json]
 
 Ends the grant and every token of it; the client's next sign-in asks for consent again.`,
