@@ -80,4 +80,19 @@ describe('the console', () => {
     const edit = await ua.get(`/admin/clients/${id}`);
     expect(edit.body).toMatch(/<textarea[^>]*id="groupsFilter"[^>]*>app-\*\nSales<\/textarea>/);
   });
+
+  test('a scope releases custom claims typed one per line; editing the built-in groups scope keeps its claims', async () => {
+    const { ua, csrf } = await openConsole('/admin/scopes/new');
+    const saved = await post(ua, '/admin/scopes', form(csrf, { intent: 'save', id: 'employee', 'name.en': 'Employee', 'description.en': 'Your record', claims: 'email', customClaims: 'employee_number\nhttps://example.com/claims/site' }));
+    expect(saved.status).toBe(303);
+    expect((await fixture.op.stores.scopes.require('employee')).claims).toEqual(['email', 'employee_number', 'https://example.com/claims/site']);
+    const refused = await post(ua, '/admin/scopes', form(csrf, { intent: 'save', id: 'forged', 'name.en': 'F', 'description.en': 'F', customClaims: 'nonce' }));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('claim nonce: reserved by the protocol');
+
+    const groupsPage = await ua.get('/admin/scopes/groups');
+    expect(groupsPage.body).toMatch(/<textarea[^>]*id="customClaims"[^>]*>groups\ngroups_overage<\/textarea>/);
+    expect((await post(ua, '/admin/scopes/groups', form(csrf, { intent: 'save', 'name.en': 'Teams', 'description.en': 'Your teams', customClaims: 'groups\ngroups_overage' }))).status).toBe(303);
+    expect(await fixture.op.stores.scopes.require('groups')).toMatchObject({ name: 'Teams', claims: ['groups', 'groups_overage'] });
+  });
 });

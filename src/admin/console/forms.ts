@@ -56,7 +56,8 @@ export function scopeFromForm(form: URLSearchParams): ScopeInput {
     id: text(form, 'id'),
     name: localized('name'),
     description: localized('description'),
-    claims: form.getAll('claims'),
+    // The standard claims ticked, then the custom ones, one per line.
+    claims: [...new Set([...form.getAll('claims'), ...lines(form, 'customClaims')])],
     icon: optional(form, 'icon'),
     default: form.get('default') === 'yes',
   };
