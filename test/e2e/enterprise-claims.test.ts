@@ -70,7 +70,7 @@ describe('administering groups and custom claims', () => {
       [['user', 'update', 'alice', '--claim', 'bad name=1'], /a claim name is at most 128 characters/],
       [['user', 'update', 'alice', '--claim', 'department={"a":{"b":1}}'], /claim department: a string, number, boolean/],
       [['user', 'update', 'alice', '--claim', `big=${'x'.repeat(9000)}`], /at most 8192 bytes of JSON/],
-      [['user', 'update', 'alice', '--group', 'Staff', '--group', 'nobody'], /group nobody: not found/],
+      [['user', 'update', 'alice', '--group', 'Staff', '--group', 'nobody'], /groups: no group named nobody/],
       [['group', 'create', 'staff'], /group staff: already exists/],
       [['scope', 'create', 'forge', '--name', 'n', '--description', 'd', '--claim', 'nonce'], /claim nonce: reserved by the protocol/],
       [['client', 'create', '--name', 'x', '--redirect-uri', RP, '--response-type', 'id_token', '--groups-filter', 'a*b*'], /groups-filter "a\*b\*": a group name, or a prefix/],

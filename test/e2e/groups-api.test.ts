@@ -37,7 +37,7 @@ describe('groups in the admin API', () => {
     const updated = await api('PATCH', '/users/alice', { groups: ['design', 'engineering'], claims: { department: 'R&D', cost_centers: ['A1'] } });
     expect(updated).toMatchObject({ status: 200, json: { groups: ['Design', 'Engineering'], claims: expect.objectContaining({ department: 'R&D', cost_centers: ['A1'] }) } });
     const before = (await api('GET', '/users/alice')).json;
-    expect(await api('PATCH', '/users/alice', { groups: ['Design', 'Ghosts'] })).toMatchObject({ status: 404, json: { message: expect.stringMatching(/group Ghosts: not found/) } });
+    expect(await api('PATCH', '/users/alice', { groups: ['Design', 'Ghosts'] })).toMatchObject({ status: 400, json: { message: expect.stringMatching(/groups: no group named Ghosts/) } });
     expect(await api('PATCH', '/users/alice', { claims: { exp: 1 } })).toMatchObject({ status: 400, json: { message: expect.stringMatching(/claim exp: reserved by the protocol/) } });
     expect((await api('GET', '/users/alice')).json).toEqual(before);
 
