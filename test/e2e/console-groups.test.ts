@@ -83,9 +83,16 @@ describe('the console', () => {
 
   test('a scope releases custom claims typed one per line; editing the built-in groups scope keeps its claims', async () => {
     const { ua, csrf } = await openConsole('/admin/scopes/new');
-    const saved = await post(ua, '/admin/scopes', form(csrf, { intent: 'save', id: 'employee', 'name.en': 'Employee', 'description.en': 'Your record', claims: 'email', customClaims: 'employee_number\nhttps://example.com/claims/site' }));
+    const saved = await post(ua, '/admin/scopes', form(csrf, { intent: 'save', id: 'employee', 'name.en': 'Employee', 'description.en': 'Your record', claims: 'email', customClaims: 'employee_number\nhttps://example.com/claims/site', display: 'employee_number = employee number | 员工编号' }));
     expect(saved.status).toBe(303);
-    expect((await fixture.op.stores.scopes.require('employee')).claims).toEqual(['email', 'employee_number', 'https://example.com/claims/site']);
+    expect(await fixture.op.stores.scopes.require('employee')).toMatchObject({
+      claims: ['email', 'employee_number', 'https://example.com/claims/site'],
+      display: { employee_number: { en: 'employee number', 'zh-CN': '员工编号' } },
+    });
+    expect((await ua.get('/admin/scopes/employee')).body).toMatch(/<textarea[^>]*id="display"[^>]*>employee_number = employee number \| 员工编号<\/textarea>/);
+    const badDisplay = await post(ua, '/admin/scopes/employee', form(csrf, { intent: 'save', 'name.en': 'Employee', 'description.en': 'Your record', customClaims: 'employee_number', display: 'aud = audience' }));
+    expect(badDisplay.status).toBe(400);
+    expect(badDisplay.body).toMatch(/id="display-error" role="alert">display: claim aud: reserved/);
     const refused = await post(ua, '/admin/scopes', form(csrf, { intent: 'save', id: 'forged', 'name.en': 'F', 'description.en': 'F', customClaims: 'nonce' }));
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('claim nonce: reserved by the protocol');

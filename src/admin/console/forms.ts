@@ -58,6 +58,14 @@ export function scopeFromForm(form: URLSearchParams): ScopeInput {
     description: localized('description'),
     // The standard claims ticked, then the custom ones, one per line.
     claims: [...new Set([...form.getAll('claims'), ...lines(form, 'customClaims')])],
+    // "claim = English | 中文", one per line: what the consent page calls a claim.
+    display: Object.fromEntries(
+      lines(form, 'display').map((line) => {
+        const eq = line.indexOf('=');
+        const [en = '', zh] = line.slice(eq + 1).split('|').map((part) => part.trim());
+        return [(eq < 0 ? line : line.slice(0, eq)).trim(), zh ? { en, 'zh-CN': zh } : en];
+      }),
+    ),
     icon: optional(form, 'icon'),
     default: form.get('default') === 'yes',
   };
@@ -86,6 +94,7 @@ const FIELDS: Record<string, string> = {
   password: 'password',
   role: 'role',
   claim: 'claims',
+  display: 'display',
   id: 'id',
   icon: 'icon',
 };
