@@ -59,6 +59,12 @@ describe('administering groups and custom claims', () => {
     expect(discovery.claims_supported).toEqual(expect.arrayContaining(['groups', 'employee_number', 'https://example.com/claims/cost_center']));
     const staff = await ok(['group', 'show', 'STAFF']);
     expect(staff).toMatchObject({ name: 'Staff', members: ['alice'] });
+    const events = (await ok(['audit', 'tail', '--limit', '100'])).events as { action?: string; actor?: string }[];
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining([
+      'group add-member app-admins alice',
+      'user update (claims employee_number, department, cost_centers, https://example.com/claims/cost_center, on_site; groups staff, APP-ADMINS, app-users, Sales)',
+    ]));
+    expect(events.find((e) => e.action === 'group add-member app-admins alice')?.actor).toMatch(/^cli:/);
   });
 
   test('bad input: each refused with a message naming the field and the rule, exit non-zero, nothing changed', async () => {

@@ -54,6 +54,11 @@ describe('groups in the admin API', () => {
       ['group add-member engineering alice bob', 'token:groups-robot', 'success'],
       ['group delete design', 'token:groups-robot', 'success'],
     ]));
+    const userChanges = events.events.filter((e) => e.action?.startsWith('user update')).map((e) => [e.action, e.actor, e.outcome]);
+    expect(userChanges).toEqual(expect.arrayContaining([
+      ['user update (claims department, cost_centers; groups design, engineering)', 'token:groups-robot', 'success'],
+      ['user update (claims exp)', 'token:groups-robot', 'failure'],
+    ]));
   });
 
   test("a client's groups filter and claim map through the API, with the same refusals", async () => {
