@@ -10,6 +10,9 @@ import type { Target } from './targets.js';
 import { CLIENT, REDIRECT_URI, USERS } from './fixture.js';
 import { FlowClient, signIn } from './flow-client.js';
 
+/** What the scenarios ask for unless they say otherwise. */
+const DEFAULT_SCOPE = 'openid email';
+
 export interface Measurement {
   /** Requests (or flows) per second. */
   rate: number;
@@ -167,12 +170,12 @@ function withVerification(measured: Measurement, verified: number, issued: numbe
  * Silent SSO: `prompt=none` with one of the given sessions (cookie headers, round robin), a fresh nonce and state
  * per request. Each response must be a 302 to the redirect URI whose fragment carries the tokens and the state.
  */
-export async function silent(target: Target, sessions: string[], responseType: 'id_token token' | 'id_token', options: RunOptions): Promise<Measurement> {
+export async function silent(target: Target, sessions: string[], responseType: 'id_token token' | 'id_token', options: RunOptions, scope = DEFAULT_SCOPE): Promise<Measurement> {
   const c = check();
   const issued: Issued[] = [];
   let n = 0;
   const prefix = `${Date.now().toString(36)}-`;
-  const base = `/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: responseType, scope: 'openid email', redirect_uri: REDIRECT_URI, prompt: 'none' })}`;
+  const base = `/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: responseType, scope, redirect_uri: REDIRECT_URI, prompt: 'none' })}`;
   const expected = finalStatus(target);
   const wantsToken = responseType.includes('token ') || responseType.endsWith(' token');
   const measured = await withStats(target, options, async () => {
@@ -246,8 +249,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const AUTHORIZE = `/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: 'id_token token', scope: 'openid email', redirect_uri: REDIRECT_URI })}`;
-const authorizePath = (nonce: string, state: string) => `${AUTHORIZE}&nonce=${nonce}&state=${state}`;
+const authorizePath = (nonce: string, state: string, scope = DEFAULT_SCOPE) =>
+  `/auth?${new URLSearchParams({ client_id: CLIENT.client_id, response_type: 'id_token token', scope, redirect_uri: REDIRECT_URI })}&nonce=${nonce}&state=${state}`;
 
 /** The parameters of the fragment of a redirect to the relying party. */
 const fragmentOf = (location: string | undefined) => new URLSearchParams(location?.slice(location.indexOf('#') + 1) ?? '');
@@ -260,11 +263,11 @@ const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
  * the nonce checked; the tokens go into `issued` to be verified after the run. Resolves with the client, which holds
  * the session's cookies.
  */
-export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], issued?: Issued[]): Promise<FlowClient> {
+export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], issued?: Issued[], scope = DEFAULT_SCOPE): Promise<FlowClient> {
   const client = new FlowClient(origin);
   // prompt=consent: ours remembers a consent per account, plain oidc-provider per session; asking every time keeps
   // the work of both the same (a login and a consent page per flow).
-  const final = await signIn(client, `${authorizePath(`n${id}`, `s${id}`)}&prompt=consent`, user);
+  const final = await signIn(client, `${authorizePath(`n${id}`, `s${id}`, scope)}&prompt=consent`, user);
   if ((final.status !== 302 && final.status !== 303) || !final.location?.startsWith(`${REDIRECT_URI}#`)) throw new Error(`flow ended with ${final.status} ${final.location ?? final.body.slice(0, 200)}`);
   const fragment = fragmentOf(final.location);
   const idToken = fragment.get('id_token');
@@ -278,10 +281,10 @@ export async function interactiveFlow(origin: string, id: string, user: (typeof 
 const personOf = (i: number) => USERS[i % USERS.length]!;
 
 /** Sessions made through the real pages; each returned as the Cookie header a browser would send to /auth. */
-export async function makeSessions(target: Target, count: number): Promise<{ cookies: string[]; accessToken: string }> {
-  const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`, personOf(i))));
+export async function makeSessions(target: Target, count: number, scope = DEFAULT_SCOPE): Promise<{ cookies: string[]; accessToken: string }> {
+  const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`, personOf(i), undefined, scope)));
   const cookies = agents.map((client) => client.cookieHeaderFor('/auth'));
-  const silentHop = await agents[0]!.request('GET', `${authorizePath('n-at', 's-at')}&prompt=none`);
+  const silentHop = await agents[0]!.request('GET', `${authorizePath('n-at', 's-at', scope)}&prompt=none`);
   const accessToken = fragmentOf(silentHop.location).get('access_token');
   if (!accessToken) throw new Error(`no access token from a silent authorization: ${silentHop.status} ${silentHop.location}`);
   return { cookies, accessToken };

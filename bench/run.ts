@@ -2,7 +2,8 @@
  * `npm run bench [-- options]`: starts a redis-server of its own and the servers under test, measures each
  * scenario in alternating rounds (median of them), and writes a JSON result file and a table.
  *   --smoke                 a few seconds: one short round of each scenario, ours and the baselines only
- *   --scenario a,b          silent, silent-id-token, interactive, userinfo, discovery, jwks (default: all);
+ *   --scenario a,b          silent, silent-id-token, interactive, userinfo, discovery, jwks (default: these);
+ *                           silent-groups, silent-groups-id-token on request (with silent, silent-id-token for their ratio);
  *                           soak and memory run alone (see soak.ts, memory.ts)
  *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
  *   --access-token-ttl S    ours issues access tokens living S seconds (soak: shows Redis settle once tokens expire)
@@ -21,6 +22,7 @@ import { interactive, makeSessions, silent, simpleGet, type Measurement, type Ru
 import { measureMemory } from './memory.js';
 import { formatTable, median, summarize, type ScenarioResult } from './report.js';
 import { soak } from './soak.js';
+import { ENTERPRISE_SCOPE, prepareEnterpriseUsers } from './enterprise.js';
 import { checkoutRevision } from './revision.js';
 import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
 
@@ -36,8 +38,10 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const FRESH_WARM_UP_S = 30;
 const FIRST_WARM_UP_S = 10;
 const WARM_UP_S = 2;
-const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
+const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks', 'silent-groups', 'silent-groups-id-token'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** What runs when no --scenario is given: the enterprise user's scenarios are asked for by name. */
+const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => !s.startsWith('silent-groups'));
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +60,7 @@ const { values } = parseArgs({
 });
 
 const smoke = values.smoke!;
-const requested = (values.scenario ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
+const requested = (values.scenario ?? DEFAULT_SCENARIOS.join(',')).split(',').map((s) => s.trim());
 const durationS = Number(values.duration ?? (smoke ? 1 : requested.includes('soak') ? 600 : 5));
 const rounds = Number(values.rounds ?? (smoke ? 1 : 5));
 const connections = Number(values.connections);
@@ -124,7 +128,12 @@ async function main(): Promise<unknown> {
     userinfo: [baseline, ours, before],
     discovery: [baseline, before, ours, koa],
     jwks: [baseline, before, ours, koa],
+    // A user with 20 groups and 5 custom claims, against ours's own plain silent SSO of this run (ours only: the
+    // baseline has no groups).
+    'silent-groups': [ours, before],
+    'silent-groups-id-token': [ours, before],
   };
+  if (scenarios.some((s) => s.startsWith('silent-groups'))) await prepareEnterpriseUsers(ours, redisServer.url);
   const options: RunOptions = { durationS, connections, redis };
   const measured = new Map<string, Measurement[]>();
   const fresh = new Set(targets);
@@ -169,6 +178,12 @@ async function prepare(scenario: Scenario, target: Target): Promise<(options: Ru
       const { cookies } = await makeSessions(target, sessionCount);
       return (options) => silent(target, cookies, scenario === 'silent' ? 'id_token token' : 'id_token', options);
     }
+    case 'silent-groups':
+    case 'silent-groups-id-token': {
+      // Only ours knows groups; a revision from before them (--against) answers without the scope.
+      const { cookies } = await makeSessions(target, sessionCount, ENTERPRISE_SCOPE);
+      return (options) => silent(target, cookies, scenario === 'silent-groups' ? 'id_token token' : 'id_token', options, ENTERPRISE_SCOPE);
+    }
     case 'interactive':
       return (options) => interactive(target, options);
     case 'userinfo': {
@@ -207,6 +222,9 @@ function ratios(results: ScenarioResult[]): { ratios: Record<string, number>; ro
   ratio('discovery: ours / bare Koa (target >= 0.8)', ours('discovery'), runsOf('discovery', 'bare-koa'));
   ratio('jwks: ours / bare Koa (target >= 0.8)', ours('jwks'), runsOf('jwks', 'bare-koa'));
   per('silent: Redis commands per authorization, ours (target <= 8)', ours('silent')?.map((m) => m.redisPerOp) ?? []);
+  ratio('silent-groups: 20 groups + 5 claims / plain user, ours (target >= 0.9)', ours('silent-groups'), ours('silent'));
+  ratio('silent-groups-id-token: 20 groups + 5 claims / plain user, ours (target >= 0.9)', ours('silent-groups-id-token'), ours('silent-id-token'));
+  ratio('silent-groups: Redis commands per authorization, 20 groups / plain user (target <= 1)', ours('silent-groups'), ours('silent'), (m) => m.redisPerOp);
   for (const scenario of SCENARIOS) {
     ratio(`${scenario}: ours / ours at ${revision?.commit} (--against)`, ours(scenario), runsOf(scenario, 'ours@'));
   }

@@ -60,7 +60,7 @@ export class Groups {
     const resolved: string[] = [];
     for (const name of names) {
       const found = byKey.get(groupKey(name));
-      if (!found) throw new GroupError(`group ${name}: not found (create it first with group create)`, 'not_found');
+      if (!found) throw new GroupError(`groups: no group named ${name} (create it first with group create)`, 'invalid');
       if (!resolved.includes(found)) resolved.push(found);
     }
     return resolved;

@@ -59,6 +59,12 @@ describe('administering groups and custom claims', () => {
     expect(discovery.claims_supported).toEqual(expect.arrayContaining(['groups', 'employee_number', 'https://example.com/claims/cost_center']));
     const staff = await ok(['group', 'show', 'STAFF']);
     expect(staff).toMatchObject({ name: 'Staff', members: ['alice'] });
+    const events = (await ok(['audit', 'tail', '--limit', '100'])).events as { action?: string; actor?: string }[];
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining([
+      'group add-member app-admins alice',
+      'user update (claims employee_number, department, cost_centers, https://example.com/claims/cost_center, on_site; groups staff, APP-ADMINS, app-users, Sales)',
+    ]));
+    expect(events.find((e) => e.action === 'group add-member app-admins alice')?.actor).toMatch(/^cli:/);
   });
 
   test('bad input: each refused with a message naming the field and the rule, exit non-zero, nothing changed', async () => {
@@ -70,7 +76,7 @@ describe('administering groups and custom claims', () => {
       [['user', 'update', 'alice', '--claim', 'bad name=1'], /a claim name is at most 128 characters/],
       [['user', 'update', 'alice', '--claim', 'department={"a":{"b":1}}'], /claim department: a string, number, boolean/],
       [['user', 'update', 'alice', '--claim', `big=${'x'.repeat(9000)}`], /at most 8192 bytes of JSON/],
-      [['user', 'update', 'alice', '--group', 'Staff', '--group', 'nobody'], /group nobody: not found/],
+      [['user', 'update', 'alice', '--group', 'Staff', '--group', 'nobody'], /groups: no group named nobody/],
       [['group', 'create', 'staff'], /group staff: already exists/],
       [['scope', 'create', 'forge', '--name', 'n', '--description', 'd', '--claim', 'nonce'], /claim nonce: reserved by the protocol/],
       [['client', 'create', '--name', 'x', '--redirect-uri', RP, '--response-type', 'id_token', '--groups-filter', 'a*b*'], /groups-filter "a\*b\*": a group name, or a prefix/],

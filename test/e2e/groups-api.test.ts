@@ -37,7 +37,7 @@ describe('groups in the admin API', () => {
     const updated = await api('PATCH', '/users/alice', { groups: ['design', 'engineering'], claims: { department: 'R&D', cost_centers: ['A1'] } });
     expect(updated).toMatchObject({ status: 200, json: { groups: ['Design', 'Engineering'], claims: expect.objectContaining({ department: 'R&D', cost_centers: ['A1'] }) } });
     const before = (await api('GET', '/users/alice')).json;
-    expect(await api('PATCH', '/users/alice', { groups: ['Design', 'Ghosts'] })).toMatchObject({ status: 404, json: { message: expect.stringMatching(/group Ghosts: not found/) } });
+    expect(await api('PATCH', '/users/alice', { groups: ['Design', 'Ghosts'] })).toMatchObject({ status: 400, json: { message: expect.stringMatching(/groups: no group named Ghosts/) } });
     expect(await api('PATCH', '/users/alice', { claims: { exp: 1 } })).toMatchObject({ status: 400, json: { message: expect.stringMatching(/claim exp: reserved by the protocol/) } });
     expect((await api('GET', '/users/alice')).json).toEqual(before);
 
@@ -53,6 +53,11 @@ describe('groups in the admin API', () => {
       ['group create Engineering', 'token:groups-robot', 'success'],
       ['group add-member engineering alice bob', 'token:groups-robot', 'success'],
       ['group delete design', 'token:groups-robot', 'success'],
+    ]));
+    const userChanges = events.events.filter((e) => e.action?.startsWith('user update')).map((e) => [e.action, e.actor, e.outcome]);
+    expect(userChanges).toEqual(expect.arrayContaining([
+      ['user update (claims department, cost_centers; groups design, engineering)', 'token:groups-robot', 'success'],
+      ['user update (claims exp)', 'token:groups-robot', 'failure'],
     ]));
   });
 

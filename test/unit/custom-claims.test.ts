@@ -136,7 +136,7 @@ describe('users and groups on the memory store', () => {
     await groups.create({ name: 'app-admins' });
     await expect(groups.create({ name: 'STAFF' })).rejects.toThrow(/already exists/);
     await expect(groups.create({ name: 'bad*' })).rejects.toThrow(/group name/);
-    await expect(groups.resolve(['staff', 'nope'])).rejects.toThrow('group nope: not found');
+    await expect(groups.resolve(['staff', 'nope'])).rejects.toThrow('groups: no group named nope (create it first with group create)');
     expect(await groups.resolve(['staff', 'STAFF', 'APP-ADMINS'])).toEqual(['Staff', 'app-admins']);
 
     await expect(groups.addMembers('staff', ['u1', 'ghost'])).rejects.toThrow(/ghost: not found/);

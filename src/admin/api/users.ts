@@ -36,7 +36,7 @@ export function userRoutes(router: Router, { users, consents, audit, groups }: U
   });
   router.patch('/users/:username', async (ctx) => {
     const input = await readJson(ctx);
-    ctx.body = await change(ctx, 'user update', 'user', async () => users.update(ctx.params.username!, unchecked(await withGroups(input))));
+    ctx.body = await change(ctx, `user update${changeDetail(input)}`.slice(0, 200), 'user', async () => users.update(ctx.params.username!, unchecked(await withGroups(input))));
   });
   router.put('/users/:username/password', async (ctx) => {
     const { password } = await readJson(ctx);
@@ -60,6 +60,14 @@ export function userRoutes(router: Router, { users, consents, audit, groups }: U
     await change(ctx, 'user delete', 'user', () => users.delete(ctx.params.username!));
     ctx.status = 204;
   });
+}
+
+/** The claims and groups a change names, for the audit trail: " (claims department; groups Staff, Sales)". */
+function changeDetail(input: Record<string, unknown>): string {
+  const claims = input.claims && typeof input.claims === 'object' ? Object.keys(input.claims) : [];
+  const groups = Array.isArray(input.groups) ? input.groups.map(String) : undefined;
+  const parts = [claims.length ? `claims ${claims.join(', ')}` : '', groups ? `groups ${groups.join(', ') || '(none)'}` : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
 const userParam = { name: 'username', in: 'path', required: true, schema: { type: 'string' } };

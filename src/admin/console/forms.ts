@@ -48,6 +48,15 @@ export function clientFromForm(form: URLSearchParams): NewClient & ClientChange 
   };
 }
 
+const displaysFrom = (given: string[]) =>
+  Object.fromEntries(
+    given.map((line) => {
+      const eq = line.indexOf('=');
+      const [en = '', zh] = line.slice(eq + 1).split('|').map((part) => part.trim());
+      return [(eq < 0 ? line : line.slice(0, eq)).trim(), zh ? { en, 'zh-CN': zh } : en];
+    }),
+  );
+
 /** A scope as the form gives it: each text in English and, when filled in, Chinese. */
 export function scopeFromForm(form: URLSearchParams): ScopeInput {
   const localized = (name: string) => {
@@ -59,7 +68,10 @@ export function scopeFromForm(form: URLSearchParams): ScopeInput {
     id: text(form, 'id'),
     name: localized('name'),
     description: localized('description'),
-    claims: form.getAll('claims'),
+    // The standard claims ticked, then the custom ones, one per line.
+    claims: [...new Set([...form.getAll('claims'), ...lines(form, 'customClaims')])],
+    // "claim = English | 中文", one per line: what the consent page calls a claim (the field emptied clears them).
+    ...(form.has('display') ? { display: displaysFrom(lines(form, 'display')) } : {}),
     icon: optional(form, 'icon'),
     default: form.get('default') === 'yes',
   };
@@ -90,6 +102,7 @@ const FIELDS: Record<string, string> = {
   password: 'password',
   role: 'role',
   claim: 'claims',
+  display: 'display',
   id: 'id',
   icon: 'icon',
 };

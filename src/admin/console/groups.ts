@@ -46,7 +46,7 @@ export function groupRoutes({ router, requireAdmin, page }: ConsoleMount, servic
   router.post('/groups/:name/members', requireAdmin, async (ctx) => {
     const usernames = (form(ctx).get('usernames') ?? '').split(/[\s,]+/).filter(Boolean);
     await act(ctx, `group add-member ${ctx.params.name} ${usernames.join(' ')}`, async () => {
-      if (!usernames.length) throw new AppError('invalid', 'usernames: at least one');
+      if (!usernames.length || usernames.length > 500) throw new AppError('invalid', 'usernames: 1 to 500 usernames');
       return groups.addMembers(ctx.params.name!, usernames);
     }, t(ctx)('groups.members_added', { group: ctx.params.name! }));
   });

@@ -13,7 +13,12 @@ export type ScopeServices = Pick<AdminServices, 'scopes' | 'audit'>;
 /** The form's values: each text split into its English and Chinese fields. */
 const scopeTexts = (scope: ScopeRecord | ReturnType<typeof scopeFromForm>) => {
   const split = (v: ScopeRecord['name']) => (typeof v === 'string' ? { en: v, 'zh-CN': '' } : { en: v.en, 'zh-CN': v['zh-CN'] ?? '' });
-  return { id: scope.id, name: split(scope.name), description: split(scope.description), claims: scope.claims ?? [], icon: scope.icon ?? '', default: scope.default === true };
+  const claims = scope.claims ?? [];
+  const customClaims = claims.filter((c) => !STANDARD_CLAIMS.has(c)).join('\n');
+  const display = Object.entries(scope.display ?? {})
+    .map(([claim, text]) => `${claim} = ${typeof text === 'string' ? text : [text.en, text['zh-CN']].filter(Boolean).join(' | ')}`)
+    .join('\n');
+  return { id: scope.id, name: split(scope.name), description: split(scope.description), claims, customClaims, display, icon: scope.icon ?? '', default: scope.default === true };
 };
 
 /** The scope as the consent page would show it to the administrator, for an example client. */

@@ -66,6 +66,6 @@ export function userRoutes({ router, requireAdmin, page }: ConsoleMount, service
   userAction('password', 'user set-password', (ctx, username) => users.setPassword(username, form(ctx).get('password') ?? ''), 'admin.users.password_changed');
   userAction('role', 'user update', (ctx, username) => users.update(username, { role: form(ctx).get('role') ?? '' }), 'admin.users.role_changed');
   // The user's groups (those ticked) and one custom claim at a time: a value that parses as JSON is JSON, empty removes it.
-  userAction('groups', 'user update', async (ctx, username) => users.update(username, { groups: await services.groups.resolve(form(ctx).getAll('groups')) }), 'claims.groups_changed');
-  userAction('claim', 'user update', (ctx, username) => users.update(username, { claims: { [form(ctx).get('name')?.trim() ?? '']: claimValue(form(ctx).get('value') ?? '') } }), 'claims.claim_changed');
+  userAction('groups', 'user update (groups)', async (ctx, username) => users.update(username, { groups: await services.groups.resolve(form(ctx).getAll('groups')) }), 'claims.groups_changed');
+  userAction('claim', 'user update (claims)', (ctx, username) => users.update(username, { claims: { [form(ctx).get('name')?.trim() ?? '']: claimValue(form(ctx).get('value') ?? '') } }), 'claims.claim_changed');
 }

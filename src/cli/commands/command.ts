@@ -45,10 +45,11 @@ export const cliActor = () => `cli:${commandIo().username}`;
  * A client or user command, audited unless it only reads; a create records what it made as the subject.
  * The reads are the same for both groups (so an unknown read word is not audited for either).
  */
-export async function auditedRecordCommand(context: Context, noun: 'client' | 'user', command: () => Promise<Output>): Promise<Output> {
+export async function auditedRecordCommand(context: Context, noun: 'client' | 'user', command: () => Promise<Output>, detail?: string): Promise<Output> {
   const { stores, action, args } = context;
   if (['list', 'show', 'consents'].includes(action ?? '')) return command();
-  const what = { actor: cliActor(), action: `${noun} ${action ?? ''}`, about: noun, subject: args[0] };
+  // `detail`: what the change touches (claims and groups by name), after the action.
+  const what = { actor: cliActor(), action: `${noun} ${action ?? ''}${detail ? ` (${detail})` : ''}`.slice(0, 200), about: noun, subject: args[0] };
   return audited(stores.audit, what, command, (output) => {
     const created = output.json.client_id ?? output.json.username;
     return typeof created === 'string' ? created : undefined;

@@ -12,6 +12,13 @@ const sessionLine = (s: SessionView) =>
   `${s.id}  signed in ${s.signedInAt ?? '?'}  until ${s.expiresAt ?? '?'}${s.browser || s.os ? `  ${printable([s.browser, s.os].filter(Boolean).join(' on '))}` : ''}${s.address ? `  from ${printable(s.address)}` : ''}${s.clients.length ? `  clients: ${printable(s.clients.join(' '))}` : ''}`;
 const userLine = (user: UserView) => `${printable(user.username)}  sub=${printable(user.sub)}  ${printable(user.role ?? 'user')}${user.disabled ? '  disabled' : ''}`;
 
+/** The claims and groups a create or update names, for the audit trail ("claims department, email; groups Staff"). */
+function changeDetail(values: Context['values']): string | undefined {
+  const claims = values.claim?.map((pair) => pair.slice(0, Math.max(0, pair.indexOf('=')))).filter(Boolean) ?? [];
+  const parts = [claims.length ? `claims ${claims.join(', ')}` : '', values.group ? `groups ${values.group.filter(Boolean).join(', ') || '(none)'}` : ''].filter(Boolean);
+  return parts.length ? parts.join('; ') : undefined;
+}
+
 /** --group NAME…: the user's groups, each one that exists (by its name as created); --group '' alone: none. */
 async function groupsGiven(stores: Context['stores'], values: Context['values']): Promise<string[] | undefined> {
   const names = values.group?.filter((g) => g !== '');
@@ -120,5 +127,5 @@ into that registered a back-channel logout URI receives a signed logout_token (r
 
 Ends the grant and every token of it; the client's next sign-in asks for consent again.`,
   },
-  run: (context) => auditedRecordCommand(context, 'user', () => userCommand(context)),
+  run: (context) => auditedRecordCommand(context, 'user', () => userCommand(context), changeDetail(context.values)),
 };
