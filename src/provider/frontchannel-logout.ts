@@ -4,7 +4,6 @@
  * (with iss and sid when they require them) by our page, which then continues where oidc-provider was sending the
  * browser (the post_logout_redirect_uri, or our signed-out page). oidc-provider no longer ships this feature.
  */
-import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
@@ -29,13 +28,11 @@ type SessionLike = { destroyed?: boolean; authorizations?: Record<string, { sid?
 
 export function frontchannelLogout(
   provider: Provider,
-  endSessionPath: () => string,
   page: (ctx: KoaContextWithOIDC, frames: FrontchannelFrame[], next: string) => Promise<void>,
-): Middleware {
-  return async (ctx, next) => {
-    if (ctx.method !== 'POST' || ctx.path !== `${endSessionPath()}/confirm`) return next();
-    await next();
-    const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
+): (ctx: KoaContextWithOIDC) => Promise<void> {
+  // The answer of the end-session confirmation (provider.ts runs it after that route only).
+  return async (ctx) => {
+    const oidc = ctx.oidc;
     const session = oidc?.session as SessionLike | undefined;
     const location = ctx.response.get('Location');
     // Only a sign-out that ended the whole session (not one client's part of it) and is sending the browser on.
@@ -49,6 +46,6 @@ export function frontchannelLogout(
       frames.push({ clientId, src, origin: new URL(src).origin });
     }
     if (frames.length === 0) return;
-    await page(ctx as unknown as KoaContextWithOIDC, frames, location);
+    await page(ctx, frames, location);
   };
 }

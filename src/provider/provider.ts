@@ -108,11 +108,11 @@ export function createProvider(settings: Settings, deps: ProviderDeps, outermost
   if (deps.limits) limitNewInteractions(provider, deps.limits);
   provider.use(dropUnregisteredLogoutReturn(provider, () => deps.runtime()['paths.end_session']));
   const frontchannelPage = deps.pages.frontchannelLogout?.bind(deps.pages);
-  if (frontchannelPage) provider.use(frontchannelLogout(provider, () => deps.runtime()['paths.end_session'], frontchannelPage));
   const answers = new Map<string, RouteAnswer>([
     ...AUTHORIZATION_ROUTES.map((route) => [route, finalRedirectAs302] as const),
     ...REGISTRATION_ROUTES.map((route) => [route, registrationResponses] as const),
     ['discovery', discoveryFollowsImplicitSwitch(() => deps.runtime()['implicit.enabled'])],
+    ...(frontchannelPage ? [['end_session_confirm', frontchannelLogout(provider, frontchannelPage)] as const] : []),
   ]);
   provider.use(routeAnswers(answers, hooks));
   return provider;
