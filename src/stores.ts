@@ -14,6 +14,9 @@ import { ClientUsage } from './clients/usage.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { CachedCollection } from './storage/cached-collection.js';
+import { Directories } from './directories/directories.js';
+import type { DirectoryRecord } from './directories/directory-record.js';
+import { DirectorySignIn } from './directories/directory-sign-in.js';
 import type { ClientRecord } from './clients/client-record.js';
 import { ClientRegistry } from './clients/registry.js';
 import type { KeyMaterial } from './keys/generated-keys.js';
@@ -58,6 +61,9 @@ export interface Stores {
   consents: Consents;
   /** Initial access tokens for dynamic client registration. */
   registrationTokens: InitialAccessTokens;
+  /** LDAP and Active Directory directories, and the sign-in through them (its connection pool). */
+  directories: Directories;
+  directorySignIn: DirectorySignIn;
   close(): Promise<void>;
 }
 
@@ -77,6 +83,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const clientRecords = cached<ClientRecord>('clients');
   const userRecords = cached<UserRecord>('users');
   const keyring = new Keyring(keys);
+  const directories = new Directories(collection<DirectoryRecord>('directories'), settings.keysEncryptionKey);
   const configuredAlgs = settings.jwks && signingAlgsOf(settings.jwks);
   const clients = new ClientRegistry(clientRecords ?? collection<ClientRecord>('clients'), {
     production: settings.production,
@@ -87,10 +94,12 @@ export async function openStores(settings: Settings, connectionName?: string, on
     // Configured keys (JWKS, JWKS_FILE) are the server's too when the command line runs with its environment.
     signingAlgs: async () => configuredAlgs || (await keyring.algorithms()),
   });
+  const users = new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => void (await consentStore?.revokeAll(sub)));
+  const directorySignIn = new DirectorySignIn(directories, users);
   return {
     redis,
     // A credential change frees the user's grants and tokens on Redis (oidc-provider's memory adapter keeps its own).
-    users: new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => void (await consentStore?.revokeAll(sub))),
+    users,
     clients,
     scopes,
     keys,
@@ -112,7 +121,10 @@ export async function openStores(settings: Settings, connectionName?: string, on
       await Promise.all([clientRecords?.announceAll(), userRecords?.announceAll()]);
     }),
     registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
+    directories,
+    directorySignIn,
     async close() {
+      await directorySignIn.close();
       clientRecords?.close();
       userRecords?.close();
       await Promise.all([audit.flush(), usage.flush()]);

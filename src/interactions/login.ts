@@ -8,6 +8,7 @@ import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
+import type { DirectorySignIn } from '../directories/directory-sign-in.js';
 import { oversizedCredential } from '../input-bounds.js';
 import { ACR_PASSWORD } from '../oidc/acr.js';
 import type { LoginMetrics } from '../ops/metrics.js';
@@ -20,15 +21,17 @@ import type { Renderer } from './render.js';
 export interface LoginDeps {
   load: Pick<Loader, 'loadForPost'>;
   render: Pick<Renderer, 'localeFor' | 'renderLogin'>;
-  users: Pick<Users, 'verify'>;
+  users: Pick<Users, 'verify' | 'findByUsername'>;
   throttle: LoginThrottle;
   /** Proof that a browser signed in to an account before: its attempts there are throttled on their own. */
   devices: DeviceCookies;
   audit: AuditLog;
   metrics: LoginMetrics;
+  /** Directory accounts (LDAP, Active Directory): names no local account holds go there. */
+  directories?: Pick<DirectorySignIn, 'handles' | 'signIn'>;
 }
 
-export function login({ load, render, users, throttle, devices, audit, metrics }: LoginDeps): RouterMiddleware {
+export function login({ load, render, users, throttle, devices, audit, metrics, directories }: LoginDeps): RouterMiddleware {
   return async (ctx) => {
     const { interaction, form } = await load.loadForPost(ctx);
     if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
@@ -58,7 +61,27 @@ export function login({ load, render, users, throttle, devices, audit, metrics }
     // The sign-in's time is when the password was read, not when the browser comes back: a credential change in
     // between ends this session too (credential-fence.ts).
     const signedInAt = epochSeconds();
-    const user = await users.verify(username, password);
+    const local = directories ? await users.findByUsername(username) : undefined;
+    let user: Awaited<ReturnType<Users['verify']>>;
+    if (directories && (await directories.handles(local))) {
+      const outcome = await directories.signIn(username, password);
+      if (outcome.kind === 'unavailable') {
+        audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: `directory ${outcome.directory} unavailable` });
+        metrics.login('failure');
+        ctx.set('Retry-After', String(outcome.retryAfter));
+        await render.renderLogin(ctx, interaction, 503, locale.t('directory.unavailable'), username);
+        return;
+      }
+      if (outcome.kind === 'state') {
+        audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: `directory ${outcome.directory}: account ${outcome.state}` });
+        metrics.login('failure');
+        await render.renderLogin(ctx, interaction, 403, locale.t(`directory.state.${outcome.state}`), username);
+        return;
+      }
+      user = outcome.kind === 'success' ? outcome.user : undefined;
+    } else {
+      user = await users.verify(username, password);
+    }
     if (!user) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
       metrics.login('failure');
