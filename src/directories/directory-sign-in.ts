@@ -9,6 +9,7 @@ import type { DirectoryRecord } from './directory-record.js';
 import type { Directories } from './directories.js';
 import { LdapConnections, type StepLog } from './ldap-connections.js';
 import { searchThenBind, type BindOutcome } from './search-then-bind.js';
+import { lookupName, routesFor } from './username-route.js';
 
 export type DirectorySignInResult =
   | { kind: 'success'; user: UserRecord }
@@ -48,11 +49,25 @@ export class DirectorySignIn {
     return this.#list.value;
   }
 
-  /** Whether a sign-in name goes to the directories: some are configured, and no local account holds the name. */
-  async handles(local: UserRecord | undefined): Promise<boolean> {
-    if (local && !local.source) return false;
-    if (local?.source && local.source.kind !== 'directory') return false;
-    return (await this.#configured()).length > 0;
+  /**
+   * Whether a sign-in name goes to the directories: some are configured, and no local account holds the name
+   * (`local` is only asked when there are directories, so a provider without any pays nothing).
+   */
+  async handles(local: () => Promise<UserRecord | undefined>): Promise<boolean> {
+    if ((await this.#configured()).length === 0) return false;
+    const user = await local();
+    return user === undefined || user.source?.kind === 'directory';
+  }
+
+  /**
+   * The name the login throttle counts a directory sign-in under: `CORP\alice`, `alice@corp.example` and
+   * `alice@corp` are one account, so its forms do not multiply the attempts that reach the directory.
+   */
+  async throttleName(username: string): Promise<string> {
+    const directories = await this.#configured();
+    if (directories.length === 0) return username;
+    const [route, ...others] = routesFor(username, directories);
+    return route && others.length === 0 && lookupName(route.name) && route.name !== username ? `${route.name}@${route.directory.name}` : username;
   }
 
   async signIn(username: string, password: string, log?: StepLog): Promise<DirectorySignInResult> {

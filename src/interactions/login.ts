@@ -28,7 +28,7 @@ export interface LoginDeps {
   audit: AuditLog;
   metrics: LoginMetrics;
   /** Directory accounts (LDAP, Active Directory): names no local account holds go there. */
-  directories?: Pick<DirectorySignIn, 'handles' | 'signIn'>;
+  directories?: Pick<DirectorySignIn, 'handles' | 'signIn' | 'throttleName'>;
 }
 
 export function login({ load, render, users, throttle, devices, audit, metrics, directories }: LoginDeps): RouterMiddleware {
@@ -50,7 +50,9 @@ export function login({ load, render, users, throttle, devices, audit, metrics, 
     const client = String(interaction.params.client_id);
     const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
     // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.
-    const admission = await throttle.admit({ username, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
+    // A directory account is counted under one name whichever form it was typed in (alice@corp.example, CORP\alice).
+    const counted = directories ? await directories.throttleName(username) : username;
+    const admission = await throttle.admit({ username: counted, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
     if (!admission.admitted) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
       metrics.login('throttled');
@@ -60,10 +62,9 @@ export function login({ load, render, users, throttle, devices, audit, metrics, 
     }
     // The sign-in's time is when the password was read, not when the browser comes back: a credential change in
     // between ends this session too (credential-fence.ts).
-    const signedInAt = epochSeconds();
-    const local = directories ? await users.findByUsername(username) : undefined;
+    let signedInAt = epochSeconds();
     let user: Awaited<ReturnType<Users['verify']>>;
-    if (directories && (await directories.handles(local))) {
+    if (directories && (await directories.handles(() => users.findByUsername(username)))) {
       const outcome = await directories.signIn(username, password);
       if (outcome.kind === 'unavailable') {
         audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: `directory ${outcome.directory} unavailable` });
@@ -79,6 +80,8 @@ export function login({ load, render, users, throttle, devices, audit, metrics, 
         return;
       }
       user = outcome.kind === 'success' ? outcome.user : undefined;
+      // A first sign-in creates the mirrored record after the bind: the session must not predate the record.
+      signedInAt = epochSeconds();
     } else {
       user = await users.verify(username, password);
     }

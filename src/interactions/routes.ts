@@ -37,7 +37,7 @@ export interface InteractionDeps {
   scopes: () => readonly ScopeConfig[];
   metrics: LoginMetrics;
   /** Directory accounts (LDAP, Active Directory). */
-  directories?: Pick<DirectorySignIn, 'handles' | 'signIn'>;
+  directories?: Pick<DirectorySignIn, 'handles' | 'signIn' | 'throttleName'>;
 }
 
 export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, directories }: InteractionDeps): Router {

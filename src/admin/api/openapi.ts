@@ -4,6 +4,7 @@ import { auditDoc } from './audit.js';
 import { bearerScheme } from './auth.js';
 import { backupDoc } from './backup.js';
 import { clientsDoc } from './clients.js';
+import { directoriesDoc } from './directories.js';
 import { errorSchemas } from './errors.js';
 import { keysDoc } from './keys.js';
 import { ok } from './openapi-shapes.js';
@@ -25,6 +26,7 @@ export function openApiDocument() {
     adminTokensDoc(),
     auditDoc(),
   ];
+  const directories = directoriesDoc();
   return {
     openapi: '3.1.0',
     info: { title: 'oidc-op admin API', version: '1' },
@@ -44,6 +46,7 @@ export function openApiDocument() {
         ...backup.schemas,
         ...adminTokens.schemas,
         ...audit.schemas,
+        ...directories.schemas,
       },
     },
     paths: {
@@ -57,6 +60,7 @@ export function openApiDocument() {
       ...backup.paths,
       ...adminTokens.paths,
       ...audit.paths,
+      ...directories.paths,
     },
   };
 }

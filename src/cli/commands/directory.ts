@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { audited } from '../../audit/audited.js';
 import type { DirectoryChange } from '../../directories/directories.js';
 import type { DirectoryView } from '../../directories/directory-record.js';
-import { LdapConnections } from '../../directories/ldap-connections.js';
-import { searchThenBind } from '../../directories/search-then-bind.js';
+import { testDirectory } from '../../directories/directory-test.js';
 import { printable } from '../../printable.js';
 import { positional, readStdin, UsageError, type Values } from '../args.js';
 import { cliActor, type Command, type Context, type Output } from './command.js';
@@ -62,31 +61,13 @@ async function testCommand({ stores, args, values }: Context): Promise<Output> {
   const password = await readStdin();
   const directory = (await stores.directories.forSignIn()).find((d) => d.name === name);
   if (!directory) throw new UsageError(`directory ${name}: not found`);
-  const steps: { step: string; ok: boolean; ms: number; detail?: string }[] = [];
-  let last = process.hrtime.bigint();
-  const log = (step: string, ok: boolean, detail?: string) => {
-    const now = process.hrtime.bigint();
-    steps.push({ step, ok, ms: Number(now - last) / 1e6, ...(detail === undefined ? {} : { detail }) });
-    last = now;
-  };
-  // Only this directory, the name as typed, and nothing written: what a sign-in routed to it would find.
-  const connections = new LdapConnections();
-  try {
-    const result = await searchThenBind(connections, [directory], username, password, log);
-    const outcome =
-      result.kind === 'success'
-        ? { outcome: 'success', dn: result.account.dn, claims: { ...result.account.claims, sub: result.account.id }, groups: result.account.groups }
-        : result.kind === 'state'
-          ? { outcome: 'refused', state: result.state }
-          : { outcome: result.kind, reason: result.reason };
-    const text = [
-      ...steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(13)} ${s.ms.toFixed(1).padStart(8)} ms  ${printable(s.detail ?? '')}`),
-      `=> ${printable(JSON.stringify(outcome))}`,
-    ].join('\n');
-    return { json: { directory: name, steps, ...outcome }, text };
-  } finally {
-    await connections.close();
-  }
+  const report = await testDirectory(directory, username, password);
+  const { steps, ...outcome } = report;
+  const text = [
+    ...steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(13)} ${s.ms.toFixed(2).padStart(9)} ms  ${printable(s.detail ?? '')}`),
+    `=> ${printable(JSON.stringify(outcome))}`,
+  ].join('\n');
+  return { json: { directory: name, ...report }, text };
 }
 
 async function directoryCommand(context: Context): Promise<Output> {
