@@ -12,7 +12,7 @@ import { authorizeUrl, implicitParams, signIn, submitLogin } from '../support/fl
 import { ALICE, RP, useProvider } from '../support/provider.js';
 import { rpConfiguration, verifyIdToken } from '../support/rp.js';
 import { SERVICE_PASSWORD, startSlapd, USER_PASSWORD, type TestSlapd } from '../support/slapd.js';
-import { fragmentParams, UserAgent, type Hop } from '../support/user-agent.js';
+import { fragmentParams, inputValue, UserAgent, type Hop } from '../support/user-agent.js';
 
 // PROXY=true: each browser is its own client address (X-Forwarded-For), so one test's failures never throttle another's.
 const fixture = useProvider({ PROXY: 'true' });
@@ -200,5 +200,43 @@ describe('the admin API', () => {
     expect((await api('GET', '/directories/second')).status).toBe(404);
     const doc = (await (await fetch(`${fixture.op.issuer}/admin/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/directories', '/directories/{name}', '/directories/{name}/test']));
+  });
+});
+
+describe('the web console', () => {
+  const ADMIN = { username: 'dir-admin', password: 'directory admin password' };
+  beforeAll(async () => {
+    await fixture.op.stores.users.create({ ...ADMIN, role: 'admin' });
+  });
+  const post = (ua: UserAgent, path: string, csrf: string, fields: Record<string, string>) =>
+    ua.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, ...fields }).toString() });
+
+  test('lists, shows (never the bind password), refuses with the field named, creates, tests and deletes', async () => {
+    const ua = browser();
+    const login = await ua.follow('/admin/directories');
+    const list = await submitLogin(ua, login, ADMIN.username, ADMIN.password);
+    expect(list.status).toBe(200);
+    expect(list.body).toContain('href="/admin/directories/corp"');
+    const shown = await ua.follow('/admin/directories/corp');
+    expect(shown.body).toContain(ldap.bindDn);
+    expect(shown.body).not.toContain(SERVICE_PASSWORD);
+    const csrf = inputValue(shown.body, 'csrf')!;
+
+    const fields = { name: 'console-dir', kind: 'openldap', urls: ldap.url, bindDn: ldap.bindDn, bindPassword: SERVICE_PASSWORD, userBase: `ou=people,${ldap.baseDn}`, order: '300' };
+    const refused = await post(ua, '/admin/directories', csrf, { ...fields, urls: 'http://nope' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('url: ldap://host[:port] or ldaps://host[:port]');
+    expect(refused.body).not.toContain(SERVICE_PASSWORD);
+    const created = await post(ua, '/admin/directories', csrf, fields);
+    expect(created.status).toBe(303);
+    expect(await fixture.op.stores.directories.require('console-dir')).toMatchObject({ order: 300, bindPasswordSet: true });
+    // Saved again without a bind password: the stored one stays.
+    expect((await post(ua, '/admin/directories/console-dir', csrf, { ...fields, bindPassword: '', claimMap: 'name=cn' })).status).toBe(303);
+    const tested = await post(ua, '/admin/directories/console-dir/test', csrf, { username: 'alice', password: USER_PASSWORD });
+    expect(tested.status).toBe(200);
+    expect(tested.body).toContain('success');
+    expect(tested.body).toContain('Alice Liddell');
+    expect((await post(ua, '/admin/directories/console-dir/delete', csrf, {})).status).toBe(303);
+    await expect(fixture.op.stores.directories.require('console-dir')).rejects.toThrow('not found');
   });
 });
