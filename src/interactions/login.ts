@@ -79,7 +79,14 @@ export function login({ load, render, users, throttle, devices, audit, metrics, 
         await render.renderLogin(ctx, interaction, 403, locale.t(`directory.state.${outcome.state}`), username);
         return;
       }
-      user = outcome.kind === 'success' ? outcome.user : undefined;
+      if (outcome.kind === 'invalid') {
+        // The audit (administrators only) keeps why; the page tells no one whether the name or the password was wrong.
+        audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: `directory: ${outcome.reason}` });
+        metrics.login('failure');
+        await render.renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
+        return;
+      }
+      user = outcome.user;
       // A first sign-in creates the mirrored record after the bind: the session must not predate the record.
       signedInAt = epochSeconds();
     } else {
