@@ -118,6 +118,14 @@ describe('signing in through our pages', () => {
     expect(hop.body).toContain('name="password"');
   });
 
+  test('an over-long name or password is refused before the throttle or the directory sees it', async () => {
+    for (const [name, password] of [['a'.repeat(129), USER_PASSWORD], ['alice@corp.example', 'p'.repeat(1025)]] as const) {
+      const hop = await attempt(name, password);
+      expect(hop.status).toBe(400);
+      expect(hop.body).toContain('too long');
+    }
+  });
+
   test('an empty password and a wrong one are refused like any wrong password', async () => {
     for (const password of ['', 'not her password']) expect((await attempt('alice@corp.example', password)).status).toBe(400);
   });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { passwordHasher } from '../../src/accounts/passwords.js';
 import { Users, type UserRecord } from '../../src/accounts/users.js';
 import { Directories } from '../../src/directories/directories.js';
@@ -198,5 +199,26 @@ describe('mirroring and outages', () => {
       ldap.resume();
     }
     expect((await signIn.signIn('robert', USER_PASSWORD)).kind).toBe('success');
+  });
+});
+
+describe('a hostile or broken directory', () => {
+  test('a server answering garbage is "unavailable", never a crash or a hang', async () => {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('data', () => socket.write(Buffer.from('30 84 ff ff ff ff 02 01 01 61 07 0a 01 00 04 00 04 00 ff ff ff garbage'.replace(/ /g, ''), 'hex')));
+      socket.write('not an LDAP message at all\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const outcome = await searchThenBind(connections, [corp({ name: 'garbage', urls: [`ldap://127.0.0.1:${port}`], timeoutMs: 500, connectTimeoutMs: 500 })], 'alice', USER_PASSWORD);
+      expect(outcome.kind).toBe('unavailable');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
