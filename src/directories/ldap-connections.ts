@@ -55,7 +55,7 @@ export class LdapConnections {
       connection = await this.#serviceBind(d, pooled, log).then(
         () => pooled,
         (err: unknown) => {
-          void pooled.client.unbind().catch(() => undefined);
+          discard(pooled.client);
           if (err instanceof AppError) throw err;
           return undefined;
         },
@@ -68,7 +68,7 @@ export class LdapConnections {
       return result;
     } catch (err) {
       if (isLdapAnswer(err)) this.#release(key, connection);
-      else void connection.client.unbind().catch(() => undefined);
+      else discard(connection.client);
       throw isLdapAnswer(err) || err instanceof AppError ? err : new DirectoryUnavailable(d.name, `no answer (${describe(err)})`, err);
     }
   }
@@ -110,7 +110,7 @@ export class LdapConnections {
         log?.('connect', true, url);
         return connection;
       } catch (err) {
-        void client.unbind().catch(() => undefined);
+        discard(client);
         if (err instanceof AppError) throw err;
         failures.push(`${url}: ${describe(err)}`);
         log?.('connect', false, `${url}: ${describe(err)}`);
@@ -129,6 +129,16 @@ export class LdapConnections {
     }
     log?.('service bind', true, d.bindDn);
   }
+}
+
+/**
+ * Closes a client for good. ldapts leaves its connect timer running when a connection is refused (until the connect
+ * timeout, seconds later): cleared here, so a refused directory leaves nothing behind.
+ */
+function discard(client: Client): void {
+  const timer = (client as unknown as { connectTimer?: NodeJS.Timeout }).connectTimer;
+  if (timer) clearTimeout(timer);
+  void client.unbind().catch(() => undefined);
 }
 
 export function describe(err: unknown): string {
