@@ -55,7 +55,8 @@ async function groupDns(client: Client, d: DirectoryRecord, found: Found, name: 
   if (!d.groupBase) return [];
   const filter = fillFilter(groupFilterOf(d), { dn: found.dn, username: name });
   const { searchEntries } = await client.search(d.groupBase, { scope: 'sub', filter, attributes: ['1.1'], sizeLimit: GROUP_SEARCH_LIMIT }).catch((err: unknown) => {
-    // More groups than we read: keep what the server sent is not possible with ldapts; read none rather than fail.
+    // More groups than the limit (sizeLimitExceeded): ldapts drops the entries it got, so the sign-in goes on with
+    // the memberOf groups only rather than fail.
     if (isLdapAnswer(err) && err.code === 4) return { searchEntries: [] };
     throw err;
   });
