@@ -263,7 +263,7 @@ const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
  * the nonce checked; the tokens go into `issued` to be verified after the run. Resolves with the client, which holds
  * the session's cookies.
  */
-export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], issued?: Issued[], scope = DEFAULT_SCOPE): Promise<FlowClient> {
+export async function interactiveFlow(origin: string, id: string, user: Person, issued?: Issued[], scope = DEFAULT_SCOPE): Promise<FlowClient> {
   const client = new FlowClient(origin);
   // prompt=consent: ours remembers a consent per account, plain oidc-provider per session; asking every time keeps
   // the work of both the same (a login and a consent page per flow).
@@ -278,11 +278,14 @@ export async function interactiveFlow(origin: string, id: string, user: (typeof 
 }
 
 /** The person at connection (or session) `i`: one of the fixture's users each, in turn. */
-const personOf = (i: number) => USERS[i % USERS.length]!;
+const personOf = (i: number, people: readonly Person[] = USERS) => people[i % people.length]!;
+
+/** Who signs in: the fixture's local users, or the directory scenarios' directory accounts. */
+export type Person = { username: string; password: string };
 
 /** Sessions made through the real pages; each returned as the Cookie header a browser would send to /auth. */
-export async function makeSessions(target: Target, count: number, scope = DEFAULT_SCOPE): Promise<{ cookies: string[]; accessToken: string }> {
-  const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`, personOf(i), undefined, scope)));
+export async function makeSessions(target: Target, count: number, scope = DEFAULT_SCOPE, people: readonly Person[] = USERS): Promise<{ cookies: string[]; accessToken: string }> {
+  const agents = await Promise.all(Array.from({ length: count }, (_, i) => interactiveFlow(target.origin, `setup${i}`, personOf(i, people), undefined, scope)));
   const cookies = agents.map((client) => client.cookieHeaderFor('/auth'));
   const silentHop = await agents[0]!.request('GET', `${authorizePath('n-at', 's-at', scope)}&prompt=none`);
   const accessToken = fragmentOf(silentHop.location).get('access_token');
@@ -291,7 +294,7 @@ export async function makeSessions(target: Target, count: number, scope = DEFAUL
 }
 
 /** Full interactive flows by `connections` concurrent people for the duration. */
-export async function interactive(target: Target, options: RunOptions): Promise<Measurement> {
+export async function interactive(target: Target, options: RunOptions, people: readonly Person[] = USERS): Promise<Measurement> {
   const c = check();
   const latencies: number[] = [];
   const issued: Issued[] = [];
@@ -305,7 +308,7 @@ export async function interactive(target: Target, options: RunOptions): Promise<
           const t0 = performance.now();
           try {
             const id = ++n;
-            await interactiveFlow(target.origin, `f${id}`, personOf(connection), issued);
+            await interactiveFlow(target.origin, `f${id}`, personOf(connection, people), issued);
             latencies.push(performance.now() - t0);
           } catch (err) {
             c.fail((err as Error).message);

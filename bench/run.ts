@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startTestRedis } from '../test/support/redis-server.js';
+import { startDirectory, type DirectoryBench } from './directory.js';
 import { interactive, makeSessions, silent, simpleGet, type Measurement, type RunOptions } from './load.js';
 import { measureMemory } from './memory.js';
 import { formatTable, median, summarize, type ScenarioResult } from './report.js';
@@ -39,7 +40,12 @@ const FRESH_WARM_UP_S = 30;
 const FIRST_WARM_UP_S = 10;
 const WARM_UP_S = 2;
 const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks', 'silent-groups', 'silent-groups-id-token'] as const;
-type Scenario = (typeof SCENARIOS)[number];
+/**
+ * Only when named (they start a slapd): interactive flows and silent SSO of directory accounts, ours only. Run them
+ * beside their local twins to get the ratios: `--scenario interactive,directory-interactive,silent,directory-silent`.
+ */
+const DIRECTORY_SCENARIOS = ['directory-interactive', 'directory-silent'] as const;
+type Scenario = (typeof SCENARIOS)[number] | (typeof DIRECTORY_SCENARIOS)[number];
 /** What runs when no --scenario is given: the enterprise user's scenarios are asked for by name. */
 const DEFAULT_SCENARIOS = SCENARIOS.filter((s) => !s.startsWith('silent-groups'));
 
@@ -71,9 +77,11 @@ const redisServer = await startTestRedis();
 const redis = new Redis(redisServer.url, { lazyConnect: true });
 await redis.connect();
 const targets: Target[] = [];
+let directory: DirectoryBench | undefined;
 const revision = values.against ? checkoutRevision(join(HERE, '..'), values.against) : undefined;
 const stopAll = async () => {
   await Promise.all(targets.map((t) => t.stop()));
+  await directory?.close();
   redis.disconnect();
   await redisServer.close();
   revision?.remove();
@@ -101,9 +109,11 @@ async function main(): Promise<unknown> {
     targets.push(ours);
     return { meta, memory: await measureMemory(ours, redisServer.url, redis, Number(values.users)) };
   }
-  const unknown = requested.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')} (one of ${[...SCENARIOS, 'soak', 'memory'].join(', ')})`);
+  const known: readonly string[] = [...SCENARIOS, ...DIRECTORY_SCENARIOS];
+  const unknown = requested.filter((s) => !known.includes(s));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')} (one of ${[...known, 'soak', 'memory'].join(', ')})`);
   const scenarios = requested as Scenario[];
+  if (scenarios.some((s) => (DIRECTORY_SCENARIOS as readonly string[]).includes(s))) directory = await startDirectory(redisServer.url);
 
   const [ours, baseline, oursEs256, oursWorkers] = await Promise.all([
     startOurs('ours', { redisUrl: redisServer.url }),
@@ -132,6 +142,8 @@ async function main(): Promise<unknown> {
     // baseline has no groups).
     'silent-groups': [ours, before],
     'silent-groups-id-token': [ours, before],
+    'directory-interactive': [ours],
+    'directory-silent': [ours],
   };
   if (scenarios.some((s) => s.startsWith('silent-groups'))) await prepareEnterpriseUsers(ours, redisServer.url);
   const options: RunOptions = { durationS, connections, redis };
@@ -186,6 +198,12 @@ async function prepare(scenario: Scenario, target: Target): Promise<(options: Ru
     }
     case 'interactive':
       return (options) => interactive(target, options);
+    case 'directory-interactive':
+      return (options) => interactive(target, options, directory!.people);
+    case 'directory-silent': {
+      const { cookies } = await makeSessions(target, sessionCount, undefined, directory!.people);
+      return (options) => silent(target, cookies, 'id_token token', options);
+    }
     case 'userinfo': {
       const { accessToken } = await makeSessions(target, 1);
       return (options) => simpleGet(target, '/me', '"sub"', options, { authorization: `Bearer ${accessToken}` });
@@ -229,6 +247,9 @@ function ratios(results: ScenarioResult[]): { ratios: Record<string, number>; ro
     ratio(`${scenario}: ours / ours at ${revision?.commit} (--against)`, ours(scenario), runsOf(scenario, 'ours@'));
   }
   per('interactive: flows/s, ours (target >= 60)', ours('interactive')?.map((m) => m.rate) ?? []);
+  per('directory-interactive: flows/s, ours (target >= 60)', ours('directory-interactive')?.map((m) => m.rate) ?? []);
+  ratio('directory-interactive / interactive (argon2id), ours (target >= 1.0)', ours('directory-interactive'), ours('interactive'));
+  ratio('directory-silent / silent (local user), ours (target >= 1.0)', ours('directory-silent'), ours('silent'));
   const medians = Object.fromEntries(Object.entries(rounds).map(([name, values]) => [name, Math.round(median(values) * 100) / 100]));
   return { ratios: medians, rounds };
 }

@@ -138,6 +138,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const metrics = new Metrics();
   if (redis) observeRedis(redis, metrics);
   stores.logouts.observe = (outcome) => metrics.backchannelLogouts.inc({ outcome });
+  stores.directorySignIn.observer = metrics;
   const live = new Polled(() => stores.providerSettings.read(), await stores.providerSettings.read());
   const registrationPolicy = { implicitEnabled: () => live.current['implicit.enabled'] };
   // Clients come from our registry, also without Redis (so the admin API's and self-registered clients are found).
@@ -220,6 +221,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     csrf,
     scopes: () => scopes.current,
     metrics,
+    directories: stores.directorySignIn,
   });
 
   const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled'], settings.proxy);

@@ -15,6 +15,9 @@ import { Users, type UserRecord } from './accounts/users.js';
 import { Groups, type GroupRecord } from './groups/groups.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { CachedCollection } from './storage/cached-collection.js';
+import { Directories } from './directories/directories.js';
+import type { DirectoryRecord } from './directories/directory-record.js';
+import { DirectorySignIn } from './directories/directory-sign-in.js';
 import type { ClientRecord } from './clients/client-record.js';
 import { ClientRegistry } from './clients/registry.js';
 import { DeclaredClients } from './clients/declared-clients.js';
@@ -73,6 +76,9 @@ export interface Stores {
   sessions: AccountSessions;
   /** Back-channel logout delivery. */
   logouts: Logouts;
+  /** LDAP and Active Directory directories, and the sign-in through them (its connection pool). */
+  directories: Directories;
+  directorySignIn: DirectorySignIn;
   close(): Promise<void>;
 }
 
@@ -92,6 +98,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const clientRecords = cached<ClientRecord>('clients');
   const userRecords = cached<UserRecord>('users');
   const keyring = new Keyring(keys);
+  const directories = new Directories(collection<DirectoryRecord>('directories'), settings.keysEncryptionKey);
   const configuredAlgs = settings.jwks && signingAlgsOf(settings.jwks);
   const clients = new ClientRegistry(clientRecords ?? collection<ClientRecord>('clients'), {
     production: settings.production,
@@ -118,6 +125,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     await consentStore?.revokeAll(sub);
     await sessions.end(sub, 'credentials changed');
   });
+  const directorySignIn = new DirectorySignIn(directories, users);
   return {
     redis,
     users,
@@ -145,9 +153,12 @@ export async function openStores(settings: Settings, connectionName?: string, on
     registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
     sessions,
     logouts,
+    directories,
+    directorySignIn,
     async close() {
       // Back-channel notices still under way get a few seconds; what remains then is dropped and audited.
       await logouts.delivery.settle(LOGOUT_SETTLE_MS);
+      await directorySignIn.close();
       clientRecords?.close();
       userRecords?.close();
       await Promise.all([audit.flush(), usage.flush()]);

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { PASSWORD_MAX, USERNAME_MAX } from '../input-bounds.js';
 import { fencePassed, openedBefore } from './credential-fence.js';
-import { claimsProblem } from './custom-claims.js';
+import { claimsProblem, claimValueAllowed } from './custom-claims.js';
+import { claimNameProblem } from '../oidc/claim-names.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import { SUB_RULE, subSchema } from '../oidc/subject.js';
 import type { PasswordHasher } from './passwords.js';
@@ -27,6 +28,10 @@ export interface UserRecord {
   disabled?: boolean;
   /** The last password change or disable: sessions and tokens opened before it are refused for good. */
   credentialsChangedAt?: string;
+  /** An account mirrored from outside (a directory, an upstream IdP): its passwordHash is empty and never verifies. */
+  source?: { kind: 'directory' | 'idp'; name: string; id: string };
+  /** Group names the source gave at the last sign-in. */
+  externalGroups?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -84,6 +89,16 @@ export function checkUser(user: Pick<UserRecord, 'username' | 'claims' | 'role' 
   checkClaims(user.claims);
   checkGroups(user.groups);
   if (user.role !== undefined) parse(roleSchema, user.role);
+}
+
+/** An account as its source gave it at a sign-in: mirrored into a user record (created, or refreshed). */
+export interface MirroredAccount {
+  sub: string;
+  /** The username for a new record; an existing record keeps its own. */
+  username: string;
+  claims: Record<string, unknown>;
+  externalGroups: string[];
+  source: NonNullable<UserRecord['source']>;
 }
 
 /** Ends what a user's old credentials opened in storage: their grants and the tokens of those (freed, not only refused). */
@@ -239,6 +254,8 @@ export class Users {
       await this.hasher.verify(await this.#decoy, password);
       return undefined;
     }
+    // A mirrored account has no password here: its source verifies it.
+    if (user.source || !user.passwordHash) return undefined;
     // A disabled account fails like a wrong password: the page never tells the two apart.
     if (!(await this.hasher.verify(user.passwordHash, password)) || user.disabled) return undefined;
     if (this.hasher.needsRehash(user.passwordHash)) {
@@ -247,6 +264,35 @@ export class Users {
       return this.#change(user.sub, (current) => (current.passwordHash === user.passwordHash ? { ...current, passwordHash } : current));
     }
     return user;
+  }
+
+  /**
+   * The user record of an outside account after its sign-in: created on the first one (a taken username gets the
+   * source's name as a suffix), claims and groups refreshed on the next ones. A local account never becomes a
+   * mirrored one; a record disabled here stays disabled.
+   */
+  async mirror(account: MirroredAccount): Promise<UserRecord> {
+    const sub = checkSub(account.sub);
+    // Standard and custom claims alike (the same rules as a local user's); a protocol claim is never taken from outside.
+    const claims = Object.fromEntries(Object.entries(account.claims).filter(([name, value]) => claimNameProblem(name) === undefined && claimValueAllowed(value)));
+    const same = (r: UserRecord) => r.source?.kind === account.source.kind && r.source.name === account.source.name && r.source.id === account.source.id;
+    const existing = await this.records.get(sub);
+    if (existing) {
+      if (!same(existing)) throw new UserError(`user ${sub}: held by another account (not ${account.source.kind} ${account.source.name})`, 'exists');
+      const unchanged = JSON.stringify(existing.claims) === JSON.stringify(claims) && JSON.stringify(existing.externalGroups ?? []) === JSON.stringify(account.externalGroups);
+      // Nothing changed: no write, so a sign-in costs no Redis write nor an announcement to every instance.
+      if (unchanged) return existing;
+      return this.#change(sub, (current) => (same(current) ? { ...current, claims, externalGroups: account.externalGroups } : current));
+    }
+    const now = new Date().toISOString();
+    const base = account.username.replace(/[^\p{L}\p{N}._@+-]/gu, '_').slice(0, USERNAME_MAX) || sub;
+    for (const username of [base, `${base.slice(0, USERNAME_MAX - 10)}~${sub.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`]) {
+      const record: UserRecord = { sub, username, passwordHash: '', claims, role: 'user', disabled: false, source: account.source, externalGroups: account.externalGroups, createdAt: now, updatedAt: now };
+      if (await this.records.insert(sub, record, usernameKey(username))) return record;
+      const raced = await this.records.get(sub);
+      if (raced) return same(raced) ? raced : Promise.reject(new UserError(`user ${sub}: held by another account`, 'exists'));
+    }
+    throw new UserError(`username ${base}: already taken`, 'exists');
   }
 
   /** After a change that ends the old credentials: their grants freed, and the second of the change over. */

@@ -8,6 +8,7 @@ import type { AdminData } from '../backup/backup-store.js';
 import type { InitialAccessTokens } from '../clients/initial-access-tokens.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import type { ClientUsage } from '../clients/usage.js';
+import type { Directories } from '../directories/directories.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { Scopes } from '../scopes/scopes.js';
 import type { Groups } from '../groups/groups.js';
@@ -29,4 +30,6 @@ export interface AdminServices {
   registrationTokens: InitialAccessTokens;
   /** Each user's sessions: listed and ended (with back-channel logout). */
   sessions: AccountSessions;
+  /** LDAP and Active Directory directories. */
+  directories: Directories;
 }

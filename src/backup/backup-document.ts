@@ -142,15 +142,18 @@ function documentSchema(rules: DocumentRules) {
   const user = z.strictObject({
     sub: subSchema,
     username: z.string(),
-    passwordHash: z.string().regex(ARGON2ID, 'an argon2id hash in PHC form ($argon2id$v=19$m=…,t=…,p=…$salt$hash)'),
+    // Empty for an account mirrored from a directory or an upstream: it has no password here.
+    passwordHash: z.union([z.string().regex(ARGON2ID, 'an argon2id hash in PHC form ($argon2id$v=19$m=…,t=…,p=…$salt$hash)'), z.literal('')]),
     claims: z.record(z.string(), z.unknown()).default({}),
     groups: z.array(z.string()).optional(),
     role: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }).default('user'),
     disabled: z.boolean().default(false),
     credentialsChangedAt: time.optional(),
+    source: z.strictObject({ kind: z.enum(['directory', 'idp']), name: z.string().min(1).max(64), id: subSchema }).optional(),
+    externalGroups: z.array(z.string().max(256)).max(200).optional(),
     createdAt: time,
     updatedAt: time,
-  });
+  }).refine((u) => u.passwordHash !== '' || u.source !== undefined, { message: 'passwordHash: an argon2id hash (only an account with a source has none)', path: ['passwordHash'] });
   return z.strictObject({
     version: z.literal(DOCUMENT_VERSION, { error: `${DOCUMENT_VERSION} (the format this provider writes)` }),
     clients: z.array(client),

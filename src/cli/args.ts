@@ -51,6 +51,21 @@ const OPTIONS = {
   'claim-map': { type: 'string', multiple: true },
   offset: { type: 'string' },
   display: { type: 'string', multiple: true },
+  url: { type: 'string', multiple: true },
+  'bind-dn': { type: 'string' },
+  'bind-password-stdin': { type: 'boolean' },
+  'user-base': { type: 'string' },
+  'user-filter': { type: 'string' },
+  'group-base': { type: 'string' },
+  'group-filter': { type: 'string' },
+  'start-tls': { type: 'boolean' },
+  'ca-file': { type: 'string' },
+  kind: { type: 'string' },
+  domain: { type: 'string', multiple: true },
+  map: { type: 'string', multiple: true },
+  order: { type: 'string' },
+  'connect-timeout-ms': { type: 'string' },
+  'timeout-ms': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; allowNegative: true }>>['values'];

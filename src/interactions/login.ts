@@ -8,6 +8,7 @@ import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS, type DeviceCookies } from '../
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
+import type { DirectorySignIn } from '../directories/directory-sign-in.js';
 import { oversizedCredential } from '../input-bounds.js';
 import { ACR_PASSWORD } from '../oidc/acr.js';
 import type { LoginMetrics } from '../ops/metrics.js';
@@ -20,15 +21,17 @@ import type { Renderer } from './render.js';
 export interface LoginDeps {
   load: Pick<Loader, 'loadForPost'>;
   render: Pick<Renderer, 'localeFor' | 'renderLogin'>;
-  users: Pick<Users, 'verify'>;
+  users: Pick<Users, 'verify' | 'findByUsername'>;
   throttle: LoginThrottle;
   /** Proof that a browser signed in to an account before: its attempts there are throttled on their own. */
   devices: DeviceCookies;
   audit: AuditLog;
   metrics: LoginMetrics;
+  /** Directory accounts (LDAP, Active Directory): names no local account holds go there. */
+  directories?: Pick<DirectorySignIn, 'handles' | 'signIn' | 'throttleName'>;
 }
 
-export function login({ load, render, users, throttle, devices, audit, metrics }: LoginDeps): RouterMiddleware {
+export function login({ load, render, users, throttle, devices, audit, metrics, directories }: LoginDeps): RouterMiddleware {
   return async (ctx) => {
     const { interaction, form } = await load.loadForPost(ctx);
     if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
@@ -47,7 +50,9 @@ export function login({ load, render, users, throttle, devices, audit, metrics }
     const client = String(interaction.params.client_id);
     const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
     // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.
-    const admission = await throttle.admit({ username, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
+    // A directory account is counted under one name whichever form it was typed in (alice@corp.example, CORP\alice).
+    const counted = directories ? await directories.throttleName(username) : username;
+    const admission = await throttle.admit({ username: counted, ip: ctx.ip, device: devices.deviceFor(deviceCookie, username) });
     if (!admission.admitted) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'throttled' });
       metrics.login('throttled');
@@ -57,8 +62,36 @@ export function login({ load, render, users, throttle, devices, audit, metrics }
     }
     // The sign-in's time is when the password was read, not when the browser comes back: a credential change in
     // between ends this session too (credential-fence.ts).
-    const signedInAt = epochSeconds();
-    const user = await users.verify(username, password);
+    let signedInAt = epochSeconds();
+    let user: Awaited<ReturnType<Users['verify']>>;
+    if (directories && (await directories.handles(() => users.findByUsername(username)))) {
+      const outcome = await directories.signIn(username, password);
+      if (outcome.kind === 'unavailable') {
+        audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: `directory ${outcome.directory} unavailable` });
+        metrics.login('failure');
+        ctx.set('Retry-After', String(outcome.retryAfter));
+        await render.renderLogin(ctx, interaction, 503, locale.t('directory.unavailable'), username);
+        return;
+      }
+      if (outcome.kind === 'state') {
+        audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: `directory ${outcome.directory}: account ${outcome.state}` });
+        metrics.login('failure');
+        await render.renderLogin(ctx, interaction, 403, locale.t(`directory.state.${outcome.state}`), username);
+        return;
+      }
+      if (outcome.kind === 'invalid') {
+        // The audit (administrators only) keeps why; the page tells no one whether the name or the password was wrong.
+        audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: `directory: ${outcome.reason}` });
+        metrics.login('failure');
+        await render.renderLogin(ctx, interaction, 400, locale.t('login.invalid'), username);
+        return;
+      }
+      user = outcome.user;
+      // A first sign-in creates the mirrored record after the bind: the session must not predate the record.
+      signedInAt = epochSeconds();
+    } else {
+      user = await users.verify(username, password);
+    }
     if (!user) {
       audit.record({ type: 'login', outcome: 'failure', user: username, client, ip: ctx.ip, action: 'wrong username or password' });
       metrics.login('failure');

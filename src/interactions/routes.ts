@@ -9,6 +9,7 @@ import type { DeviceCookies } from '../accounts/device-cookies.js';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
+import type { DirectorySignIn } from '../directories/directory-sign-in.js';
 import type { ScopeConfig } from '../config/scope-schema.js';
 import type { LoginMetrics } from '../ops/metrics.js';
 import type { Csrf } from '../pages/csrf.js';
@@ -35,9 +36,11 @@ export interface InteractionDeps {
   /** The scopes in force now, with their consent texts. */
   scopes: () => readonly ScopeConfig[];
   metrics: LoginMetrics;
+  /** Directory accounts (LDAP, Active Directory). */
+  directories?: Pick<DirectorySignIn, 'handles' | 'signIn' | 'throttleName'>;
 }
 
-export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, directories }: InteractionDeps): Router {
   const load = loader({ provider, csrf });
   const render = renderer({ provider, users, views, csrf });
   const accounts = chooser({ load, render, csrf });
@@ -46,7 +49,7 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(startAgainPage(render));
   router.get('/', promptPage({ load, render, chooser: accounts, consent: consents }));
-  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics }));
+  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics, ...(directories ? { directories } : {}) }));
   router.post('/continue', accounts.continueAs);
   router.post('/switch', accounts.switchAccount);
   router.post('/confirm', consents.confirm);

@@ -6,7 +6,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DirectoryObserver } from '../directories/directory-sign-in.js';
 
 /**
  * A histogram's series for one label set, looked up by a key its caller builds: prom-client hashes the label
@@ -53,8 +54,21 @@ export function responseTypeLabel(value: unknown): string {
 }
 export const methodLabel = (method: string) => (METHODS.has(method) ? method : 'other');
 
-export class Metrics implements LoginMetrics {
+export class Metrics implements LoginMetrics, DirectoryObserver {
   readonly registry = new Registry();
+  readonly directoryUp = new Gauge({
+    name: 'oidc_op_directory_up',
+    help: 'Whether the directory answered its last sign-in (1) or not (0), by configured directory name',
+    labelNames: ['directory'] as const,
+    registers: [this.registry],
+  });
+  readonly directorySignIns = new Histogram({
+    name: 'oidc_op_directory_sign_in_duration_seconds',
+    help: 'Directory sign-in time (service bind, search, user bind), by configured directory name and outcome',
+    labelNames: ['directory', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly authorizations = new Counter({
     name: 'oidc_op_authorizations_total',
     help: 'Authorization responses by response type and outcome (success, or the OAuth error code)',
@@ -106,6 +120,14 @@ export class Metrics implements LoginMetrics {
   login(outcome: LoginOutcome): void {
     this.logins.inc({ outcome });
     if (outcome === 'throttled') this.throttled.inc();
+  }
+
+  signIn(directory: string, seconds: number, outcome: string): void {
+    this.directorySignIns.observe({ directory, outcome }, seconds);
+  }
+
+  health(directory: string, up: boolean): void {
+    this.directoryUp.set({ directory }, up ? 1 : 0);
   }
 }
 

@@ -15,7 +15,7 @@ export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 
 const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'landing', 'demo-callback', 'frontchannel-logout', 'account'] as const;
 /** The administrators' console (src/admin/console), in the same layout, stylesheet and languages. */
-const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration', 'admin/groups', 'admin/user-sessions'] as const;
+const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration', 'admin/groups', 'admin/directories', 'admin/directory', 'admin/user-sessions'] as const;
 const ALL_PAGES = [...PAGES, ...ADMIN_PAGES];
 export type PageName = (typeof ALL_PAGES)[number];
 /** The scripts under views/assets that pages load. */

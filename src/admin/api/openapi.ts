@@ -4,6 +4,7 @@ import { auditDoc } from './audit.js';
 import { bearerScheme } from './auth.js';
 import { backupDoc } from './backup.js';
 import { clientsDoc } from './clients.js';
+import { directoriesDoc } from './directories.js';
 import { errorSchemas } from './errors.js';
 import { keysDoc } from './keys.js';
 import { ok } from './openapi-shapes.js';
@@ -29,6 +30,7 @@ export function openApiDocument() {
     userSessionsDoc(),
   ];
   const groups = groupsDoc();
+  const directories = directoriesDoc();
   return {
     openapi: '3.1.0',
     info: { title: 'oidc-op admin API', version: '1' },
@@ -50,6 +52,7 @@ export function openApiDocument() {
         ...audit.schemas,
         ...groups.schemas,
         ...userSessions.schemas,
+        ...directories.schemas,
       },
     },
     paths: {
@@ -65,6 +68,7 @@ export function openApiDocument() {
       ...audit.paths,
       ...groups.paths,
       ...userSessions.paths,
+      ...directories.paths,
     },
   };
 }

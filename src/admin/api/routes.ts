@@ -11,6 +11,7 @@ import { auditRoutes } from './audit.js';
 import { adminAuth } from './auth.js';
 import { backupRoutes } from './backup.js';
 import { clientRoutes } from './clients.js';
+import { directoryRoutes } from './directories.js';
 import { jsonErrors } from './errors.js';
 import { keyRoutes } from './keys.js';
 import { openApiDocument } from './openapi.js';
@@ -47,5 +48,6 @@ export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigu
   backupRoutes(router, stores);
   adminTokenRoutes(router, { adminTokens: tokens, audit: stores.audit });
   auditRoutes(router, stores);
+  directoryRoutes(router, stores);
   return router;
 }

@@ -10,6 +10,7 @@ import type { AdminServices } from '../services.js';
 import { auditRoutes } from './audit.js';
 import { clientRoutes } from './clients.js';
 import { CONSOLE_PATH } from './console-client.js';
+import { directoryRoutes } from './directories.js';
 import { keyRoutes } from './keys.js';
 import { migrationRoutes } from './migration.js';
 import type { ProviderSessions } from './provider-session.js';
@@ -55,5 +56,6 @@ export function adminConsole(deps: ConsoleDeps): Router {
   settingRoutes(mount, stores);
   auditRoutes(mount, stores);
   migrationRoutes(mount, stores);
+  directoryRoutes(mount, stores);
   return router;
 }

@@ -3,6 +3,7 @@ import { adminToken } from './admin-token.js';
 import { audit } from './audit.js';
 import { client } from './client.js';
 import type { Command } from './command.js';
+import { directory } from './directory.js';
 import { exportData } from './export.js';
 import { group } from './group.js';
 import { importData } from './import.js';
@@ -12,6 +13,6 @@ import { scope } from './scope.js';
 import { settings } from './settings.js';
 import { user } from './user.js';
 
-export const COMMANDS: readonly Command[] = [client, user, audit, adminToken, registrationToken, scope, keys, exportData, importData, settings, group];
+export const COMMANDS: readonly Command[] = [client, user, audit, adminToken, registrationToken, scope, keys, exportData, importData, settings, group, directory];
 
 export const commandNamed = (name: string | undefined): Command | undefined => COMMANDS.find((command) => command.name === name);
