@@ -200,6 +200,9 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     csrf,
     scopes: () => scopes.current,
     metrics,
+    factors: stores.mfa,
+    mfaRequired: () => live.current['mfa.required'],
+    issuerLabel: new URL(settings.issuer).host,
   });
 
   const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled'], settings.proxy);

@@ -38,6 +38,9 @@ import { RedisWindowCounter } from './limits/redis-window-counter.js';
 import type { WindowCounter } from './limits/rate-limit.js';
 import { RedisUsage } from './clients/redis-usage.js';
 import { openRedis, type RedisClient } from './storage/redis.js';
+import { Factors, type MfaRecord } from './mfa/factors.js';
+import { MemoryUsedCodes } from './mfa/memory-used-codes.js';
+import { RedisUsedCodes } from './mfa/redis-used-codes.js';
 
 export interface Stores {
   redis: RedisClient | undefined;
@@ -58,6 +61,8 @@ export interface Stores {
   consents: Consents;
   /** Initial access tokens for dynamic client registration. */
   registrationTokens: InitialAccessTokens;
+  /** Second factors (authenticator apps, recovery codes), sealed at rest like the keys. */
+  mfa: Factors;
   close(): Promise<void>;
 }
 
@@ -111,6 +116,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
       // An import writes the collections underneath the caches: every instance drops its copies.
       await Promise.all([clientRecords?.announceAll(), userRecords?.announceAll()]);
     }),
+    mfa: new Factors(new SealedKeyStore<MfaRecord>(collection('mfa'), settings.keysEncryptionKey), redis ? new RedisUsedCodes(redis) : new MemoryUsedCodes()),
     registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
     async close() {
       clientRecords?.close();

@@ -29,6 +29,7 @@ const OPTIONS = {
   'tos-uri': { type: 'string' },
   'first-party': { type: 'boolean' },
   'always-select-account': { type: 'boolean' },
+  'require-mfa': { type: 'boolean' },
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   email: { type: 'string' },

@@ -21,6 +21,11 @@ import { loader } from './load.js';
 import { login } from './login.js';
 import { promptPage } from './prompt-page.js';
 import { renderer } from './render.js';
+import { secondFactor } from './second-factor.js';
+import { codeStep } from './second-factor-code.js';
+import { enrolStep } from './second-factor-enrol.js';
+import type { Factors } from '../mfa/factors.js';
+import type { MfaRequired } from '../mfa/policy.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in service (it may be rebuilt while we run). */
@@ -35,18 +40,27 @@ export interface InteractionDeps {
   /** The scopes in force now, with their consent texts. */
   scopes: () => readonly ScopeConfig[];
   metrics: LoginMetrics;
+  /** Second factors, and the provider-wide `mfa.required` setting now. */
+  factors: Factors;
+  mfaRequired: () => MfaRequired;
+  /** What authenticator apps show as the issuer of an enrolled account. */
+  issuerLabel: string;
 }
 
-export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, factors, mfaRequired, issuerLabel }: InteractionDeps): Router {
   const load = loader({ provider, csrf });
   const render = renderer({ provider, users, views, csrf });
   const accounts = chooser({ load, render, csrf });
   const consents = consent({ provider, load, render, csrf, scopes, audit });
+  const second = secondFactor({ provider, render, csrf, factors, throttle, audit, mfaRequired, issuerLabel });
 
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(startAgainPage(render));
-  router.get('/', promptPage({ load, render, chooser: accounts, consent: consents }));
-  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics }));
+  router.get('/', promptPage({ load, render, chooser: accounts, consent: consents, secondFactor: second }));
+  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics, secondFactor: second }));
+  router.post('/mfa/totp', codeStep('totp', { load, render, factors, throttle, secondFactor: second, audit }));
+  router.post('/mfa/recovery', codeStep('recovery', { load, render, factors, throttle, secondFactor: second, audit }));
+  router.post('/mfa/enrol', enrolStep({ load, render, factors, throttle, secondFactor: second, audit }));
   router.post('/continue', accounts.continueAs);
   router.post('/switch', accounts.switchAccount);
   router.post('/confirm', consents.confirm);

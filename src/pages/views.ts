@@ -13,7 +13,7 @@ import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
 
 export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
 
-const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out'] as const;
+const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'mfa-code', 'mfa-enrol', 'mfa-recovery-codes'] as const;
 /** The administrators' console (src/admin/console), in the same layout, stylesheet and languages. */
 const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration'] as const;
 const ALL_PAGES = [...PAGES, ...ADMIN_PAGES];

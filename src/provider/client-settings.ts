@@ -1,5 +1,5 @@
 /** Client settings of ours beside the registered metadata (oidc-provider's extraClientMetadata). */
-export const CLIENT_FLAGS = ['first_party', 'always_select_account'] as const;
+export const CLIENT_FLAGS = ['first_party', 'always_select_account', 'require_mfa'] as const;
 export type ClientFlag = (typeof CLIENT_FLAGS)[number];
 
 /** Per-client token lifetimes in seconds, overriding the provider-wide ones. */

@@ -6,6 +6,7 @@
 import { AppError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
+import { MFA_REQUIRED_VALUES, type MfaRequired } from '../mfa/policy.js';
 
 /** Endpoints whose path an administrator may move (a deployment replacing OneAccess serves /api/v1/oauth2/authorize). */
 export const PATH_KEYS = ['paths.authorization', 'paths.token', 'paths.userinfo', 'paths.jwks', 'paths.end_session', 'paths.revocation'] as const;
@@ -26,7 +27,7 @@ export const REGISTRATION_KEYS = ['registration.enabled', 'registration.initial_
 export type RegistrationKey = (typeof REGISTRATION_KEYS)[number];
 const SWITCHES: readonly string[] = ['implicit.enabled', 'state.required', ...REGISTRATION_KEYS];
 
-export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS] as const;
+export const SETTING_KEYS = ['implicit.enabled', 'state.required', 'ttl.access_token', 'ttl.id_token', 'ttl.session', ...PATH_KEYS, ...REGISTRATION_KEYS, 'mfa.required'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export type ProviderSettings = {
@@ -35,6 +36,8 @@ export type ProviderSettings = {
   'ttl.access_token': number;
   'ttl.id_token': number;
   'ttl.session': number;
+  /** Who must sign in with a second factor: nobody by default, administrators, or everyone. */
+  'mfa.required': MfaRequired;
 } & Record<PathKey, string> &
   Record<RegistrationKey, boolean>;
 
@@ -69,6 +72,7 @@ export function defaultsFrom(settings: Settings): ProviderSettings {
     // Open registration lets anyone put a client (a name and a logo of their choosing) on the consent page:
     // when turned on, registration asks for a token an administrator minted, unless this is turned off too.
     'registration.initial_access_token': true,
+    'mfa.required': 'off',
   };
 }
 
@@ -84,6 +88,10 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
     const clash = current && PATH_KEYS.find((other) => other !== k && current[other] === path);
     if (clash) throw new SettingError(`${k}: ${path} is already ${clash}`);
     return [k, path];
+  }
+  if (k === 'mfa.required') {
+    if (!(MFA_REQUIRED_VALUES as readonly string[]).includes(text)) throw new SettingError(`${k}: one of ${MFA_REQUIRED_VALUES.join(', ')}`);
+    return [k, text];
   }
   if (SWITCHES.includes(k)) {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);
