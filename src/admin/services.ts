@@ -8,6 +8,7 @@ import type { InitialAccessTokens } from '../clients/initial-access-tokens.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import type { ClientUsage } from '../clients/usage.js';
 import type { Keyring } from '../keys/keyring.js';
+import type { Factors } from '../mfa/factors.js';
 import type { Scopes } from '../scopes/scopes.js';
 import type { ProviderSettingsStore } from '../settings/provider-settings.js';
 
@@ -24,4 +25,6 @@ export interface AdminServices {
   providerSettings: ProviderSettingsStore;
   adminData: AdminData;
   registrationTokens: InitialAccessTokens;
+  /** Users' second factors. */
+  mfa: Factors;
 }

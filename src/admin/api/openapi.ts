@@ -12,6 +12,7 @@ import { registrationTokensDoc } from './registration-tokens.js';
 import { scopesDoc } from './scopes.js';
 import { settingsDoc } from './settings.js';
 import { consentSchemas, usersDoc } from './users.js';
+import { userMfaDoc } from './user-mfa.js';
 
 export function openApiDocument() {
   const [clients, users, scopes, keys, registrationTokens, settings, backup, adminTokens, audit] = [
@@ -25,6 +26,7 @@ export function openApiDocument() {
     adminTokensDoc(),
     auditDoc(),
   ];
+  const userMfa = userMfaDoc();
   return {
     openapi: '3.1.0',
     info: { title: 'oidc-op admin API', version: '1' },
@@ -44,6 +46,7 @@ export function openApiDocument() {
         ...backup.schemas,
         ...adminTokens.schemas,
         ...audit.schemas,
+        ...userMfa.schemas,
       },
     },
     paths: {
@@ -57,6 +60,7 @@ export function openApiDocument() {
       ...backup.paths,
       ...adminTokens.paths,
       ...audit.paths,
+      ...userMfa.paths,
     },
   };
 }

@@ -19,6 +19,7 @@ import { registrationTokenRoutes } from './registration-tokens.js';
 import { scopeRoutes } from './scopes.js';
 import { settingRoutes } from './settings.js';
 import { userRoutes } from './users.js';
+import { userMfaRoutes } from './user-mfa.js';
 
 export { ADMIN_API } from './prefix.js';
 
@@ -36,6 +37,7 @@ export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigu
   router.use(adminAuth(tokens));
   clientRoutes(router, stores);
   userRoutes(router, stores);
+  userMfaRoutes(router, stores);
   scopeRoutes(router, stores);
   keyRoutes(router, stores, keysConfigured);
   registrationTokenRoutes(router, stores);

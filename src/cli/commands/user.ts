@@ -4,6 +4,7 @@ import type { Consent } from '../../accounts/consents.js';
 import { printable } from '../../printable.js';
 import { parseClaims, passwordFromStdin, positional, UsageError } from '../args.js';
 import { auditedRecordCommand, cliActor, type Command, type Context, type Output } from './command.js';
+import { userMfaCommand } from './user-mfa.js';
 
 const consentLine = (c: Consent) =>
   `${printable(c.clientId)}  ${printable(c.scope)}${c.claims.length ? `  claims: ${printable(c.claims.join(' '))}` : ''}  until ${printable(c.expiresAt ?? 'never')}`;
@@ -65,7 +66,8 @@ export const user: Command = {
   user list | user show NAME | user enable NAME | user disable NAME
   user set-password NAME --password-stdin | user delete NAME
   user consents NAME | user revoke-consent NAME CLIENT_ID   (revoking ends the grant and its tokens; the client's next
-                                                             sign-in asks for consent again)`,
+                                                             sign-in asks for consent again)
+  user mfa show NAME | user mfa reset NAME   (second factors: what is enrolled; reset for a lost phone)`,
   help: `The password is read from standard input with --password-stdin, never from the command line.
 A claim value is JSON when it parses as JSON (address={"country":"NL"}), a string otherwise.
 A disabled or deleted user cannot sign in, and their sessions and tokens stop working at once.
@@ -79,9 +81,13 @@ A user with a random stable sub. A claim value is JSON when it parses as JSON (a
 
 Changes the claims and role given; --claim key=null removes a claim.`,
     'set-password': `usage: printf '%s\\n' PASSWORD | oidc-op user set-password NAME --password-stdin [--json]`,
+    mfa: `usage: oidc-op user mfa show NAME [--json] | oidc-op user mfa reset NAME [--json]
+
+show: whether an authenticator app is enrolled and how many recovery codes are left (never a key or a code).
+reset: removes every second factor (a lost phone); the next sign-in that needs one enrols anew. Audited.`,
     'revoke-consent': `usage: oidc-op user revoke-consent NAME CLIENT_ID [--json]
 
 Ends the grant and every token of it; the client's next sign-in asks for consent again.`,
   },
-  run: (context) => auditedRecordCommand(context, 'user', () => userCommand(context)),
+  run: (context) => (context.action === 'mfa' ? userMfaCommand(context) : auditedRecordCommand(context, 'user', () => userCommand(context))),
 };
