@@ -39,6 +39,7 @@ import { auditRegistration } from './audit/registration-events.js';
 import { countAuthorizations } from './clients/usage.js';
 import { providerPages } from './pages/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
+import { relyingPartyOf } from './mfa/passkeys.js';
 import { loadViews, type Views } from './pages/views.js';
 import { keptCookieKeys, type OnRestored } from './keys/generated-keys.js';
 import { requireDefaultSigningAlg, signingAlgsOf } from './keys/signing-algs.js';
@@ -73,6 +74,10 @@ function assets(views: Views): Koa.Middleware {
     if (ctx.path === '/assets/app.css') {
       ctx.type = 'text/css';
       ctx.body = views.css;
+    } else if (ctx.path === '/assets/passkey.js' || ctx.path === '/assets/webauthn.js') {
+      // The passkey prompts' scripts, from our own origin (script-src 'self'): ours, and @simplewebauthn/browser's bundle.
+      ctx.type = 'text/javascript';
+      ctx.body = ctx.path === '/assets/passkey.js' ? views.scripts.passkey : views.scripts.webauthn;
     } else if (ctx.path === '/assets/logo' && views.logo) {
       ctx.type = views.logo.contentType;
       ctx.body = views.logo.body;
@@ -203,6 +208,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     factors: stores.mfa,
     mfaRequired: () => live.current['mfa.required'],
     issuerLabel: new URL(settings.issuer).host,
+    relyingParty: relyingPartyOf(settings.issuer),
   });
 
   const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled'], settings.proxy);

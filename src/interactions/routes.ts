@@ -24,6 +24,8 @@ import { renderer } from './render.js';
 import { secondFactor } from './second-factor.js';
 import { codeStep } from './second-factor-code.js';
 import { enrolStep } from './second-factor-enrol.js';
+import { passkeySteps } from './second-factor-passkey.js';
+import type { RelyingParty } from '../mfa/passkeys.js';
 import type { Factors } from '../mfa/factors.js';
 import type { MfaRequired } from '../mfa/policy.js';
 
@@ -45,9 +47,11 @@ export interface InteractionDeps {
   mfaRequired: () => MfaRequired;
   /** What authenticator apps show as the issuer of an enrolled account. */
   issuerLabel: string;
+  /** Where passkeys are bound: the issuer's host and origin. */
+  relyingParty: RelyingParty;
 }
 
-export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, factors, mfaRequired, issuerLabel }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, factors, mfaRequired, issuerLabel, relyingParty }: InteractionDeps): Router {
   const load = loader({ provider, csrf });
   const render = renderer({ provider, users, views, csrf });
   const accounts = chooser({ load, render, csrf });
@@ -61,6 +65,10 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
   router.post('/mfa/totp', codeStep('totp', { load, render, factors, throttle, secondFactor: second, audit }));
   router.post('/mfa/recovery', codeStep('recovery', { load, render, factors, throttle, secondFactor: second, audit }));
   router.post('/mfa/enrol', enrolStep({ load, render, factors, throttle, secondFactor: second, audit }));
+  const passkeys = passkeySteps({ load, render, factors, throttle, secondFactor: second, audit, rp: relyingParty });
+  router.post('/mfa/passkey/options', passkeys.options);
+  router.post('/mfa/passkey/register', passkeys.register);
+  router.post('/mfa/passkey/verify', passkeys.verify);
   router.post('/continue', accounts.continueAs);
   router.post('/switch', accounts.switchAccount);
   router.post('/confirm', consents.confirm);

@@ -16,6 +16,8 @@ export interface PendingSecondFactor {
   remember: boolean;
   /** The password answered an account choice too (prompt select_account). */
   selectAccount?: boolean;
+  /** The WebAuthn challenge last handed to this browser, checked once by the answer to it. */
+  challenge?: string;
 }
 
 /** Where the pending sign-in is kept on the interaction's result: oidc-provider ignores the key, so resuming with it signs nobody in. */

@@ -76,8 +76,8 @@ export function secondFactor({ provider, render, csrf, factors, throttle, mfaReq
     const username = await render.usernameOf(pending.accountId);
     const summary = await factors.summary(pending.accountId);
     const common = { uid: interaction.uid, csrf: csrf.tokenFor(interaction.uid), username, error };
-    if (summary.totp || summary.recoveryCodesLeft > 0) {
-      render.page(ctx, status, 'mfa-code', locale, { ...common, title: locale.t('mfa.code.title'), totp: summary.totp, recoveryCodesLeft: summary.recoveryCodesLeft });
+    if (summary.totp || summary.recoveryCodesLeft > 0 || summary.passkeys > 0) {
+      render.page(ctx, status, 'mfa-code', locale, { ...common, title: locale.t('mfa.code.title'), totp: summary.totp, recoveryCodesLeft: summary.recoveryCodesLeft, passkeys: summary.passkeys });
       return;
     }
     const secret = await factors.beginTotp(pending.accountId);

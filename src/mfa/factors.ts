@@ -8,12 +8,14 @@ import type { Collection } from '../storage/collection.js';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.js';
 import { matchingStep, newTotpSecret, normalizeCode, TOTP_PERIOD, TOTP_WINDOW } from './totp.js';
 import type { UsedCodes } from './used-codes.js';
+import type { PasskeyRecord } from './passkeys.js';
 
 export interface MfaRecord {
   totp?: { secret: string; enrolledAt: string };
   /** A key shown on the enrolment page, waiting for its first code. */
   pendingTotp?: { secret: string; createdAt: string };
   recovery?: { hashes: string[]; total: number; createdAt: string };
+  passkeys?: PasskeyRecord[];
   updatedAt: string;
 }
 
@@ -23,6 +25,7 @@ export interface FactorSummary {
   totpEnrolledAt?: string;
   recoveryCodesLeft: number;
   recoveryCodesCreatedAt?: string;
+  passkeys: number;
 }
 
 /** A code's fate: accepted, or why not (each refused and audited the same way, named apart in the audit). */
@@ -47,13 +50,40 @@ export class Factors {
       ...(record?.totp ? { totpEnrolledAt: record.totp.enrolledAt } : {}),
       recoveryCodesLeft: record?.recovery?.hashes.length ?? 0,
       ...(record?.recovery ? { recoveryCodesCreatedAt: record.recovery.createdAt } : {}),
+      passkeys: record?.passkeys?.length ?? 0,
     };
   }
 
-  /** A factor that can finish a sign-in: an app, or a recovery code left. */
+  /** A factor that can finish a sign-in: an app, a passkey, or a recovery code left. */
   async enrolled(sub: string): Promise<boolean> {
     const s = await this.summary(sub);
-    return s.totp || s.recoveryCodesLeft > 0;
+    return s.totp || s.recoveryCodesLeft > 0 || s.passkeys > 0;
+  }
+
+  async passkeys(sub: string): Promise<PasskeyRecord[]> {
+    return (await this.records.get(sub))?.passkeys ?? [];
+  }
+
+  async addPasskey(sub: string, passkey: PasskeyRecord): Promise<void> {
+    const stamp = new Date(this.now()).toISOString();
+    await this.#update(sub, (current) => ({ ...current, passkeys: [...(current?.passkeys ?? []).filter((p) => p.id !== passkey.id), passkey], updatedAt: stamp }));
+  }
+
+  /**
+   * Records a passkey's new signature counter; false when another sign-in moved it meanwhile to this value or past
+   * it (the same assertion twice, or a cloned key). Authenticators that keep no counter (always 0) are let through.
+   */
+  async advancePasskey(sub: string, id: string, counter: number): Promise<boolean> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = await this.records.get(sub);
+      const passkey = record?.passkeys?.find((p) => p.id === id);
+      if (!record || !passkey) return false;
+      if (counter === 0 && passkey.counter === 0) return true;
+      if (counter <= passkey.counter) return false;
+      const next = { ...record, passkeys: record.passkeys!.map((p) => (p.id === id ? { ...p, counter } : p)), updatedAt: new Date(this.now()).toISOString() };
+      if (await this.records.compareAndReplace(sub, record, next)) return true;
+    }
+    throw new AppError('conflict', `mfa ${sub}: changed too often to record a passkey's counter`);
   }
 
   /** The key to show on the enrolment page: the pending one while it is fresh, else a new one. */

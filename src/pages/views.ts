@@ -3,6 +3,7 @@
  * carries the brand colour, so pages need no inline style and the CSP stays strict.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pug from 'pug';
@@ -12,6 +13,8 @@ import { loadLocale, type Locale } from './i18n.js';
 import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
 
 export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
+/** @simplewebauthn/browser's self-contained bundle (a global SimpleWebAuthnBrowser), served from our origin. */
+const WEBAUTHN_BUNDLE = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
 
 const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'mfa-code', 'mfa-enrol', 'mfa-recovery-codes'] as const;
 /** The administrators' console (src/admin/console), in the same layout, stylesheet and languages. */
@@ -32,6 +35,8 @@ export interface Views {
   render(page: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }, links?: LanguageLink[]): string;
   css: string;
   logo: { body: Buffer; contentType: string } | undefined;
+  /** The passkey prompts' scripts: ours and @simplewebauthn/browser's bundle. */
+  scripts: { passkey: string; webauthn: string };
 }
 
 export function themeCss(primaryColor: string): string {
@@ -58,5 +63,6 @@ export function loadViews(branding: Branding, viewsDir = VIEWS_DIR): Views {
     },
     css: readFileSync(join(viewsDir, 'assets', 'app.css'), 'utf8') + themeCss(branding.primaryColor),
     logo: branding.logo && { body: readFileSync(branding.logo.file), contentType: branding.logo.contentType },
+    scripts: { passkey: readFileSync(join(viewsDir, 'assets', 'passkey.js'), 'utf8'), webauthn: readFileSync(WEBAUTHN_BUNDLE, 'utf8') },
   };
 }

@@ -108,3 +108,24 @@ describe('Factors on the memory twins', () => {
     expect(stored).not.toContain(fresh[1]!);
   });
 });
+
+describe('passkey counters', () => {
+  const records = new MemoryCollection<MfaRecord>();
+  const factors = new Factors(records, new MemoryUsedCodes());
+  const passkey = { id: 'cred-1', publicKey: 'AAAA', counter: 3, createdAt: '2026-01-01T00:00:00.000Z' };
+
+  test('a counter must move on: the same or a lower one (a replayed or cloned key) is refused', async () => {
+    await factors.addPasskey('u3', passkey);
+    expect(await factors.enrolled('u3')).toBe(true);
+    expect(await factors.advancePasskey('u3', 'cred-1', 3)).toBe(false);
+    expect(await factors.advancePasskey('u3', 'cred-1', 2)).toBe(false);
+    expect(await factors.advancePasskey('u3', 'cred-1', 4)).toBe(true);
+    expect(await factors.advancePasskey('u3', 'cred-1', 4)).toBe(false);
+    expect(await factors.advancePasskey('u3', 'unknown', 9)).toBe(false);
+  });
+
+  test('an authenticator that keeps no counter (always 0) is let through', async () => {
+    await factors.addPasskey('u4', { ...passkey, counter: 0 });
+    expect(await factors.advancePasskey('u4', 'cred-1', 0)).toBe(true);
+  });
+});

@@ -1,0 +1,47 @@
+// The passkey prompts of the second-factor pages: ask our origin for a challenge, let the browser's authenticator
+// answer it (@simplewebauthn/browser, loaded before this), post the answer, and go where the server says.
+(function () {
+  'use strict';
+  var button = document.getElementById('passkey');
+  var status = document.getElementById('passkey-status');
+  if (!button || !status || !window.SimpleWebAuthnBrowser || !window.fetch) return;
+  button.hidden = false;
+  var base = button.getAttribute('data-base');
+  var csrf = button.getAttribute('data-csrf');
+  var purpose = button.getAttribute('data-purpose');
+  var failed = button.getAttribute('data-failed');
+
+  function post(path, fields) {
+    return fetch(base + path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    }).then(function (res) {
+      return res.json().then(function (body) {
+        if (!res.ok) throw new Error(body && body.error ? body.error : failed);
+        return body;
+      });
+    });
+  }
+
+  button.addEventListener('click', function () {
+    button.disabled = true;
+    status.textContent = '';
+    post('/mfa/passkey/options', { csrf: csrf, purpose: purpose })
+      .then(function (options) {
+        var lib = window.SimpleWebAuthnBrowser;
+        return purpose === 'register' ? lib.startRegistration({ optionsJSON: options }) : lib.startAuthentication({ optionsJSON: options });
+      })
+      .then(function (response) {
+        return post(purpose === 'register' ? '/mfa/passkey/register' : '/mfa/passkey/verify', { csrf: csrf, response: JSON.stringify(response) });
+      })
+      .then(function (answer) {
+        window.location.assign(answer.location);
+      })
+      .catch(function (err) {
+        status.textContent = failed;
+        button.disabled = false;
+      });
+  });
+})();
