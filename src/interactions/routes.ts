@@ -25,6 +25,7 @@ import { secondFactor } from './second-factor.js';
 import { codeStep } from './second-factor-code.js';
 import { enrolStep } from './second-factor-enrol.js';
 import { passkeySteps } from './second-factor-passkey.js';
+import { passkeySignIn } from './passkey-sign-in.js';
 import type { RelyingParty } from '../mfa/passkeys.js';
 import type { Factors } from '../mfa/factors.js';
 import type { MfaRequired } from '../mfa/policy.js';
@@ -69,6 +70,10 @@ export function interactionRoutes({ provider, audit, users, throttle, devices, v
   router.post('/mfa/passkey/options', passkeys.options);
   router.post('/mfa/passkey/register', passkeys.register);
   router.post('/mfa/passkey/verify', passkeys.verify);
+  const passwordless = passkeySignIn({ load, render, csrf, users, factors, throttle, audit, rp: relyingParty });
+  router.get('/passkey', passwordless.page);
+  router.post('/passkey/options', passwordless.options);
+  router.post('/passkey/verify', passwordless.verify);
   router.post('/continue', accounts.continueAs);
   router.post('/switch', accounts.switchAccount);
   router.post('/confirm', consents.confirm);

@@ -66,18 +66,27 @@ export async function verifyRegistration(rp: RelyingParty, response: unknown, ch
   }
 }
 
+/** With no passkeys named, any discoverable passkey of this RP may answer (a passwordless sign-in), verifying its user. */
 export function authenticationOptions(rp: RelyingParty, passkeys: readonly PasskeyRecord[]): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports as AuthenticatorTransport[] | undefined })),
-    userVerification: 'preferred',
+    userVerification: passkeys.length ? 'preferred' : 'required',
   });
+}
+
+/** The account a discoverable passkey answers for: the user handle it was registered with (our `sub`). */
+export function userHandleOf(response: unknown): string | undefined {
+  const handle = (response as { response?: { userHandle?: unknown } } | undefined)?.response?.userHandle;
+  if (typeof handle !== 'string' || handle.length > 400) return undefined;
+  const sub = Buffer.from(handle, 'base64url').toString('utf8');
+  return /^[\x21-\x7e]{1,255}$/.test(sub) ? sub : undefined;
 }
 
 export type PasskeyVerdict = { ok: true; id: string; counter: number; userVerified: boolean } | { ok: false; reason: 'unknown credential' | 'refused' };
 
 /** Checks an assertion against the account's passkeys; a counter that did not move on (a cloned key) is refused. */
-export async function verifyAssertion(rp: RelyingParty, response: unknown, challenge: string, passkeys: readonly PasskeyRecord[]): Promise<PasskeyVerdict> {
+export async function verifyAssertion(rp: RelyingParty, response: unknown, challenge: string, passkeys: readonly PasskeyRecord[], requireUserVerification = false): Promise<PasskeyVerdict> {
   const id = (response as Partial<AuthenticationResponseJSON> | undefined)?.id;
   const passkey = passkeys.find((p) => p.id === id);
   if (!passkey) return { ok: false, reason: 'unknown credential' };
@@ -88,7 +97,7 @@ export async function verifyAssertion(rp: RelyingParty, response: unknown, chall
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
       credential: { id: passkey.id, publicKey: bytes(passkey.publicKey), counter: passkey.counter, transports: passkey.transports as AuthenticatorTransport[] | undefined },
-      requireUserVerification: false,
+      requireUserVerification,
     });
     if (!result.verified) return { ok: false, reason: 'refused' };
     return { ok: true, id: passkey.id, counter: result.authenticationInfo.newCounter, userVerified: result.authenticationInfo.userVerified };

@@ -105,3 +105,31 @@ test('a passkey registered at enrolment, then used as the second factor: acr mfa
   const failures = (await op!.stores.audit.tail(50, { type: 'mfa', user: user.sub })).filter((e) => e.outcome === 'failure').map((e) => e.action);
   expect(failures).toEqual(expect.arrayContaining(['passkey verify without a challenge', 'passkey verify refused']));
 });
+
+test('"Sign in with a passkey": no password, the discoverable passkey names the account; acr mfa, amr hwk user mfa', async () => {
+  const user = await op!.stores.users.create({ username: 'passwordless-user', password: 'passwordless-user long password' });
+  const page = await browser.page();
+  await withAuthenticator(page);
+  await page.goto(authUrl({ acr_values: ACR_MFA }));
+  await password(page, 'passwordless-user', 'passwordless-user long password');
+  await page.getByRole('button', { name: 'Use a passkey or security key instead' }).click();
+  await idToken(page);
+
+  await page.goto(authUrl());
+  expect(await page.locator('script').count()).toBe(0);
+  await page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+  await browser.screenshot(page, 'passkey-sign-in');
+  await page.getByRole('button', { name: 'Continue with a passkey' }).click();
+  const claims = await idToken(page);
+  expect(claims.sub).toBe(user.sub);
+  expect(claims.acr).toBe(ACR_MFA);
+  expect(claims.amr).toEqual(['hwk', 'user', 'mfa']);
+
+  // A disabled account: the same passkey signs nobody in.
+  await op!.stores.users.setDisabled('passwordless-user', true);
+  await page.goto(authUrl());
+  await page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+  await page.getByRole('button', { name: 'Continue with a passkey' }).click();
+  await expect(page.locator('#passkey-status').filter({ hasText: 'could not be used' }).waitFor()).resolves.toBeUndefined();
+  expect(page.url()).not.toContain('#id_token');
+});

@@ -9,6 +9,8 @@
   var base = button.getAttribute('data-base');
   var csrf = button.getAttribute('data-csrf');
   var purpose = button.getAttribute('data-purpose');
+  var optionsPath = button.getAttribute('data-options');
+  var answerPath = button.getAttribute('data-answer');
   var failed = button.getAttribute('data-failed');
 
   function post(path, fields) {
@@ -28,13 +30,13 @@
   button.addEventListener('click', function () {
     button.disabled = true;
     status.textContent = '';
-    post('/mfa/passkey/options', { csrf: csrf, purpose: purpose })
+    post(optionsPath, { csrf: csrf, purpose: purpose })
       .then(function (options) {
         var lib = window.SimpleWebAuthnBrowser;
         return purpose === 'register' ? lib.startRegistration({ optionsJSON: options }) : lib.startAuthentication({ optionsJSON: options });
       })
       .then(function (response) {
-        return post(purpose === 'register' ? '/mfa/passkey/register' : '/mfa/passkey/verify', { csrf: csrf, response: JSON.stringify(response) });
+        return post(answerPath, { csrf: csrf, response: JSON.stringify(response) });
       })
       .then(function (answer) {
         window.location.assign(answer.location);
