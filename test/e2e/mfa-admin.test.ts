@@ -3,6 +3,8 @@ import { beforeAll, expect, test } from '@jest/globals';
 import { Secret, TOTP } from 'otpauth';
 import { useProvider } from '../support/provider.js';
 import { jsonOf, runCli } from '../support/cli.js';
+import { submitLogin } from '../support/flows.js';
+import { inputValue, UserAgent } from '../support/user-agent.js';
 
 const fixture = useProvider();
 let token = '';
@@ -67,4 +69,27 @@ test('the admin API: GET and DELETE /users/{username}/mfa, documented, audited w
 
   const doc = (await (await fetch(`${fixture.op.issuer}/admin/api/openapi.json`)).json()) as { paths: Record<string, object> };
   expect(Object.keys(doc.paths['/users/{username}/mfa']!)).toEqual(expect.arrayContaining(['get', 'delete']));
+});
+
+test('the web console lists each user\'s second factors and resets them, audited with the administrator as actor', async () => {
+  await fixture.op.stores.users.create({ username: 'console-admin', password: 'console admin password', role: 'admin' });
+  const { sub, secret } = await enrolled('console-phone-lost');
+  const ua = new UserAgent(fixture.op.issuer);
+  const loginPage = await ua.follow('/admin/users?q=console-phone-lost');
+  await submitLogin(ua, loginPage, 'console-admin', 'console admin password');
+  const page = await ua.follow('/admin/users?q=console-phone-lost');
+  expect(page.status).toBe(200);
+  expect(page.body).toContain('recovery codes left: 10');
+  expect(page.body).not.toContain(secret);
+  expect(page.body).toContain('/admin/users/console-phone-lost/mfa-reset');
+
+  const reset = await ua.post('/admin/users/console-phone-lost/mfa-reset', { csrf: inputValue(page.body, 'csrf')! });
+  expect(reset.status).toBe(200);
+  expect(reset.body).toContain('were removed');
+  expect(await fixture.op.stores.mfa.enrolled(sub)).toBe(false);
+  const noCsrf = await ua.post('/admin/users/console-phone-lost/mfa-reset', {});
+  expect(noCsrf.status).toBe(403);
+  await fixture.op.stores.audit.flush();
+  const audit = await fixture.op.stores.audit.tail(20, { type: 'admin', user: 'console-phone-lost' });
+  expect(audit[0]).toMatchObject({ action: 'user mfa reset', outcome: 'success', actor: 'console:console-admin' });
 });
