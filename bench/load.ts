@@ -260,7 +260,7 @@ const finalStatus = (target: Target) => (target.kind === 'ours' ? 302 : 303);
  * the nonce checked; the tokens go into `issued` to be verified after the run. Resolves with the client, which holds
  * the session's cookies.
  */
-export async function interactiveFlow(origin: string, id: string, user: (typeof USERS)[number], issued?: Issued[]): Promise<FlowClient> {
+export async function interactiveFlow(origin: string, id: string, user: Person, issued?: Issued[]): Promise<FlowClient> {
   const client = new FlowClient(origin);
   // prompt=consent: ours remembers a consent per account, plain oidc-provider per session; asking every time keeps
   // the work of both the same (a login and a consent page per flow).
@@ -273,6 +273,9 @@ export async function interactiveFlow(origin: string, id: string, user: (typeof 
   issued?.push({ jwt: idToken, nonce: `n${id}`, accessToken: fragment.get('access_token') });
   return client;
 }
+
+/** Someone signing in: a password, and for the second-factor scenario the authenticator app's code. */
+export type Person = { username: string; password: string; code?: () => string };
 
 /** The person at connection (or session) `i`: one of the fixture's users each, in turn. */
 const personOf = (i: number) => USERS[i % USERS.length]!;
@@ -287,8 +290,8 @@ export async function makeSessions(target: Target, count: number): Promise<{ coo
   return { cookies, accessToken };
 }
 
-/** Full interactive flows by `connections` concurrent people for the duration. */
-export async function interactive(target: Target, options: RunOptions): Promise<Measurement> {
+/** Full interactive flows by `connections` concurrent people for the duration; `personFor` picks who signs in each flow. */
+export async function interactive(target: Target, options: RunOptions, personFor: (connection: number) => Person = personOf): Promise<Measurement> {
   const c = check();
   const latencies: number[] = [];
   const issued: Issued[] = [];
@@ -302,7 +305,7 @@ export async function interactive(target: Target, options: RunOptions): Promise<
           const t0 = performance.now();
           try {
             const id = ++n;
-            await interactiveFlow(target.origin, `f${id}`, personOf(connection), issued);
+            await interactiveFlow(target.origin, `f${id}`, personFor(connection), issued);
             latencies.push(performance.now() - t0);
           } catch (err) {
             c.fail((err as Error).message);

@@ -2,7 +2,8 @@
  * `npm run bench [-- options]`: starts a redis-server of its own and the servers under test, measures each
  * scenario in alternating rounds (median of them), and writes a JSON result file and a table.
  *   --smoke                 a few seconds: one short round of each scenario, ours and the baselines only
- *   --scenario a,b          silent, silent-id-token, interactive, userinfo, discovery, jwks (default: all);
+ *   --scenario a,b          silent, silent-id-token, interactive, interactive-totp, userinfo, discovery, jwks (default: all);
+ *                           interactive-totp's ratio to the password-only flow needs interactive in the same run
  *                           soak and memory run alone (see soak.ts, memory.ts)
  *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
  *   --access-token-ttl S    ours issues access tokens living S seconds (soak: shows Redis settle once tokens expire)
@@ -22,6 +23,7 @@ import { measureMemory } from './memory.js';
 import { formatTable, median, summarize, type ScenarioResult } from './report.js';
 import { soak } from './soak.js';
 import { checkoutRevision } from './revision.js';
+import { TOTP_POOL, totpPeople } from './totp-users.js';
 import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -36,7 +38,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const FRESH_WARM_UP_S = 30;
 const FIRST_WARM_UP_S = 10;
 const WARM_UP_S = 2;
-const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks'] as const;
+const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'interactive-totp', 'userinfo', 'discovery', 'jwks'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -121,6 +123,8 @@ async function main(): Promise<unknown> {
     silent: [oursEs256, baseline, ours, before, oursWorkers],
     'silent-id-token': [baseline, ours, before],
     interactive: [baseline, ours, before],
+    // Ours only: plain oidc-provider has no second factor. Its figure is compared with ours in `interactive`.
+    'interactive-totp': [ours, before],
     userinfo: [baseline, ours, before],
     discovery: [baseline, before, ours, koa],
     jwks: [baseline, before, ours, koa],
@@ -171,6 +175,10 @@ async function prepare(scenario: Scenario, target: Target): Promise<(options: Ru
     }
     case 'interactive':
       return (options) => interactive(target, options);
+    case 'interactive-totp': {
+      const next = await totpPeople(redis, smoke ? 500 : TOTP_POOL);
+      return (options) => interactive(target, options, () => next());
+    }
     case 'userinfo': {
       const { accessToken } = await makeSessions(target, 1);
       return (options) => simpleGet(target, '/me', '"sub"', options, { authorization: `Bearer ${accessToken}` });
@@ -211,6 +219,8 @@ function ratios(results: ScenarioResult[]): { ratios: Record<string, number>; ro
     ratio(`${scenario}: ours / ours at ${revision?.commit} (--against)`, ours(scenario), runsOf(scenario, 'ours@'));
   }
   per('interactive: flows/s, ours (target >= 60)', ours('interactive')?.map((m) => m.rate) ?? []);
+  per('interactive-totp: flows/s, ours (target >= 60)', ours('interactive-totp')?.map((m) => m.rate) ?? []);
+  ratio('interactive-totp: ours / ours interactive, password only (target >= 0.9)', ours('interactive-totp'), ours('interactive'));
   const medians = Object.fromEntries(Object.entries(rounds).map(([name, values]) => [name, Math.round(median(values) * 100) / 100]));
   return { ratios: medians, rounds };
 }
