@@ -40,7 +40,8 @@ export async function loadPending(ctx: Context, load: CodeStepDeps['load'], audi
   const { interaction, form } = await load.loadForPost(ctx);
   const pending = pendingOf(interaction);
   if (!pending) {
-    audit.record({ type: 'mfa', outcome: 'failure', client: String(interaction.params.client_id), ip: ctx.ip, action: `${step} without a first factor` });
+    // Nobody signed in yet: a refusal of an unauthenticated party, kept (and counted per address) with refused logins.
+    audit.record({ type: 'login', outcome: 'failure', client: String(interaction.params.client_id), ip: ctx.ip, action: `${step} without a first factor` });
     throw new StartAgain('no sign-in waits for a second factor');
   }
   return { interaction, form, pending };

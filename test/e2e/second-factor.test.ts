@@ -4,11 +4,12 @@
  * every refusal; the ID tokens are checked with jose for acr, amr and auth_time.
  */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import * as client from 'openid-client';
 import { Secret, TOTP } from 'otpauth';
 import { ACR_MFA, ACR_PASSWORD } from '../../src/oidc/acr.js';
 import { useProvider } from '../support/provider.js';
 import { authorizeUrl, implicitParams, submitForm, submitLogin } from '../support/flows.js';
-import { verifyIdToken } from '../support/rp.js';
+import { rpConfiguration, verifyIdToken } from '../support/rp.js';
 import { fragmentParams, inputValue, UserAgent, type Hop } from '../support/user-agent.js';
 
 const fixture = useProvider({ PROXY: 'true' });
@@ -269,5 +270,58 @@ describe('policy and step-up', () => {
     const again = await ua.follow(authorizeUrl(fixture.op.issuer, { ...params, prompt: 'none', nonce: 'n-2' }));
     const idToken = fragmentParams(again.location).get('id_token')!;
     expect((await verifyIdToken(fixture.op.issuer, idToken, clientId)).payload.acr).toBe(ACR_MFA);
+  });
+
+  test('mfa.required admins: an administrator enrols at sign-in and a password-only admin session is refused silently; a plain user is not asked', async () => {
+    const admin = await newUser('admin');
+    const plainUser = await newUser();
+    const ua = browser();
+    const before = await idTokenFrom(ua, await submitLogin(ua, await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams())), admin.username, admin.password));
+    expect(before.acr).toBe(ACR_PASSWORD);
+    await fixture.op.stores.providerSettings.set('mfa.required', 'admins');
+    await fixture.op.live.refresh();
+    try {
+      const silent = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none', nonce: 'n-admin' })));
+      expect(fragmentParams(silent.location).get('error')).toBe('login_required');
+
+      const asked = await passwordStep(browser(), admin);
+      expect(asked.body).toContain('id="secret"');
+
+      const plain = browser();
+      const page = await plain.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
+      const claims = await idTokenFrom(plain, await submitLogin(plain, page, plainUser.username, plainUser.password));
+      expect(claims.acr).toBe(ACR_PASSWORD);
+    } finally {
+      await fixture.op.stores.providerSettings.set('mfa.required', 'off');
+      await fixture.op.live.refresh();
+    }
+  });
+
+  test('openid-client (code flow with PKCE) asking for the MFA level gets acr mfa and amr pwd otp mfa in its ID token', async () => {
+    const who = await newUser();
+    const { secret } = await enrol(browser(), who);
+    jest.setSystemTime(Date.now() + 30_000);
+    const ua = browser();
+    const config = await rpConfiguration(fixture.op.issuer, 'web-code');
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: 'https://rp.example.test/cb',
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      acr_values: ACR_MFA,
+    });
+    const loginPage = await ua.follow(url.href);
+    const codePage = await submitLogin(ua, loginPage, who.username, who.password);
+    let hop = await ua.follow((await postCode(ua, codePage, 'mfa/totp', appCode(secret))).location!);
+    if (hop.status === 200 && hop.body.includes('/confirm"')) hop = await submitForm(ua, hop, 'confirm');
+    const tokens = await client.authorizationCodeGrant(config, new URL(hop.location!), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const claims = tokens.claims()!;
+    expect(claims.acr).toBe(ACR_MFA);
+    expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
   });
 });
