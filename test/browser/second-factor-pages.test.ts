@@ -1,7 +1,8 @@
 /**
- * Passkeys in Chromium through its virtual authenticator (the DevTools protocol's WebAuthn domain): registered from
- * the enrolment page, then used as the second factor; the relying party checks acr and amr with jose. A replayed
- * answer (an old challenge) and a missing challenge are refused.
+ * The second-factor pages in Chromium: passkeys through its virtual authenticator (the DevTools protocol's WebAuthn
+ * domain), registered from the enrolment page, used as the second factor and for "Sign in with a passkey", the relying
+ * party checking acr and amr with jose, a replayed answer and a missing challenge refused; and the authenticator app's
+ * pages by keyboard alone in Simplified Chinese.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
@@ -132,4 +133,36 @@ test('"Sign in with a passkey": no password, the discoverable passkey names the 
   await page.getByRole('button', { name: 'Continue with a passkey' }).click();
   await expect(page.locator('#passkey-status').filter({ hasText: 'could not be used' }).waitFor()).resolves.toBeUndefined();
   expect(page.url()).not.toContain('#id_token');
+});
+
+test('the authenticator app pages by keyboard alone, in Simplified Chinese: the code field has focus, Enter submits, errors are announced', async () => {
+  await op!.stores.users.create({ username: 'keyboard-user', password: 'keyboard-user long password' });
+  const page = await browser.page();
+  await page.goto(authUrl({ acr_values: ACR_MFA, ui_locales: 'zh-CN' }));
+  await page.keyboard.type('keyboard-user');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('keyboard-user long password');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: '设置身份验证器应用' }).waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('code');
+  await browser.screenshot(page, 'mfa-enrol-zh-CN');
+
+  await page.keyboard.type('000000');
+  await page.keyboard.press('Enter');
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  expect(await alert.textContent()).toMatch(/验证码/);
+  expect(await page.locator('#code').getAttribute('aria-describedby')).toBe('form-error');
+
+  const secret = (await page.locator('#secret').textContent())!.replace(/\s/g, '');
+  const { Secret, TOTP } = await import('otpauth');
+  await page.locator('#code').fill(new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate());
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: '您的恢复码' }).waitFor();
+  expect(await page.locator('#recovery-codes li').count()).toBe(10);
+  await browser.screenshot(page, 'mfa-recovery-codes-zh-CN');
+  await page.getByRole('link', { name: '我已保存，继续' }).focus();
+  await page.keyboard.press('Enter');
+  expect((await idToken(page)).acr).toBe(ACR_MFA);
 });
