@@ -41,6 +41,8 @@ test('user mfa show and reset on the command line: no key in the output, the res
   expect(reset.code).toBe(0);
   expect(jsonOf(reset)).toMatchObject({ user: 'cli-phone-lost', removed: { totp: true, recoveryCodesLeft: 10 } });
   expect(await fixture.op.stores.mfa.enrolled(sub)).toBe(false);
+  // A credential changed: what the old factors opened ends (credential-fence.ts).
+  expect((await fixture.op.stores.users.require('cli-phone-lost')).credentialsChangedAt).toEqual(expect.any(String));
 
   const missing = await runCli(['user', 'mfa', 'reset', 'nobody-here', '--json'], env());
   expect(missing.code).not.toBe(0);
@@ -61,6 +63,7 @@ test('the admin API: GET and DELETE /users/{username}/mfa, documented, audited w
   const reset = await api('DELETE', '/users/api-phone-lost/mfa');
   expect(reset.status).toBe(200);
   expect(await fixture.op.stores.mfa.enrolled(sub)).toBe(false);
+  expect((await fixture.op.stores.users.require('api-phone-lost')).credentialsChangedAt).toEqual(expect.any(String));
   expect((await api('GET', '/users/nobody-here/mfa')).status).toBe(404);
 
   await fixture.op.stores.audit.flush();

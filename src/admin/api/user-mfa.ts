@@ -15,7 +15,10 @@ export function userMfaRoutes(router: Router, { users, mfa, audit }: UserMfaServ
   router.delete('/users/:username/mfa', async (ctx) => {
     const reset = async () => {
       const user = await users.require(ctx.params.username!);
-      return { user: user.username, removed: await mfa.reset(user.sub) };
+      const removed = await mfa.reset(user.sub);
+      // A credential changed: what the old factors opened ends, as after a new password.
+      await users.endSessions(user.username);
+      return { user: user.username, removed };
     };
     ctx.body = await change(ctx, 'user mfa reset', 'user', reset);
   });
@@ -41,7 +44,7 @@ export function userMfaDoc(): ApiDoc {
         parameters: [userParam],
         get: { summary: "the user's second factors (never a key or a code)", responses: { 200: ok('factors', ref('MfaSummary')), 404: error } },
         delete: {
-          summary: 'reset (a lost phone): every factor removed; the next sign-in that needs one enrols anew',
+          summary: "reset (a lost phone): every factor removed and the user's sessions and tokens ended; the next sign-in that needs one enrols anew",
           responses: { 200: ok('what was removed', { type: 'object', properties: { user: { type: 'string' }, removed: ref('MfaSummary') } }), 404: error },
         },
       },

@@ -51,6 +51,9 @@ export function userRoutes({ router, requireAdmin, page }: ConsoleMount, service
   userAction('enable', 'user enable', (_ctx, username) => users.setDisabled(username, false), 'admin.users.enabled');
   userAction('disable', 'user disable', (_ctx, username) => users.setDisabled(username, true), 'admin.users.disabled');
   userAction('password', 'user set-password', (ctx, username) => users.setPassword(username, form(ctx).get('password') ?? ''), 'admin.users.password_changed');
-  userAction('mfa-reset', 'user mfa reset', async (_ctx, username) => mfa.reset((await users.require(username)).sub), 'admin.users.mfa_reset_done');
+  userAction('mfa-reset', 'user mfa reset', async (_ctx, username) => {
+    await mfa.reset((await users.require(username)).sub);
+    await users.endSessions(username);
+  }, 'admin.users.mfa_reset_done');
   userAction('role', 'user update', (ctx, username) => users.update(username, { role: form(ctx).get('role') ?? '' }), 'admin.users.role_changed');
 }

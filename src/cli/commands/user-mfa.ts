@@ -26,7 +26,9 @@ export async function userMfaCommand({ stores, args }: Context): Promise<Output>
       return audited(stores.audit, what, async () => {
         const user = await stores.users.require(username);
         const removed = await stores.mfa.reset(user.sub);
-        return { json: { user: user.username, removed: { ...removed } }, text: `second factors of ${printable(user.username)} removed; the next sign-in that needs one enrols anew` };
+        // A credential changed: what the old factors opened ends, as after a new password.
+        await stores.users.endSessions(user.username);
+        return { json: { user: user.username, removed: { ...removed } }, text: `second factors of ${printable(user.username)} removed and their sessions ended; the next sign-in that needs one enrols anew` };
       });
     }
     default:

@@ -84,7 +84,7 @@ Changes the claims and role given; --claim key=null removes a claim.`,
     mfa: `usage: oidc-op user mfa show NAME [--json] | oidc-op user mfa reset NAME [--json]
 
 show: whether an authenticator app is enrolled and how many recovery codes are left (never a key or a code).
-reset: removes every second factor (a lost phone); the next sign-in that needs one enrols anew. Audited.`,
+reset: removes every second factor (a lost phone) and ends the user's sessions and tokens; the next sign-in that needs one enrols anew. Audited.`,
     'revoke-consent': `usage: oidc-op user revoke-consent NAME CLIENT_ID [--json]
 
 Ends the grant and every token of it; the client's next sign-in asks for consent again.`,
