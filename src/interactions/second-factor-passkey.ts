@@ -21,7 +21,7 @@ import { PENDING_KEY, type PendingSecondFactor } from './second-factor-pending.j
 export interface PasskeyStepDeps {
   load: CodeStepDeps['load'];
   render: Pick<Renderer, 'localeFor' | 'usernameOf'>;
-  factors: Pick<Factors, 'enrolled' | 'passkeys' | 'addPasskey' | 'advancePasskey'>;
+  factors: Pick<Factors, 'enrolled' | 'passkeys' | 'addPasskey' | 'advancePasskey' | 'newRecoveryCodes'>;
   throttle: Pick<LoginThrottle, 'succeeded'>;
   secondFactor: Pick<SecondFactor, 'admit' | 'result'>;
   audit: AuditLog;
@@ -58,11 +58,12 @@ export function passkeySteps({ load, render, factors, throttle, secondFactor, au
   };
 
   /** The sign-in finished: its result saved; the script goes on to the authorization. */
-  async function done(ctx: Context, interaction: Interaction, pending: PendingSecondFactor, method: string[]) {
+  async function done(ctx: Context, interaction: Interaction, pending: PendingSecondFactor, method: string[], codes: string[] = []) {
     const { challenge: _spent, ...rest } = pending;
     interaction.result = { ...interaction.lastSubmission, ...secondFactor.result(rest, method) };
     await interaction.save(interaction.exp - epochSeconds());
-    ctx.body = { location: interaction.returnTo };
+    // New recovery codes travel once, in this answer, for the page to show: they are never kept in plain text.
+    ctx.body = { location: interaction.returnTo, ...(codes.length ? { codes } : {}) };
   }
 
   const options: RouterMiddleware = async (ctx) => {
@@ -113,7 +114,10 @@ export function passkeySteps({ load, render, factors, throttle, secondFactor, au
         await factors.addPasskey(user, made.passkey);
         await throttle.succeeded(admission);
         audit.record({ type: 'mfa', outcome: 'success', user, client, ip: ctx.ip, action: 'passkey registered' });
-        return done(ctx, interaction, pending, [AMR.hardwareKey, ...(made.userVerified ? [AMR.userPresence] : [])]);
+        // The account's first factor: recovery codes too, for the day the key is lost.
+        const codes = await factors.newRecoveryCodes(user);
+        audit.record({ type: 'mfa', outcome: 'success', user, client, ip: ctx.ip, action: 'recovery codes created' });
+        return done(ctx, interaction, pending, [AMR.hardwareKey, ...(made.userVerified ? [AMR.userPresence] : [])], codes);
       }
       const verdict = await verifyAssertion(rp, response, challenge, await factors.passkeys(user));
       if (!verdict.ok) return fail(verdict.reason);

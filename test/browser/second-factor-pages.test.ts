@@ -70,6 +70,12 @@ test('a passkey registered at enrolment, then used as the second factor: acr mfa
   await page.goto(authUrl({ acr_values: ACR_MFA }));
   await password(page, 'passkey-user', 'passkey-user long password');
   await page.getByRole('button', { name: 'Use a passkey or security key instead' }).click();
+  // A first passkey comes with ten recovery codes, shown once by the page.
+  await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+  expect(await page.locator('#passkey-code-list li').count()).toBe(10);
+  expect(await op!.stores.mfa.summary(user.sub)).toMatchObject({ recoveryCodesLeft: 10 });
+  await browser.screenshot(page, 'mfa-passkey-recovery-codes');
+  await page.getByRole('link', { name: 'I have saved them — continue' }).click();
   const enrolled = await idToken(page);
   expect(enrolled.acr).toBe(ACR_MFA);
   expect(enrolled.amr).toEqual(['pwd', 'hwk', 'user', 'mfa']);
@@ -114,6 +120,7 @@ test('"Sign in with a passkey": no password, the discoverable passkey names the 
   await page.goto(authUrl({ acr_values: ACR_MFA }));
   await password(page, 'passwordless-user', 'passwordless-user long password');
   await page.getByRole('button', { name: 'Use a passkey or security key instead' }).click();
+  await page.getByRole('link', { name: 'I have saved them — continue' }).click();
   await idToken(page);
 
   await page.goto(authUrl());

@@ -39,7 +39,23 @@
         return post(answerPath, { csrf: csrf, response: JSON.stringify(response) });
       })
       .then(function (answer) {
-        window.location.assign(answer.location);
+        var shown = document.getElementById('passkey-codes');
+        if (!answer.codes || !shown) return window.location.assign(answer.location);
+        // A first passkey comes with recovery codes, shown here once before the browser goes on.
+        var list = document.getElementById('passkey-code-list');
+        answer.codes.forEach(function (code) {
+          var item = document.createElement('li');
+          var text = document.createElement('code');
+          text.textContent = code;
+          item.appendChild(text);
+          list.appendChild(item);
+        });
+        document.getElementById('passkey-continue').setAttribute('href', answer.location);
+        Array.prototype.forEach.call(document.querySelectorAll('[data-enrol]'), function (el) {
+          el.hidden = true;
+        });
+        shown.hidden = false;
+        document.getElementById('passkey-codes-title').focus();
       })
       .catch(function (err) {
         status.textContent = failed;
