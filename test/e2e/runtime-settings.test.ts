@@ -52,6 +52,7 @@ describe('settings set', () => {
       'paths.revocation': '/token/revocation',
       'registration.enabled': false,
       'registration.initial_access_token': true,
+      'mfa.required': 'off',
     });
   });
 
@@ -128,6 +129,7 @@ describe('settings set', () => {
       [['state.required', 'yes'], /state.required: true or false/],
       [['ttl.access_token', '10'], /ttl.access_token: a whole number of seconds from 60 to 86400/],
       [['no.such', '1'], /no.such: not a setting/],
+      [['mfa.required', 'sometimes'], /mfa.required: one of off, admins, all/],
     ] as const) {
       const result = await cli(['settings', 'set', ...args, '--json']);
       expect(result.code).toBe(1);
