@@ -134,12 +134,18 @@ export function inputValue(html: string, name: string): string | undefined {
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
-/** Authorize → login → consent (when asked) → the hop back to the relying party. */
-export async function signIn(client: FlowClient, authorizePath: string, user: { username: string; password: string }): Promise<Hop> {
+/**
+ * Authorize → login → second factor (when asked, with `user.code()`: the authenticator app's code now) → consent
+ * (when asked) → the hop back to the relying party.
+ */
+export async function signIn(client: FlowClient, authorizePath: string, user: { username: string; password: string; code?: () => string }): Promise<Hop> {
   const loginPage = await client.follow('GET', authorizePath);
   if (loginPage.status !== 200 || !loginPage.body.includes('name="password"')) throw new Error(`expected the login page, got ${loginPage.status} ${loginPage.location ?? ''}`);
   const csrf = inputValue(loginPage.body, 'csrf') ?? '';
   let hop = await client.follow('POST', client.formPath(loginPage, 'login'), form({ csrf, username: user.username, password: user.password }));
+  if (user.code && hop.status === 200 && hop.body.includes('/mfa/totp"')) {
+    hop = await client.follow('POST', client.formPath(hop, 'mfa/totp'), form({ csrf: inputValue(hop.body, 'csrf') ?? '', code: user.code() }));
+  }
   if (hop.status === 200 && hop.body.includes('/confirm"')) {
     hop = await client.follow('POST', client.formPath(hop, 'confirm'), form({ csrf: inputValue(hop.body, 'csrf') ?? '' }));
   }

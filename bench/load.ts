@@ -277,11 +277,12 @@ export async function interactiveFlow(origin: string, id: string, user: Person, 
   return client;
 }
 
-/** The person at connection (or session) `i`: one of the fixture's users each, in turn. */
-const personOf = (i: number, people: readonly Person[] = USERS) => people[i % people.length]!;
 
-/** Who signs in: the fixture's local users, or the directory scenarios' directory accounts. */
-export type Person = { username: string; password: string };
+/** The person at connection (or session) `i`: one of the fixture's users each, in turn. */
+export const personOf = (i: number, people: readonly Person[] = USERS) => people[i % people.length]!;
+
+/** Who signs in: the fixture's local users or the directory scenarios' accounts; for the second-factor scenario, with the authenticator app's code. */
+export type Person = { username: string; password: string; code?: () => string };
 
 /** Sessions made through the real pages; each returned as the Cookie header a browser would send to /auth. */
 export async function makeSessions(target: Target, count: number, scope = DEFAULT_SCOPE, people: readonly Person[] = USERS): Promise<{ cookies: string[]; accessToken: string }> {
@@ -293,8 +294,8 @@ export async function makeSessions(target: Target, count: number, scope = DEFAUL
   return { cookies, accessToken };
 }
 
-/** Full interactive flows by `connections` concurrent people for the duration. */
-export async function interactive(target: Target, options: RunOptions, people: readonly Person[] = USERS): Promise<Measurement> {
+/** Full interactive flows by `connections` concurrent people for the duration; `personFor` picks who signs in each flow. */
+export async function interactive(target: Target, options: RunOptions, personFor: (connection: number) => Person = personOf): Promise<Measurement> {
   const c = check();
   const latencies: number[] = [];
   const issued: Issued[] = [];
@@ -308,7 +309,7 @@ export async function interactive(target: Target, options: RunOptions, people: r
           const t0 = performance.now();
           try {
             const id = ++n;
-            await interactiveFlow(target.origin, `f${id}`, personOf(connection, people), issued);
+            await interactiveFlow(target.origin, `f${id}`, personFor(connection), issued);
             latencies.push(performance.now() - t0);
           } catch (err) {
             c.fail((err as Error).message);

@@ -2,7 +2,8 @@
  * `npm run bench [-- options]`: starts a redis-server of its own and the servers under test, measures each
  * scenario in alternating rounds (median of them), and writes a JSON result file and a table.
  *   --smoke                 a few seconds: one short round of each scenario, ours and the baselines only
- *   --scenario a,b          silent, silent-id-token, interactive, userinfo, discovery, jwks (default: these);
+ *   --scenario a,b          silent, silent-id-token, interactive, interactive-totp, userinfo, discovery, jwks (default: these);
+ *                           interactive-totp's ratio to the password-only flow needs interactive in the same run;
  *                           silent-groups, silent-groups-id-token on request (with silent, silent-id-token for their ratio);
  *                           soak and memory run alone (see soak.ts, memory.ts)
  *   --duration S  --rounds N  --connections C  --sessions N  --users N  --out FILE
@@ -19,12 +20,13 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startTestRedis } from '../test/support/redis-server.js';
 import { startDirectory, type DirectoryBench } from './directory.js';
-import { interactive, makeSessions, silent, simpleGet, type Measurement, type RunOptions } from './load.js';
+import { interactive, makeSessions, personOf, silent, simpleGet, type Measurement, type RunOptions } from './load.js';
 import { measureMemory } from './memory.js';
 import { formatTable, median, summarize, type ScenarioResult } from './report.js';
 import { soak } from './soak.js';
 import { ENTERPRISE_SCOPE, prepareEnterpriseUsers } from './enterprise.js';
 import { checkoutRevision } from './revision.js';
+import { TOTP_POOL, totpPeople } from './totp-users.js';
 import { profiling, startBareKoa, startBaseline, startOurs, type Target } from './targets.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,7 +41,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const FRESH_WARM_UP_S = 30;
 const FIRST_WARM_UP_S = 10;
 const WARM_UP_S = 2;
-const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'userinfo', 'discovery', 'jwks', 'silent-groups', 'silent-groups-id-token'] as const;
+const SCENARIOS = ['silent', 'silent-id-token', 'interactive', 'interactive-totp', 'userinfo', 'discovery', 'jwks', 'silent-groups', 'silent-groups-id-token'] as const;
 /**
  * Only when named (they start a slapd): interactive flows and silent SSO of directory accounts, ours only. Run them
  * beside their local twins to get the ratios: `--scenario interactive,directory-interactive,silent,directory-silent`.
@@ -135,6 +137,8 @@ async function main(): Promise<unknown> {
     silent: [oursEs256, baseline, ours, before, oursWorkers],
     'silent-id-token': [baseline, ours, before],
     interactive: [baseline, ours, before],
+    // Ours only: plain oidc-provider has no second factor. Its figure is compared with ours in `interactive`.
+    'interactive-totp': [ours, before],
     userinfo: [baseline, ours, before],
     discovery: [baseline, before, ours, koa],
     jwks: [baseline, before, ours, koa],
@@ -199,10 +203,14 @@ async function prepare(scenario: Scenario, target: Target): Promise<(options: Ru
     case 'interactive':
       return (options) => interactive(target, options);
     case 'directory-interactive':
-      return (options) => interactive(target, options, directory!.people);
+      return (options) => interactive(target, options, (connection) => personOf(connection, directory!.people));
     case 'directory-silent': {
       const { cookies } = await makeSessions(target, sessionCount, undefined, directory!.people);
       return (options) => silent(target, cookies, 'id_token token', options);
+    }
+    case 'interactive-totp': {
+      const next = await totpPeople(redis, smoke ? 500 : TOTP_POOL);
+      return (options) => interactive(target, options, () => next());
     }
     case 'userinfo': {
       const { accessToken } = await makeSessions(target, 1);
@@ -250,6 +258,8 @@ function ratios(results: ScenarioResult[]): { ratios: Record<string, number>; ro
   per('directory-interactive: flows/s, ours (target >= 60)', ours('directory-interactive')?.map((m) => m.rate) ?? []);
   ratio('directory-interactive / interactive (argon2id), ours (target >= 1.0)', ours('directory-interactive'), ours('interactive'));
   ratio('directory-silent / silent (local user), ours (target >= 1.0)', ours('directory-silent'), ours('silent'));
+  per('interactive-totp: flows/s, ours (target >= 60)', ours('interactive-totp')?.map((m) => m.rate) ?? []);
+  ratio('interactive-totp: ours / ours interactive, password only (target >= 0.9)', ours('interactive-totp'), ours('interactive'));
   const medians = Object.fromEntries(Object.entries(rounds).map(([name, values]) => [name, Math.round(median(values) * 100) / 100]));
   return { ratios: medians, rounds };
 }

@@ -47,6 +47,7 @@ import { auditRegistration } from './audit/registration-events.js';
 import { countAuthorizations } from './clients/usage.js';
 import { providerPages } from './pages/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
+import { relyingPartyOf } from './mfa/passkeys.js';
 import { loadViews, type Views } from './pages/views.js';
 import { keptCookieKeys, type OnRestored } from './keys/generated-keys.js';
 import { requireDefaultSigningAlg, signingAlgsOf } from './keys/signing-algs.js';
@@ -81,6 +82,7 @@ function assets(views: Views): Koa.Middleware {
     if (ctx.path === '/assets/app.css') {
       ctx.type = 'text/css';
       ctx.body = views.css;
+      // A package's bundle (the passkey prompts' @simplewebauthn/browser), from our own origin.
     } else if (ctx.path.startsWith('/assets/') && Object.hasOwn(views.scripts, ctx.path.slice('/assets/'.length))) {
       ctx.type = 'text/javascript';
       ctx.body = views.scripts[ctx.path.slice('/assets/'.length)];
@@ -222,6 +224,10 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     scopes: () => scopes.current,
     metrics,
     directories: stores.directorySignIn,
+    factors: stores.mfa,
+    mfaRequired: () => live.current['mfa.required'],
+    issuerLabel: new URL(settings.issuer).host,
+    relyingParty: relyingPartyOf(settings.issuer),
   });
 
   const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled'], settings.proxy);

@@ -47,6 +47,9 @@ import { MemorySessions } from './accounts/memory-sessions.js';
 import { RedisSessions } from './accounts/redis-sessions.js';
 import { Logouts } from './logout/logouts.js';
 import { openRedis, type RedisClient } from './storage/redis.js';
+import { Factors, type MfaRecord } from './mfa/factors.js';
+import { MemoryUsedCodes } from './mfa/memory-used-codes.js';
+import { RedisUsedCodes } from './mfa/redis-used-codes.js';
 
 /** How long closing waits for back-channel logout deliveries still under way. */
 const LOGOUT_SETTLE_MS = 5000;
@@ -79,6 +82,8 @@ export interface Stores {
   /** LDAP and Active Directory directories, and the sign-in through them (its connection pool). */
   directories: Directories;
   directorySignIn: DirectorySignIn;
+  /** Second factors (authenticator apps, recovery codes), sealed at rest like the keys. */
+  mfa: Factors;
   close(): Promise<void>;
 }
 
@@ -150,6 +155,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
       // An import writes the collections underneath the caches: every instance drops its copies.
       await Promise.all([clientRecords?.announceAll(), userRecords?.announceAll()]);
     }),
+    mfa: new Factors(new SealedKeyStore<MfaRecord>(collection('mfa'), settings.keysEncryptionKey), redis ? new RedisUsedCodes(redis) : new MemoryUsedCodes()),
     registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
     sessions,
     logouts,

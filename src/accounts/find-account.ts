@@ -39,6 +39,7 @@ export function findAccount(users: Users, clientRecord: ClientRecordOf): FindAcc
       const client = await clientRecord(clientId);
       if (client && openedBefore(client, openedAt)) return undefined;
     }
-    return { accountId: sub, claims: () => accountClaims(sub, user.claims, groupsOf(user)) };
+    // The role: whether `mfa.required admins` applies to this account (provider/interaction-policy.ts).
+    return { accountId: sub, role: user.role, claims: () => accountClaims(sub, user.claims, groupsOf(user)) };
   };
 }

@@ -216,6 +216,18 @@ export class Users {
     );
   }
 
+  /**
+   * Ends every session and token of the user, the account staying as it is: after a credential other than the
+   * password changed (their second factors reset for a lost phone).
+   */
+  async endSessions(username: string): Promise<UserView> {
+    const user = await this.require(username);
+    const credentialsChangedAt = new Date().toISOString();
+    const changed = await this.#change(user.sub, (current) => ({ ...current, credentialsChangedAt }));
+    await this.#ended(user.sub, credentialsChangedAt);
+    return toView(changed);
+  }
+
   /** Disabling ends every session and token of the user for good: enabling again brings none of them back. */
   async setDisabled(username: string, disabled: boolean): Promise<UserView> {
     const user = await this.require(username);

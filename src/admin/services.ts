@@ -10,6 +10,7 @@ import type { ClientRegistry } from '../clients/registry.js';
 import type { ClientUsage } from '../clients/usage.js';
 import type { Directories } from '../directories/directories.js';
 import type { Keyring } from '../keys/keyring.js';
+import type { Factors } from '../mfa/factors.js';
 import type { Scopes } from '../scopes/scopes.js';
 import type { Groups } from '../groups/groups.js';
 import type { ProviderSettingsStore } from '../settings/provider-settings.js';
@@ -32,4 +33,6 @@ export interface AdminServices {
   sessions: AccountSessions;
   /** LDAP and Active Directory directories. */
   directories: Directories;
+  /** Users' second factors. */
+  mfa: Factors;
 }

@@ -2,7 +2,7 @@
  * One audit event: its schema (docs/audit.md, version 1), the bound on each of its fields, and the trail it is kept
  * in. Pure: the trail, the stores and the log copy all take events through `bounded`.
  */
-export type AuditType = 'admin' | 'login' | 'consent.given' | 'consent.revoked' | 'token.issued' | 'logout';
+export type AuditType = 'admin' | 'login' | 'mfa' | 'consent.given' | 'consent.revoked' | 'token.issued' | 'logout';
 
 export interface AuditEvent {
   time: string;

@@ -123,6 +123,7 @@ function documentSchema(rules: DocumentRules) {
     tos_uri: z.string().optional(),
     first_party: z.boolean().optional(),
     always_select_account: z.boolean().optional(),
+    require_mfa: z.boolean().optional(),
     access_token_ttl: z.number().optional(),
     id_token_ttl: z.number().optional(),
     groups_filter: z.array(z.string()).optional(),

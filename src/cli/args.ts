@@ -33,6 +33,7 @@ const OPTIONS = {
   'backchannel-logout-uri': { type: 'string' },
   'frontchannel-logout-uri': { type: 'string' },
   'always-select-account': { type: 'boolean' },
+  'require-mfa': { type: 'boolean' },
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   email: { type: 'string' },

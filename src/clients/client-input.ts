@@ -34,6 +34,7 @@ export const clientSchema = z.object({
   tosUri: optionalUrl('tos-uri'),
   firstParty: z.boolean().default(false),
   alwaysSelectAccount: z.boolean().default(false),
+  requireMfa: z.boolean().default(false),
   accessTokenTtl: lifetime('access-token-ttl'),
   idTokenTtl: lifetime('id-token-ttl'),
   idTokenSignedResponseAlg: z
@@ -68,6 +69,8 @@ export interface NewClient {
   firstParty?: boolean;
   /** Show the account chooser on every sign-in. */
   alwaysSelectAccount?: boolean;
+  /** Every sign-in to this client needs a second factor. */
+  requireMfa?: boolean;
   /** Seconds; the provider-wide lifetime when not given. */
   accessTokenTtl?: number;
   idTokenTtl?: number;
@@ -113,6 +116,7 @@ export function asNewClient(record: ClientRecord): NewClient {
     tosUri: m.tos_uri,
     firstParty: m.first_party === true,
     alwaysSelectAccount: m.always_select_account === true,
+    requireMfa: m.require_mfa === true,
     accessTokenTtl: typeof m.access_token_ttl === 'number' ? m.access_token_ttl : undefined,
     idTokenTtl: typeof m.id_token_ttl === 'number' ? m.id_token_ttl : undefined,
     idTokenSignedResponseAlg: m.id_token_signed_response_alg,

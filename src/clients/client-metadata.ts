@@ -74,6 +74,7 @@ export function clientMetadata(
     ...(c.tosUri ? { tos_uri: c.tosUri } : {}),
     ...(c.firstParty ? { first_party: true } : {}),
     ...(c.alwaysSelectAccount ? { always_select_account: true } : {}),
+    ...(c.requireMfa ? { require_mfa: true } : {}),
     ...(c.accessTokenTtl ? { access_token_ttl: c.accessTokenTtl } : {}),
     ...(c.idTokenTtl ? { id_token_ttl: c.idTokenTtl } : {}),
     ...(c.idTokenSignedResponseAlg ? { id_token_signed_response_alg: c.idTokenSignedResponseAlg } : {}),

@@ -25,6 +25,7 @@ const FIELDS: Record<string, keyof NewClient> = {
   tos_uri: 'tosUri',
   first_party: 'firstParty',
   always_select_account: 'alwaysSelectAccount',
+  require_mfa: 'requireMfa',
   id_token_signed_response_alg: 'idTokenSignedResponseAlg',
 };
 /** How the registry's messages name a field (as the command line does) → its registration name. */
@@ -97,6 +98,7 @@ export async function storeRegistered(registry: ClientRegistry, clientId: string
     tosUri: text(m.tos_uri),
     firstParty: m.first_party === true,
     alwaysSelectAccount: m.always_select_account === true,
+    requireMfa: m.require_mfa === true,
     idTokenSignedResponseAlg: text(m.id_token_signed_response_alg),
   };
   // oidc-provider hands over the secret it just issued (to hash), or on an update the stored hash.

@@ -35,6 +35,7 @@ export const clientConfigSchema = z
     tos_uri: webUrl.optional(),
     first_party: z.boolean().optional(),
     always_select_account: z.boolean().optional(),
+    require_mfa: z.boolean().optional(),
     access_token_ttl: z.number().int().min(60).max(86_400).optional(),
     id_token_ttl: z.number().int().min(60).max(86_400).optional(),
     id_token_signed_response_alg: z.enum(SIGNING_ALGS, { error: `one of ${SIGNING_ALGS.join(', ')}` }).optional(),

@@ -7,6 +7,8 @@ import type { Middleware } from 'koa';
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
+  // The passkey prompts fetch their challenge from our own origin.
+  "connect-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
   "frame-ancestors 'none'",

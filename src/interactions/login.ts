@@ -1,6 +1,7 @@
 /**
  * POST /interaction/:uid/login: the password form. Bounded inputs, then the throttle, then the password; a success
- * remembers the browser for that account (device cookie) and finishes the login (and an account choice) step.
+ * remembers the browser for that account (device cookie) and finishes the login (and an account choice) step, or,
+ * when the sign-in needs a second factor, hands it to that step (second-factor.ts).
  */
 import type { RouterMiddleware } from '@koa/router';
 import type { InteractionResults } from 'oidc-provider';
@@ -11,12 +12,14 @@ import type { AuditLog } from '../audit/audit.js';
 import type { DirectorySignIn } from '../directories/directory-sign-in.js';
 import { oversizedCredential } from '../input-bounds.js';
 import { ACR_PASSWORD } from '../oidc/acr.js';
+import { AMR } from '../oidc/amr.js';
 import type { LoginMetrics } from '../ops/metrics.js';
 import { waitText } from '../pages/wait-text.js';
 import { epochSeconds } from '../time.js';
 import { finish } from './finish.js';
 import { StartAgain, type Loader } from './load.js';
 import type { Renderer } from './render.js';
+import type { SecondFactor } from './second-factor.js';
 
 export interface LoginDeps {
   load: Pick<Loader, 'loadForPost'>;
@@ -29,9 +32,10 @@ export interface LoginDeps {
   metrics: LoginMetrics;
   /** Directory accounts (LDAP, Active Directory): names no local account holds go there. */
   directories?: Pick<DirectorySignIn, 'handles' | 'signIn' | 'throttleName'>;
+  secondFactor: Pick<SecondFactor, 'needed' | 'begin'>;
 }
 
-export function login({ load, render, users, throttle, devices, audit, metrics, directories }: LoginDeps): RouterMiddleware {
+export function login({ load, render, users, throttle, devices, audit, metrics, directories, secondFactor }: LoginDeps): RouterMiddleware {
   return async (ctx) => {
     const { interaction, form } = await load.loadForPost(ctx);
     if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
@@ -109,8 +113,13 @@ export function login({ load, render, users, throttle, devices, audit, metrics, 
     });
     metrics.login('success');
     audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client, ip: ctx.ip });
+    const remember = form.get('remember') === 'yes';
+    if (await secondFactor.needed(interaction, user)) {
+      await secondFactor.begin(ctx, interaction, { accountId: user.sub, amr: [AMR.password], remember, ...(interaction.prompt.name === 'select_account' ? { selectAccount: true } : {}) });
+      return;
+    }
     const result: InteractionResults = {
-      login: { accountId: user.sub, ts: signedInAt, acr: ACR_PASSWORD, amr: ['pwd'], remember: form.get('remember') === 'yes' },
+      login: { accountId: user.sub, ts: signedInAt, acr: ACR_PASSWORD, amr: [AMR.password], remember },
     };
     if (interaction.prompt.name === 'select_account') result.select_account = {};
     await finish(ctx, interaction, result);

@@ -1,20 +1,29 @@
-/** GET /interaction/:uid: the page for the prompt oidc-provider stopped at (account chooser, login or consent). */
+/** GET /interaction/:uid: the page for the prompt oidc-provider stopped at (account chooser, login, second factor or consent). */
 import type { RouterMiddleware } from '@koa/router';
 import type { Chooser } from './chooser.js';
 import type { Consent } from './consent.js';
 import { StartAgain, type Loader } from './load.js';
 import type { Renderer } from './render.js';
+import type { SecondFactor } from './second-factor.js';
+import { pendingOf } from './second-factor-pending.js';
 
 export interface PromptPageDeps {
   load: Pick<Loader, 'load'>;
   render: Pick<Renderer, 'renderLogin'>;
   chooser: Pick<Chooser, 'show'>;
   consent: Pick<Consent, 'show'>;
+  secondFactor: Pick<SecondFactor, 'show'>;
 }
 
-export function promptPage({ load, render, chooser, consent }: PromptPageDeps): RouterMiddleware {
+export function promptPage({ load, render, chooser, consent, secondFactor }: PromptPageDeps): RouterMiddleware {
   return async (ctx) => {
     const interaction = await load.load(ctx);
+    // A first factor done (or a session asked to step up): the second factor's page, not the password again.
+    const pending = pendingOf(interaction);
+    if (pending) {
+      await secondFactor.show(ctx, interaction, pending);
+      return;
+    }
     switch (interaction.prompt.name) {
       case 'select_account':
         await chooser.show(ctx, interaction);

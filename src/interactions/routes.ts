@@ -22,6 +22,14 @@ import { loader } from './load.js';
 import { login } from './login.js';
 import { promptPage } from './prompt-page.js';
 import { renderer } from './render.js';
+import { secondFactor } from './second-factor.js';
+import { codeStep } from './second-factor-code.js';
+import { enrolStep } from './second-factor-enrol.js';
+import { passkeySteps } from './second-factor-passkey.js';
+import { passkeySignIn } from './passkey-sign-in.js';
+import type { RelyingParty } from '../mfa/passkeys.js';
+import type { Factors } from '../mfa/factors.js';
+import type { MfaRequired } from '../mfa/policy.js';
 
 export interface InteractionDeps {
   /** The oidc-provider instance in service (it may be rebuilt while we run). */
@@ -38,18 +46,37 @@ export interface InteractionDeps {
   metrics: LoginMetrics;
   /** Directory accounts (LDAP, Active Directory). */
   directories?: Pick<DirectorySignIn, 'handles' | 'signIn' | 'throttleName'>;
+  /** Second factors, and the provider-wide `mfa.required` setting now. */
+  factors: Factors;
+  mfaRequired: () => MfaRequired;
+  /** What authenticator apps show as the issuer of an enrolled account. */
+  issuerLabel: string;
+  /** Where passkeys are bound: the issuer's host and origin. */
+  relyingParty: RelyingParty;
 }
 
-export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, directories }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, directories, factors, mfaRequired, issuerLabel, relyingParty }: InteractionDeps): Router {
   const load = loader({ provider, csrf });
   const render = renderer({ provider, users, views, csrf });
   const accounts = chooser({ load, render, csrf });
   const consents = consent({ provider, load, render, csrf, scopes, audit });
+  const second = secondFactor({ provider, render, csrf, factors, throttle, audit, mfaRequired, issuerLabel });
 
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(startAgainPage(render));
-  router.get('/', promptPage({ load, render, chooser: accounts, consent: consents }));
-  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics, ...(directories ? { directories } : {}) }));
+  router.get('/', promptPage({ load, render, chooser: accounts, consent: consents, secondFactor: second }));
+  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics, secondFactor: second, ...(directories ? { directories } : {}) }));
+  router.post('/mfa/totp', codeStep('totp', { load, render, factors, throttle, secondFactor: second, audit }));
+  router.post('/mfa/recovery', codeStep('recovery', { load, render, factors, throttle, secondFactor: second, audit }));
+  router.post('/mfa/enrol', enrolStep({ load, render, factors, throttle, secondFactor: second, audit }));
+  const passkeys = passkeySteps({ load, render, factors, throttle, secondFactor: second, audit, rp: relyingParty });
+  router.post('/mfa/passkey/options', passkeys.options);
+  router.post('/mfa/passkey/register', passkeys.register);
+  router.post('/mfa/passkey/verify', passkeys.verify);
+  const passwordless = passkeySignIn({ load, render, csrf, users, factors, throttle, audit, rp: relyingParty });
+  router.get('/passkey', passwordless.page);
+  router.post('/passkey/options', passwordless.options);
+  router.post('/passkey/verify', passwordless.verify);
   router.post('/continue', accounts.continueAs);
   router.post('/switch', accounts.switchAccount);
   router.post('/confirm', consents.confirm);

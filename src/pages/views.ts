@@ -3,6 +3,7 @@
  * carries the brand colour, so pages need no inline style and the CSP stays strict.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pug from 'pug';
@@ -12,14 +13,14 @@ import { loadLocale, type Locale } from './i18n.js';
 import { SUPPORTED_LOCALES, type LocaleTag } from './locale.js';
 
 export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../views');
+/** @simplewebauthn/browser's self-contained bundle (a global SimpleWebAuthnBrowser), served from our origin. */
+const WEBAUTHN_BUNDLE = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
 
-const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'landing', 'demo-callback', 'frontchannel-logout', 'account'] as const;
+const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'landing', 'demo-callback', 'frontchannel-logout', 'account', 'mfa-code', 'mfa-enrol', 'mfa-recovery-codes', 'passkey-sign-in'] as const;
 /** The administrators' console (src/admin/console), in the same layout, stylesheet and languages. */
 const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration', 'admin/groups', 'admin/directories', 'admin/directory', 'admin/user-sessions'] as const;
 const ALL_PAGES = [...PAGES, ...ADMIN_PAGES];
 export type PageName = (typeof ALL_PAGES)[number];
-/** The scripts under views/assets that pages load. */
-const SCRIPTS = ['frontchannel-logout.js'] as const;
 
 export interface LanguageLink {
   lang: LocaleTag;
@@ -34,7 +35,7 @@ export interface Views {
   render(page: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }, links?: LanguageLink[]): string;
   css: string;
   logo: { body: Buffer; contentType: string } | undefined;
-  /** Our pages' scripts (views/assets/*.js) by file name: loaded from 'self', never inline. */
+  /** Scripts from packages, served from our own origin (script-src 'self'): @simplewebauthn/browser's bundle. Our own views/assets/*.js are http/page-scripts.ts's. */
   scripts: Record<string, string>;
 }
 
@@ -62,6 +63,6 @@ export function loadViews(branding: Branding, viewsDir = VIEWS_DIR): Views {
     },
     css: readFileSync(join(viewsDir, 'assets', 'app.css'), 'utf8') + themeCss(branding.primaryColor),
     logo: branding.logo && { body: readFileSync(branding.logo.file), contentType: branding.logo.contentType },
-    scripts: Object.fromEntries(SCRIPTS.map((name) => [name, readFileSync(join(viewsDir, 'assets', name), 'utf8')])),
+    scripts: { 'webauthn.js': readFileSync(WEBAUTHN_BUNDLE, 'utf8') },
   };
 }

@@ -1,7 +1,7 @@
 /** Client settings of ours beside the registered metadata (oidc-provider's extraClientMetadata). */
 import { claimMapProblem, groupsFilterSettingProblem } from '../clients/claim-settings.js';
 
-export const CLIENT_FLAGS = ['first_party', 'always_select_account'] as const;
+export const CLIENT_FLAGS = ['first_party', 'always_select_account', 'require_mfa'] as const;
 export type ClientFlag = (typeof CLIENT_FLAGS)[number];
 
 /** Per-client token lifetimes in seconds, overriding the provider-wide ones. */

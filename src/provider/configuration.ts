@@ -2,7 +2,7 @@
  * Settings → oidc-provider Configuration. Pure: everything with side effects (storage, accounts, pages)
  * arrives as a dependency, so the policy here is tested without a server.
  */
-import { ACR_PASSWORD } from '../oidc/acr.js';
+import { ACR_VALUES, SIGN_IN_CLAIMS } from '../oidc/acr.js';
 import { UI_LOCALES } from '../oidc/ui-locales.js';
 import { errors, type Adapter, type Configuration, type ErrorOut, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ProviderSettings } from '../settings/provider-settings.js';
@@ -88,9 +88,10 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       revocation: deps.runtime()['paths.revocation'],
     },
     scopes: [...new Set([...STANDARD_SCOPES, ...deps.scopes.map((s) => s.id)])],
-    claims: claimsByScope,
+    // acr and amr come from the session, never from the account: every ID token says how its user signed in.
+    claims: { ...claimsByScope, openid: [...(claimsByScope.openid ?? ['sub']), ...SIGN_IN_CLAIMS] },
     conformIdTokenClaims: true,
-    acrValues: [ACR_PASSWORD],
+    acrValues: [...ACR_VALUES],
     clientAuthMethods: ['none', 'client_secret_basic', 'client_secret_post'],
     enabledJWA: {
       idTokenSigningAlgValues: signingAlgs,
@@ -118,7 +119,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       RegistrationAccessToken: settings.ttl.registrationAccessToken,
     },
     interactions: {
-      policy: interactionPrompts(),
+      policy: interactionPrompts(() => deps.runtime()['mfa.required']),
       url: (_ctx, interaction) => interactionPath(interaction.uid),
     },
     features: {

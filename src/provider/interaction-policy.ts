@@ -5,6 +5,8 @@
  * skip_confirm=true skips the chooser.
  */
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { ACR_MFA } from '../oidc/acr.js';
+import { requestedAcrs, secondFactorRequired, type MfaRequired } from '../mfa/policy.js';
 import { clientFlag } from './client-settings.js';
 
 const { Prompt, Check, base } = interactionPolicy;
@@ -31,9 +33,32 @@ const accountGone = new Check('account_not_found', 'the sign-in no longer holds 
   ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
 );
 
-export function interactionPrompts(): interactionPolicy.DefaultPolicy {
+/** Why the login prompt asks for a second factor only: the session's account stays, its password is not asked again. */
+export const MFA_REQUIRED = 'mfa_required';
+
+/**
+ * A session signed in without a second factor, asked for by a request that needs one (the provider's setting, the
+ * client's flag, acr_values): the login prompt again, which our pages answer with the second factor alone (step-up).
+ * With prompt=none the client gets login_required, never an ID token at the password level.
+ */
+export function secondFactorCheck(setting: () => MfaRequired): interactionPolicy.Check {
+  return new Check(MFA_REQUIRED, 'a second factor is required', 'login_required', (ctx) => {
+    const { oidc } = ctx;
+    if (!oidc.session?.accountId || !oidc.account || oidc.acr === ACR_MFA) return Check.NO_NEED_TO_PROMPT;
+    const required = secondFactorRequired({
+      setting: setting(),
+      role: (oidc.account as { role?: string }).role,
+      clientRequires: clientFlag(oidc.client, 'require_mfa'),
+      acrs: requestedAcrs(oidc.params?.acr_values, oidc.params?.claims),
+    });
+    return required ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+  });
+}
+
+export function interactionPrompts(mfaRequired: () => MfaRequired = () => 'off'): interactionPolicy.DefaultPolicy {
   const policy = base();
   policy.get('login')!.checks.add(accountGone, 0);
+  policy.get('login')!.checks.add(secondFactorCheck(mfaRequired));
   policy.add(
     new Prompt(
       { name: 'select_account', requestable: true },

@@ -6,6 +6,7 @@
 import { AppError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import { updateRecord, type Collection } from '../storage/collection.js';
+import { MFA_REQUIRED_VALUES, type MfaRequired } from '../mfa/policy.js';
 
 /** Endpoints whose path an administrator may move (a deployment replacing OneAccess serves /api/v1/oauth2/authorize). */
 export const PATH_KEYS = ['paths.authorization', 'paths.token', 'paths.userinfo', 'paths.jwks', 'paths.end_session', 'paths.revocation'] as const;
@@ -44,6 +45,7 @@ export const SETTING_KEYS = [
   ...REGISTRATION_KEYS,
   GROUPS_MAX_KEY,
   ACCOUNT_EDITABLE_KEY,
+  'mfa.required',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -55,6 +57,8 @@ export type ProviderSettings = {
   'ttl.session': number;
   /** Absent in documents from before it existed: 100. */
   [GROUPS_MAX_KEY]?: number;
+  /** Who must sign in with a second factor: nobody by default, administrators, or everyone. */
+  'mfa.required': MfaRequired;
 } & Record<PathKey, string> &
   Record<RegistrationKey, boolean> & { [ACCOUNT_EDITABLE_KEY]?: string };
 
@@ -88,6 +92,7 @@ const FIXED_DEFAULTS = {
   'registration.initial_access_token': true,
   [GROUPS_MAX_KEY]: 100,
   [ACCOUNT_EDITABLE_KEY]: 'name',
+  'mfa.required': 'off',
 } satisfies Omit<ProviderSettings, keyof typeof LIMITS>;
 
 /** The environment variable each lifetime falls back to. */
@@ -122,6 +127,10 @@ const SETTING_DOCS: Record<SettingKey, { description: string; example: string }>
     description: "The most groups an ID token carries after the client's filter; past it the token says `groups_overage: true` and userinfo has the whole list.",
     example: '50',
   },
+  'mfa.required': {
+    description: 'Who must sign in with a second factor: `off` (nobody unless a client or its request asks), `admins`, or `all`.',
+    example: 'admins',
+  },
   [ACCOUNT_EDITABLE_KEY]: {
     description: `The claims a user may change on their account page (\`/account\`), comma-separated, from ${ACCOUNT_EDITABLE_CLAIMS.join(', ')}; empty: none.`,
     example: 'name,nickname,locale',
@@ -144,6 +153,8 @@ export function settingsReference(): SettingReference[] {
     const type =
       key === ACCOUNT_EDITABLE_KEY
         ? 'comma-separated claim names'
+        : key === 'mfa.required'
+        ? MFA_REQUIRED_VALUES.join(' | ')
         : key === GROUPS_MAX_KEY
         ? `whole number of groups, ${GROUPS_MAX_RANGE[0]} to ${GROUPS_MAX_RANGE[1]}`
         : limits
@@ -175,6 +186,10 @@ export function parseSetting(key: string, text: string, current?: ProviderSettin
     const unknown = claims.find((c) => !(ACCOUNT_EDITABLE_CLAIMS as readonly string[]).includes(c));
     if (unknown) throw new SettingError(`${k}: ${unknown} is not a claim users may edit (a comma-separated list of ${ACCOUNT_EDITABLE_CLAIMS.join(', ')}; empty: none)`);
     return [k, claims.join(',')];
+  }
+  if (k === 'mfa.required') {
+    if (!(MFA_REQUIRED_VALUES as readonly string[]).includes(text)) throw new SettingError(`${k}: one of ${MFA_REQUIRED_VALUES.join(', ')}`);
+    return [k, text];
   }
   if (SWITCHES.includes(k)) {
     if (text !== 'true' && text !== 'false') throw new SettingError(`${k}: true or false`);

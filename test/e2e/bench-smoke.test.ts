@@ -37,12 +37,13 @@ test('the smoke run measures every scenario against its baselines and another re
   };
   expect(result.meta.options).toMatchObject({ smoke: true, against: head });
   const pairs = result.results.map((r) => `${r.scenario} ${r.target}`).sort();
-  const scenarios = ['discovery', 'interactive', 'jwks', 'silent', 'silent-id-token', 'userinfo'];
+  const scenarios = ['discovery', 'interactive', 'interactive-totp', 'jwks', 'silent', 'silent-id-token', 'userinfo'];
   expect(pairs).toEqual(
     [
       ...scenarios.map((s) => `${s} ours@${head}`),
       'discovery bare-koa', 'discovery ours', 'discovery oidc-provider-memory',
       'interactive ours', 'interactive oidc-provider-memory',
+      'interactive-totp ours',
       'jwks bare-koa', 'jwks ours', 'jwks oidc-provider-memory',
       'silent ours', 'silent oidc-provider-memory',
       'silent-id-token ours', 'silent-id-token oidc-provider-memory',
@@ -54,7 +55,7 @@ test('the smoke run measures every scenario against its baselines and another re
     expect(r.median.operations).toBeGreaterThan(0);
     if (r.target.startsWith('ours')) expect(r.median.redisPerOp).toEqual(expect.any(Number));
     // Every ID token a run received was verified after it (signature, issuer, audience, nonce, at_hash).
-    if (['silent', 'silent-id-token', 'interactive'].includes(r.scenario)) expect(r.runs.map((run) => run.verified)).toEqual(r.runs.map((run) => run.operations));
+    if (['silent', 'silent-id-token', 'interactive', 'interactive-totp'].includes(r.scenario)) expect(r.runs.map((run) => run.verified)).toEqual(r.runs.map((run) => run.operations));
   }
   expect(Object.keys(result.ratios)).toEqual(
     expect.arrayContaining([
@@ -62,6 +63,7 @@ test('the smoke run measures every scenario against its baselines and another re
       'silent: Redis commands per authorization, ours (target <= 8)',
       'userinfo: ours / oidc-provider memory (target >= 0.9)',
       'userinfo: Redis commands per request, ours (target <= 1)',
+      'interactive-totp: ours / ours interactive, password only (target >= 0.9)',
       ...scenarios.map((s) => `${s}: ours / ours at ${head} (--against)`),
     ]),
   );

@@ -54,6 +54,7 @@ describe('settings set', () => {
       'registration.initial_access_token': true,
       'claims.groups_max': 100,
       'account.editable_claims': 'name',
+      'mfa.required': 'off',
     });
   });
 
@@ -130,6 +131,7 @@ describe('settings set', () => {
       [['state.required', 'yes'], /state.required: true or false/],
       [['ttl.access_token', '10'], /ttl.access_token: a whole number of seconds from 60 to 86400/],
       [['no.such', '1'], /no.such: not a setting/],
+      [['mfa.required', 'sometimes'], /mfa.required: one of off, admins, all/],
     ] as const) {
       const result = await cli(['settings', 'set', ...args, '--json']);
       expect(result.code).toBe(1);

@@ -9,7 +9,7 @@ const registry = new ClientRegistry(new MemoryCollection(), { production: false,
 const rules: DocumentRules = {
   production: false,
   configuredScopes: ['library'],
-  settingDefaults: { 'implicit.enabled': true, 'state.required': false, 'ttl.access_token': 3600, 'ttl.id_token': 3600, 'ttl.session': 86400, 'registration.enabled': false, 'registration.initial_access_token': true, ...DEFAULT_PATHS },
+  settingDefaults: { 'implicit.enabled': true, 'state.required': false, 'ttl.access_token': 3600, 'ttl.id_token': 3600, 'ttl.session': 86400, 'registration.enabled': false, 'registration.initial_access_token': true, 'mfa.required': 'off', ...DEFAULT_PATHS },
   metadataFor: (...args) => registry.metadataFor(...args),
 };
 

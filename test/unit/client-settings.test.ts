@@ -11,8 +11,8 @@ import { loadSettings } from '../../src/config/settings.js';
 const FIXTURES_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 
 describe('clientFlag', () => {
-  test('the flags: first_party and always_select_account', () => {
-    expect(CLIENT_FLAGS).toEqual(['first_party', 'always_select_account']);
+  test('the flags: first_party, always_select_account and require_mfa', () => {
+    expect(CLIENT_FLAGS).toEqual(['first_party', 'always_select_account', 'require_mfa']);
   });
 
   test('true only for the boolean true', () => {
@@ -135,7 +135,7 @@ describe('extraClientMetadata', () => {
   });
 
   test('declares the client flags', () => {
-    expect(extra?.properties).toEqual(['first_party', 'always_select_account', 'access_token_ttl', 'id_token_ttl', 'groups_filter', 'claim_map', 'backchannel_logout_uri', 'frontchannel_logout_uri', 'frontchannel_logout_session_required']);
+    expect(extra?.properties).toEqual(['first_party', 'always_select_account', 'require_mfa', 'access_token_ttl', 'id_token_ttl', 'groups_filter', 'claim_map', 'backchannel_logout_uri', 'frontchannel_logout_uri', 'frontchannel_logout_session_required']);
     expect(typeof validator).toBe('function');
   });
 

@@ -15,6 +15,7 @@ import { groupsDoc } from './groups.js';
 import { settingsDoc } from './settings.js';
 import { consentSchemas, usersDoc } from './users.js';
 import { userSessionsDoc } from './user-sessions.js';
+import { userMfaDoc } from './user-mfa.js';
 
 export function openApiDocument() {
   const [clients, users, scopes, keys, registrationTokens, settings, backup, adminTokens, audit, userSessions] = [
@@ -31,6 +32,7 @@ export function openApiDocument() {
   ];
   const groups = groupsDoc();
   const directories = directoriesDoc();
+  const userMfa = userMfaDoc();
   return {
     openapi: '3.1.0',
     info: { title: 'oidc-op admin API', version: '1' },
@@ -53,6 +55,7 @@ export function openApiDocument() {
         ...groups.schemas,
         ...userSessions.schemas,
         ...directories.schemas,
+        ...userMfa.schemas,
       },
     },
     paths: {
@@ -69,6 +72,7 @@ export function openApiDocument() {
       ...groups.paths,
       ...userSessions.paths,
       ...directories.paths,
+      ...userMfa.paths,
     },
   };
 }

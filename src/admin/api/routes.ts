@@ -22,6 +22,7 @@ import { groupRoutes } from './groups.js';
 import { settingRoutes } from './settings.js';
 import { userRoutes } from './users.js';
 import { userSessionRoutes } from './user-sessions.js';
+import { userMfaRoutes } from './user-mfa.js';
 
 export { ADMIN_API } from './prefix.js';
 
@@ -40,6 +41,7 @@ export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigu
   clientRoutes(router, stores);
   userRoutes(router, stores);
   userSessionRoutes(router, stores);
+  userMfaRoutes(router, stores);
   scopeRoutes(router, stores);
   groupRoutes(router, stores);
   keyRoutes(router, stores, keysConfigured);

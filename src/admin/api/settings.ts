@@ -2,6 +2,7 @@
 import type Router from '@koa/router';
 import { readJson } from '../../http/body.js';
 import { SETTING_KEYS } from '../../settings/provider-settings.js';
+import { MFA_REQUIRED_VALUES } from '../../mfa/policy.js';
 import type { AdminServices } from '../services.js';
 import { auditedChange } from './change.js';
 import { error, json, ok, ref, type ApiDoc } from './openapi-shapes.js';
@@ -25,7 +26,7 @@ export function settingsDoc(): ApiDoc {
     schemas: {
       Settings: {
         type: 'object',
-        properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, { type: k.startsWith('ttl.') ? 'integer' : k.startsWith('paths.') || k.startsWith('account.') ? 'string' : 'boolean' }])),
+        properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, k === 'mfa.required' ? { type: 'string', enum: [...MFA_REQUIRED_VALUES] } : { type: k.startsWith('ttl.') || k === 'claims.groups_max' ? 'integer' : k.startsWith('paths.') || k.startsWith('account.') ? 'string' : 'boolean' }])),
       },
     },
     paths: {

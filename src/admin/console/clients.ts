@@ -34,6 +34,7 @@ const clientForm = (c: ReturnType<typeof clientFromForm> | undefined) => ({
   authMethod: c?.authMethod ?? 'none',
   firstParty: c?.firstParty ?? false,
   alwaysSelectAccount: c?.alwaysSelectAccount ?? false,
+  requireMfa: c?.requireMfa ?? false,
   accessTokenTtl: c?.accessTokenTtl ?? '',
   idTokenTtl: c?.idTokenTtl ?? '',
   idTokenSignedResponseAlg: c?.idTokenSignedResponseAlg ?? '',

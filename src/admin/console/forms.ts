@@ -35,6 +35,7 @@ export function clientFromForm(form: URLSearchParams): NewClient & ClientChange 
     tosUri: text(form, 'tosUri'),
     firstParty: form.get('firstParty') === 'yes',
     alwaysSelectAccount: form.get('alwaysSelectAccount') === 'yes',
+    requireMfa: form.get('requireMfa') === 'yes',
     accessTokenTtl: seconds(form, 'accessTokenTtl'),
     idTokenTtl: seconds(form, 'idTokenTtl'),
     // Empty: the provider's default (ID_TOKEN_SIGNING_ALG), also on a change.

@@ -1,4 +1,4 @@
-/** The console's user pages: the searchable list, creating a user, and enabling, disabling, a new password or role. */
+/** The console's user pages: the searchable list, creating a user, and enabling, disabling, a new password or role, a second-factor reset. */
 import type { Context } from 'koa';
 import { ROLES, type UserView } from '../../accounts/users.js';
 import { isRefusal } from '../../errors.js';
@@ -7,7 +7,7 @@ import type { AdminServices } from '../services.js';
 import { fieldErrors } from './forms.js';
 import { consoleChange, form, notFound, t, type ConsoleMount } from './shared.js';
 
-export type UserServices = Pick<AdminServices, 'users' | 'audit' | 'groups'>;
+export type UserServices = Pick<AdminServices, 'users' | 'audit' | 'groups' | 'mfa'>;
 
 /** A claim value as typed: JSON when it parses as JSON, a string otherwise; empty removes the claim. */
 const claimValue = (text: string): unknown => {
@@ -26,16 +26,18 @@ const userMatches = (u: UserView, q: string) =>
   !q || [u.username, u.sub, u.claims.email, u.claims.name].some((v) => typeof v === 'string' && v.toLowerCase().includes(q.toLowerCase()));
 
 export function userRoutes({ router, requireAdmin, page }: ConsoleMount, services: UserServices) {
-  const { users } = services;
+  const { users, mfa } = services;
   const change = consoleChange(services.audit);
 
   /** Every answer here is the list page: after a change it carries a notice, after a refusal the errors. */
   async function usersPage(ctx: Context, values: Record<string, string> = {}, errors = {}, status = 200, notice?: string) {
     const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim() : '';
     const matching = (await users.list()).filter((u) => userMatches(u, q)).map((u) => ({ ...u, customClaims: customClaimsOf(u) }));
+    // Each listed user's second factors (what is enrolled, never a key): the reset button shows where there is one.
+    const factors = Object.fromEntries(await Promise.all(matching.map(async (u) => [u.sub, await mfa.summary(u.sub)] as const)));
     const formValues = { username: '', email: '', fullName: '', role: 'user', ...values };
     const groupNames = (await services.groups.list()).map((g) => g.name);
-    page(ctx, 'admin/users', 'users', { title: t(ctx)('admin.nav.users'), users: matching, q, roles: ROLES, form: formValues, errors, notice, groupNames }, status);
+    page(ctx, 'admin/users', 'users', { title: t(ctx)('admin.nav.users'), users: matching, factors, q, roles: ROLES, form: formValues, errors, notice, groupNames }, status);
   }
   router.get('/users', requireAdmin, (ctx) => usersPage(ctx));
   router.post('/users', requireAdmin, async (ctx) => {
@@ -64,6 +66,10 @@ export function userRoutes({ router, requireAdmin, page }: ConsoleMount, service
   userAction('enable', 'user enable', (_ctx, username) => users.setDisabled(username, false), 'admin.users.enabled');
   userAction('disable', 'user disable', (_ctx, username) => users.setDisabled(username, true), 'admin.users.disabled');
   userAction('password', 'user set-password', (ctx, username) => users.setPassword(username, form(ctx).get('password') ?? ''), 'admin.users.password_changed');
+  userAction('mfa-reset', 'user mfa reset', async (_ctx, username) => {
+    await mfa.reset((await users.require(username)).sub);
+    await users.endSessions(username);
+  }, 'admin.users.mfa_reset_done');
   userAction('role', 'user update', (ctx, username) => users.update(username, { role: form(ctx).get('role') ?? '' }), 'admin.users.role_changed');
   // The user's groups (those ticked) and one custom claim at a time: a value that parses as JSON is JSON, empty removes it.
   userAction('groups', 'user update (groups)', async (ctx, username) => users.update(username, { groups: await services.groups.resolve(form(ctx).getAll('groups')) }), 'claims.groups_changed');

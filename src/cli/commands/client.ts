@@ -10,7 +10,7 @@ import { auditedRecordCommand, type Command, type Context, type Output } from '.
 const CLIENT_OPTIONS = `    CLIENT OPTIONS: [--description TEXT] [--post-logout-redirect-uri URI…] [--grant-type TYPE…] [--scope SCOPE…]
                     [--auth-method none|client_secret_basic|client_secret_post]
                     [--logo-uri URI] [--client-uri URI] [--policy-uri URI] [--tos-uri URI]
-                    [--[no-]first-party] [--[no-]always-select-account] [--access-token-ttl S] [--id-token-ttl S]
+                    [--[no-]first-party] [--[no-]always-select-account] [--[no-]require-mfa] [--access-token-ttl S] [--id-token-ttl S]
                     [--id-token-signed-response-alg RS256|ES256|EdDSA]   ('' or not given: ID_TOKEN_SIGNING_ALG)
                     [--groups-filter NAME_OR_PREFIX*…] [--claim-map CLAIM=NAME…]   ('' clears either)
                     [--backchannel-logout-uri URI] [--frontchannel-logout-uri URI]   ('' removes; logout_token / iframe with sid)`;
@@ -36,6 +36,7 @@ function clientFields(values: Values): Partial<NewClient> {
     tosUri: values['tos-uri'],
     firstParty: values['first-party'],
     alwaysSelectAccount: values['always-select-account'],
+    requireMfa: values['require-mfa'],
     accessTokenTtl: seconds(values['access-token-ttl']),
     idTokenTtl: seconds(values['id-token-ttl']),
     idTokenSignedResponseAlg: values['id-token-signed-response-alg'],

@@ -24,7 +24,8 @@ export const settings: Command = {
   name: 'settings',
   usage: 'settings ACTION [options] [--json]',
   synopsis: `  settings show | settings set KEY VALUE   (implicit.enabled, state.required, ttl.access_token, ttl.id_token, ttl.session,
-                                            paths.*, registration.enabled, registration.initial_access_token;
+                                            paths.*, registration.enabled, registration.initial_access_token,
+                                            mfa.required off|admins|all;
                                             every instance follows within SETTINGS_REFRESH_MS)`,
   help: `A setting set here overrides its environment variable until set again.
 Each key, its type, default and an example: docs/reference/configuration.md#runtime-settings.`,

@@ -5,6 +5,7 @@ import type { SessionView } from '../../accounts/sessions.js';
 import { printable } from '../../printable.js';
 import { parseClaims, passwordFromStdin, positional, UsageError } from '../args.js';
 import { auditedRecordCommand, cliActor, type Command, type Context, type Output } from './command.js';
+import { userMfaCommand } from './user-mfa.js';
 
 const consentLine = (c: Consent) =>
   `${printable(c.clientId)}  ${printable(c.scope)}${c.claims.length ? `  claims: ${printable(c.claims.join(' '))}` : ''}  until ${printable(c.expiresAt ?? 'never')}`;
@@ -97,7 +98,8 @@ export const user: Command = {
   user sessions NAME | user sign-out NAME [SESSION]   (every session, or the one named; each application it signed
                                                       into that registered a back-channel URI is told)
   user consents NAME | user revoke-consent NAME CLIENT_ID   (revoking ends the grant and its tokens; the client's next
-                                                             sign-in asks for consent again)`,
+                                                             sign-in asks for consent again)
+  user mfa show NAME | user mfa reset NAME   (second factors: what is enrolled; reset for a lost phone)`,
   help: `The password is read from standard input with --password-stdin, never from the command line.
 A claim value is JSON when it parses as JSON (address={"country":"NL"}, 'cost_centers=["A1","B2"]'), a string otherwise.
 A claim is a standard one or a custom name (department, https://example.com/claims/cost_center: at most 128 of
@@ -123,9 +125,13 @@ token and consent the old one opened.`,
 
 Ends every session of the user (or only SESSION, an id 'user sessions' lists). Each application a session signed
 into that registered a back-channel logout URI receives a signed logout_token (retried a few times if it fails).`,
+    mfa: `usage: oidc-op user mfa show NAME [--json] | oidc-op user mfa reset NAME [--json]
+
+show: whether an authenticator app is enrolled and how many recovery codes are left (never a key or a code).
+reset: removes every second factor (a lost phone) and ends the user's sessions and tokens; the next sign-in that needs one enrols anew. Audited.`,
     'revoke-consent': `usage: oidc-op user revoke-consent NAME CLIENT_ID [--json]
 
 Ends the grant and every token of it; the client's next sign-in asks for consent again.`,
   },
-  run: (context) => auditedRecordCommand(context, 'user', () => userCommand(context), changeDetail(context.values)),
+  run: (context) => (context.action === 'mfa' ? userMfaCommand(context) : auditedRecordCommand(context, 'user', () => userCommand(context), changeDetail(context.values))),
 };

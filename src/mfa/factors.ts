@@ -1,0 +1,178 @@
+/**
+ * A user's second factors: an authenticator app (confirmed by a first code before it counts) and recovery codes.
+ * One record per account, sealed at rest like the signing keys (the TOTP key is a shared secret); the replay set
+ * makes each (account, time step) accept one code.
+ */
+import { AppError } from '../errors.js';
+import type { Collection } from '../storage/collection.js';
+import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.js';
+import { matchingStep, newTotpSecret, normalizeCode, TOTP_PERIOD, TOTP_WINDOW } from './totp.js';
+import type { UsedCodes } from './used-codes.js';
+import type { PasskeyRecord } from './passkeys.js';
+
+export interface MfaRecord {
+  totp?: { secret: string; enrolledAt: string };
+  /** A key shown on the enrolment page, waiting for its first code. */
+  pendingTotp?: { secret: string; createdAt: string };
+  recovery?: { hashes: string[]; total: number; createdAt: string };
+  passkeys?: PasskeyRecord[];
+  updatedAt: string;
+}
+
+/** What may be shown of a user's factors: never a key or a hash. */
+export interface FactorSummary {
+  totp: boolean;
+  totpEnrolledAt?: string;
+  recoveryCodesLeft: number;
+  recoveryCodesCreatedAt?: string;
+  passkeys: number;
+}
+
+/** A code's fate: accepted, or why not (each refused and audited the same way, named apart in the audit). */
+export type Verdict = 'accepted' | 'malformed' | 'wrong' | 'replayed' | 'not_enrolled';
+
+/** A pending key not confirmed within this long is replaced by a new one. */
+const PENDING_TTL_MS = 15 * 60 * 1000;
+/** A used step stays in the replay set until no window can reach it again. */
+const USED_TTL_SECONDS = (2 * TOTP_WINDOW + 2) * TOTP_PERIOD;
+
+export class Factors {
+  constructor(
+    private readonly records: Collection<MfaRecord>,
+    private readonly used: UsedCodes,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  async summary(sub: string): Promise<FactorSummary> {
+    const record = await this.records.get(sub);
+    return {
+      totp: !!record?.totp,
+      ...(record?.totp ? { totpEnrolledAt: record.totp.enrolledAt } : {}),
+      recoveryCodesLeft: record?.recovery?.hashes.length ?? 0,
+      ...(record?.recovery ? { recoveryCodesCreatedAt: record.recovery.createdAt } : {}),
+      passkeys: record?.passkeys?.length ?? 0,
+    };
+  }
+
+  /** A factor that can finish a sign-in: an app, a passkey, or a recovery code left. */
+  async enrolled(sub: string): Promise<boolean> {
+    const s = await this.summary(sub);
+    return s.totp || s.recoveryCodesLeft > 0 || s.passkeys > 0;
+  }
+
+  async passkeys(sub: string): Promise<PasskeyRecord[]> {
+    return (await this.records.get(sub))?.passkeys ?? [];
+  }
+
+  async addPasskey(sub: string, passkey: PasskeyRecord): Promise<void> {
+    const stamp = new Date(this.now()).toISOString();
+    await this.#update(sub, (current) => ({ ...current, passkeys: [...(current?.passkeys ?? []).filter((p) => p.id !== passkey.id), passkey], updatedAt: stamp }));
+  }
+
+  /**
+   * Records a passkey's new signature counter; false when another sign-in moved it meanwhile to this value or past
+   * it (the same assertion twice, or a cloned key). Authenticators that keep no counter (always 0) are let through.
+   */
+  async advancePasskey(sub: string, id: string, counter: number): Promise<boolean> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = await this.records.get(sub);
+      const passkey = record?.passkeys?.find((p) => p.id === id);
+      if (!record || !passkey) return false;
+      if (counter === 0 && passkey.counter === 0) return true;
+      if (counter <= passkey.counter) return false;
+      const next = { ...record, passkeys: record.passkeys!.map((p) => (p.id === id ? { ...p, counter } : p)), updatedAt: new Date(this.now()).toISOString() };
+      if (await this.records.compareAndReplace(sub, record, next)) return true;
+    }
+    throw new AppError('conflict', `mfa ${sub}: changed too often to record a passkey's counter`);
+  }
+
+  /** The key to show on the enrolment page: the pending one while it is fresh, else a new one. */
+  async beginTotp(sub: string): Promise<string> {
+    const stamp = new Date(this.now()).toISOString();
+    const record = await this.#update(sub, (current) => {
+      const pending = current?.pendingTotp;
+      if (pending && this.now() - Date.parse(pending.createdAt) < PENDING_TTL_MS) return current!;
+      return { ...current, pendingTotp: { secret: newTotpSecret(), createdAt: stamp }, updatedAt: stamp };
+    });
+    return record.pendingTotp!.secret;
+  }
+
+  /** The first code from the app: the pending key becomes the account's (replacing any earlier app). */
+  async confirmTotp(sub: string, input: string): Promise<Verdict> {
+    const record = await this.records.get(sub);
+    const pending = record?.pendingTotp;
+    if (!pending) return 'not_enrolled';
+    const verdict = await this.#check(sub, pending.secret, input);
+    if (verdict !== 'accepted') return verdict;
+    const stamp = new Date(this.now()).toISOString();
+    await this.#update(sub, (current) => {
+      const { pendingTotp: _pending, ...rest } = current ?? { updatedAt: stamp };
+      return { ...rest, totp: { secret: pending.secret, enrolledAt: stamp }, updatedAt: stamp };
+    });
+    return 'accepted';
+  }
+
+  async verifyTotp(sub: string, input: string): Promise<Verdict> {
+    const secret = (await this.records.get(sub))?.totp?.secret;
+    if (!secret) return normalizeCode(input) ? 'not_enrolled' : 'malformed';
+    return this.#check(sub, secret, input);
+  }
+
+  /** A new set of recovery codes, to be shown once: the old set is void. */
+  async newRecoveryCodes(sub: string): Promise<string[]> {
+    const codes = newRecoveryCodes();
+    const stamp = new Date(this.now()).toISOString();
+    await this.#update(sub, (current) => ({ ...current, recovery: { hashes: codes.map(hashRecoveryCode), total: codes.length, createdAt: stamp }, updatedAt: stamp }));
+    return codes;
+  }
+
+  /** Spends one recovery code: its hash leaves the set in the same write that checks it is there. */
+  async useRecoveryCode(sub: string, input: string): Promise<Verdict> {
+    if (!normalizeRecoveryCode(input)) return 'malformed';
+    const hash = hashRecoveryCode(input);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = await this.records.get(sub);
+      if (!record?.recovery) return 'not_enrolled';
+      if (!record.recovery.hashes.includes(hash)) return 'wrong';
+      const next = { ...record, recovery: { ...record.recovery, hashes: record.recovery.hashes.filter((h) => h !== hash) }, updatedAt: new Date(this.now()).toISOString() };
+      if (await this.records.compareAndReplace(sub, record, next)) return 'accepted';
+    }
+    throw new AppError('conflict', `mfa ${sub}: changed too often to spend a recovery code`);
+  }
+
+  async removeTotp(sub: string): Promise<boolean> {
+    const record = await this.records.get(sub);
+    if (!record?.totp) return false;
+    const stamp = new Date(this.now()).toISOString();
+    await this.#update(sub, (current) => {
+      const { totp: _totp, ...rest } = current ?? { updatedAt: stamp };
+      return { ...rest, updatedAt: stamp };
+    });
+    return true;
+  }
+
+  /** Every factor gone (a lost phone): the next sign-in that needs one enrols anew. */
+  async reset(sub: string): Promise<FactorSummary> {
+    const before = await this.summary(sub);
+    await this.records.remove(sub);
+    return before;
+  }
+
+  async #check(sub: string, secret: string, input: string): Promise<Verdict> {
+    const code = normalizeCode(input);
+    if (!code) return 'malformed';
+    const step = matchingStep(secret, code, this.now());
+    if (step === undefined) return 'wrong';
+    return (await this.used.claim(sub, step, USED_TTL_SECONDS)) ? 'accepted' : 'replayed';
+  }
+
+  /** Read, change, write without losing a concurrent change; the record is created when there is none. */
+  async #update(sub: string, change: (current: MfaRecord | undefined) => MfaRecord): Promise<MfaRecord> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await this.records.get(sub);
+      const next = change(current);
+      if (current === undefined ? await this.records.insert(sub, next) : current === next || (await this.records.compareAndReplace(sub, current, next))) return next;
+    }
+    throw new AppError('conflict', `mfa ${sub}: changed too often to be written`);
+  }
+}
