@@ -1,5 +1,6 @@
 /** The directories' pure rules: RFC 4515 escaping, canonical ids, account states, name routing, the record's validation, the sealed bind password. */
 import { describe, expect, test } from '@jest/globals';
+import { groupsOf as userGroupsOf } from '../../src/accounts/groups-of.js';
 import { randomBytes } from 'node:crypto';
 import { stateOfBindError, stateOfEntry } from '../../src/directories/account-state.js';
 import { openPassword, sealPassword } from '../../src/directories/bind-password-seal.js';
@@ -114,11 +115,23 @@ describe('directory records', () => {
     expect((await refused({ urls: ['http://x'] })).message).toContain('url: ldap://host[:port] or ldaps://host[:port]');
     expect((await refused({ userFilter: '(uid=alice)' })).message).toContain('userFilter: must contain {username}');
     expect((await refused({ claimMap: { sub: 'uid' } })).message).toContain('claimMap.sub');
-    expect((await refused({ claimMap: { shoe_size: 'x' } })).message).toContain('claimMap.shoe_size: not a standard');
+    expect((await refused({ claimMap: { nonce: 'x' } })).message).toContain('claimMap.nonce');
     expect((await refused({ startTls: true })).message).toContain('startTls: only with ldap://');
     expect((await refused({ kind: 'novell' })).message).toContain('kind: one of openldap, active-directory');
     expect((await refused({ bindDn: 'cn=x\ncn=y' })).message).toContain('bindDn: no control characters');
     expect((await refused({ name: '../x' })).message).toContain('name: a name of letters');
+  });
+
+  test('an attribute may become a custom claim (the claim-name rules of a local user), never a protocol claim', async () => {
+    const directories = new Directories(new MemoryCollection(), undefined);
+    await expect(directories.create({ ...valid, claimMap: { employee_number: 'employeeNumber', 'https://example.com/claims/cost_center': 'departmentNumber' } })).resolves.toMatchObject({ name: 'corp' });
+  });
+
+  test("a mirrored user's groups claim is its directory groups and any local group it was added to, each once", () => {
+    expect(userGroupsOf({ externalGroups: ['Staff', 'VPN'] })).toEqual(['Staff', 'VPN']);
+    expect(userGroupsOf({ groups: ['VPN', 'Auditors'], externalGroups: ['Staff', 'VPN'] })).toEqual(['VPN', 'Auditors', 'Staff']);
+    expect(userGroupsOf({ groups: ['Auditors'] })).toEqual(['Auditors']);
+    expect(userGroupsOf({})).toEqual([]);
   });
 
   test('the bind password is write-only, sealed at rest with the key, and kept on an update that does not set it', async () => {
