@@ -17,7 +17,12 @@ import type { Person } from './load.js';
 /** Accounts in the pool: at 100 flows/s, each is used once a minute, two steps apart. */
 export const TOTP_POOL = 6000;
 
+/** Pools made so far in this run: each server under test (ours, ours at another revision) gets accounts of its own. */
+let pools = 0;
+
 export async function totpPeople(redis: Redis, size = TOTP_POOL): Promise<() => Person> {
+  // The servers share the benchmark's Redis: a second pool on the same accounts would replace the first one's keys.
+  const first = pools++ * size;
   const users = new RedisCollection<UserRecord>(redis, 'users');
   const factors = new RedisCollection<MfaRecord>(redis, 'mfa');
   const template = USERS[0]!;
@@ -25,7 +30,8 @@ export async function totpPeople(redis: Redis, size = TOTP_POOL): Promise<() => 
   if (!model) throw new Error(`the bench user ${template.username} is not in Redis: start ours (DEMO=true) first`);
   const now = new Date().toISOString();
   const pool = await Promise.all(
-    Array.from({ length: size }, async (_, i) => {
+    Array.from({ length: size }, async (_, n) => {
+      const i = first + n;
       const username = `totp-bench-${i}`;
       const sub = `70790000${String(i).padStart(24, '0')}`;
       const secret = new Secret({ size: 20 }).base32;
