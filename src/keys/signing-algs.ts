@@ -10,7 +10,7 @@ import { SettingsError } from '../config/settings-error.js';
 type Jwk = PrivateJwks['keys'][number];
 
 /** The algorithm a key signs: its `alg` when given, else the one its type and curve allow among ours. */
-function keyAlg(jwk: Jwk): string | undefined {
+export function keyAlg(jwk: Jwk): string | undefined {
   if (jwk.use !== undefined && jwk.use !== 'sig') return undefined;
   if (typeof jwk.alg === 'string') return jwk.alg;
   if (jwk.kty === 'RSA') return 'RS256';

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { importJWK, SignJWT, type CryptoKey, type KeyObject } from 'jose';
 import type { PrivateJwks } from '../config/key-files.js';
+import { keyAlg } from '../keys/signing-algs.js';
 
 export const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -19,16 +20,6 @@ export interface LogoutClaims {
   sub: string;
   /** The session id the client saw in its ID token; left out when the client does not require it. */
   sid?: string;
-}
-
-/** The algorithm a key signs (its alg, or the one its type and curve allow among ours). */
-function keyAlg(jwk: Jwk): string | undefined {
-  if (jwk.use !== undefined && jwk.use !== 'sig') return undefined;
-  if (typeof jwk.alg === 'string') return jwk.alg;
-  if (jwk.kty === 'RSA') return 'RS256';
-  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
-  return undefined;
 }
 
 const imported = new WeakMap<Jwk, Promise<CryptoKey | KeyObject | Uint8Array>>();
