@@ -150,6 +150,13 @@ pwdAttribute: userPassword
 pwdLockout: TRUE
 pwdMaxFailure: 50
 
+dn: cn=expiring,ou=policies,${b}
+objectClass: organizationalRole
+objectClass: pwdPolicy
+cn: expiring
+pwdAttribute: userPassword
+pwdMaxAge: 86400
+
 dn: ou=people,${b}
 objectClass: organizationalUnit
 ou: people
@@ -159,10 +166,13 @@ ${[
   ['bob', 'Bob', 'Builder', 'Bob Builder'],
   ['lockedlarry', 'Larry', 'Locked', 'Larry Locked'],
   ['resetrita', 'Rita', 'Reset', 'Rita Reset'],
+  ['expiredeve', 'Eve', 'Expired', 'Eve Expired', 'expiring'],
+  ['freshfred', 'Fred', 'Fresh', 'Fred Fresh', 'expiring'],
+  ['oldoscar', 'Oscar', 'Old', 'Oscar Old'],
 ]
   .map(
-    ([uid, given, sn, name]) => `dn: uid=${uid},ou=people,${b}
-objectClass: inetOrgPerson
+    ([uid, given, sn, name, policy]) => `dn: uid=${uid},ou=people,${b}
+${policy ? `pwdPolicySubentry: cn=${policy},ou=policies,${b}\n` : ''}objectClass: inetOrgPerson
 uid: ${uid}
 cn: ${name}
 displayName: ${name}
@@ -297,10 +307,11 @@ export async function startSlapd({ kind = 'openldap' }: SlapdOptions = {}): Prom
   const manager = ['-x', '-H', url, '-D', `cn=manager,${baseDn}`, '-w', ROOT_PW];
   const modify = (ldif: string) => void execFileSync('ldapmodify', [...manager, '-c'], { input: ldif, stdio: ['pipe', 'ignore', 'pipe'] });
   execFileSync('ldapadd', manager, { input: kind === 'ad' ? AD_TREE(baseDn) : OPENLDAP_TREE(baseDn), stdio: ['pipe', 'ignore', 'pipe'] });
-  // ppolicy's states are operational attributes: the manager sets them (a permanent lock, a reset password).
+  // ppolicy's states are operational attributes: the manager sets them (a permanent lock, a reset password, a
+  // password last changed long before its policy's pwdMaxAge).
   if (kind === 'openldap') {
     execFileSync('ldapmodify', [...manager, '-e', 'relax'], {
-      input: `dn: uid=lockedlarry,ou=people,${baseDn}\nchangetype: modify\nadd: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n\ndn: uid=resetrita,ou=people,${baseDn}\nchangetype: modify\nadd: pwdReset\npwdReset: TRUE\n`,
+      input: `dn: uid=lockedlarry,ou=people,${baseDn}\nchangetype: modify\nadd: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n\ndn: uid=resetrita,ou=people,${baseDn}\nchangetype: modify\nadd: pwdReset\npwdReset: TRUE\n\ndn: uid=expiredeve,ou=people,${baseDn}\nchangetype: modify\nreplace: pwdChangedTime\npwdChangedTime: 20200101000000Z\n\ndn: uid=oldoscar,ou=people,${baseDn}\nchangetype: modify\nreplace: pwdChangedTime\npwdChangedTime: 20200101000000Z\n`,
       stdio: ['pipe', 'ignore', 'pipe'],
     });
   }
