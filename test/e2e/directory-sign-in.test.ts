@@ -72,6 +72,16 @@ describe('defined with the command line', () => {
     expect(text.stdout).toMatch(/FAIL bind/);
     expect(text.stdout).not.toContain('Tr0ub4dor-guess');
   });
+
+  test('directory test says a password past its policy\'s pwdMaxAge has expired, before any bind; a fresh one passes', async () => {
+    const expired = await runCli(['directory', 'test', 'corp', '--username', 'expiredeve', '--password-stdin', '--json'], cliEnv(), `${USER_PASSWORD}\n`);
+    const report = jsonOf(expired) as { outcome: string; state: string; steps: { step: string; ok: boolean; detail?: string }[] };
+    expect(report).toMatchObject({ outcome: 'refused', state: 'password_expired' });
+    expect(report.steps.find((s) => s.step === 'policy')?.detail).toBe(`cn=expiring,ou=policies,${ldap.baseDn}: pwdMaxAge 86400`);
+    expect(report.steps.some((s) => s.step === 'bind')).toBe(false);
+    const fresh = await runCli(['directory', 'test', 'corp', '--username', 'freshfred', '--password-stdin', '--json'], cliEnv(), `${USER_PASSWORD}\n`);
+    expect(jsonOf(fresh)).toMatchObject({ outcome: 'success' });
+  });
 });
 
 describe('signing in through our pages', () => {
@@ -106,10 +116,17 @@ describe('signing in through our pages', () => {
   test.each([
     ['lockedlarry', 'locked after too many failed sign-ins'],
     ['resetrita', 'must change its password'],
+    ['expiredeve', 'The password of this directory account has expired'],
   ])('%s gets their own message, not "wrong password", and no 500', async (name, message) => {
     const hop = await attempt(name, USER_PASSWORD);
     expect(hop.status).toBe(403);
     expect(hop.body).toContain(message);
+  });
+
+  test('freshfred, under the same pwdMaxAge policy with a password changed today, signs in', async () => {
+    const final = await signIn(browser(), authorizeUrl(fixture.op.issuer, implicitParams()), { username: 'freshfred@corp.example', password: USER_PASSWORD });
+    expect(final.status).toBe(302);
+    expect(fragmentParams(final.location).has('id_token')).toBe(true);
   });
 
   test.each(['*', '*)(uid=*', 'admin)(|(a=*', 'ａｌｉｃｅ', 'alice\u0007'])('the name %j is refused like a wrong password', async (name) => {
