@@ -31,13 +31,28 @@ function filetimeBefore(value: string, now: Date): boolean {
   return BigInt(value) < FILETIME_EPOCH + BigInt(now.getTime()) * 10000n;
 }
 
-/** The state an entry shows, or undefined when it may sign in. */
-export function stateOfEntry(kind: DirectoryKind, entry: Record<string, unknown>, now = new Date()): AccountState | undefined {
+/** Whether a `lockoutTime` (FILETIME) plus the lockout length lies in the past. */
+function lockoutPassed(lockoutTime: string, now: Date, length: bigint | undefined): boolean {
+  if (length === undefined || !/^\d{1,19}$/.test(lockoutTime)) return false;
+  return BigInt(lockoutTime) + length <= FILETIME_EPOCH + BigInt(now.getTime()) * 10000n;
+}
+
+/** Whether an Active Directory entry carries a lockout time (that the domain's lockout duration may have ended). */
+export const hasLockoutTime = (entry: Record<string, unknown>): boolean => {
+  const v = first(entry.lockoutTime);
+  return v !== undefined && v !== '0';
+};
+
+/**
+ * The state an entry shows, or undefined when it may sign in. `lockoutLength` (Active Directory, 100-ns intervals):
+ * the domain's lockout duration, past which a `lockoutTime` no longer locks; absent, any `lockoutTime` locks.
+ */
+export function stateOfEntry(kind: DirectoryKind, entry: Record<string, unknown>, now = new Date(), lockoutLength?: bigint): AccountState | undefined {
   if (kind === 'active-directory') {
     const uac = Number(first(entry.userAccountControl) ?? 0);
     if (uac & UAC_DISABLED) return 'disabled';
     const lockout = first(entry.lockoutTime);
-    if (uac & UAC_LOCKOUT || (lockout !== undefined && lockout !== '0')) return 'locked';
+    if (uac & UAC_LOCKOUT || (lockout !== undefined && lockout !== '0' && !lockoutPassed(lockout, now, lockoutLength))) return 'locked';
     const expires = first(entry.accountExpires);
     if (expires !== undefined && filetimeBefore(expires, now)) return 'account_expired';
     if (uac & UAC_PASSWORD_EXPIRED) return 'password_expired';
@@ -55,7 +70,8 @@ export function generalizedTime(value: string): Date | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
   const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return Number.isNaN(at.getTime()) ? undefined : at;
+  // Date.UTC rolls month 13 over into the next year: a field out of range is no time.
+  return at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && at.getUTCHours() === h && at.getUTCMinutes() === mi && at.getUTCSeconds() === s ? at : undefined;
 }
 
 /** The policy DN an OpenLDAP entry names (`pwdPolicySubentry`), if any. */

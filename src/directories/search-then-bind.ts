@@ -4,11 +4,12 @@
  * password. An empty password never reaches a bind (many servers take it as an anonymous bind that "succeeds").
  */
 import { InvalidCredentialsError, type Client } from 'ldapts';
-import { maxAgeOf, passwordExpiredOn, policyOfEntry, STATE_ATTRIBUTES, stateOfBindError, stateOfEntry, type AccountState } from './account-state.js';
+import { hasLockoutTime, maxAgeOf, passwordExpiredOn, policyOfEntry, STATE_ATTRIBUTES, stateOfBindError, stateOfEntry, type AccountState } from './account-state.js';
 import { claimSources, claimsOf, groupsOf, mappedAttributes } from './claim-mapping.js';
 import { groupFilterOf, userFilterOf, type DirectoryRecord } from './directory-record.js';
 import { fillFilter } from './ldap-escape.js';
 import { DirectoryUnavailable, isLdapAnswer, LdapConnections, type StepLog } from './ldap-connections.js';
+import { lockoutDurationOf } from './lockout-duration.js';
 import { ID_ATTRIBUTE, objectIdOf } from './object-id.js';
 import { lookupName, routesFor } from './username-route.js';
 
@@ -94,7 +95,8 @@ async function inDirectory(connections: LdapConnections, d: DirectoryRecord, nam
       log?.('dn', true, found.dn);
       const id = objectIdOf(d.kind, found.entry[ID_ATTRIBUTE[d.kind]]);
       if (!id) return { kind: 'unavailable', directory: d.name, reason: `the entry has no usable ${ID_ATTRIBUTE[d.kind]}` };
-      let state = stateOfEntry(d.kind, found.entry);
+      const lockout = d.kind === 'active-directory' && hasLockoutTime(found.entry) ? await lockoutDurationOf(connections, client, d, log) : undefined;
+      let state = stateOfEntry(d.kind, found.entry, new Date(), lockout);
       // Before any bind, so the expired password costs no failed-bind count.
       if (!state && d.kind === 'openldap' && passwordExpiredOn(found.entry, await maxAgeFor(client, d, found, log))) state = 'password_expired';
       if (state) {

@@ -165,6 +165,16 @@ describe('Active Directory attribute subset (slapd stand-in)', () => {
       expect(await searchThenBind(connections, [adDirectory()], name, USER_PASSWORD)).toEqual({ kind: 'state', state, directory: 'ad' });
     }
   });
+
+  test('a lockoutTime older than the domain\'s lockoutDuration no longer locks: gina signs in, frank (locked now) does not', async () => {
+    const { log, record } = steps();
+    expect((await searchThenBind(connections, [adDirectory({ name: 'ad-lockout' })], 'gina', USER_PASSWORD, record)).kind).toBe('success');
+    expect(log.find((s) => s.step === 'lockout duration')?.detail).toBe(`${ad.baseDn}: 1800 s`);
+    // Read once, then kept: frank's check asks the domain root no more.
+    const again = steps();
+    expect(await searchThenBind(connections, [adDirectory({ name: 'ad-lockout' })], 'frank', USER_PASSWORD, again.record)).toEqual({ kind: 'state', state: 'locked', directory: 'ad-lockout' });
+    expect(again.log.some((s) => s.step === 'lockout duration')).toBe(false);
+  });
 });
 
 describe('mirroring and outages', () => {

@@ -213,18 +213,29 @@ export function guidBytes(guid: string): Buffer {
   return Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
 }
 
+/** Now as an AD FILETIME (100-ns intervals since 1601). */
+const filetimeNow = () => String(116444736000000000n + BigInt(Date.now()) * 10000n);
+
+/** The domain's lockout duration: 30 minutes (AD stores it negative, in 100-ns intervals). */
+export const AD_LOCKOUT_DURATION = '-18000000000';
+
 export const AD_USERS = {
   carol: { guid: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', uac: 512, pwdLastSet: '133000000000000000' },
   dave: { guid: '11111111-2222-3333-4444-555555555555', uac: 514, pwdLastSet: '133000000000000000' },
   erin: { guid: '22222222-3333-4444-5555-666666666666', uac: 512, pwdLastSet: '0' },
-  frank: { guid: '33333333-4444-5555-6666-777777777777', uac: 512, pwdLastSet: '133000000000000000', lockoutTime: '133000000000000000' },
+  // Locked just now: within the domain's lockout duration.
+  frank: { guid: '33333333-4444-5555-6666-777777777777', uac: 512, pwdLastSet: '133000000000000000', lockoutTime: filetimeNow() },
+  // Locked in 2022: the lockout duration has long passed (AD leaves lockoutTime set until the next sign-in).
+  gina: { guid: '44444444-5555-6666-7777-888888888888', uac: 512, pwdLastSet: '133000000000000000', lockoutTime: '133000000000000000' },
 } as const;
 
 const AD_TREE = (b: string) => `dn: ${b}
 objectClass: dcObject
 objectClass: organization
+objectClass: extensibleObject
 dc: ad
 o: AD
+lockoutDuration: ${AD_LOCKOUT_DURATION}
 
 dn: cn=reader,${b}
 objectClass: organizationalRole
