@@ -221,6 +221,10 @@ describe('the admin API', () => {
     const tested = await api('POST', '/directories/second/test', { username: 'alice', password: USER_PASSWORD });
     expect(tested.json).toMatchObject({ outcome: 'success', claims: { name: 'Alice Liddell' }, groups: ['engineers', 'staff', 'unix'] });
     expect((await api('POST', '/directories/second/test', { username: 'lockedlarry', password: USER_PASSWORD })).json).toMatchObject({ outcome: 'refused', state: 'locked' });
+    // oldoscar names no policy and changed his password in 2020: a directory max age of 90 days expires it.
+    expect((await api('PATCH', '/directories/second', { passwordMaxAgeSeconds: 7776000 })).json).toMatchObject({ passwordMaxAgeSeconds: 7776000 });
+    expect((await api('POST', '/directories/second/test', { username: 'oldoscar', password: USER_PASSWORD })).json).toMatchObject({ outcome: 'refused', state: 'password_expired' });
+    expect((await api('PATCH', '/directories/second', { passwordMaxAgeSeconds: -5 })).json).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('passwordMaxAgeSeconds: 0 (never) or more') });
     expect((await api('DELETE', '/directories/second')).status).toBe(204);
     expect((await api('GET', '/directories/second')).status).toBe(404);
     const doc = (await (await fetch(`${fixture.op.issuer}/admin/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
@@ -256,7 +260,9 @@ describe('the web console', () => {
     expect(created.status).toBe(303);
     expect(await fixture.op.stores.directories.require('console-dir')).toMatchObject({ order: 300, bindPasswordSet: true });
     // Saved again without a bind password: the stored one stays.
-    expect((await post(ua, '/admin/directories/console-dir', csrf, { ...fields, bindPassword: '', claimMap: 'name=cn' })).status).toBe(303);
+    expect((await post(ua, '/admin/directories/console-dir', csrf, { ...fields, bindPassword: '', claimMap: 'name=cn', passwordMaxAgeSeconds: '7776000' })).status).toBe(303);
+    expect(await fixture.op.stores.directories.require('console-dir')).toMatchObject({ passwordMaxAgeSeconds: 7776000 });
+    expect((await ua.follow('/admin/directories/console-dir')).body).toContain('value="7776000"');
     const tested = await post(ua, '/admin/directories/console-dir/test', csrf, { username: 'alice', password: USER_PASSWORD });
     expect(tested.status).toBe(200);
     expect(tested.body).toContain('success');

@@ -151,6 +151,15 @@ describe('directory records', () => {
     expect((await refused({ kind: 'novell' })).message).toContain('kind: one of openldap, active-directory');
     expect((await refused({ bindDn: 'cn=x\ncn=y' })).message).toContain('bindDn: no control characters');
     expect((await refused({ name: '../x' })).message).toContain('name: a name of letters');
+    expect((await refused({ passwordMaxAgeSeconds: -1 })).message).toContain('passwordMaxAgeSeconds: 0 (never) or more');
+    expect((await refused({ passwordMaxAgeSeconds: 1.5 })).message).toContain('passwordMaxAgeSeconds: a whole number of seconds');
+  });
+
+  test('passwordMaxAgeSeconds is optional, set by an update and cleared with null', async () => {
+    const directories = new Directories(new MemoryCollection(), undefined);
+    expect((await directories.create(valid)).passwordMaxAgeSeconds).toBeUndefined();
+    expect((await directories.update('corp', { passwordMaxAgeSeconds: 7776000 })).passwordMaxAgeSeconds).toBe(7776000);
+    expect((await directories.update('corp', { passwordMaxAgeSeconds: null })).passwordMaxAgeSeconds).toBeUndefined();
   });
 
   test('an attribute may become a custom claim (the claim-name rules of a local user), never a protocol claim', async () => {
