@@ -67,6 +67,7 @@ const OPTIONS = {
   order: { type: 'string' },
   'connect-timeout-ms': { type: 'string' },
   'timeout-ms': { type: 'string' },
+  'password-max-age-seconds': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; allowNegative: true }>>['values'];

@@ -23,7 +23,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 /** A change: the fields given are set (null clears an optional one: groupBase, groupFilter, userFilter, ca). */
 export type DirectoryChange = Partial<Record<Exclude<keyof DirectoryInput, 'name'>, unknown>>;
 
-const CLEARABLE = ['userFilter', 'groupBase', 'groupFilter', 'ca'] as const;
+const CLEARABLE = ['userFilter', 'groupBase', 'groupFilter', 'ca', 'passwordMaxAgeSeconds'] as const;
 
 export class Directories {
   constructor(

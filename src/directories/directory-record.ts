@@ -34,6 +34,11 @@ export interface DirectoryRecord {
   order: number;
   connectTimeoutMs: number;
   timeoutMs: number;
+  /**
+   * OpenLDAP: the password max age (seconds) for entries that name no `pwdPolicySubentry` (the ppolicy overlay's
+   * default policy lives in cn=config, which the service account cannot read). Absent or 0: they never expire here.
+   */
+  passwordMaxAgeSeconds?: number | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -126,6 +131,12 @@ export const directoryInputSchema = z
     order: z.number({ error: 'order: a number' }).int('order: a whole number').min(0).max(1000).default(100),
     connectTimeoutMs: z.number({ error: 'connectTimeoutMs: milliseconds' }).int().min(100, 'connectTimeoutMs: at least 100').max(60_000, 'connectTimeoutMs: at most 60000').default(3000),
     timeoutMs: z.number({ error: 'timeoutMs: milliseconds' }).int().min(100, 'timeoutMs: at least 100').max(60_000, 'timeoutMs: at most 60000').default(5000),
+    passwordMaxAgeSeconds: z
+      .number({ error: 'passwordMaxAgeSeconds: seconds' })
+      .int('passwordMaxAgeSeconds: a whole number of seconds')
+      .min(0, 'passwordMaxAgeSeconds: 0 (never) or more')
+      .max(100 * 365 * 86400, 'passwordMaxAgeSeconds: at most 100 years')
+      .optional(),
   })
   .strict()
   .superRefine((d, ctx) => {

@@ -4,11 +4,12 @@
  * password. An empty password never reaches a bind (many servers take it as an anonymous bind that "succeeds").
  */
 import { InvalidCredentialsError, type Client } from 'ldapts';
-import { STATE_ATTRIBUTES, stateOfBindError, stateOfEntry, type AccountState } from './account-state.js';
+import { hasLockoutTime, maxAgeOf, passwordExpiredOn, policyOfEntry, STATE_ATTRIBUTES, stateOfBindError, stateOfEntry, type AccountState } from './account-state.js';
 import { claimSources, claimsOf, groupsOf, mappedAttributes } from './claim-mapping.js';
 import { groupFilterOf, userFilterOf, type DirectoryRecord } from './directory-record.js';
 import { fillFilter } from './ldap-escape.js';
 import { DirectoryUnavailable, isLdapAnswer, LdapConnections, type StepLog } from './ldap-connections.js';
+import { lockoutDurationOf } from './lockout-duration.js';
 import { ID_ATTRIBUTE, objectIdOf } from './object-id.js';
 import { lookupName, routesFor } from './username-route.js';
 
@@ -64,6 +65,23 @@ async function groupDns(client: Client, d: DirectoryRecord, found: Found, name: 
   return searchEntries.map((e) => e.dn);
 }
 
+/**
+ * OpenLDAP: the password max age in force for the entry: `pwdMaxAge` of the policy its `pwdPolicySubentry` names,
+ * else the directory record's `passwordMaxAgeSeconds`. A policy entry we cannot read counts as no max age (the
+ * ppolicy overlay still refuses the bind itself).
+ */
+async function maxAgeFor(client: Client, d: DirectoryRecord, found: Found, log?: StepLog): Promise<number | undefined> {
+  const policy = policyOfEntry(found.entry);
+  if (!policy) return d.passwordMaxAgeSeconds;
+  const { searchEntries } = await client.search(policy, { scope: 'base', filter: '(objectClass=*)', attributes: ['pwdMaxAge'], sizeLimit: 1 }).catch((err: unknown) => {
+    if (isLdapAnswer(err)) return { searchEntries: [] };
+    throw err;
+  });
+  const maxAge = maxAgeOf(searchEntries[0]?.pwdMaxAge);
+  log?.('policy', searchEntries.length > 0, `${policy}: pwdMaxAge ${maxAge ?? 'none'}`);
+  return maxAge ?? d.passwordMaxAgeSeconds;
+}
+
 /** One directory: the account behind `name`, or why not. */
 async function inDirectory(connections: LdapConnections, d: DirectoryRecord, name: string, password: string, log?: StepLog): Promise<BindOutcome | undefined> {
   const sources = claimSources(d.kind, d.claimMap);
@@ -77,7 +95,10 @@ async function inDirectory(connections: LdapConnections, d: DirectoryRecord, nam
       log?.('dn', true, found.dn);
       const id = objectIdOf(d.kind, found.entry[ID_ATTRIBUTE[d.kind]]);
       if (!id) return { kind: 'unavailable', directory: d.name, reason: `the entry has no usable ${ID_ATTRIBUTE[d.kind]}` };
-      const state = stateOfEntry(d.kind, found.entry);
+      const lockout = d.kind === 'active-directory' && hasLockoutTime(found.entry) ? await lockoutDurationOf(connections, client, d, log) : undefined;
+      let state = stateOfEntry(d.kind, found.entry, new Date(), lockout);
+      // Before any bind, so the expired password costs no failed-bind count.
+      if (!state && d.kind === 'openldap' && passwordExpiredOn(found.entry, await maxAgeFor(client, d, found, log))) state = 'password_expired';
       if (state) {
         log?.('state', false, state);
         return { kind: 'state', state, directory: d.name };

@@ -72,6 +72,16 @@ describe('defined with the command line', () => {
     expect(text.stdout).toMatch(/FAIL bind/);
     expect(text.stdout).not.toContain('Tr0ub4dor-guess');
   });
+
+  test('directory test says a password past its policy\'s pwdMaxAge has expired, before any bind; a fresh one passes', async () => {
+    const expired = await runCli(['directory', 'test', 'corp', '--username', 'expiredeve', '--password-stdin', '--json'], cliEnv(), `${USER_PASSWORD}\n`);
+    const report = jsonOf(expired) as { outcome: string; state: string; steps: { step: string; ok: boolean; detail?: string }[] };
+    expect(report).toMatchObject({ outcome: 'refused', state: 'password_expired' });
+    expect(report.steps.find((s) => s.step === 'policy')?.detail).toBe(`cn=expiring,ou=policies,${ldap.baseDn}: pwdMaxAge 86400`);
+    expect(report.steps.some((s) => s.step === 'bind')).toBe(false);
+    const fresh = await runCli(['directory', 'test', 'corp', '--username', 'freshfred', '--password-stdin', '--json'], cliEnv(), `${USER_PASSWORD}\n`);
+    expect(jsonOf(fresh)).toMatchObject({ outcome: 'success' });
+  });
 });
 
 describe('signing in through our pages', () => {
@@ -106,10 +116,17 @@ describe('signing in through our pages', () => {
   test.each([
     ['lockedlarry', 'locked after too many failed sign-ins'],
     ['resetrita', 'must change its password'],
+    ['expiredeve', 'The password of this directory account has expired'],
   ])('%s gets their own message, not "wrong password", and no 500', async (name, message) => {
     const hop = await attempt(name, USER_PASSWORD);
     expect(hop.status).toBe(403);
     expect(hop.body).toContain(message);
+  });
+
+  test('freshfred, under the same pwdMaxAge policy with a password changed today, signs in', async () => {
+    const final = await signIn(browser(), authorizeUrl(fixture.op.issuer, implicitParams()), { username: 'freshfred@corp.example', password: USER_PASSWORD });
+    expect(final.status).toBe(302);
+    expect(fragmentParams(final.location).has('id_token')).toBe(true);
   });
 
   test.each(['*', '*)(uid=*', 'admin)(|(a=*', 'ａｌｉｃｅ', 'alice\u0007'])('the name %j is refused like a wrong password', async (name) => {
@@ -204,6 +221,10 @@ describe('the admin API', () => {
     const tested = await api('POST', '/directories/second/test', { username: 'alice', password: USER_PASSWORD });
     expect(tested.json).toMatchObject({ outcome: 'success', claims: { name: 'Alice Liddell' }, groups: ['engineers', 'staff', 'unix'] });
     expect((await api('POST', '/directories/second/test', { username: 'lockedlarry', password: USER_PASSWORD })).json).toMatchObject({ outcome: 'refused', state: 'locked' });
+    // oldoscar names no policy and changed his password in 2020: a directory max age of 90 days expires it.
+    expect((await api('PATCH', '/directories/second', { passwordMaxAgeSeconds: 7776000 })).json).toMatchObject({ passwordMaxAgeSeconds: 7776000 });
+    expect((await api('POST', '/directories/second/test', { username: 'oldoscar', password: USER_PASSWORD })).json).toMatchObject({ outcome: 'refused', state: 'password_expired' });
+    expect((await api('PATCH', '/directories/second', { passwordMaxAgeSeconds: -5 })).json).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('passwordMaxAgeSeconds: 0 (never) or more') });
     expect((await api('DELETE', '/directories/second')).status).toBe(204);
     expect((await api('GET', '/directories/second')).status).toBe(404);
     const doc = (await (await fetch(`${fixture.op.issuer}/admin/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
@@ -239,7 +260,9 @@ describe('the web console', () => {
     expect(created.status).toBe(303);
     expect(await fixture.op.stores.directories.require('console-dir')).toMatchObject({ order: 300, bindPasswordSet: true });
     // Saved again without a bind password: the stored one stays.
-    expect((await post(ua, '/admin/directories/console-dir', csrf, { ...fields, bindPassword: '', claimMap: 'name=cn' })).status).toBe(303);
+    expect((await post(ua, '/admin/directories/console-dir', csrf, { ...fields, bindPassword: '', claimMap: 'name=cn', passwordMaxAgeSeconds: '7776000' })).status).toBe(303);
+    expect(await fixture.op.stores.directories.require('console-dir')).toMatchObject({ passwordMaxAgeSeconds: 7776000 });
+    expect((await ua.follow('/admin/directories/console-dir')).body).toContain('value="7776000"');
     const tested = await post(ua, '/admin/directories/console-dir/test', csrf, { username: 'alice', password: USER_PASSWORD });
     expect(tested.status).toBe(200);
     expect(tested.body).toContain('success');

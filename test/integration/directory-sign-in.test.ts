@@ -108,6 +108,21 @@ describe('OpenLDAP', () => {
     }
   });
 
+  test('ppolicy: a password older than its policy\'s pwdMaxAge is expired, with no bind; a fresh one signs in', async () => {
+    const { log, record } = steps();
+    expect(await searchThenBind(connections, [corp()], 'expiredeve', USER_PASSWORD, record)).toEqual({ kind: 'state', state: 'password_expired', directory: 'corp' });
+    expect(log.some((s) => s.step === 'bind')).toBe(false);
+    expect(log.find((s) => s.step === 'policy')?.detail).toBe(`cn=expiring,ou=policies,${ldap.baseDn}: pwdMaxAge 86400`);
+    expect((await searchThenBind(connections, [corp()], 'freshfred', USER_PASSWORD)).kind).toBe('success');
+  });
+
+  test('no pwdPolicySubentry: the directory\'s passwordMaxAgeSeconds applies (0 or absent: never expires)', async () => {
+    expect(await searchThenBind(connections, [corp({ passwordMaxAgeSeconds: 86400 })], 'oldoscar', USER_PASSWORD)).toEqual({ kind: 'state', state: 'password_expired', directory: 'corp' });
+    for (const passwordMaxAgeSeconds of [0, undefined]) expect((await searchThenBind(connections, [corp({ passwordMaxAgeSeconds })], 'oldoscar', USER_PASSWORD)).kind).toBe('success');
+    // alice changed her password when the tree was loaded: well within a year.
+    expect((await searchThenBind(connections, [corp({ passwordMaxAgeSeconds: 365 * 86400 })], 'alice', USER_PASSWORD)).kind).toBe('success');
+  });
+
   test('StartTLS and ldaps:// verified against the given CA; without it the directory is unavailable, never trusted', async () => {
     const ca = readFileSync(ldap.caFile, 'utf8');
     expect((await searchThenBind(connections, [corp({ name: 'tls1', startTls: true, ca })], 'alice', USER_PASSWORD)).kind).toBe('success');
@@ -149,6 +164,16 @@ describe('Active Directory attribute subset (slapd stand-in)', () => {
     for (const [name, state] of [['dave', 'disabled'], ['erin', 'must_change'], ['frank', 'locked']] as const) {
       expect(await searchThenBind(connections, [adDirectory()], name, USER_PASSWORD)).toEqual({ kind: 'state', state, directory: 'ad' });
     }
+  });
+
+  test('a lockoutTime older than the domain\'s lockoutDuration no longer locks: gina signs in, frank (locked now) does not', async () => {
+    const { log, record } = steps();
+    expect((await searchThenBind(connections, [adDirectory({ name: 'ad-lockout' })], 'gina', USER_PASSWORD, record)).kind).toBe('success');
+    expect(log.find((s) => s.step === 'lockout duration')?.detail).toBe(`${ad.baseDn}: 1800 s`);
+    // Read once, then kept: frank's check asks the domain root no more.
+    const again = steps();
+    expect(await searchThenBind(connections, [adDirectory({ name: 'ad-lockout' })], 'frank', USER_PASSWORD, again.record)).toEqual({ kind: 'state', state: 'locked', directory: 'ad-lockout' });
+    expect(again.log.some((s) => s.step === 'lockout duration')).toBe(false);
   });
 });
 

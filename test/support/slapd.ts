@@ -150,6 +150,13 @@ pwdAttribute: userPassword
 pwdLockout: TRUE
 pwdMaxFailure: 50
 
+dn: cn=expiring,ou=policies,${b}
+objectClass: organizationalRole
+objectClass: pwdPolicy
+cn: expiring
+pwdAttribute: userPassword
+pwdMaxAge: 86400
+
 dn: ou=people,${b}
 objectClass: organizationalUnit
 ou: people
@@ -159,10 +166,13 @@ ${[
   ['bob', 'Bob', 'Builder', 'Bob Builder'],
   ['lockedlarry', 'Larry', 'Locked', 'Larry Locked'],
   ['resetrita', 'Rita', 'Reset', 'Rita Reset'],
+  ['expiredeve', 'Eve', 'Expired', 'Eve Expired', 'expiring'],
+  ['freshfred', 'Fred', 'Fresh', 'Fred Fresh', 'expiring'],
+  ['oldoscar', 'Oscar', 'Old', 'Oscar Old'],
 ]
   .map(
-    ([uid, given, sn, name]) => `dn: uid=${uid},ou=people,${b}
-objectClass: inetOrgPerson
+    ([uid, given, sn, name, policy]) => `dn: uid=${uid},ou=people,${b}
+${policy ? `pwdPolicySubentry: cn=${policy},ou=policies,${b}\n` : ''}objectClass: inetOrgPerson
 uid: ${uid}
 cn: ${name}
 displayName: ${name}
@@ -203,18 +213,29 @@ export function guidBytes(guid: string): Buffer {
   return Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
 }
 
+/** Now as an AD FILETIME (100-ns intervals since 1601). */
+const filetimeNow = () => String(116444736000000000n + BigInt(Date.now()) * 10000n);
+
+/** The domain's lockout duration: 30 minutes (AD stores it negative, in 100-ns intervals). */
+export const AD_LOCKOUT_DURATION = '-18000000000';
+
 export const AD_USERS = {
   carol: { guid: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', uac: 512, pwdLastSet: '133000000000000000' },
   dave: { guid: '11111111-2222-3333-4444-555555555555', uac: 514, pwdLastSet: '133000000000000000' },
   erin: { guid: '22222222-3333-4444-5555-666666666666', uac: 512, pwdLastSet: '0' },
-  frank: { guid: '33333333-4444-5555-6666-777777777777', uac: 512, pwdLastSet: '133000000000000000', lockoutTime: '133000000000000000' },
+  // Locked just now: within the domain's lockout duration.
+  frank: { guid: '33333333-4444-5555-6666-777777777777', uac: 512, pwdLastSet: '133000000000000000', lockoutTime: filetimeNow() },
+  // Locked in 2022: the lockout duration has long passed (AD leaves lockoutTime set until the next sign-in).
+  gina: { guid: '44444444-5555-6666-7777-888888888888', uac: 512, pwdLastSet: '133000000000000000', lockoutTime: '133000000000000000' },
 } as const;
 
 const AD_TREE = (b: string) => `dn: ${b}
 objectClass: dcObject
 objectClass: organization
+objectClass: extensibleObject
 dc: ad
 o: AD
+lockoutDuration: ${AD_LOCKOUT_DURATION}
 
 dn: cn=reader,${b}
 objectClass: organizationalRole
@@ -297,10 +318,11 @@ export async function startSlapd({ kind = 'openldap' }: SlapdOptions = {}): Prom
   const manager = ['-x', '-H', url, '-D', `cn=manager,${baseDn}`, '-w', ROOT_PW];
   const modify = (ldif: string) => void execFileSync('ldapmodify', [...manager, '-c'], { input: ldif, stdio: ['pipe', 'ignore', 'pipe'] });
   execFileSync('ldapadd', manager, { input: kind === 'ad' ? AD_TREE(baseDn) : OPENLDAP_TREE(baseDn), stdio: ['pipe', 'ignore', 'pipe'] });
-  // ppolicy's states are operational attributes: the manager sets them (a permanent lock, a reset password).
+  // ppolicy's states are operational attributes: the manager sets them (a permanent lock, a reset password, a
+  // password last changed long before its policy's pwdMaxAge).
   if (kind === 'openldap') {
     execFileSync('ldapmodify', [...manager, '-e', 'relax'], {
-      input: `dn: uid=lockedlarry,ou=people,${baseDn}\nchangetype: modify\nadd: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n\ndn: uid=resetrita,ou=people,${baseDn}\nchangetype: modify\nadd: pwdReset\npwdReset: TRUE\n`,
+      input: `dn: uid=lockedlarry,ou=people,${baseDn}\nchangetype: modify\nadd: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n\ndn: uid=resetrita,ou=people,${baseDn}\nchangetype: modify\nadd: pwdReset\npwdReset: TRUE\n\ndn: uid=expiredeve,ou=people,${baseDn}\nchangetype: modify\nreplace: pwdChangedTime\npwdChangedTime: 20200101000000Z\n\ndn: uid=oldoscar,ou=people,${baseDn}\nchangetype: modify\nreplace: pwdChangedTime\npwdChangedTime: 20200101000000Z\n`,
       stdio: ['pipe', 'ignore', 'pipe'],
     });
   }

@@ -2,12 +2,13 @@
 import { describe, expect, test } from '@jest/globals';
 import { groupsOf as userGroupsOf } from '../../src/accounts/groups-of.js';
 import { randomBytes } from 'node:crypto';
-import { stateOfBindError, stateOfEntry } from '../../src/directories/account-state.js';
+import { generalizedTime, maxAgeOf, passwordExpiredOn, stateOfBindError, stateOfEntry } from '../../src/directories/account-state.js';
 import { openPassword, sealPassword } from '../../src/directories/bind-password-seal.js';
 import { claimSources, claimsOf, groupNameOfDn, groupsOf } from '../../src/directories/claim-mapping.js';
 import { Directories } from '../../src/directories/directories.js';
 import type { DirectoryRecord } from '../../src/directories/directory-record.js';
 import { escapeFilterValue, fillFilter } from '../../src/directories/ldap-escape.js';
+import { domainRootOf, lockoutLength } from '../../src/directories/lockout-duration.js';
 import { guidFromBytes, objectIdOf } from '../../src/directories/object-id.js';
 import { lookupName, routesFor } from '../../src/directories/username-route.js';
 import { MemoryCollection } from '../../src/storage/memory-collection.js';
@@ -56,6 +57,36 @@ describe('account states', () => {
     expect(stateOfEntry('openldap', { pwdAccountLockedTime: '000001010000Z' })).toBe('locked');
     expect(stateOfEntry('openldap', { pwdReset: 'TRUE' })).toBe('must_change');
     expect(stateOfEntry('openldap', {})).toBeUndefined();
+  });
+
+  test('Active Directory: a lockoutTime locks only within the domain\'s lockout duration (none known: it locks)', () => {
+    // 2026-06-01T00:00:00Z as a FILETIME, and 30 minutes in 100-ns intervals.
+    const at = 116444736000000000n + BigInt(now.getTime()) * 10000n;
+    const thirty = 18_000_000_000n;
+    const entry = (lockoutTime: bigint) => ({ userAccountControl: '512', lockoutTime: String(lockoutTime) });
+    expect(stateOfEntry('active-directory', entry(at - thirty + 1n), now, thirty)).toBe('locked');
+    expect(stateOfEntry('active-directory', entry(at - thirty), now, thirty)).toBeUndefined();
+    expect(stateOfEntry('active-directory', entry(at - thirty), now)).toBe('locked');
+    expect(stateOfEntry('active-directory', { userAccountControl: String(512 | 0x10), lockoutTime: '1' }, now, thirty)).toBe('locked');
+    expect(lockoutLength('-18000000000')).toBe(thirty);
+    for (const forever of ['0', '-9223372036854775808', 'never', undefined]) expect(lockoutLength(forever)).toBeUndefined();
+    expect(domainRootOf('cn=Users,dc=ad,dc=example')).toBe('dc=ad,dc=example');
+    expect(domainRootOf('OU=Staff,DC=Corp,DC=Example')).toBe('DC=Corp,DC=Example');
+    expect(domainRootOf('ou=people,o=corp')).toBeUndefined();
+  });
+
+  test('OpenLDAP: pwdChangedTime + pwdMaxAge in the past is an expired password; a max age of 0 or none never expires', () => {
+    expect(generalizedTime('20260101120000Z')?.toISOString()).toBe('2026-01-01T12:00:00.000Z');
+    expect(generalizedTime('20260101120000.25Z')?.toISOString()).toBe('2026-01-01T12:00:00.000Z');
+    for (const bad of ['2026-01-01', '20260101120000', '20261301120000Z', 'x']) expect(generalizedTime(bad)).toBeUndefined();
+    const changed = { pwdChangedTime: '20260531000000Z' };
+    expect(passwordExpiredOn(changed, 86400, now)).toBe(false);
+    expect(passwordExpiredOn(changed, 86399, now)).toBe(true);
+    expect(passwordExpiredOn(changed, 0, now)).toBe(false);
+    expect(passwordExpiredOn(changed, undefined, now)).toBe(false);
+    expect(passwordExpiredOn({}, 1, now)).toBe(false);
+    expect(maxAgeOf(['86400'])).toBe(86400);
+    expect(maxAgeOf('-1')).toBeUndefined();
   });
 
   test("a refused bind's diagnostic: AD's data codes, ppolicy's texts; 52e (wrong password) is no state", () => {
@@ -120,6 +151,15 @@ describe('directory records', () => {
     expect((await refused({ kind: 'novell' })).message).toContain('kind: one of openldap, active-directory');
     expect((await refused({ bindDn: 'cn=x\ncn=y' })).message).toContain('bindDn: no control characters');
     expect((await refused({ name: '../x' })).message).toContain('name: a name of letters');
+    expect((await refused({ passwordMaxAgeSeconds: -1 })).message).toContain('passwordMaxAgeSeconds: 0 (never) or more');
+    expect((await refused({ passwordMaxAgeSeconds: 1.5 })).message).toContain('passwordMaxAgeSeconds: a whole number of seconds');
+  });
+
+  test('passwordMaxAgeSeconds is optional, set by an update and cleared with null', async () => {
+    const directories = new Directories(new MemoryCollection(), undefined);
+    expect((await directories.create(valid)).passwordMaxAgeSeconds).toBeUndefined();
+    expect((await directories.update('corp', { passwordMaxAgeSeconds: 7776000 })).passwordMaxAgeSeconds).toBe(7776000);
+    expect((await directories.update('corp', { passwordMaxAgeSeconds: null })).passwordMaxAgeSeconds).toBeUndefined();
   });
 
   test('an attribute may become a custom claim (the claim-name rules of a local user), never a protocol claim', async () => {

@@ -69,6 +69,7 @@ export function directoriesDoc(): ApiDoc {
           order: { type: 'integer', default: 100, description: 'plain names fall through the directories by this order' },
           connectTimeoutMs: { type: 'integer', default: 3000 },
           timeoutMs: { type: 'integer', default: 5000 },
+          passwordMaxAgeSeconds: { type: 'integer', minimum: 0, description: 'OpenLDAP: password max age for entries naming no pwdPolicySubentry (their policy\'s pwdMaxAge wins); 0 or absent: never expires' },
           createdAt: { type: 'string', readOnly: true },
           updatedAt: { type: 'string', readOnly: true },
         },

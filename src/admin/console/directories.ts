@@ -24,6 +24,7 @@ interface DirectoryForm {
   domains: string;
   claimMap: string;
   order: string;
+  passwordMaxAgeSeconds: string;
 }
 
 const lines = (text: string) => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -42,19 +43,21 @@ const formOf = (d: DirectoryView): DirectoryForm => ({
   domains: d.domains.join('\n'),
   claimMap: Object.entries(d.claimMap).map(([c, a]) => `${c}=${a}`).join('\n'),
   order: String(d.order),
+  passwordMaxAgeSeconds: d.passwordMaxAgeSeconds === undefined ? '' : String(d.passwordMaxAgeSeconds),
 });
 
-const EMPTY: DirectoryForm = { name: '', kind: 'openldap', urls: '', startTls: false, ca: '', bindDn: '', userBase: '', userFilter: '', groupBase: '', groupFilter: '', domains: '', claimMap: '', order: '100' };
+const EMPTY: DirectoryForm = { name: '', kind: 'openldap', urls: '', startTls: false, ca: '', bindDn: '', userBase: '', userFilter: '', groupBase: '', groupFilter: '', domains: '', claimMap: '', order: '100', passwordMaxAgeSeconds: '' };
 
 function posted(body: URLSearchParams): DirectoryForm {
   const get = (name: string) => (body.get(name) ?? '').trim();
-  return { ...EMPTY, name: get('name'), kind: get('kind') || 'openldap', urls: get('urls'), startTls: body.get('startTls') === 'yes', ca: get('ca'), bindDn: get('bindDn'), userBase: get('userBase'), userFilter: get('userFilter'), groupBase: get('groupBase'), groupFilter: get('groupFilter'), domains: get('domains'), claimMap: get('claimMap'), order: get('order') };
+  return { ...EMPTY, name: get('name'), kind: get('kind') || 'openldap', urls: get('urls'), startTls: body.get('startTls') === 'yes', ca: get('ca'), bindDn: get('bindDn'), userBase: get('userBase'), userFilter: get('userFilter'), groupBase: get('groupBase'), groupFilter: get('groupFilter'), domains: get('domains'), claimMap: get('claimMap'), order: get('order'), passwordMaxAgeSeconds: get('passwordMaxAgeSeconds') };
 }
 
 /** The form as the store's input: an empty optional field clears it, an empty bind password keeps the stored one. */
 function inputOf(f: DirectoryForm, bindPassword: string, isNew: boolean): Record<string, unknown> {
   const optional = (v: string) => (v === '' ? (isNew ? undefined : null) : v);
   const order = Number(f.order);
+  const maxAge = Number(f.passwordMaxAgeSeconds);
   return {
     kind: f.kind,
     urls: lines(f.urls),
@@ -69,6 +72,7 @@ function inputOf(f: DirectoryForm, bindPassword: string, isNew: boolean): Record
     domains: lines(f.domains),
     claimMap: Object.fromEntries(lines(f.claimMap).map((l) => [l.slice(0, l.indexOf('=') >>> 0), l.includes('=') ? l.slice(l.indexOf('=') + 1).trim() : ''])),
     order: f.order === '' || !Number.isInteger(order) ? f.order : order,
+    passwordMaxAgeSeconds: f.passwordMaxAgeSeconds === '' ? (isNew ? undefined : null) : Number.isInteger(maxAge) ? maxAge : f.passwordMaxAgeSeconds,
   };
 }
 

@@ -46,6 +46,7 @@ async function fields(values: Values): Promise<DirectoryChange> {
     order: number(values.order, 'order'),
     connectTimeoutMs: number(values['connect-timeout-ms'], 'connect-timeout-ms'),
     timeoutMs: number(values['timeout-ms'], 'timeout-ms'),
+    passwordMaxAgeSeconds: number(values['password-max-age-seconds'], 'password-max-age-seconds'),
   };
   return Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
 }
@@ -101,7 +102,7 @@ export const directory: Command = {
   synopsis: `  directory create NAME --url URL [--url URL…] --bind-dn DN --bind-password-stdin --user-base DN
                    [--user-filter FILTER] [--group-base DN] [--group-filter FILTER] [--start-tls] [--ca-file FILE]
                    [--kind openldap|active-directory] [--domain NAME…] [--map claim=attribute…] [--order N]
-                   [--connect-timeout-ms MS] [--timeout-ms MS]
+                   [--connect-timeout-ms MS] [--timeout-ms MS] [--password-max-age-seconds S]
   directory update NAME [the same options]
   directory list | directory show NAME | directory delete NAME
   directory test NAME --username NAME --password-stdin
@@ -111,7 +112,8 @@ with --bind-password-stdin) finds the user with --user-filter ({username} is rep
 the user's own password is checked with a bind. Several --url are tried in turn. --domain names a sign-in may carry
 to pick this directory (alice@corp.example, CORP\\alice); other names fall through the directories by --order.
 --map overrides the attribute a claim is read from (--map email=userPrincipalName; --map phone_number= drops it).
-The bind password is never shown.`,
+--password-max-age-seconds (OpenLDAP) is the password max age for entries that name no pwdPolicySubentry: past
+pwdChangedTime + it, the login page says the password has expired (0: never). The bind password is never shown.`,
   run: (context) => {
     const { stores, action, args } = context;
     const run = () => directoryCommand(context);
