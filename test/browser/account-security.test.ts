@@ -2,8 +2,8 @@
  * The user's own second factors (/account/security) in Chromium: an authenticator app enrolled with a code computed
  * by otpauth, new recovery codes (the old set void) and a sign-in with one of them, a named passkey added through
  * the virtual authenticator and removed (the last one refused while mfa.required applies), forged requests refused,
- * a stale sign-in asked for the password again; and a password change that keeps this browser signed in and signs
- * out another.
+ * a stale sign-in asked for the password again, the page in Simplified Chinese; and a password change that keeps
+ * this browser signed in and signs out another.
  */
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { Secret, TOTP } from 'otpauth';
@@ -102,6 +102,13 @@ test('an authenticator app enrolled from the account page, new recovery codes (t
   await other.getByRole('button', { name: 'Use recovery code' }).click();
   await other.waitForURL(`${op!.issuer}/account`);
   expect(await op!.stores.mfa.summary(user.sub)).toMatchObject({ recoveryCodesLeft: 9 });
+
+  // The same page in Simplified Chinese.
+  await page.goto(`${security()}?lang=zh-CN`);
+  await page.getByRole('heading', { name: '第二步验证方式' }).waitFor();
+  await expect(page.locator('#app-state').textContent()).resolves.toContain('设置于');
+  await expect(page.locator('#recovery-state').textContent()).resolves.toContain('剩余恢复码：9');
+  await browser.screenshot(page, 'account-security-zh-CN');
 
   expect(await mfaEvents(user.sub)).toEqual(
     expect.arrayContaining(['failure totp enrolment wrong on the account page', 'success totp enrolled on the account page', 'success recovery codes created on the account page']),
