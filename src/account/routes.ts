@@ -1,7 +1,8 @@
 /**
  * The user's own account page (/account): their profile, the applications they allowed (with "Remove access"),
- * their sessions (each with "Sign out", and "Sign out everywhere"), a password change and their recent security
- * events. Behind our own sign-in (account-client.ts); every POST carries the CSRF token of the browser's session.
+ * their sessions (each with "Sign out", and "Sign out everywhere"), a password change, their recent security
+ * events, and a link to their second factors (security.ts). Behind our own sign-in (account-client.ts); every POST
+ * carries the CSRF token of the browser's session.
  */
 import Router from '@koa/router';
 import { randomBytes } from 'node:crypto';
@@ -16,8 +17,10 @@ import { readForm } from '../http/body.js';
 import type { Csrf } from '../pages/csrf.js';
 import { languageLinks, requestLocale } from '../pages/page-locale.js';
 import type { Views } from '../pages/views.js';
+import { epochSeconds } from '../time.js';
 import { ACCOUNT_CALLBACK_PATH, ACCOUNT_CLIENT_ID, ACCOUNT_PATH } from './account-client.js';
 import { currentSession, type CurrentSession } from './current-session.js';
+import { SECURITY_PATH, securityRoutes, type AccountGate, type SecurityDeps } from './security.js';
 
 export interface AccountDeps {
   provider: { readonly current: Provider };
@@ -32,7 +35,14 @@ export interface AccountDeps {
   csrf: Csrf;
   /** The claims users may change here now (the runtime setting account.editable_claims). */
   editableClaims: () => readonly string[];
+  /** The second factors' page (security.ts); without it the page and its link are not there. */
+  security?: Pick<SecurityDeps, 'factors' | 'throttle' | 'mfaRequired' | 'issuerLabel' | 'rp'>;
 }
+
+/** Where the browser comes back to after signing in: the account page, or its second factors' page. */
+type Back = 'account' | 'security';
+/** The `state` prefix that names the second factors' page as the way back (it selects between fixed paths only). */
+const SECURITY_STATE = 's.';
 
 /** A sensitive change (the profile) needs a sign-in at most this old (seconds); an older one signs in again first. */
 export const FRESH_SIGN_IN = 300;
@@ -47,14 +57,14 @@ export function accountRoutes(deps: AccountDeps): Router {
   const { users, consents, sessions, audit, views, csrf } = deps;
   const csrfId = (current: CurrentSession) => `account:${current.uid}`;
 
-  /** To the provider's sign-in, as the account client; back at /account afterwards. */
-  function toSignIn(ctx: Context, again = false) {
+  /** The provider's sign-in, as the account client; back at /account (or `back`) afterwards. */
+  function signInUrl(ctx: Context, again: boolean, back: Back): string {
     const query = new URLSearchParams({
       client_id: ACCOUNT_CLIENT_ID,
       response_type: 'code',
       scope: 'openid',
       redirect_uri: `${deps.issuer}${ACCOUNT_CALLBACK_PATH}`,
-      state: randomBytes(16).toString('base64url'),
+      state: `${back === 'security' ? SECURITY_STATE : ''}${randomBytes(16).toString('base64url')}`,
       // PKCE is required of every code client; the code is never exchanged (account-client.ts).
       code_challenge: randomBytes(32).toString('base64url'),
       code_challenge_method: 'S256',
@@ -62,16 +72,23 @@ export function accountRoutes(deps: AccountDeps): Router {
     const lang = requestLocale(ctx, views).lang;
     query.set('ui_locales', lang);
     if (again) query.set('prompt', 'login');
+    return `${deps.issuer}${deps.authorizationPath()}?${query}`;
+  }
+
+  function toSignIn(ctx: Context, again = false, back: Back = 'account') {
     ctx.set('Cache-Control', 'no-store');
-    ctx.redirect(`${deps.issuer}${deps.authorizationPath()}?${query}`);
+    ctx.redirect(signInUrl(ctx, again, back));
   }
 
   /** The signed-in session, or undefined after sending the browser to sign in. */
-  async function signedIn(ctx: Context): Promise<CurrentSession | undefined> {
+  async function signedIn(ctx: Context, back: Back = 'account'): Promise<CurrentSession | undefined> {
     const current = await currentSession(ctx, deps.provider.current, users);
-    if (!current) toSignIn(ctx);
+    if (!current) toSignIn(ctx, false, back);
     return current;
   }
+
+  /** A sensitive change needs a sign-in at most FRESH_SIGN_IN old. */
+  const fresh = (current: CurrentSession) => epochSeconds() - current.loginTs <= FRESH_SIGN_IN;
 
   /** The POST's form, once its CSRF token is this session's; otherwise a 403 and nothing done. */
   async function checkedForm(ctx: Context, current: CurrentSession): Promise<URLSearchParams | undefined> {
@@ -132,6 +149,7 @@ export function accountRoutes(deps: AccountDeps): Router {
           lastSeen: shownTime(s.lastSeenAt),
         })),
         events: (await securityEvents(current)).map((e) => ({ ...e, shownTime: shownTime(e.time) })),
+        securityPath: deps.security ? SECURITY_PATH : undefined,
       },
       languageLinks(views, ACCOUNT_PATH, locale.lang),
     );
@@ -139,12 +157,13 @@ export function accountRoutes(deps: AccountDeps): Router {
 
   router.get('/', async (ctx) => {
     const current = await signedIn(ctx);
-    if (current) await page(ctx, current);
+    if (current) await page(ctx, current, ctx.query.done === 'password' ? requestLocale(ctx, views).t('account.password.changed') : undefined);
   });
   // Back from the sign-in: the session cookie is what counts (the code is left to expire unused).
   router.get('/callback', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.redirect(ACCOUNT_PATH);
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
+    ctx.redirect(deps.security && state.startsWith(SECURITY_STATE) ? SECURITY_PATH : ACCOUNT_PATH);
   });
 
   router.post('/profile', async (ctx) => {
@@ -152,7 +171,7 @@ export function accountRoutes(deps: AccountDeps): Router {
     const form = current && (await checkedForm(ctx, current));
     if (!current || !form) return;
     // A sensitive change: with a sign-in older than a few minutes, the password is asked for again first.
-    if (Date.now() / 1000 - current.loginTs > FRESH_SIGN_IN) return toSignIn(ctx, true);
+    if (!fresh(current)) return toSignIn(ctx, true);
     const t = requestLocale(ctx, views).t;
     const before = current.user.claims as Record<string, unknown>;
     const change: Record<string, unknown> = {};
@@ -229,16 +248,35 @@ export function accountRoutes(deps: AccountDeps): Router {
       audit.record({ type: 'login', outcome: 'failure', user: current.user.username, ip: ctx.ip, action: 'wrong current password on the account page' });
       return page(ctx, current, undefined, { current: t('account.password.wrong') }, 400);
     }
+    const session = await deps.provider.current.Session.find(current.id);
     try {
-      // A new password ends every session, this one too (a credential change ends what it opened): sign in again.
+      // A new password ends every session and token the old one opened (a credential change ends what it opened).
       await users.setPassword(current.user.username, password);
     } catch (err) {
       if (!isRefusal(err)) throw err;
       return page(ctx, current, undefined, { password: (err as Error).message }, 400);
     }
     audit.record({ type: 'admin', outcome: 'success', actor: current.user.username, user: current.user.sub, ip: ctx.ip, action: 'password changed on the account page' });
-    ctx.redirect(ACCOUNT_PATH);
+    // This browser proved the current password on this very request: its session comes back, signed in now (after
+    // the change's second, so the fence lets it through), with no application in it (theirs were ended above).
+    if (session?.accountId === current.user.sub && typeof session.exp === 'number' && session.exp > epochSeconds()) {
+      session.loginTs = epochSeconds();
+      session.authorizations = {};
+      await session.persist();
+    }
+    ctx.redirect(`${ACCOUNT_PATH}?done=password`);
   });
+
+  if (deps.security) {
+    const gate: AccountGate = {
+      signedIn,
+      checkedForm,
+      signInAgainUrl: (ctx, back) => signInUrl(ctx, true, back),
+      csrfToken: (current) => csrf.tokenFor(csrfId(current)),
+      fresh,
+    };
+    securityRoutes(router, { ...deps.security, audit, views }, gate);
+  }
 
   return router;
 }

@@ -16,8 +16,16 @@ export interface MfaRecord {
   pendingTotp?: { secret: string; createdAt: string };
   recovery?: { hashes: string[]; total: number; createdAt: string };
   passkeys?: PasskeyRecord[];
+  /** The challenge handed to the account page for a new passkey, answered once. */
+  passkeyChallenge?: { challenge: string; createdAt: string };
   updatedAt: string;
 }
+
+/** A factor the user removes: the app, or one passkey by its credential id. */
+export type FactorTarget = { kind: 'totp' } | { kind: 'passkey'; id: string };
+
+/** A removal's fate: done, nothing such to remove, or refused because it is the account's last factor. */
+export type Removal = 'removed' | 'not_found' | 'last';
 
 /** What may be shown of a user's factors: never a key or a hash. */
 export interface FactorSummary {
@@ -33,6 +41,8 @@ export type Verdict = 'accepted' | 'malformed' | 'wrong' | 'replayed' | 'not_enr
 
 /** A pending key not confirmed within this long is replaced by a new one. */
 const PENDING_TTL_MS = 15 * 60 * 1000;
+/** A passkey challenge of the account page not answered within this long is void. */
+const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 /** A used step stays in the replay set until no window can reach it again. */
 const USED_TTL_SECONDS = (2 * TOTP_WINDOW + 2) * TOTP_PERIOD;
 
@@ -138,6 +148,53 @@ export class Factors {
       if (await this.records.compareAndReplace(sub, record, next)) return 'accepted';
     }
     throw new AppError('conflict', `mfa ${sub}: changed too often to spend a recovery code`);
+  }
+
+  /** Keeps the challenge of a passkey registration started outside a sign-in (the account page). */
+  async holdPasskeyChallenge(sub: string, challenge: string): Promise<void> {
+    const stamp = new Date(this.now()).toISOString();
+    await this.#update(sub, (current) => ({ ...current, passkeyChallenge: { challenge, createdAt: stamp }, updatedAt: stamp }));
+  }
+
+  /** The held challenge, spent by this call whatever comes of it; undefined when none or too old. */
+  async takePasskeyChallenge(sub: string): Promise<string | undefined> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = await this.records.get(sub);
+      const held = record?.passkeyChallenge;
+      if (!record || !held) return undefined;
+      const { passkeyChallenge: _spent, ...rest } = record;
+      if (await this.records.compareAndReplace(sub, record, { ...rest, updatedAt: new Date(this.now()).toISOString() })) {
+        return this.now() - Date.parse(held.createdAt) < CHALLENGE_TTL_MS ? held.challenge : undefined;
+      }
+    }
+    throw new AppError('conflict', `mfa ${sub}: changed too often to spend a passkey challenge`);
+  }
+
+  /**
+   * Removes the app or one passkey. Recovery codes only back the others up: when neither an app nor a passkey is
+   * left they go too, and the account is back to a password alone, unless `keepOne` (a second factor is required
+   * of the account), which refuses removing the last one ('last') and changes nothing.
+   */
+  async removeFactor(sub: string, target: FactorTarget, keepOne: boolean): Promise<Removal> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = await this.records.get(sub);
+      const present = target.kind === 'totp' ? !!record?.totp : !!record?.passkeys?.some((p) => p.id === target.id);
+      if (!record || !present) return 'not_found';
+      const { totp, passkeys = [], recovery, ...rest } = record;
+      const keptTotp = target.kind === 'totp' ? undefined : totp;
+      const keptPasskeys = target.kind === 'passkey' ? passkeys.filter((p) => p.id !== target.id) : passkeys;
+      const none = !keptTotp && keptPasskeys.length === 0;
+      if (none && keepOne) return 'last';
+      const next: MfaRecord = {
+        ...rest,
+        ...(keptTotp ? { totp: keptTotp } : {}),
+        ...(keptPasskeys.length ? { passkeys: keptPasskeys } : {}),
+        ...(recovery && !none ? { recovery } : {}),
+        updatedAt: new Date(this.now()).toISOString(),
+      };
+      if (await this.records.compareAndReplace(sub, record, next)) return 'removed';
+    }
+    throw new AppError('conflict', `mfa ${sub}: changed too often to remove a factor`);
   }
 
   async removeTotp(sub: string): Promise<boolean> {

@@ -22,7 +22,12 @@ export interface PasskeyRecord {
   counter: number;
   transports?: string[];
   createdAt: string;
+  /** What the user called it (the account page), bounded by PASSKEY_NAME_MAX. */
+  name?: string;
 }
+
+/** Characters of a passkey's name. */
+export const PASSKEY_NAME_MAX = 64;
 
 /** Where passkeys are bound: the issuer's host (the RP ID) and its origin. */
 export interface RelyingParty {

@@ -129,3 +129,39 @@ describe('passkey counters', () => {
     expect(await factors.advancePasskey('u4', 'cred-1', 0)).toBe(true);
   });
 });
+
+describe("the user's own changes (the account's security page)", () => {
+  let clock = 1_800_000_000_000;
+  const now = () => clock;
+  const records = new MemoryCollection<MfaRecord>();
+  const factors = new Factors(records, new MemoryUsedCodes(now), now);
+  const passkey = (id: string) => ({ id, publicKey: 'AAAA', counter: 0, createdAt: '2026-01-01T00:00:00.000Z' });
+
+  test('removing the app or a passkey; the last one takes the recovery codes with it, or is refused when one is required', async () => {
+    const secret = await factors.beginTotp('u5');
+    expect(await factors.confirmTotp('u5', code(secret, clock))).toBe('accepted');
+    await factors.addPasskey('u5', { ...passkey('key-1'), name: 'Laptop' });
+    await factors.newRecoveryCodes('u5');
+    expect(await factors.removeFactor('u5', { kind: 'passkey', id: 'nope' }, false)).toBe('not_found');
+    expect(await factors.removeFactor('u5', { kind: 'totp' }, true)).toBe('removed');
+    expect(await factors.summary('u5')).toMatchObject({ totp: false, passkeys: 1, recoveryCodesLeft: 10 });
+    expect(await factors.removeFactor('u5', { kind: 'totp' }, true)).toBe('not_found');
+    // Required: the last one stays, and nothing changes.
+    expect(await factors.removeFactor('u5', { kind: 'passkey', id: 'key-1' }, true)).toBe('last');
+    expect(await factors.summary('u5')).toMatchObject({ passkeys: 1, recoveryCodesLeft: 10 });
+    // Not required: gone, its recovery codes too; a password alone again.
+    expect(await factors.removeFactor('u5', { kind: 'passkey', id: 'key-1' }, false)).toBe('removed');
+    expect(await factors.summary('u5')).toMatchObject({ totp: false, passkeys: 0, recoveryCodesLeft: 0 });
+    expect(await factors.enrolled('u5')).toBe(false);
+  });
+
+  test('a passkey challenge held for the account page is spent by its first reading, and void after five minutes', async () => {
+    await factors.holdPasskeyChallenge('u6', 'challenge-1');
+    expect(await factors.takePasskeyChallenge('u6')).toBe('challenge-1');
+    expect(await factors.takePasskeyChallenge('u6')).toBeUndefined();
+    await factors.holdPasskeyChallenge('u6', 'challenge-2');
+    clock += 5 * 60 * 1000;
+    expect(await factors.takePasskeyChallenge('u6')).toBeUndefined();
+    expect(await factors.enrolled('u6')).toBe(false);
+  });
+});

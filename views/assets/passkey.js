@@ -1,5 +1,6 @@
-// The passkey prompts of the second-factor pages: ask our origin for a challenge, let the browser's authenticator
-// answer it (@simplewebauthn/browser, loaded before this), post the answer, and go where the server says.
+// The passkey prompts of the second-factor pages and the account's security page: ask our origin for a challenge,
+// let the browser's authenticator answer it (@simplewebauthn/browser, loaded before this), post the answer, and go
+// where the server says (also when it asks for a new sign-in first).
 (function () {
   'use strict';
   var button = document.getElementById('passkey');
@@ -12,6 +13,8 @@
   var optionsPath = button.getAttribute('data-options');
   var answerPath = button.getAttribute('data-answer');
   var failed = button.getAttribute('data-failed');
+  // The account page names its passkeys: the field whose text goes with the answer.
+  var nameField = button.getAttribute('data-name') ? document.getElementById(button.getAttribute('data-name')) : null;
 
   function post(path, fields) {
     return fetch(base + path, {
@@ -21,6 +24,7 @@
       body: new URLSearchParams(fields).toString(),
     }).then(function (res) {
       return res.json().then(function (body) {
+        if (res.status === 401 && body && body.location) window.location.assign(body.location);
         if (!res.ok) throw new Error(body && body.error ? body.error : failed);
         return body;
       });
@@ -36,7 +40,9 @@
         return purpose === 'register' ? lib.startRegistration({ optionsJSON: options }) : lib.startAuthentication({ optionsJSON: options });
       })
       .then(function (response) {
-        return post(answerPath, { csrf: csrf, response: JSON.stringify(response) });
+        var fields = { csrf: csrf, response: JSON.stringify(response) };
+        if (nameField) fields.name = nameField.value;
+        return post(answerPath, fields);
       })
       .then(function (answer) {
         var shown = document.getElementById('passkey-codes');

@@ -39,7 +39,7 @@ export function backupDoc(): ApiDoc {
       },
     },
     paths: {
-      '/export': { get: { summary: 'every client, user, scope and setting as one document', responses: { 200: ok('the document', ref('AdminDocument')) } } },
+      '/export': { get: { summary: 'every client, user, scope and setting as one document (no second factors: they stay in the store)', responses: { 200: ok('the document', ref('AdminDocument')) } } },
       '/import': {
         post: {
           summary: 'validate a whole document, then write it all or nothing',

@@ -3,7 +3,7 @@ import { audited } from '../../audit/audited.js';
 import { cliActor, type Command, type Context, type Output } from './command.js';
 
 const DOCUMENT = `                                       (one JSON document: clients with secret hashes, users with password hashes,
-                                        scopes, settings; no signing keys, admin tokens, sessions or grants)`;
+                                        scopes, settings; no signing keys, admin tokens, sessions, grants or second factors)`;
 
 async function exportCommand({ stores }: Context): Promise<Output> {
   const what = { actor: cliActor(), action: 'export', about: 'setting' as const };
@@ -15,6 +15,8 @@ export const exportData: Command = {
   name: 'export',
   usage: 'export [--json]',
   synopsis: `  export\n${DOCUMENT}`,
-  help: `'oidc-op import' reads such a document back.`,
+  help: `'oidc-op import' reads such a document back. Second factors (authenticator apps, passkeys, recovery codes) are not
+in it: they are sealed with KEYS_ENCRYPTION_KEY and stay in the store; a user imported into a new store signs in with
+the password alone, or enrols anew where a second factor is required.`,
   run: exportCommand,
 };
