@@ -13,6 +13,7 @@ import { AuditLog, type AuditCopy } from './audit/audit.js';
 import { ClientUsage } from './clients/usage.js';
 import { Users, type UserRecord } from './accounts/users.js';
 import { Groups, type GroupRecord } from './groups/groups.js';
+import { memberIndex } from './groups/member-index.js';
 import { InitialAccessTokens } from './clients/initial-access-tokens.js';
 import { CachedCollection } from './storage/cached-collection.js';
 import { Directories } from './directories/directories.js';
@@ -27,7 +28,7 @@ import { signingAlgsOf } from './keys/signing-algs.js';
 import { SealedKeyStore } from './keys/sealed-key-store.js';
 import { STANDARD_SCOPES } from './oidc/claims.js';
 import type { Settings } from './config/settings.js';
-import type { Collection, CollectionSet } from './storage/collection.js';
+import type { Collection, CollectionSet, IndexOf } from './storage/collection.js';
 import { MemoryAttempts } from './accounts/memory-attempts.js';
 import { MemoryAudit } from './audit/memory-audit.js';
 import { memoryAdapter } from './storage/memory-adapter.js';
@@ -57,7 +58,7 @@ const LOGOUT_SETTLE_MS = 5000;
 export interface Stores {
   redis: RedisClient | undefined;
   users: Users;
-  /** Local groups; their memberships live on the user records. */
+  /** Local groups; their memberships live on the user records, listed by the users' member index. */
   groups: Groups;
   clients: ClientRegistry;
   keys: Collection<KeyMaterial>;
@@ -92,16 +93,21 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const redis = settings.redis ? await openRedis(settings.redis, connectionName) : undefined;
   const audit = new AuditLog(redis ? new RedisAudit(redis) : new MemoryAudit(), undefined, onAuditError, auditCopy);
   const sets: CollectionSet = redis ? new RedisCollectionSet(redis) : new MemoryCollectionSet();
-  const collection = <T>(name: string): Collection<T> => sets.collection<T>(name);
+  const collection = <T>(name: string, index?: IndexOf<T>): Collection<T> => sets.collection<T>(name, index);
   const keys = new SealedKeyStore<KeyMaterial>(collection('keys'), settings.keysEncryptionKey);
   const usage = new ClientUsage(redis ? new RedisUsage(redis) : new MemoryUsage(), 1000, onAuditError);
   const scopes = new Scopes(collection<ScopeRecord>('scopes'), settings.scopes);
   // oidc-provider reads the client and the account on every authorization: kept in memory, dropped on every
   // instance at each change.
-  const cached = <T>(name: string) => (redis ? new CachedCollection(collection<T>(name), redis, name, settings.redis?.keyPrefix) : undefined);
+  const cached = <T>(name: string, index?: IndexOf<T>) => (redis ? new CachedCollection(collection<T>(name, index), redis, name, settings.redis?.keyPrefix) : undefined);
   const consentStore = redis ? new RedisConsents(redis) : undefined;
   const clientRecords = cached<ClientRecord>('clients');
-  const userRecords = cached<UserRecord>('users');
+  // Each user is listed in the member set of each of its groups, in the write that changes the user.
+  const userRecords = cached<UserRecord>('users', memberIndex);
+  const userCollection = userRecords ?? collection<UserRecord>('users', memberIndex);
+  // Users written before the index existed: indexed once (later opens cost one read); a Redis not yet reachable
+  // leaves it to the next open.
+  await sets.buildIndex('users').catch(() => undefined);
   const keyring = new Keyring(keys);
   const directories = new Directories(collection<DirectoryRecord>('directories'), settings.keysEncryptionKey);
   const configuredAlgs = settings.jwks && signingAlgsOf(settings.jwks);
@@ -126,7 +132,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   const sessions = new AccountSessions(redis ? new RedisSessions(redis) : new MemorySessions(), (ended) => logouts.notify(ended));
   // A credential change frees the user's grants and tokens on Redis (oidc-provider's memory adapter keeps its own)
   // and ends the user's sessions, telling each application they signed into (back-channel logout).
-  const users = new Users(userRecords ?? collection<UserRecord>('users'), passwordHasher(settings.argon2), async (sub) => {
+  const users = new Users(userCollection, passwordHasher(settings.argon2), async (sub) => {
     await consentStore?.revokeAll(sub);
     await sessions.end(sub, 'credentials changed');
   });
@@ -134,7 +140,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
   return {
     redis,
     users,
-    groups: new Groups(collection<GroupRecord>('groups'), users),
+    groups: new Groups(collection<GroupRecord>('groups'), users, userCollection),
     clients,
     scopes,
     keys,

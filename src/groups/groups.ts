@@ -1,10 +1,12 @@
 /**
  * Local groups: a name (case-preserving, unique case-insensitively) and a description. Membership is kept on the
- * user record (UserRecord.groups), so the sign-in path reads a user's groups with the user, in one read.
+ * user record (UserRecord.groups), so the sign-in path reads a user's groups with the user, in one read; the users
+ * collection's member index (member-index.ts) lists a group's members a page at a time.
  */
-import type { Users, UserView } from '../accounts/users.js';
+import type { UserRecord, Users, UserView } from '../accounts/users.js';
 import { RecordError, updateRecord, type Collection } from '../storage/collection.js';
 import { groupKey, groupNameProblem } from './group-names.js';
+import { memberSet } from './member-index.js';
 
 export interface GroupRecord {
   name: string;
@@ -31,6 +33,8 @@ function checkDescription(description: string | undefined): string | undefined {
 export interface MembersPage {
   group: string;
   members: string[];
+  /** How many members the group has in all. */
+  total: number;
   next?: number;
 }
 
@@ -38,6 +42,8 @@ export class Groups {
   constructor(
     private readonly records: Collection<GroupRecord>,
     private readonly users: Users,
+    /** The users collection, indexed by memberIndex. */
+    private readonly userRecords: Pick<Collection<UserRecord>, 'indexPage'>,
   ) {}
 
   async list(): Promise<GroupRecord[]> {
@@ -90,16 +96,34 @@ export class Groups {
     );
   }
 
-  /** Removes the group and every membership in it: no user is left naming it. */
+  /** Removes the group and every membership in it: no user is left naming it. Reads its members only. */
   async delete(name: string): Promise<{ group: GroupRecord; members: string[] }> {
     const group = await this.require(name);
-    const members = await this.#membersOf(group.name);
-    for (const member of members) await this.users.changeGroups(member.sub, (groups) => groups.filter((g) => groupKey(g) !== groupKey(group.name)));
+    const members = await this.#leaveAll(group.name);
     const removed = await this.records.remove(groupKey(name));
     if (!removed) throw new GroupError(`group ${name}: not found`, 'not_found');
     // A member added while the group was being removed.
-    for (const member of await this.#membersOf(group.name)) await this.users.changeGroups(member.sub, (groups) => groups.filter((g) => groupKey(g) !== groupKey(group.name)));
-    return { group: removed, members: members.map((m) => m.username) };
+    members.push(...(await this.#leaveAll(group.name)));
+    return { group: removed, members };
+  }
+
+  /** Takes every member out of the group, a page at a time; their usernames. */
+  async #leaveAll(name: string): Promise<string[]> {
+    const left: string[] = [];
+    const without = (groups: readonly string[]) => groups.filter((g) => groupKey(g) !== groupKey(name));
+    // Each member leaving drops out of the index: the next page starts after the entries no record backs, if any.
+    let stale = 0;
+    for (;;) {
+      const { members } = await this.userRecords.indexPage(memberSet(name), stale, MEMBERS_PAGE_MAX);
+      if (!members.length) return left;
+      for (const username of members) {
+        const user = await this.users.findByUsername(username);
+        if (user && (user.groups ?? []).some((g) => groupKey(g) === groupKey(name))) {
+          await this.users.changeGroups(user.sub, without);
+          left.push(username);
+        } else stale++;
+      }
+    }
   }
 
   /** Adds users (by username) to the group; every user is checked before any is changed. */
@@ -121,18 +145,12 @@ export class Groups {
     return changed;
   }
 
-  /** One page of members by username, in username order: at most `limit` (up to MEMBERS_PAGE_MAX) from `offset`. */
+  /** One page of members by username, in byte order of the usernames: at most `limit` (up to MEMBERS_PAGE_MAX) from `offset`. */
   async members(name: string, offset = 0, limit = 100): Promise<MembersPage> {
     const group = await this.require(name);
     if (!Number.isInteger(offset) || offset < 0) throw new GroupError('offset: a whole number from 0', 'invalid');
     if (!Number.isInteger(limit) || limit < 1 || limit > MEMBERS_PAGE_MAX) throw new GroupError(`limit: a whole number from 1 to ${MEMBERS_PAGE_MAX}`, 'invalid');
-    const all = (await this.#membersOf(group.name)).map((u) => u.username).sort((a, b) => a.localeCompare(b));
-    const members = all.slice(offset, offset + limit);
-    return { group: group.name, members, ...(offset + limit < all.length ? { next: offset + limit } : {}) };
-  }
-
-  async #membersOf(name: string): Promise<UserView[]> {
-    const key = groupKey(name);
-    return (await this.users.list()).filter((u) => (u.groups ?? []).some((g) => groupKey(g) === key));
+    const { members, total } = await this.userRecords.indexPage(memberSet(group.name), offset, limit);
+    return { group: group.name, members, total, ...(offset + limit < total ? { next: offset + limit } : {}) };
   }
 }

@@ -7,7 +7,7 @@
  */
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { SettingsError } from '../config/settings-error.js';
-import type { Collection } from '../storage/collection.js';
+import type { Collection, IndexPage } from '../storage/collection.js';
 
 interface Sealed {
   sealed: string;
@@ -48,6 +48,11 @@ export class SealedKeyStore<T extends object> implements Collection<T> {
 
   async entries(): Promise<[string, T][]> {
     throw new Error('the key store is read by id only');
+  }
+
+  // Sealed records are never indexed.
+  async indexPage(): Promise<IndexPage> {
+    return { members: [], total: 0 };
   }
 
   async insert(id: string, value: T, alias?: string): Promise<boolean> {

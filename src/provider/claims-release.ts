@@ -1,15 +1,20 @@
 /** What oidc-provider may release to a client: the `claims` parameter and the account's claims cut to its allowed scopes. */
 import type { ClaimsParameter, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { claimsRequestWithin, clientClaims, releasedWithin } from './claims.js';
-import { withClientGroups } from './client-claims.js';
+import { claimsRequestInOwnNames, withClientGroups } from './client-claims.js';
 
 /** Clients register few distinct `scope` values; the bound only keeps a registry of many odd ones from growing this. */
 const MAX_CACHED_SCOPE_SETS = 1000;
 
-/** The `claims` parameter cut to the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5). */
+/**
+ * The `claims` parameter in the claims' own names (a client may ask in the names its claim map gives) and cut to
+ * the claims of the client's allowed scopes, before anything reads it (OIDC Core 5.5).
+ */
 export function keepAllowedClaims(claimsByScope: Record<string, string[]>) {
   return (ctx: KoaContextWithOIDC, claims: ClaimsParameter, client: { scope?: string | undefined }) => {
-    const within = claimsRequestWithin(claims, clientClaims(claimsByScope, client.scope));
+    const allowed = clientClaims(claimsByScope, client.scope);
+    const own = claimsRequestInOwnNames(claims, client, allowed);
+    const within = claimsRequestWithin(own ?? claims, allowed) ?? own;
     if (within) ctx.oidc.params!.claims = JSON.stringify(within);
   };
 }

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ChangeFeed, Copies } from './change-feed.js';
-import type { Collection } from './collection.js';
+import type { Collection, IndexPage } from './collection.js';
 import type { RedisClient } from './redis.js';
 
 export class CachedCollection<T> extends EventEmitter implements Collection<T> {
@@ -55,6 +55,10 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
 
   entries(): Promise<[string, T][]> {
     return this.inner.entries();
+  }
+
+  indexPage(set: string, offset: number, limit: number): Promise<IndexPage> {
+    return this.inner.indexPage(set, offset, limit);
   }
 
   async insert(id: string, value: T, alias?: string): Promise<boolean> {

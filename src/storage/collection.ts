@@ -18,6 +18,37 @@ export interface Collection<T> {
   compareAndReplace(id: string, expected: T, next: T): Promise<boolean>;
   /** The removed record, or undefined when there was none. */
   remove(id: string): Promise<T | undefined>;
+  /** One page of a set of the collection's index, members in byte order; empty for a collection with no index. */
+  indexPage(set: string, offset: number, limit: number): Promise<IndexPage>;
+}
+
+/** Where a record is listed besides its id: in a named set of the collection's index, under a member string. */
+export interface IndexEntry {
+  set: string;
+  member: string;
+}
+
+/**
+ * A collection's secondary index: the entries a record has (none for most). Every write of the collection keeps it
+ * in step with the records, in the same atomic step as the record.
+ */
+export type IndexOf<T> = (value: T) => readonly IndexEntry[];
+
+export interface IndexPage {
+  members: string[];
+  /** How many members the set holds in all. */
+  total: number;
+}
+
+/** What a write changes in the index: the entries it drops (first) and those it adds. */
+export function indexChange<T>(index: IndexOf<T> | undefined, before: T | undefined, after: T | undefined): { drop: IndexEntry[]; add: IndexEntry[] } {
+  if (!index) return { drop: [], add: [] };
+  const id = (e: IndexEntry) => `${e.set}\n${e.member}`;
+  const old = before === undefined ? [] : index(before);
+  const now = after === undefined ? [] : index(after);
+  const oldIds = new Set(old.map(id));
+  const nowIds = new Set(now.map(id));
+  return { drop: old.filter((e) => !nowIds.has(id(e))), add: now.filter((e) => !oldIds.has(id(e))) };
 }
 
 export class RecordNotFound extends AppError {
@@ -57,13 +88,20 @@ export async function updateRecord<T>(
 
 /** One collection's whole new content: every record with its id and, where the collection has them, its alias. */
 export interface CollectionContent {
+  /** The collection's index (if it has one) is rebuilt from the entries. */
   name: string;
   entries: { id: string; value: unknown; alias?: string }[];
 }
 
 /** The collections of one backend, and the one write that replaces several of them together. */
 export interface CollectionSet {
-  collection<T>(name: string): Collection<T>;
+  /** The named collection; `index` gives it a secondary index (kept from then on for that name, import included). */
+  collection<T>(name: string, index?: IndexOf<T>): Collection<T>;
+  /**
+   * Fills the named collection's index from its records when they were written before it had one (once; later
+   * calls cost one read). The number of records indexed.
+   */
+  buildIndex(name: string): Promise<number>;
   /**
    * Replaces the whole content of the named collections, all or nothing. With `onlyIntoEmpty`, writes nothing
    * and returns the names of the collections that hold records, unless all are empty.

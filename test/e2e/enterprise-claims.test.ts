@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { describe, expect, test } from '@jest/globals';
 import * as client from 'openid-client';
 import { jsonOf, runCli } from '../support/cli.js';
-import { signIn, submitLogin } from '../support/flows.js';
+import { signIn, submitForm, submitLogin } from '../support/flows.js';
 import { ALICE, BOB, RP, useProvider } from '../support/provider.js';
 import { rpConfiguration, verifyIdToken } from '../support/rp.js';
 import { fragmentParams, UserAgent } from '../support/user-agent.js';
@@ -182,6 +182,22 @@ describe('what relying parties receive', () => {
     expect(await ok(['group', 'delete', 'TEMPORARY'])).toMatchObject({ deleted: 'Temporary', members: ['bob'] });
     expect((await ok(['user', 'show', 'bob'])).groups).toEqual([]);
     expect(await tokenGroups()).toEqual([]);
+  });
+
+  test('a claims parameter in the client\'s mapped names: the consent page names the claim itself, the ID token carries the mapped name', async () => {
+    await prepared();
+    const clientId = String((await ok(['client', 'create', '--name', 'Mapping', '--redirect-uri', RP, '--response-type', 'id_token', '--scope', 'openid', '--scope', 'employee', '--claim-map', 'employee_number=emp_no'])).client_id);
+    const ua = new UserAgent(fixture.op.issuer);
+    const claims = JSON.stringify({ id_token: { emp_no: { essential: true } } });
+    const login = await ua.follow(`${fixture.op.issuer}/auth?${new URLSearchParams({ client_id: clientId, response_type: 'id_token', scope: 'openid', claims, redirect_uri: RP, nonce: 'n', state: 's' })}`);
+    const consent = await submitLogin(ua, login, ALICE.username, ALICE.password);
+    expect(consent.body).toContain('employee number');
+    expect(consent.body).not.toContain('emp_no');
+    const final = await submitForm(ua, consent, 'confirm');
+    const { payload } = await verifyIdToken(fixture.op.issuer, fragmentParams(final.location).get('id_token')!, clientId);
+    expect(payload.nonce).toBe('n');
+    expect(payload.emp_no).toBe(1042);
+    expect(payload).not.toHaveProperty('employee_number');
   });
 
   test('the consent page names the groups and a custom claim in words, in English and Chinese', async () => {

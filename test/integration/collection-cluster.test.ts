@@ -19,7 +19,10 @@ afterAll(async () => {
 
 interface Rec {
   name: string;
+  tags?: string[];
 }
+
+const byTag = (r: Rec) => (r.tags ?? []).map((tag) => ({ set: `tag:${tag}`, member: r.name }));
 
 describe('collections on Redis Cluster', () => {
   test('the collections of one import live in different slots, and each write still works', async () => {
@@ -46,5 +49,19 @@ describe('collections on Redis Cluster', () => {
     expect(await set.collection<Rec>('clients').get('c')).toEqual({ name: 'client' });
     expect(await set.collection<Rec>('users').getByAlias('user')).toEqual({ name: 'user' });
     expect(await set.collection<Rec>('scopes').entries()).toEqual([['s', { name: 'scope' }]]);
+  });
+
+  test('an indexed collection writes record and index in one script (one slot), and replaceAll rebuilds the index', async () => {
+    const set = new RedisCollectionSet(redis);
+    const people = set.collection<Rec>('people', byTag);
+    expect(await people.insert('1', { name: 'ann', tags: ['a', 'b'] }, 'ann')).toBe(true);
+    expect(await people.insert('2', { name: 'ben', tags: ['a'] })).toBe(true);
+    expect(await people.compareAndReplace('1', { name: 'ann', tags: ['a', 'b'] }, { name: 'ann', tags: ['b'] })).toBe(true);
+    expect(await people.indexPage('tag:a', 0, 10)).toEqual({ members: ['ben'], total: 1 });
+    expect(await people.remove('2')).toEqual({ name: 'ben', tags: ['a'] });
+    expect(await people.indexPage('tag:a', 0, 10)).toEqual({ members: [], total: 0 });
+    expect(await set.replaceAll([{ name: 'people', entries: [{ id: '3', value: { name: 'cy', tags: ['c'] } }] }], false)).toEqual({ busy: [] });
+    expect(await people.indexPage('tag:b', 0, 10)).toEqual({ members: [], total: 0 });
+    expect(await people.indexPage('tag:c', 0, 10)).toEqual({ members: ['cy'], total: 1 });
   });
 });

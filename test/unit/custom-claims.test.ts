@@ -6,8 +6,10 @@ import { Users, type UserRecord } from '../../src/accounts/users.js';
 import { claimMapProblem, groupsFilterSettingProblem } from '../../src/clients/claim-settings.js';
 import { filterGroups, groupNameProblem, groupsFilterProblem } from '../../src/groups/group-names.js';
 import { Groups, type GroupRecord } from '../../src/groups/groups.js';
+import { memberIndex } from '../../src/groups/member-index.js';
 import { claimNameProblem, PROTOCOL_RESERVED_CLAIMS, scopeClaimProblem } from '../../src/oidc/claim-names.js';
-import { mappedForClient, withClientGroups } from '../../src/provider/client-claims.js';
+import { claimsRequestInOwnNames, mappedForClient, withClientGroups } from '../../src/provider/client-claims.js';
+import { keepAllowedClaims } from '../../src/provider/claims-release.js';
 import { parseScope } from '../../src/scopes/scopes.js';
 import { MemoryCollection } from '../../src/storage/memory-collection.js';
 
@@ -89,6 +91,25 @@ describe("a client's view of the claims", () => {
     expect(mappedForClient({ sub: 's' }, undefined)).toEqual({ sub: 's' });
   });
 
+  test('a claims parameter in the mapped names is read in the claims\' own names; one released under its own name keeps it', () => {
+    const client = { claim_map: { department: 'dept', employee_number: 'email' } };
+    const released = new Set(['department', 'employee_number', 'email']);
+    expect(claimsRequestInOwnNames({ id_token: { dept: { essential: true } }, userinfo: { dept: null, email: null } }, client, released)).toEqual({
+      id_token: { department: { essential: true } },
+      userinfo: { department: null, email: null },
+    });
+    // Asked for under both names: the claim's own name stands.
+    expect(claimsRequestInOwnNames({ userinfo: { dept: { essential: true }, department: null } }, client, released)).toEqual({ userinfo: { department: null } });
+    expect(claimsRequestInOwnNames({ userinfo: { department: null } }, client, released)).toBeUndefined();
+    expect(claimsRequestInOwnNames({ userinfo: { dept: null } }, {}, released)).toBeUndefined();
+
+    // Through the provider's check: renamed, then cut to the client's scopes.
+    const params: { claims?: string } = {};
+    const check = keepAllowedClaims({ openid: ['sub'], employee: ['department'], profile: ['name'] });
+    check({ oidc: { params } } as never, { userinfo: { dept: null, name: null } }, { scope: 'openid employee', ...client });
+    expect(JSON.parse(params.claims!)).toEqual({ userinfo: { department: null } });
+  });
+
   test('a claim map onto a protocol claim, from a malformed name, or two claims onto one name is refused', () => {
     expect(claimMapProblem({ department: 'dept' })).toBeUndefined();
     expect(claimMapProblem({ department: 'sub' })).toMatch(/^claim-map department=sub: claim sub: reserved by the protocol/);
@@ -111,8 +132,9 @@ describe('scopes releasing custom claims', () => {
 describe('users and groups on the memory store', () => {
   const hasher = passwordHasher({ memoryCost: 8192, timeCost: 1, parallelism: 1 });
   const stores = () => {
-    const users = new Users(new MemoryCollection<UserRecord>(), hasher);
-    return { users, groups: new Groups(new MemoryCollection<GroupRecord>(), users) };
+    const records = new MemoryCollection<UserRecord>(memberIndex);
+    const users = new Users(records, hasher);
+    return { users, groups: new Groups(new MemoryCollection<GroupRecord>(), users, records) };
   };
 
   test('custom claims are kept; a refused change leaves the user as it was', async () => {
@@ -145,8 +167,8 @@ describe('users and groups on the memory store', () => {
     await groups.addMembers('STAFF', ['u1']);
     await groups.addMembers('app-admins', ['u1']);
     expect((await users.require('u1')).groups).toEqual(['Staff', 'app-admins']);
-    expect(await groups.members('staff', 0, 2)).toEqual({ group: 'Staff', members: ['u1', 'u2'], next: 2 });
-    expect(await groups.members('staff', 2, 2)).toEqual({ group: 'Staff', members: ['u3'] });
+    expect(await groups.members('staff', 0, 2)).toEqual({ group: 'Staff', members: ['u1', 'u2'], total: 3, next: 2 });
+    expect(await groups.members('staff', 2, 2)).toEqual({ group: 'Staff', members: ['u3'], total: 3 });
     await expect(groups.members('staff', 0, 501)).rejects.toThrow(/limit/);
 
     await groups.removeMembers('staff', ['u2']);

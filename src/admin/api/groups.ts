@@ -45,7 +45,7 @@ export function groupRoutes(router: Router, { groups, audit }: GroupServices): v
   router.get('/groups/:name', async (ctx) => {
     const group = await groups.require(ctx.params.name!);
     const page = await groups.members(group.name, count(ctx.query.offset, 'offset', 0), count(ctx.query.limit, 'limit', 100));
-    ctx.body = { ...group, members: page.members, ...(page.next !== undefined ? { next: page.next } : {}) };
+    ctx.body = { ...group, members: page.members, memberCount: page.total, ...(page.next !== undefined ? { next: page.next } : {}) };
   });
   router.patch('/groups/:name', async (ctx) => {
     const input = await readJson(ctx);
@@ -90,12 +90,12 @@ export function groupsDoc(): ApiDoc {
       '/groups/{name}': {
         parameters: [nameParam],
         get: {
-          summary: 'show a group and a page of its members (by username)',
+          summary: 'show a group and a page of its members (by username, in byte order)',
           parameters: [
             { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
           ],
-          responses: { 200: ok('the group', { allOf: [ref('Group'), { type: 'object', properties: { members: { type: 'array', items: { type: 'string' } }, next: { type: 'integer', description: 'the offset of the next page, if any' } } }] }), 400: error, 404: error },
+          responses: { 200: ok('the group', { allOf: [ref('Group'), { type: 'object', properties: { members: { type: 'array', items: { type: 'string' } }, memberCount: { type: 'integer', description: 'how many members the group has in all' }, next: { type: 'integer', description: 'the offset of the next page, if any' } } }] }), 400: error, 404: error },
         },
         patch: { summary: 'change the description', requestBody: json({ type: 'object', properties: { description: { type: 'string' } } }), responses: { 200: ok('the group', ref('Group')), 400: error, 404: error } },
         delete: { summary: 'delete the group and every membership in it', responses: { 204: ok('deleted'), 404: error } },

@@ -17,7 +17,7 @@ export function groupRoutes({ router, requireAdmin, page }: ConsoleMount, servic
     const list = await Promise.all(
       (await groups.list()).map(async (g) => {
         const members = await groups.members(g.name, 0, MEMBERS_SHOWN);
-        return { ...g, members: members.members, more: members.next !== undefined };
+        return { ...g, members: members.members, memberCount: members.total, more: members.next !== undefined };
       }),
     );
     page(ctx, 'admin/groups', 'groups', { title: t(ctx)('admin.nav.groups'), groups: list, form: values, errors, notice }, status);

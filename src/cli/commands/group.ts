@@ -26,9 +26,9 @@ async function groupCommand({ stores, action, args, values }: Context): Promise<
     case 'show': {
       const group = await stores.groups.require(positional(args, 0, 'group name'));
       const page = await stores.groups.members(group.name, count(values.offset, 'offset', 0), count(values.limit, 'limit', 100));
-      const json = { ...group, members: page.members, ...(page.next !== undefined ? { next: page.next } : {}) };
+      const json = { ...group, members: page.members, memberCount: page.total, ...(page.next !== undefined ? { next: page.next } : {}) };
       const more = page.next !== undefined ? `\n(more: --offset ${page.next})` : '';
-      return { json, text: `${groupLine(group)}\nmembers: ${page.members.map(printable).join(' ') || '(none)'}${more}` };
+      return { json, text: `${groupLine(group)}\nmembers (${page.total}): ${page.members.map(printable).join(' ') || '(none)'}${more}` };
     }
     case 'update': {
       const group = await stores.groups.update(positional(args, 0, 'group name'), { description: values.description });
