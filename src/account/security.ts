@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { AuditLog } from '../audit/audit.js';
 import type { Factors, FactorTarget } from '../mfa/factors.js';
-import { PASSKEY_NAME_MAX, registrationOptions, verifyRegistration, type RelyingParty } from '../mfa/passkeys.js';
+import { PASSKEY_NAME_MAX, passkeyResponseOf, registrationOptions, verifyRegistration, type RelyingParty } from '../mfa/passkeys.js';
 import { secondFactorRequired, type MfaRequired } from '../mfa/policy.js';
 import { qrDataUrl } from '../mfa/qr.js';
 import { groupedSecret, totpUri } from '../mfa/totp.js';
@@ -46,21 +46,11 @@ export interface AccountGate {
 
 /** Characters of a code as typed (digits with spaces, or a recovery code). */
 const CODE_MAX = 64;
-/** A WebAuthn answer is a few kilobytes; anything much larger is refused before it is parsed. */
-const RESPONSE_MAX = 16_384;
 /** The notices a redirect back to the page may name (its `done` query). */
 const DONE = ['passkey_added'] as const;
 
 const shownTime = (iso: string | undefined) => (iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : '');
 
-function parsed(text: string | null): unknown {
-  if (!text || text.length > RESPONSE_MAX) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A passkey's name as typed: bounded, without control characters; empty gives none. */
 const passkeyName = (input: string | null) =>
@@ -228,7 +218,7 @@ export function securityRoutes(router: Router, deps: SecurityDeps, gate: Account
     };
     // The challenge is spent whatever the outcome: an answer is checked against it once.
     const challenge = await factors.takePasskeyChallenge(sub);
-    const response = parsed(form.get('response'));
+    const response = passkeyResponseOf(form.get('response'));
     if (!challenge || !response) return fail(challenge ? 'malformed' : 'without a challenge');
     const made = await verifyRegistration(deps.rp, response, challenge, new Date());
     if (!made) return fail('refused');

@@ -10,7 +10,7 @@ import type { LoginThrottle } from '../accounts/throttle.js';
 import type { Users } from '../accounts/users.js';
 import type { AuditLog } from '../audit/audit.js';
 import type { Factors } from '../mfa/factors.js';
-import { authenticationOptions, userHandleOf, verifyAssertion, type RelyingParty } from '../mfa/passkeys.js';
+import { authenticationOptions, passkeyResponseOf, userHandleOf, verifyAssertion, type RelyingParty } from '../mfa/passkeys.js';
 import { ACR_MFA } from '../oidc/acr.js';
 import { AMR } from '../oidc/amr.js';
 import type { Csrf } from '../pages/csrf.js';
@@ -37,7 +37,6 @@ export interface PasskeySignIn {
 
 /** Where the challenge is kept on the interaction's result (oidc-provider ignores the key). */
 const CHALLENGE_KEY = 'passkey_challenge';
-const RESPONSE_MAX = 16_384;
 
 function signInStep(interaction: Interaction): void {
   if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a sign-in step');
@@ -73,13 +72,7 @@ export function passkeySignIn({ load, render, csrf, users, factors, throttle, au
     const challenge = (interaction.result as Record<string, unknown> | undefined)?.[CHALLENGE_KEY];
     // The challenge is spent whatever the outcome.
     if (challenge) await saveChallenge(interaction, undefined);
-    const text = form.get('response') ?? '';
-    let response: unknown;
-    try {
-      response = text.length <= RESPONSE_MAX ? JSON.parse(text) : undefined;
-    } catch {
-      response = undefined;
-    }
+    const response = passkeyResponseOf(form.get('response'));
     const sub = userHandleOf(response);
     const fail = (status: number, reason: string, user?: string) => {
       audit.record({ type: 'login', outcome: 'failure', ...(user ? { user } : {}), client, ip: ctx.ip, action: `passkey ${reason}` });

@@ -9,7 +9,7 @@ import type { Context } from 'koa';
 import type { LoginThrottle } from '../accounts/throttle.js';
 import type { AuditLog } from '../audit/audit.js';
 import type { Factors } from '../mfa/factors.js';
-import { authenticationOptions, registrationOptions, verifyAssertion, verifyRegistration, type RelyingParty } from '../mfa/passkeys.js';
+import { authenticationOptions, passkeyResponseOf, registrationOptions, verifyAssertion, verifyRegistration, type RelyingParty } from '../mfa/passkeys.js';
 import { AMR } from '../oidc/amr.js';
 import { epochSeconds } from '../time.js';
 import type { Interaction } from './load.js';
@@ -34,22 +34,12 @@ export interface PasskeySteps {
   verify: RouterMiddleware;
 }
 
-/** A WebAuthn answer is a few kilobytes; anything much larger is refused before it is parsed. */
-const RESPONSE_MAX = 16_384;
 
 async function savePending(interaction: Interaction, pending: PendingSecondFactor): Promise<void> {
   interaction.result = { ...(interaction.result as object | undefined), [PENDING_KEY]: pending };
   await interaction.save(interaction.exp - epochSeconds());
 }
 
-function parsed(text: string | null): unknown {
-  if (!text || text.length > RESPONSE_MAX) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 export function passkeySteps({ load, render, factors, throttle, secondFactor, audit, rp }: PasskeyStepDeps): PasskeySteps {
   const refuse = (ctx: Context, status: number, message: string) => {
@@ -99,7 +89,7 @@ export function passkeySteps({ load, render, factors, throttle, secondFactor, au
         return refuse(ctx, 429, locale.t('mfa.passkey.failed'));
       }
       const challenge = pending.challenge;
-      const response = parsed(form.get('response'));
+      const response = passkeyResponseOf(form.get('response'));
       // The challenge is spent whatever the outcome: an answer is checked against it once.
       if (challenge) await savePending(interaction, { ...pending, challenge: undefined } as PendingSecondFactor);
       const fail = (reason: string) => {

@@ -29,6 +29,19 @@ export interface PasskeyRecord {
 /** Characters of a passkey's name. */
 export const PASSKEY_NAME_MAX = 64;
 
+/** The most a browser's WebAuthn answer (JSON) may weigh before it is parsed. */
+const RESPONSE_MAX = 16_384;
+
+/** A browser's WebAuthn answer from a form field: parsed when it is JSON within the bound, else undefined. */
+export function passkeyResponseOf(text: string | null | undefined): unknown {
+  if (!text || text.length > RESPONSE_MAX) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where passkeys are bound: the issuer's host (the RP ID) and its origin. */
 export interface RelyingParty {
   id: string;
