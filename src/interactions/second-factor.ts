@@ -37,7 +37,7 @@ export interface SecondFactorDeps {
 export interface SecondFactor {
   /** After a first factor: does this sign-in need a second one? */
   needed(interaction: Interaction, account: { sub: string; role?: string | undefined }): Promise<boolean>;
-  /** Keeps the first factor on the interaction and sends the browser to the second-factor page. */
+  /** Keeps the first factor on the interaction and answers with the second-factor page itself (no extra round trip). */
   begin(ctx: Context, interaction: Interaction, pending: PendingSecondFactor): Promise<void>;
   /** GET: the code page, or the enrolment page for an account without a factor. */
   show(ctx: Context, interaction: Interaction, pending: PendingSecondFactor, status?: number, error?: string): Promise<void>;
@@ -67,8 +67,9 @@ export function secondFactor({ provider, render, csrf, factors, throttle, mfaReq
   async function begin(ctx: Context, interaction: Interaction, pending: PendingSecondFactor): Promise<void> {
     interaction.result = { [PENDING_KEY]: pending };
     await interaction.save(interaction.exp - epochSeconds());
-    ctx.status = 303;
-    ctx.redirect(`/interaction/${encodeURIComponent(interaction.uid)}`);
+    // The page is this POST's answer, as a refused password's is: a reload posts the first factor again, which is
+    // checked (and throttled) again; every later step reads the pending sign-in from the interaction.
+    await show(ctx, interaction, pending);
   }
 
   async function show(ctx: Context, interaction: Interaction, pending: PendingSecondFactor, status = 200, error?: string): Promise<void> {
