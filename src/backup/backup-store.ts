@@ -60,9 +60,10 @@ export class AdminData {
   async #exported({ bindPassword, ...rest }: DirectoryRecord): Promise<ExportedDirectory> {
     if (!this.key || !bindPassword) return rest;
     if (!isSealed(bindPassword)) return { ...rest, bindPassword: await sealPassword(this.key, rest.name, bindPassword) };
-    // Sealed under another key (KEYS_ENCRYPTION_KEY changed since): refused here rather than on the importing side.
-    await openPassword(this.key, rest.name, bindPassword);
-    return { ...rest, bindPassword };
+    // Sealed under an earlier key (KEYS_ENCRYPTION_KEY changed since): no side could open it, so it is left out
+    // like an unsealed one, and the export's note asks for it after the import.
+    const opens = await openPassword(this.key, rest.name, bindPassword).then(() => true, () => false);
+    return opens ? { ...rest, bindPassword } : rest;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Directories in export and import: with KEYS_ENCRYPTION_KEY the bind password travels sealed and opens on the
  * importing side (checked by a real bind against slapd); another key or none is refused whole; without a key it is
- * left out, kept from the directory it replaces or marked as needing one, and both sides say so.
+ * left out (as is one sealed under an earlier key), kept from the directory it replaces or marked as needing one,
+ * and both sides say so.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
@@ -83,6 +84,12 @@ describe('with KEYS_ENCRYPTION_KEY', () => {
     expect(plain.stderr).not.toContain(SERVICE_PASSWORD);
     expect(await exported(target)).toEqual(before);
     expect((await target(['user', 'show', 'dave', '--json'])).stderr).toMatch(/not found/);
+
+    // Exported under a key that does not open the stored seal: no side could open it, so it is left out, and said.
+    const underOtherKey = await cli('sealed-source', OTHER_KEY)(['export', '--json']);
+    expect(underOtherKey.code).toBe(0);
+    expect((jsonOf(underOtherKey) as Doc).directories[0]).not.toHaveProperty('bindPassword');
+    expect(underOtherKey.stderr).toMatch(/oidc-op: note: directory corp: its bind password is not in the document/);
   }, 60_000);
 });
 
