@@ -160,7 +160,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     }, async () => {
       // An import writes the collections underneath the caches: every instance drops its copies.
       await Promise.all([clientRecords?.announceAll(), userRecords?.announceAll()]);
-    }),
+    }, settings.keysEncryptionKey),
     mfa: new Factors(new SealedKeyStore<MfaRecord>(collection('mfa'), settings.keysEncryptionKey), redis ? new RedisUsedCodes(redis) : new MemoryUsedCodes()),
     registrationTokens: new InitialAccessTokens((model) => (redis ? new RedisAdapter(redis, model) : memoryAdapter(model)), settings.issuer),
     sessions,

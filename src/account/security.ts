@@ -93,7 +93,8 @@ export function securityRoutes(router: Router, deps: SecurityDeps, gate: Account
         enrol: secret ? { qr: await qrDataUrl(totpUri(secret, deps.issuerLabel, current.user.username)), secret: groupedSecret(secret) } : undefined,
         recovery: { left: summary.recoveryCodesLeft, since: shownTime(summary.recoveryCodesCreatedAt) },
         hasFactor: summary.totp || passkeys.length > 0,
-        passkeys: passkeys.map((p) => ({ id: p.id, name: p.name ?? '', added: shownTime(p.createdAt) })),
+        // Synced or bound to this device, as the authenticator last reported it (unknown for older passkeys until used).
+        passkeys: passkeys.map((p) => ({ id: p.id, name: p.name ?? '', added: shownTime(p.createdAt), synced: p.synced })),
       },
       languageLinks(views, SECURITY_PATH, locale.lang),
     );

@@ -1,7 +1,7 @@
 /**
  * The admin data as one JSON document (`oidc-op export`, `import`): the registry's clients with their secret
- * hashes, the users with their argon2id hashes and group memberships, the groups, and the scopes and runtime
- * settings an administrator stored. No
+ * hashes, the users with their argon2id hashes and group memberships, the groups, the directories (their bind
+ * password sealed or absent), and the scopes and runtime settings an administrator stored. No
  * plain secret, no signing key, no admin token. Pure: `checkDocument` validates a whole document by the stores'
  * own rules before anything is written, and every refusal names its path (`clients[3].redirect_uris[0]`) and the rule.
  */
@@ -20,6 +20,7 @@ import { parseScope, type ScopeRecord } from '../scopes/scopes.js';
 import { BUILT_IN_SCOPES } from '../scopes/built-in-scopes.js';
 import { groupKey, groupNameProblem } from '../groups/group-names.js';
 import type { GroupRecord } from '../groups/groups.js';
+import { directoryInputSchema, type DirectoryRecord } from '../directories/directory-record.js';
 
 export const DOCUMENT_VERSION = 1;
 
@@ -34,6 +35,8 @@ export type ExportedClient = ClientMetadata & {
   registered?: Record<string, unknown>;
 };
 export type ExportedUser = Omit<UserRecord, 'role' | 'disabled'> & { role: Role; disabled: boolean };
+/** A directory as exported: its bind password only sealed with KEYS_ENCRYPTION_KEY (`sealed:…`), or absent. */
+export type ExportedDirectory = Omit<DirectoryRecord, 'bindPassword'> & { bindPassword?: string };
 
 export interface AdminDocument {
   version: typeof DOCUMENT_VERSION;
@@ -43,15 +46,17 @@ export interface AdminDocument {
   settings: Partial<ProviderSettings>;
   /** Local groups; the memberships are on the users (`groups`). */
   groups: GroupRecord[];
+  directories: ExportedDirectory[];
 }
 
-/** What the stores hold, ready to be written. */
+/** What the stores hold, ready to be written; a directory's bind password as it travels (sealed or absent). */
 export interface AdminRecords {
   clients: ClientRecord[];
   users: UserRecord[];
   scopes: ScopeRecord[];
   settings: Partial<ProviderSettings>;
   groups: GroupRecord[];
+  directories: ExportedDirectory[];
 }
 
 /** A document refused: every problem found, each `path: rule`. */
@@ -95,12 +100,21 @@ export function toDocument(records: AdminRecords): AdminDocument {
     scopes: [...records.scopes].sort(byText((s) => s.id)),
     settings,
     groups: [...records.groups].sort(byText((g) => groupKey(g.name))),
+    directories: [...records.directories].sort(byText((d) => d.name)),
   };
 }
+
+/** What an export leaves out for the reader to know: each directory whose bind password does not travel. */
+export const exportNotes = (doc: Pick<AdminDocument, 'directories'>): string[] =>
+  doc.directories
+    .filter((d) => !d.bindPassword)
+    .map((d) => `directory ${d.name}: its bind password is not in the document (it travels only sealed with KEYS_ENCRYPTION_KEY); after the import, set it with: oidc-op directory update ${d.name} --bind-password-stdin`);
 
 const SECRET_HASH = /^sha256:[A-Za-z0-9_-]{43}$/;
 const ARGON2ID = /^\$argon2id\$v=\d+\$[a-z]=\d+(,[a-z]=\d+)*\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 const time = z.iso.datetime({ error: 'a UTC date and time (ISO 8601)' });
+// A JWE in compact form behind the seal's prefix; a bind password of the longest allowed length fits.
+const SEALED = /^sealed:[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/;
 
 function documentSchema(rules: DocumentRules) {
   const uri = z.string().superRefine((value, ctx) => {
@@ -164,6 +178,18 @@ function documentSchema(rules: DocumentRules) {
     // Absent from documents written before groups existed.
     groups: z
       .array(z.strictObject({ name: z.string(), description: z.string().max(300, 'at most 300 characters').optional(), createdAt: time, updatedAt: time }))
+      .default([]),
+    // Absent from documents written before directories were exported; each is checked by the directories' own rules.
+    directories: z
+      .array(
+        z.looseObject({
+          name: z.string().max(64),
+          bindPassword: z.string().max(8192).regex(SEALED, 'sealed with KEYS_ENCRYPTION_KEY (sealed:…) or absent: a bind password never travels in plain text').optional(),
+          createdAt: time,
+          updatedAt: time,
+        }),
+      )
+      .max(1000)
       .default([]),
   });
 }
@@ -253,7 +279,20 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
     });
   }
 
+  const directories: ExportedDirectory[] = [];
+  doc.directories.forEach(({ bindPassword, createdAt, updatedAt, ...fields }, i) => {
+    // The directories' own schema, with a stand-in for the password it requires: the real one is sealed or absent.
+    const parsed = directoryInputSchema.safeParse({ ...fields, bindPassword: 'x' });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) issues.push(`directories[${i}]${issue.path.length ? `.${pathText(issue.path)}` : ''}: ${issue.message.replace(/^[A-Za-z]+: /, '')}`);
+      return;
+    }
+    const { bindPassword: _standIn, ...valid } = parsed.data;
+    directories.push({ ...valid, ...(bindPassword ? { bindPassword } : {}), createdAt, updatedAt });
+  });
+  unique(doc.directories, (d) => d.name, 'directories', 'name', 'the same name');
+
   if (issues.length) throw new DocumentError(issues.slice(0, 50));
   const groups = doc.groups.map(({ description, ...g }) => ({ ...g, ...(description?.trim() ? { description: description.trim() } : {}) }));
-  return { clients, users, scopes, settings, groups };
+  return { clients, users, scopes, settings, groups, directories };
 }

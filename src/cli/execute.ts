@@ -67,7 +67,8 @@ export async function execute(argv: string[], runner: Runner): Promise<Printed> 
     const output = await dispatch(argv, runner);
     if (typeof output === 'string') return { stdout: `${output}\n`, stderr: '', exitCode: 0 };
     if (isPrinted(output)) return output;
-    return { stdout: json ? `${JSON.stringify(output.json)}\n` : `${onScreen(output.text)}\n`, stderr: '', exitCode: 0 };
+    const stderr = (output.notes ?? []).map((note) => `oidc-op: note: ${onScreen(note)}\n`).join('');
+    return { stdout: json ? `${JSON.stringify(output.json)}\n` : `${onScreen(output.text)}\n`, stderr, exitCode: 0 };
   } catch (err) {
     return printedError(err, argv);
   }

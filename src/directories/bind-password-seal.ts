@@ -7,6 +7,9 @@ import { AppError } from '../errors.js';
 
 const PREFIX = 'sealed:';
 
+/** Whether a stored or exported bind password is sealed (a JWE) rather than plain. */
+export const isSealed = (value: string): boolean => value.startsWith(PREFIX);
+
 export async function sealPassword(key: Uint8Array | undefined, directory: string, password: string): Promise<string> {
   if (!key) return password;
   const jwe = await new CompactEncrypt(new TextEncoder().encode(password)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', rid: `directory:${directory}` }).encrypt(key);

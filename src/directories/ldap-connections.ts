@@ -120,6 +120,8 @@ export class LdapConnections {
   }
 
   async #serviceBind(d: DirectoryRecord, { client }: Connection, log?: StepLog): Promise<void> {
+    // An import without KEYS_ENCRYPTION_KEY leaves the password unset; an empty bind would be an anonymous one.
+    if (!d.bindPassword) throw new DirectoryUnavailable(d.name, `no bind password is set: oidc-op directory update ${d.name} --bind-password-stdin`);
     try {
       await client.bind(d.bindDn, d.bindPassword);
     } catch (err) {

@@ -12,7 +12,7 @@ import type { AuditLog } from '../audit/audit.js';
 import type { Factors } from '../mfa/factors.js';
 import { authenticationOptions, passkeyResponseOf, userHandleOf, verifyAssertion, type RelyingParty } from '../mfa/passkeys.js';
 import { ACR_MFA } from '../oidc/acr.js';
-import { AMR } from '../oidc/amr.js';
+import { AMR, passkeyAmr } from '../oidc/amr.js';
 import type { Csrf } from '../pages/csrf.js';
 import { epochSeconds } from '../time.js';
 import { StartAgain, type Interaction, type Loader } from './load.js';
@@ -89,14 +89,14 @@ export function passkeySignIn({ load, render, csrf, users, factors, throttle, au
     const verdict = await verifyAssertion(rp, response, challenge, await factors.passkeys(sub), true);
     if (!verdict.ok) return fail(400, verdict.reason, sub);
     if (!verdict.userVerified) return fail(400, 'without user verification', sub);
-    if (!(await factors.advancePasskey(sub, verdict.id, verdict.counter))) return fail(400, 'replayed counter', sub);
+    if (!(await factors.advancePasskey(sub, verdict.id, verdict.counter, verdict))) return fail(400, 'replayed counter', sub);
     // A disabled or deleted account signs nobody in, whatever key it held.
     if (!(await users.findActive(sub))) return fail(400, 'for an inactive account', sub);
     await throttle.succeeded(admission);
     audit.record({ type: 'login', outcome: 'success', user: sub, client, ip: ctx.ip, action: 'passkey' });
     interaction.result = {
       ...interaction.lastSubmission,
-      login: { accountId: sub, ts: epochSeconds(), acr: ACR_MFA, amr: [AMR.hardwareKey, AMR.userPresence, AMR.mfa], remember: true },
+      login: { accountId: sub, ts: epochSeconds(), acr: ACR_MFA, amr: [passkeyAmr(verdict.synced), AMR.userPresence, AMR.mfa], remember: true },
       ...(interaction.prompt.name === 'select_account' ? { select_account: {} } : {}),
     };
     await interaction.save(interaction.exp - epochSeconds());

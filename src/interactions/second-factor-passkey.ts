@@ -10,7 +10,7 @@ import type { LoginThrottle } from '../accounts/throttle.js';
 import type { AuditLog } from '../audit/audit.js';
 import type { Factors } from '../mfa/factors.js';
 import { authenticationOptions, passkeyResponseOf, registrationOptions, verifyAssertion, verifyRegistration, type RelyingParty } from '../mfa/passkeys.js';
-import { AMR } from '../oidc/amr.js';
+import { AMR, passkeyAmr } from '../oidc/amr.js';
 import { epochSeconds } from '../time.js';
 import type { Interaction } from './load.js';
 import type { Renderer } from './render.js';
@@ -107,14 +107,14 @@ export function passkeySteps({ load, render, factors, throttle, secondFactor, au
         // The account's first factor: recovery codes too, for the day the key is lost.
         const codes = await factors.newRecoveryCodes(user);
         audit.record({ type: 'mfa', outcome: 'success', user, client, ip: ctx.ip, action: 'recovery codes created' });
-        return done(ctx, interaction, pending, [AMR.hardwareKey, ...(made.userVerified ? [AMR.userPresence] : [])], codes);
+        return done(ctx, interaction, pending, [passkeyAmr(made.passkey.synced === true), ...(made.userVerified ? [AMR.userPresence] : [])], codes);
       }
       const verdict = await verifyAssertion(rp, response, challenge, await factors.passkeys(user));
       if (!verdict.ok) return fail(verdict.reason);
-      if (!(await factors.advancePasskey(user, verdict.id, verdict.counter))) return fail('replayed counter');
+      if (!(await factors.advancePasskey(user, verdict.id, verdict.counter, verdict))) return fail('replayed counter');
       await throttle.succeeded(admission);
       audit.record({ type: 'mfa', outcome: 'success', user, client, ip: ctx.ip, action: 'passkey verified' });
-      return done(ctx, interaction, pending, [AMR.hardwareKey, ...(verdict.userVerified ? [AMR.userPresence] : [])]);
+      return done(ctx, interaction, pending, [passkeyAmr(verdict.synced), ...(verdict.userVerified ? [AMR.userPresence] : [])]);
     };
   }
 

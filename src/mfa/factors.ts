@@ -8,7 +8,7 @@ import type { Collection } from '../storage/collection.js';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.js';
 import { matchingStep, newTotpSecret, normalizeCode, TOTP_PERIOD, TOTP_WINDOW } from './totp.js';
 import type { UsedCodes } from './used-codes.js';
-import type { PasskeyRecord } from './passkeys.js';
+import type { BackupState, PasskeyRecord } from './passkeys.js';
 
 export interface MfaRecord {
   totp?: { secret: string; enrolledAt: string };
@@ -34,6 +34,8 @@ export interface FactorSummary {
   recoveryCodesLeft: number;
   recoveryCodesCreatedAt?: string;
   passkeys: number;
+  /** Each passkey (never its key): its name, when it was added, and whether it is synced or bound to one device. */
+  passkeyList: { name?: string; createdAt: string; synced?: boolean; backedUp?: boolean }[];
 }
 
 /** A code's fate: accepted, or why not (each refused and audited the same way, named apart in the audit). */
@@ -61,6 +63,12 @@ export class Factors {
       recoveryCodesLeft: record?.recovery?.hashes.length ?? 0,
       ...(record?.recovery ? { recoveryCodesCreatedAt: record.recovery.createdAt } : {}),
       passkeys: record?.passkeys?.length ?? 0,
+      passkeyList: (record?.passkeys ?? []).map((p) => ({
+        ...(p.name ? { name: p.name } : {}),
+        createdAt: p.createdAt,
+        ...(p.synced === undefined ? {} : { synced: p.synced }),
+        ...(p.backedUp === undefined ? {} : { backedUp: p.backedUp }),
+      })),
     };
   }
 
@@ -80,17 +88,20 @@ export class Factors {
   }
 
   /**
-   * Records a passkey's new signature counter; false when another sign-in moved it meanwhile to this value or past
-   * it (the same assertion twice, or a cloned key). Authenticators that keep no counter (always 0) are let through.
+   * Records a passkey's new signature counter and its backup state as this use reported it; false when another
+   * sign-in moved the counter meanwhile to this value or past it (the same assertion twice, or a cloned key).
+   * Authenticators that keep no counter (always 0) are let through.
    */
-  async advancePasskey(sub: string, id: string, counter: number): Promise<boolean> {
+  async advancePasskey(sub: string, id: string, counter: number, backup: BackupState): Promise<boolean> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const record = await this.records.get(sub);
       const passkey = record?.passkeys?.find((p) => p.id === id);
       if (!record || !passkey) return false;
-      if (counter === 0 && passkey.counter === 0) return true;
-      if (counter <= passkey.counter) return false;
-      const next = { ...record, passkeys: record.passkeys!.map((p) => (p.id === id ? { ...p, counter } : p)), updatedAt: new Date(this.now()).toISOString() };
+      const unchanged = passkey.synced === backup.synced && passkey.backedUp === backup.backedUp;
+      if (counter === 0 && passkey.counter === 0) {
+        if (unchanged) return true;
+      } else if (counter <= passkey.counter) return false;
+      const next = { ...record, passkeys: record.passkeys!.map((p) => (p.id === id ? { ...p, counter, synced: backup.synced, backedUp: backup.backedUp } : p)), updatedAt: new Date(this.now()).toISOString() };
       if (await this.records.compareAndReplace(sub, record, next)) return true;
     }
     throw new AppError('conflict', `mfa ${sub}: changed too often to record a passkey's counter`);

@@ -24,7 +24,25 @@ export interface PasskeyRecord {
   createdAt: string;
   /** What the user called it (the account page), bounded by PASSKEY_NAME_MAX. */
   name?: string;
+  /**
+   * Synced (backup eligible, WebAuthn's BE flag): the key can be copied to the user's other devices, so it is not
+   * hardware-bound. Absent on passkeys registered before it was recorded, until their next use.
+   */
+  synced?: boolean;
+  /** Backed up now (the BS flag), as of its registration or last use. */
+  backedUp?: boolean;
 }
+
+/** A passkey's backup state as an authenticator reported it (registration or assertion). */
+export interface BackupState {
+  synced: boolean;
+  backedUp: boolean;
+}
+
+const backupStateOf = (info: { credentialDeviceType: 'singleDevice' | 'multiDevice'; credentialBackedUp: boolean }): BackupState => ({
+  synced: info.credentialDeviceType === 'multiDevice',
+  backedUp: info.credentialBackedUp,
+});
 
 /** Characters of a passkey's name. */
 export const PASSKEY_NAME_MAX = 64;
@@ -76,7 +94,14 @@ export async function verifyRegistration(rp: RelyingParty, response: unknown, ch
     if (!result.verified) return undefined;
     const { credential, userVerified } = result.registrationInfo;
     return {
-      passkey: { id: credential.id, publicKey: Buffer.from(credential.publicKey).toString('base64url'), counter: credential.counter, ...(credential.transports ? { transports: credential.transports } : {}), createdAt: now.toISOString() },
+      passkey: {
+        id: credential.id,
+        publicKey: Buffer.from(credential.publicKey).toString('base64url'),
+        counter: credential.counter,
+        ...(credential.transports ? { transports: credential.transports } : {}),
+        createdAt: now.toISOString(),
+        ...backupStateOf(result.registrationInfo),
+      },
       userVerified,
     };
   } catch {
@@ -101,7 +126,7 @@ export function userHandleOf(response: unknown): string | undefined {
   return /^[\x21-\x7e]{1,255}$/.test(sub) ? sub : undefined;
 }
 
-export type PasskeyVerdict = { ok: true; id: string; counter: number; userVerified: boolean } | { ok: false; reason: 'unknown credential' | 'refused' };
+export type PasskeyVerdict = ({ ok: true; id: string; counter: number; userVerified: boolean } & BackupState) | { ok: false; reason: 'unknown credential' | 'refused' };
 
 /** Checks an assertion against the account's passkeys; a counter that did not move on (a cloned key) is refused. */
 export async function verifyAssertion(rp: RelyingParty, response: unknown, challenge: string, passkeys: readonly PasskeyRecord[], requireUserVerification = false): Promise<PasskeyVerdict> {
@@ -118,7 +143,7 @@ export async function verifyAssertion(rp: RelyingParty, response: unknown, chall
       requireUserVerification,
     });
     if (!result.verified) return { ok: false, reason: 'refused' };
-    return { ok: true, id: passkey.id, counter: result.authenticationInfo.newCounter, userVerified: result.authenticationInfo.userVerified };
+    return { ok: true, id: passkey.id, counter: result.authenticationInfo.newCounter, userVerified: result.authenticationInfo.userVerified, ...backupStateOf(result.authenticationInfo) };
   } catch {
     return { ok: false, reason: 'refused' };
   }

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { ACR_MFA } from '../../src/oidc/acr.js';
 import { useBrowser } from '../support/browser.js';
 import { useCallbackSink } from '../support/callback-sink.js';
+import { jsonOf, runCli } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 import { startTestProvider, type TestProvider } from '../support/provider.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
@@ -37,11 +38,21 @@ beforeAll(async () => {
 const authUrl = (params: Record<string, string> = {}) =>
   `${op!.issuer}/auth?${new URLSearchParams({ client_id: clientId, response_type: 'id_token', scope: 'openid', redirect_uri: `${sink.origin}/cb`, nonce: `n-${Math.random().toString(36).slice(2)}`, prompt: 'login', ...params })}`;
 
-async function withAuthenticator(page: Page): Promise<void> {
+/** `synced`: its credentials say they are backup eligible and backed up (BE, BS), as a cloud keychain's do. */
+async function withAuthenticator(page: Page, synced = false): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+      defaultBackupEligibility: synced,
+      defaultBackupState: synced,
+    },
   });
 }
 
@@ -79,7 +90,7 @@ test('a passkey registered at enrolment, then used as the second factor: acr mfa
   const enrolled = await idToken(page);
   expect(enrolled.acr).toBe(ACR_MFA);
   expect(enrolled.amr).toEqual(['pwd', 'hwk', 'user', 'mfa']);
-  expect(await op!.stores.mfa.summary(user.sub)).toMatchObject({ passkeys: 1, totp: false });
+  expect(await op!.stores.mfa.summary(user.sub)).toMatchObject({ passkeys: 1, totp: false, passkeyList: [{ synced: false, backedUp: false }] });
   await browser.screenshot(page, 'mfa-passkey-enrolled');
 
   await page.goto(authUrl());
@@ -111,6 +122,43 @@ test('a passkey registered at enrolment, then used as the second factor: acr mfa
   await op!.stores.audit.flush();
   const failures = (await op!.stores.audit.tail(50, { type: 'mfa', user: user.sub })).filter((e) => e.outcome === 'failure').map((e) => e.action);
   expect(failures).toEqual(expect.arrayContaining(['passkey verify without a challenge', 'passkey verify refused']));
+});
+
+test('a synced passkey (backup eligible and backed up) reports amr swk, at enrolment, as the second factor and alone; shown as synced', async () => {
+  const user = await op!.stores.users.create({ username: 'synced-user', password: 'synced-user long password' });
+  const page = await browser.page();
+  await withAuthenticator(page, true);
+  await page.goto(authUrl({ acr_values: ACR_MFA }));
+  await password(page, 'synced-user', 'synced-user long password');
+  await page.getByRole('button', { name: 'Use a passkey or security key instead' }).click();
+  await page.getByRole('link', { name: 'I have saved them — continue' }).click();
+  const enrolled = await idToken(page);
+  expect(enrolled.acr).toBe(ACR_MFA);
+  expect(enrolled.amr).toEqual(['pwd', 'swk', 'user', 'mfa']);
+  expect(await op!.stores.mfa.summary(user.sub)).toMatchObject({ passkeys: 1, passkeyList: [{ synced: true, backedUp: true }] });
+
+  await page.goto(authUrl());
+  await password(page, 'synced-user', 'synced-user long password');
+  await page.getByRole('button', { name: 'Use a passkey or security key' }).click();
+  expect((await idToken(page)).amr).toEqual(['pwd', 'swk', 'user', 'mfa']);
+
+  await page.goto(authUrl());
+  await page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+  await page.getByRole('button', { name: 'Continue with a passkey' }).click();
+  const alone = await idToken(page);
+  expect(alone.sub).toBe(user.sub);
+  expect(alone.amr).toEqual(['swk', 'user', 'mfa']);
+
+  // The security page and the command line say which kind it is, in both languages.
+  await page.goto(`${op!.issuer}/account/security`);
+  await expect(page.locator('#passkey-list').textContent()).resolves.toContain('Synced: usable on your other devices too');
+  await page.goto(`${op!.issuer}/account/security?lang=zh-CN`);
+  await expect(page.locator('#passkey-list').textContent()).resolves.toContain('已同步');
+  await browser.screenshot(page, 'account-security-synced-passkey');
+  const shown = await runCli(['user', 'mfa', 'show', 'synced-user'], { REDIS_URL: redis!.url, REDIS_KEY_PREFIX: redis!.prefix, NODE_ENV: 'test' });
+  expect(shown.stdout).toMatch(/passkeys: 1\n {4}passkey, added \S+, synced \(amr swk\)/);
+  const bound = await runCli(['user', 'mfa', 'show', 'passkey-user', '--json'], { REDIS_URL: redis!.url, REDIS_KEY_PREFIX: redis!.prefix, NODE_ENV: 'test' });
+  expect(jsonOf(bound)).toMatchObject({ passkeys: 1, passkeyList: [{ synced: false, backedUp: false }] });
 });
 
 test('"Sign in with a passkey": no password, the discoverable passkey names the account; acr mfa, amr hwk user mfa', async () => {

@@ -29,7 +29,12 @@ const spa = {
 };
 const web = { ...spa, client_id: 'fedcba9876543210fedcba9876543210', response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic', client_secret: SECRET };
 const user = { sub: 'abc', username: 'Zoe', passwordHash: HASH, claims: { email: 'zoe@example.com' }, groups: ['Staff'], role: 'user', disabled: false, createdAt: T, updatedAt: T };
-const valid = { version: 1, clients: [spa, web], users: [user], scopes: [{ id: 'billing', name: 'Billing', description: 'Invoices', claims: ['email'] }], settings: { 'ttl.access_token': 600 }, groups: [{ name: 'Staff', createdAt: T, updatedAt: T }] };
+const SEALED = 'sealed:eyJhbGciOiJkaXIifQ..aXY.Y2lwaGVy.dGFn';
+const corp = {
+  name: 'corp', kind: 'openldap', urls: ['ldaps://ldap.corp.example'], bindDn: 'cn=reader,dc=corp', bindPassword: SEALED, userBase: 'ou=people,dc=corp',
+  startTls: false, domains: ['corp.example'], claimMap: {}, order: 100, connectTimeoutMs: 3000, timeoutMs: 5000, createdAt: T, updatedAt: T,
+};
+const valid = { version: 1, clients: [spa, web], users: [user], scopes: [{ id: 'billing', name: 'Billing', description: 'Invoices', claims: ['email'] }], settings: { 'ttl.access_token': 600 }, groups: [{ name: 'Staff', createdAt: T, updatedAt: T }], directories: [corp] };
 
 function issuesOf(document: unknown): string[] {
   try {
@@ -48,6 +53,10 @@ describe('checkDocument', () => {
     expect(records.clients[1]!.metadata.client_secret).toBe(SECRET);
     expect(records.users).toEqual([user]);
     expect(toDocument(records)).toEqual(valid);
+    // A document written before directories were exported: none, and a bind password may be absent.
+    expect(checkDocument({ ...valid, directories: undefined }, rules).directories).toEqual([]);
+    const { bindPassword: _sealed, ...unsealed } = corp;
+    expect(checkDocument({ ...valid, directories: [unsealed] }, rules).directories).toEqual([unsealed]);
   });
 
   test.each([
@@ -78,6 +87,11 @@ describe('checkDocument', () => {
     [{ ...valid, groups: [{ name: 'bad*', createdAt: T, updatedAt: T }] }, expect.stringMatching(/^groups\[0\]\.name: group name "bad\*"/)],
     [{ ...valid, users: [{ ...user, claims: { iss: 'x' } }] }, 'users[0]: claim iss: reserved by the protocol (set by the provider, never by hand)'],
     [{ clients: [], users: [], scopes: [] }, expect.stringMatching(/^version: /)],
+    [{ ...valid, directories: [{ ...corp, bindPassword: 'reader-secret' }] }, 'directories[0].bindPassword: sealed with KEYS_ENCRYPTION_KEY (sealed:…) or absent: a bind password never travels in plain text'],
+    [{ ...valid, directories: [{ ...corp, urls: ['http://ldap.corp.example'] }] }, 'directories[0].urls[0]: ldap://host[:port] or ldaps://host[:port]'],
+    [{ ...valid, directories: [{ ...corp, userFilter: '(uid=alice)' }] }, 'directories[0].userFilter: must contain {username}'],
+    [{ ...valid, directories: [{ ...corp, colour: 'red' }] }, expect.stringMatching(/^directories\[0\]: Unrecognized key: "colour"/)],
+    [{ ...valid, directories: [corp, corp] }, 'directories[1].name: the same name as directories[0]'],
   ])('refused: %#', (document, issue) => {
     expect(issuesOf(document)).toContainEqual(issue);
   });

@@ -7,7 +7,7 @@ import { requestedAcrs, secondFactorRequired } from '../../src/mfa/policy.js';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from '../../src/mfa/recovery-codes.js';
 import { matchingStep, normalizeCode, totpUri } from '../../src/mfa/totp.js';
 import { ACR_MFA, ACR_PASSWORD } from '../../src/oidc/acr.js';
-import { withSecondFactor } from '../../src/oidc/amr.js';
+import { passkeyAmr, withSecondFactor } from '../../src/oidc/amr.js';
 import { MemoryCollection } from '../../src/storage/memory-collection.js';
 
 const code = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: at });
@@ -36,6 +36,11 @@ describe('policy', () => {
   test('amr after a second factor: both methods and mfa, each once', () => {
     expect(withSecondFactor(['pwd'], ['otp'])).toEqual(['pwd', 'otp', 'mfa']);
     expect(withSecondFactor(['pwd', 'otp', 'mfa'], ['otp'])).toEqual(['pwd', 'otp', 'mfa']);
+  });
+
+  test('a synced passkey (backup eligible) is a software key; a device-bound one a hardware key', () => {
+    expect(passkeyAmr(true)).toBe('swk');
+    expect(passkeyAmr(false)).toBe('hwk');
   });
 });
 
@@ -112,21 +117,30 @@ describe('Factors on the memory twins', () => {
 describe('passkey counters', () => {
   const records = new MemoryCollection<MfaRecord>();
   const factors = new Factors(records, new MemoryUsedCodes());
-  const passkey = { id: 'cred-1', publicKey: 'AAAA', counter: 3, createdAt: '2026-01-01T00:00:00.000Z' };
+  const passkey = { id: 'cred-1', publicKey: 'AAAA', counter: 3, createdAt: '2026-01-01T00:00:00.000Z', synced: false, backedUp: false };
+  const bound = { synced: false, backedUp: false };
 
   test('a counter must move on: the same or a lower one (a replayed or cloned key) is refused', async () => {
     await factors.addPasskey('u3', passkey);
     expect(await factors.enrolled('u3')).toBe(true);
-    expect(await factors.advancePasskey('u3', 'cred-1', 3)).toBe(false);
-    expect(await factors.advancePasskey('u3', 'cred-1', 2)).toBe(false);
-    expect(await factors.advancePasskey('u3', 'cred-1', 4)).toBe(true);
-    expect(await factors.advancePasskey('u3', 'cred-1', 4)).toBe(false);
-    expect(await factors.advancePasskey('u3', 'unknown', 9)).toBe(false);
+    expect(await factors.advancePasskey('u3', 'cred-1', 3, bound)).toBe(false);
+    expect(await factors.advancePasskey('u3', 'cred-1', 2, bound)).toBe(false);
+    expect(await factors.advancePasskey('u3', 'cred-1', 4, bound)).toBe(true);
+    expect(await factors.advancePasskey('u3', 'cred-1', 4, bound)).toBe(false);
+    expect(await factors.advancePasskey('u3', 'unknown', 9, bound)).toBe(false);
   });
 
   test('an authenticator that keeps no counter (always 0) is let through', async () => {
     await factors.addPasskey('u4', { ...passkey, counter: 0 });
-    expect(await factors.advancePasskey('u4', 'cred-1', 0)).toBe(true);
+    expect(await factors.advancePasskey('u4', 'cred-1', 0, bound)).toBe(true);
+  });
+
+  test('each use records the backup state the authenticator reported, even without a counter', async () => {
+    await factors.addPasskey('u6', { ...passkey, counter: 0 });
+    expect((await factors.summary('u6')).passkeyList).toEqual([{ createdAt: passkey.createdAt, synced: false, backedUp: false }]);
+    expect(await factors.advancePasskey('u6', 'cred-1', 0, { synced: true, backedUp: true })).toBe(true);
+    expect((await factors.summary('u6')).passkeyList).toEqual([{ createdAt: passkey.createdAt, synced: true, backedUp: true }]);
+    expect(await factors.passkeys('u6')).toEqual([{ ...passkey, counter: 0, synced: true, backedUp: true }]);
   });
 });
 

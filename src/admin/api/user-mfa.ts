@@ -33,6 +33,19 @@ const summary = {
     totpEnrolledAt: { type: 'string' },
     recoveryCodesLeft: { type: 'integer' },
     recoveryCodesCreatedAt: { type: 'string' },
+    passkeys: { type: 'integer' },
+    passkeyList: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          createdAt: { type: 'string' },
+          synced: { type: 'boolean', description: 'backup eligible (WebAuthn BE): signs in as amr swk; false: bound to one device, amr hwk; absent: unknown until its next use' },
+          backedUp: { type: 'boolean', description: 'backed up (WebAuthn BS) as of its registration or last use' },
+        },
+      },
+    },
   },
 };
 

@@ -107,7 +107,9 @@ export function directoryRoutes({ router, requireAdmin, page }: ConsoleMount, se
   });
   router.get('/directories/new', requireAdmin, (ctx) => directoryPage(ctx, EMPTY, true));
   router.get('/directories/:name', requireAdmin, async (ctx) => {
-    directoryPage(ctx, formOf(await directories.require(ctx.params.name!).catch(notFound)), false);
+    const view = await directories.require(ctx.params.name!).catch(notFound);
+    // Imported without KEYS_ENCRYPTION_KEY: the page says a password must be entered, not that one is kept.
+    directoryPage(ctx, formOf(view), false, { passwordMissing: !view.bindPasswordSet });
   });
   const save = (isNew: boolean) => async (ctx: Context) => {
     const values = posted(form(ctx));

@@ -10,6 +10,8 @@ export interface Output {
   json: Record<string, unknown>;
   /** What a person reads instead. */
   text: string;
+  /** What the reader must know beside the output (something left out, something still to do): on standard error. */
+  notes?: string[];
 }
 
 export interface Context {

@@ -1,5 +1,6 @@
 /** `oidc-op import`: apply an exported document, validated whole and written all or nothing. */
 import { audited } from '../../audit/audited.js';
+import { importNotes } from '../../backup/backup-store.js';
 import { positional, readStdin, UsageError } from '../args.js';
 import { commandIo } from '../io.js';
 import { cliActor, type Command, type Context, type Output } from './command.js';
@@ -24,7 +25,8 @@ async function importCommand({ stores, action, args, values }: Context): Promise
   const summary = await audited(stores.audit, what, () => stores.adminData.import(document, replace));
   return {
     json: { imported: summary },
-    text: `imported ${summary.clients} clients, ${summary.users} users, ${summary.scopes} scopes, ${summary.settings} settings${replace ? ' (everything else removed)' : ''}`,
+    text: `imported ${summary.clients} clients, ${summary.users} users, ${summary.groups} groups, ${summary.directories} directories, ${summary.scopes} scopes, ${summary.settings} settings${replace ? ' (everything else removed)' : ''}`,
+    notes: importNotes(summary),
   };
 }
 
@@ -34,7 +36,11 @@ export const importData: Command = {
   synopsis: `  import FILE|- [--replace]
                                        (an import is validated whole and written all or nothing; into a store that
                                         holds admin data only with --replace, which replaces all its clients, users,
-                                        scopes, settings)`,
-  help: `FILE is a document 'oidc-op export' wrote; - reads it from standard input.`,
+                                        groups, directories, scopes, settings)`,
+  help: `FILE is a document 'oidc-op export' wrote; - reads it from standard input.
+
+A directory's sealed bind password must open with this side's KEYS_ENCRYPTION_KEY, or the whole import is refused.
+A directory the document carries without one keeps the password of the directory of that name it replaces; else it
+is imported without one, refuses sign-ins, and a note names the command that sets it.`,
   run: importCommand,
 };

@@ -10,7 +10,12 @@ const summaryText = (username: string, s: FactorSummary) =>
     `user ${printable(username)}`,
     `  authenticator app: ${s.totp ? `enrolled ${printable(s.totpEnrolledAt ?? '')}` : 'none'}`,
     `  recovery codes left: ${s.recoveryCodesLeft}${s.recoveryCodesCreatedAt ? ` (set made ${printable(s.recoveryCodesCreatedAt)})` : ''}`,
+    `  passkeys: ${s.passkeys || 'none'}`,
+    ...s.passkeyList.map((p) => `    ${printable(p.name ?? 'passkey')}, added ${printable(p.createdAt)}, ${passkeyKind(p.synced)}`),
   ].join('\n');
+
+/** amr follows the same flag: a synced passkey signs in as swk, a device-bound one as hwk. */
+const passkeyKind = (synced: boolean | undefined) => (synced === undefined ? 'synced or not: unknown until its next use' : synced ? 'synced (amr swk)' : 'this device only (amr hwk)');
 
 export async function userMfaCommand({ stores, args }: Context): Promise<Output> {
   const [verb] = args;
