@@ -259,12 +259,16 @@ describe('policy and step-up', () => {
     expect(stepUp.status).toBe(200);
     expect(stepUp.body).not.toContain('name="password"');
     expect(stepUp.body).toContain('id="secret"');
+    const stepUpAt = Math.floor(Date.now() / 1000);
     const done = await postCode(ua, stepUp, 'mfa/enrol', appCode(secretOn(stepUp)));
     const next = done.body.match(/id="continue" href="([^"]+)"|href="([^"]+)" id="continue"/)!;
     const claims = await idTokenFrom(ua, await ua.follow((next[1] ?? next[2])!.replace(/&amp;/g, '&')), clientId);
     expect(claims.sub).toBe(who.sub);
     expect(claims.acr).toBe(ACR_MFA);
     expect(claims.amr).toEqual(['pwd', 'otp', 'mfa']);
+    // auth_time is the step-up's, not the earlier password sign-in's.
+    expect(claims.auth_time).toBeGreaterThanOrEqual(stepUpAt);
+    expect(claims.auth_time).toBeGreaterThanOrEqual(plain.auth_time as number);
 
     // Now the session is at the MFA level: silent sign-in to that client works.
     const again = await ua.follow(authorizeUrl(fixture.op.issuer, { ...params, prompt: 'none', nonce: 'n-2' }));
