@@ -15,7 +15,19 @@ export interface PendingSignIn {
   createdAt: number;
   /** Unix seconds: when the interaction ends, and this with it. */
   expiresAt: number;
+  /** Started without our login page (idp_hint, a login_hint's domain): a failure goes straight back to the client. */
+  skippedPage?: boolean;
 }
+
+/** A refused or failed upstream answer, as the done route shows it. */
+export interface UpstreamFailure {
+  code: string;
+  message: string;
+  oauthError: 'access_denied' | 'login_required';
+}
+
+/** What the done route finds: the verified identity, or why there is none. */
+export type UpstreamAnswer = { idp: string; skippedPage: boolean; identity: UpstreamIdentity; failure?: undefined } | { idp: string; skippedPage: boolean; failure: UpstreamFailure; identity?: undefined };
 
 /** Where pending sign-ins live (Redis, or memory for the embedded default): set with expiry, take once, count. */
 export interface PendingStore {
@@ -61,19 +73,28 @@ export class PendingSignIns {
    * After the protocol verified the answer: the identity is kept for the browser that started the sign-in, and this
    * is where to send it (the done route, behind its interaction cookie). The SAML ACS calls this too.
    */
-  async completeUpstreamAnswer(pending: PendingSignIn, identity: UpstreamIdentity): Promise<string> {
+  completeUpstreamAnswer(pending: PendingSignIn, identity: UpstreamIdentity): Promise<string> {
+    return this.#answer(pending, { identity });
+  }
+
+  /** After the upstream refused or failed: the done route shows which sign-in failed, or tells the client. */
+  failUpstreamAnswer(pending: PendingSignIn, failure: UpstreamFailure): Promise<string> {
+    return this.#answer(pending, { failure: { ...failure, message: failure.message.slice(0, 300) } });
+  }
+
+  async #answer(pending: PendingSignIn, answer: { identity: UpstreamIdentity } | { failure: UpstreamFailure }): Promise<string> {
     const ttl = Math.max(1, pending.expiresAt - this.now());
-    await this.store.put(`idp:done:${pending.id}`, JSON.stringify({ interactionUid: pending.interactionUid, idp: pending.idp, identity }), ttl);
+    await this.store.put(`idp:done:${pending.id}`, JSON.stringify({ interactionUid: pending.interactionUid, idp: pending.idp, skippedPage: pending.skippedPage === true, ...answer }), ttl);
     return doneUrl(pending.interactionUid, pending.id);
   }
 
-  /** The verified identity, taken once, only for the interaction it was started from. */
-  async takeIdentity(id: string, interactionUid: string): Promise<UpstreamIdentity | undefined> {
+  /** The upstream's answer, taken once, only for the interaction it was started from. */
+  async takeAnswer(id: string, interactionUid: string): Promise<UpstreamAnswer | undefined> {
     if (!ID_PATTERN.test(id)) return undefined;
     const raw = await this.store.take(`idp:done:${id}`);
     if (raw === undefined) return undefined;
-    const done = JSON.parse(raw) as { interactionUid: string; identity: UpstreamIdentity };
-    return done.interactionUid === interactionUid ? done.identity : undefined;
+    const { interactionUid: uid, ...answer } = JSON.parse(raw) as UpstreamAnswer & { interactionUid: string };
+    return uid === interactionUid ? answer : undefined;
   }
 }
 
