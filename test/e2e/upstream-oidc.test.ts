@@ -9,18 +9,24 @@ import { jsonOf, runCli } from '../support/cli.js';
 import { authorizeUrl, implicitParams, submitForm, submitLogin } from '../support/flows.js';
 import { RP, useProvider } from '../support/provider.js';
 import { rpConfiguration, verifyIdToken } from '../support/rp.js';
+import { FORGERIES, startForgedUpstream, type Forgery, type ForgedUpstream } from '../support/forged-upstream.js';
 import { startUpstreamOidc, UPSTREAM_USERS, type UpstreamOidc } from '../support/upstream-oidc.js';
 import { fragmentParams, inputValue, UserAgent, type Hop } from '../support/user-agent.js';
 
 const fixture = useProvider({ PROXY: 'true' });
 let upstream: UpstreamOidc;
+let forged: ForgedUpstream;
 let address = 0;
 
+// Every IdP exists before the first login page: the login page reuses its list of IdPs for a moment.
 beforeAll(async () => {
   upstream = await startUpstreamOidc([`${fixture.op.issuer}/federation/corp/callback`]);
+  forged = await startForgedUpstream();
+  await fixture.op.stores.idps.create({ name: 'forged', type: 'oidc', displayName: 'Forged', order: 300, oidc: { issuer: forged.issuer, clientId: forged.clientId, clientSecret: forged.clientSecret } });
 });
 afterAll(async () => {
   await upstream?.close();
+  await forged?.close();
 });
 
 const cliEnv = () => ({ REDIS_URL: fixture.redis.url, REDIS_KEY_PREFIX: fixture.redis.prefix, NODE_ENV: 'test', ISSUER: fixture.op.issuer });
@@ -203,5 +209,32 @@ describe('refused and failed answers', () => {
     const failed = await continueWith(ua, page, 'down');
     expect(failed.status).toBe(502);
     expect(failed.body).toContain('is not answering right now');
+  });
+});
+
+describe('forged ID tokens (a fake upstream token endpoint)', () => {
+  async function through(mode: Forgery): Promise<Hop> {
+    forged.mode = mode;
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ idp_hint: 'forged' })));
+    expect(page.status).toBe(303);
+    const atUpstreamAuthorize = await fetch(page.location!, { redirect: 'manual' });
+    return afterConsent(ua, await ua.follow(atUpstreamAuthorize.headers.get('location')!));
+  }
+
+  test('the honest answer signs in (the fake is faithful)', async () => {
+    const final = await through('honest');
+    expect(final.location!.startsWith(`${RP}#`)).toBe(true);
+  });
+
+  test.each(FORGERIES.filter((f) => f !== 'honest'))('%s: refused, the relying party gets access_denied, the refusal is audited, no user created or changed', async (mode) => {
+    const before = JSON.stringify(await fixture.op.stores.users.list());
+    const back = await through(mode);
+    expect(back.status).toBe(302);
+    expect(fragmentParams(back.location).get('error')).toBe('access_denied');
+    expect(JSON.stringify(await fixture.op.stores.users.list())).toBe(before);
+    const events = await fixture.op.stores.audit.tail(20, { type: 'login' });
+    // The newest event of this IdP is this refusal, with openid-client's reason.
+    expect(events.find((e) => e.action?.startsWith('idp forged'))?.action).toMatch(/^idp forged: invalid_answer: /);
   });
 });
