@@ -251,7 +251,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(postAsGet(() => [live.current['paths.authorization'], live.current['paths.end_session']]));
   app.use(clientLogos(provider, settings.branding.primaryColor, !settings.production));
   if (options.cliToken) app.use(cliEndpoint(options.cliToken, runInProcess(stores, settings)));
-  app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
+  app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks, settings.issuer)));
   app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
   app.use(mountedRouter('/federation', federationCallback({ issuer: settings.issuer, render: renderer({ provider, users: stores.users, views, csrf }), idps: stores.idps, pending: stores.pendingSignIns, protocols, audit: stores.audit })));

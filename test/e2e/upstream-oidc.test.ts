@@ -238,3 +238,49 @@ describe('forged ID tokens (a fake upstream token endpoint)', () => {
     expect(events.find((e) => e.action?.startsWith('idp forged'))?.action).toMatch(/^idp forged: invalid_answer: /);
   });
 });
+
+describe('the admin API and the command line on users\' links', () => {
+  let token = '';
+  beforeAll(async () => {
+    token = String(jsonOf(await runCli(['admin-token', 'create', '--name', 'idp-admin', '--json'], cliEnv())).token);
+  });
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${fixture.op.issuer}/admin/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+
+  test('create, list, change, test and delete; the client secret is write-only; every change audited with its actor', async () => {
+    const input = { name: 'second', type: 'oidc', displayName: { en: 'Second', 'zh-CN': '第二' }, oidc: { issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret } };
+    const created = await api('POST', '/idps', input);
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: 'second', redirect_uri: `${fixture.op.issuer}/federation/second/callback`, oidc: { clientSecretSet: true } });
+    expect((await api('POST', '/idps', input)).status).toBe(409);
+    expect((await api('POST', '/idps', { ...input, name: 'third', claimMap: { sub: 'x' } })).json).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('claimMap.sub') });
+    const listed = await api('GET', '/idps');
+    expect(listed.text).not.toContain(upstream.clientSecret);
+    expect((listed.json!.idps as { name: string }[]).map((i) => i.name)).toEqual(['corp', 'second', 'down', 'forged']);
+    expect((await api('PATCH', '/idps/second', { enabled: false, oidc: { useUserinfo: true } })).json).toMatchObject({ enabled: false, oidc: { useUserinfo: true, clientSecretSet: true } });
+    expect((await api('POST', '/idps/second/test')).json).toMatchObject({ ok: true });
+    expect((await api('DELETE', '/idps/second')).status).toBe(204);
+    expect((await api('GET', '/idps/second')).status).toBe(404);
+    const doc = (await (await fetch(`${fixture.op.issuer}/admin/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/idps', '/idps/{name}', '/idps/{name}/test', '/users/{username}/links/{idp}']));
+    const events = await fixture.op.stores.audit.tail(20, { type: 'admin' });
+    expect(events.find((e) => e.action?.startsWith('idp delete second'))).toMatchObject({ actor: 'token:idp-admin' });
+  });
+
+  test('user show lists the linked identities; user unlink (CLI) and the API remove them', async () => {
+    const carol = (await fixture.op.stores.users.list()).find((u) => u.source?.kind === 'idp' && u.source.id === UPSTREAM_USERS.carol!.sub)!;
+    const shown = jsonOf(await runCli(['user', 'show', carol.username, '--json'], cliEnv()));
+    expect(shown).toMatchObject({ links: [{ idp: 'corp', subject: UPSTREAM_USERS.carol!.sub }] });
+    const unlinked = await runCli(['user', 'unlink', carol.username, '--idp', 'corp', '--json'], cliEnv());
+    expect(unlinked.code).toBe(0);
+    expect(jsonOf(unlinked).links).toBeUndefined();
+    expect((await api('DELETE', `/users/${encodeURIComponent(carol.username)}/links/corp`)).status).toBe(404);
+  });
+});
