@@ -245,6 +245,8 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
     users.push({ ...rest, ...(groups.length ? { groups: [...new Set(groups)] } : {}) });
   });
   unique(doc.users, (u) => u.sub, 'users', 'sub', 'the same sub');
+  // One upstream identity signs in as one user only.
+  unique(doc.users.flatMap((u) => u.links ?? []), (l) => `${l.idp}\n${l.subject}`, 'users', 'links', 'the same upstream identity (idp and subject)');
   unique(doc.users, (u) => usernameKey(u.username), 'users', 'username', 'the same username (matched case-insensitively)');
 
   const settings: Partial<ProviderSettings> = {};

@@ -12,9 +12,10 @@ import { SETTINGS_ID, type ProviderSettings } from '../settings/provider-setting
 import type { ScopeRecord } from '../scopes/scopes.js';
 import { groupKey } from '../groups/group-names.js';
 import type { GroupRecord } from '../groups/groups.js';
+import { linkKey, type LinkRecord } from '../idps/federated-accounts.js';
 
 /** The collections stores.ts keeps the admin data in. */
-const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings', groups: 'groups' } as const;
+const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings', groups: 'groups', idpLinks: 'idp-links' } as const;
 
 export interface ImportSummary {
   replaced: boolean;
@@ -70,5 +71,10 @@ function contents(records: AdminRecords): CollectionContent[] {
     { name: NAMES.scopes, entries: records.scopes.map((s) => ({ id: s.id, value: s })) },
     { name: NAMES.settings, entries: Object.keys(records.settings).length ? [{ id: SETTINGS_ID, value: records.settings }] : [] },
     { name: NAMES.groups, entries: records.groups.map((g) => ({ id: groupKey(g.name), value: g })) },
+    // The upstream identities' index is the users' own link lists turned around: written in the same step as they are.
+    {
+      name: NAMES.idpLinks,
+      entries: records.users.flatMap((u) => (u.links ?? []).map((l) => ({ id: linkKey(l.idp, l.subject), value: { sub: u.sub, idp: l.idp, subject: l.subject, linkedAt: l.linkedAt } satisfies LinkRecord }))),
+    },
   ];
 }

@@ -284,3 +284,21 @@ describe('the admin API and the command line on users\' links', () => {
     expect((await api('DELETE', `/users/${encodeURIComponent(carol.username)}/links/corp`)).status).toBe(404);
   });
 });
+
+describe('export and import', () => {
+  test('a federated user\'s links travel with it, and the imported index signs the same identity in as the same user', async () => {
+    const before = await fixture.op.stores.federatedAccounts.resolve({ name: 'forged', linkByVerifiedEmail: false }, { idp: 'forged', subject: 'forged-subject', claims: {}, groups: [] });
+    expect(before.kind).toBe('success');
+    const document = await fixture.op.stores.adminData.export();
+    const exported = document.users.find((u) => u.sub === before.user.sub);
+    expect(exported).toMatchObject({ source: { kind: 'idp', name: 'forged', id: 'forged-subject' }, links: [{ idp: 'forged', subject: 'forged-subject' }] });
+    await fixture.op.stores.adminData.import(JSON.parse(JSON.stringify(document)), true);
+    const after = await fixture.op.stores.federatedAccounts.resolve({ name: 'forged', linkByVerifiedEmail: false }, { idp: 'forged', subject: 'forged-subject', claims: {}, groups: [] });
+    expect(after).toMatchObject({ kind: 'success', created: false, user: { sub: before.user.sub } });
+    // Two users claiming one upstream identity: the whole document is refused.
+    const twice = JSON.parse(JSON.stringify(document)) as typeof document;
+    const other = twice.users.find((u) => u.sub !== before.user.sub && !u.source)!;
+    Object.assign(other, { links: exported!.links });
+    await expect(fixture.op.stores.adminData.import(twice, true)).rejects.toThrow('the same upstream identity');
+  });
+});
