@@ -302,3 +302,42 @@ describe('export and import', () => {
     await expect(fixture.op.stores.adminData.import(twice, true)).rejects.toThrow('the same upstream identity');
   });
 });
+
+describe('the web console', () => {
+  const ADMIN = { username: 'idp-console-admin', password: 'idp console admin password' };
+  beforeAll(async () => {
+    await fixture.op.stores.users.create({ ...ADMIN, role: 'admin' });
+  });
+  const post = (ua: UserAgent, path: string, csrf: string, fields: Record<string, string>) =>
+    ua.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, ...fields }).toString() });
+
+  test('lists, shows the redirect_uri (never the client secret), refuses with the rule named, creates, tests, deletes; unlinks a user', async () => {
+    const ua = browser();
+    const login = await ua.follow('/admin/idps');
+    const list = await submitLogin(ua, login, ADMIN.username, ADMIN.password);
+    expect(list.status).toBe(200);
+    expect(list.body).toContain('href="/admin/idps/corp"');
+    const shown = await ua.follow('/admin/idps/corp');
+    expect(shown.body).toContain(`${fixture.op.issuer}/federation/corp/callback`);
+    expect(shown.body).not.toContain(upstream.clientSecret);
+    const csrf = inputValue(shown.body, 'csrf')!;
+    const fields = { name: 'console-idp', displayName: 'Console IdP', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, scopes: 'openid email', enabled: 'yes', order: '400' };
+    const refused = await post(ua, '/admin/idps', csrf, { ...fields, issuer: 'ftp://nope' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('oidc.issuer: an http(s) URL');
+    expect(refused.body).not.toContain(upstream.clientSecret);
+    expect((await post(ua, '/admin/idps', csrf, fields)).status).toBe(303);
+    // Saved again without a client secret: the stored one stays.
+    expect((await post(ua, '/admin/idps/console-idp', csrf, { ...fields, clientSecret: '', domains: 'console.example' })).status).toBe(303);
+    expect((await fixture.op.stores.idps.forSignIn('console-idp'))!).toMatchObject({ domains: ['console.example'], oidc: { clientSecret: upstream.clientSecret } });
+    const tested = await post(ua, '/admin/idps/console-idp/test', csrf, {});
+    expect(tested.body).toContain('✓ jwks: 1 key(s)');
+    expect((await post(ua, '/admin/idps/console-idp/delete', csrf, {})).status).toBe(303);
+    await expect(fixture.op.stores.idps.require('console-idp')).rejects.toThrow('not found');
+    const forgedUser = (await fixture.op.stores.users.list()).find((u) => u.links?.some((l) => l.idp === 'forged'))!;
+    const users = await ua.follow('/admin/users');
+    expect(users.body).toContain('Signs in through forged');
+    expect((await post(ua, `/admin/users/${encodeURIComponent(forgedUser.username)}/unlink/forged`, csrf, {})).status).toBe(303);
+    expect((await fixture.op.stores.users.findBySub(forgedUser.sub))!.links).toBeUndefined();
+  });
+});
