@@ -172,3 +172,8 @@ export function idpForLogin<T extends Pick<IdpRecord, 'domains' | 'enabled'>>(id
 
 /** The static redirect_uri registered at an upstream OpenID Connect provider. */
 export const callbackUrlOf = (issuer: string, idp: string) => `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp)}/callback`;
+/** Our SAML service provider's assertion consumer service and metadata for an IdP (served by idps/saml). */
+export const acsUrlOf = (issuer: string, idp: string) => `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp)}/saml/acs`;
+export const spMetadataUrlOf = (issuer: string, idp: string) => `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp)}/saml/metadata`;
+/** Where an IdP's answer comes back to us: the OIDC callback or the SAML ACS. */
+export const answerUrlOf = (issuer: string, idp: Pick<IdpRecord, 'name' | 'type'>) => (idp.type === 'saml' ? acsUrlOf(issuer, idp.name) : callbackUrlOf(issuer, idp.name));

@@ -201,6 +201,9 @@ describe('refused and failed answers', () => {
       const hop = await ua.get(`${fixture.op.issuer}/federation/corp/callback${query}`);
       expect(hop.status).toBe(400);
     }
+    const long = await ua.get(`${fixture.op.issuer}/federation/corp/callback?state=x&code=${'a'.repeat(9000)}`);
+    expect(long.status).toBe(414);
+    expect(long.headers.get('content-type')).toContain('text/html');
   });
 
   test('the upstream down: our page says it is not answering, no hang', async () => {

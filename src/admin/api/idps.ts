@@ -1,7 +1,7 @@
 /** Upstream identity providers (OpenID Connect, SAML) in the admin API: list, define, show, change, delete, test; users' links; and their OpenAPI part. */
 import type Router from '@koa/router';
 import { readJson } from '../../http/body.js';
-import { callbackUrlOf, type IdpView } from '../../idps/idp-record.js';
+import { acsUrlOf, callbackUrlOf, spMetadataUrlOf, type IdpView } from '../../idps/idp-record.js';
 import { testIdp } from '../../idps/idp-test.js';
 import { IdpError } from '../../idps/idps.js';
 import { toView } from '../../accounts/users.js';
@@ -14,8 +14,7 @@ export type IdpServices = Pick<AdminServices, 'idps' | 'federatedAccounts' | 'au
 
 /** What an administrator registers at the upstream: our redirect_uri (OIDC), or our SP metadata and ACS (SAML). */
 export function idpUrls(issuer: string, idp: Pick<IdpView, 'name' | 'type'>): Record<string, string> {
-  const base = `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp.name)}`;
-  return idp.type === 'oidc' ? { redirect_uri: callbackUrlOf(issuer, idp.name) } : { sp_metadata_url: `${base}/saml/metadata`, acs_url: `${base}/saml/acs` };
+  return idp.type === 'oidc' ? { redirect_uri: callbackUrlOf(issuer, idp.name) } : { sp_metadata_url: spMetadataUrlOf(issuer, idp.name), acs_url: acsUrlOf(issuer, idp.name) };
 }
 
 export function idpRoutes(router: Router, { idps, federatedAccounts, audit }: IdpServices, issuer: string): void {

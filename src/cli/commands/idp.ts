@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { audited } from '../../audit/audited.js';
 import type { IdpChange } from '../../idps/idps.js';
-import { callbackUrlOf, SAML_METADATA_MAX, type IdpView } from '../../idps/idp-record.js';
+import { acsUrlOf, callbackUrlOf, SAML_METADATA_MAX, spMetadataUrlOf, type IdpView } from '../../idps/idp-record.js';
 import { testIdp } from '../../idps/idp-test.js';
 import { parseIdpMetadata } from '../../idps/saml/index.js';
 import { printable } from '../../printable.js';
@@ -76,7 +76,7 @@ async function idpCommand(context: Context): Promise<Output> {
   const urls = (i: IdpView) =>
     i.type === 'oidc'
       ? { redirect_uri: callbackUrlOf(settings.issuer, i.name) }
-      : { sp_metadata_url: `${settings.issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(i.name)}/saml/metadata`, acs_url: `${settings.issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(i.name)}/saml/acs` };
+      : { sp_metadata_url: spMetadataUrlOf(settings.issuer, i.name), acs_url: acsUrlOf(settings.issuer, i.name) };
   const one = (i: IdpView) => {
     const shown = { ...i, ...urls(i) };
     return { json: shown, text: JSON.stringify(shown, null, 2) };
