@@ -4,6 +4,9 @@
  * refusal and outage give our page; a replayed answer, or one without its interaction, is refused and audited.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import { UPSTREAM_TIMEOUT_SECONDS } from '../../src/idps/oidc-protocol.js';
+import { freePort } from '../support/ports.js';
 import * as client from 'openid-client';
 import { jsonOf, runCli } from '../support/cli.js';
 import { authorizeUrl, implicitParams, submitForm, submitLogin } from '../support/flows.js';
@@ -17,16 +20,24 @@ const fixture = useProvider({ PROXY: 'true' });
 let upstream: UpstreamOidc;
 let forged: ForgedUpstream;
 let address = 0;
+// An upstream that accepts connections and never answers: the slow case.
+let silent: Server;
 
 // Every IdP exists before the first login page: the login page reuses its list of IdPs for a moment.
 beforeAll(async () => {
   upstream = await startUpstreamOidc([`${fixture.op.issuer}/federation/corp/callback`]);
   forged = await startForgedUpstream();
+  silent = createServer(() => undefined);
+  const silentPort = await freePort();
+  await new Promise<void>((resolve) => silent.listen(silentPort, '127.0.0.1', resolve));
+  await fixture.op.stores.idps.create({ name: 'slow', type: 'oidc', order: 500, oidc: { issuer: `http://127.0.0.1:${silentPort}`, clientId: 'x', clientSecret: 'y' } });
   await fixture.op.stores.idps.create({ name: 'forged', type: 'oidc', displayName: 'Forged', order: 300, oidc: { issuer: forged.issuer, clientId: forged.clientId, clientSecret: forged.clientSecret } });
 });
 afterAll(async () => {
   await upstream?.close();
   await forged?.close();
+  silent?.closeAllConnections();
+  silent?.close();
 });
 
 const cliEnv = () => ({ REDIS_URL: fixture.redis.url, REDIS_KEY_PREFIX: fixture.redis.prefix, NODE_ENV: 'test', ISSUER: fixture.op.issuer });
@@ -206,6 +217,16 @@ describe('refused and failed answers', () => {
     expect(long.headers.get('content-type')).toContain('text/html');
   });
 
+  test('the upstream slow (accepts, never answers): our page after the timeout, not a hang', async () => {
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
+    const started = Date.now();
+    const failed = await continueWith(ua, page, 'slow');
+    expect(failed.status).toBe(502);
+    expect(failed.body).toContain('is not answering right now');
+    expect(Date.now() - started).toBeLessThan((UPSTREAM_TIMEOUT_SECONDS + 3) * 1000);
+  }, (UPSTREAM_TIMEOUT_SECONDS + 10) * 1000);
+
   test('the upstream down: our page says it is not answering, no hang', async () => {
     const ua = browser();
     const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
@@ -266,7 +287,7 @@ describe('the admin API and the command line on users\' links', () => {
     expect((await api('POST', '/idps', { ...input, name: 'third', claimMap: { sub: 'x' } })).json).toMatchObject({ error: 'invalid_request', message: expect.stringContaining('claimMap.sub') });
     const listed = await api('GET', '/idps');
     expect(listed.text).not.toContain(upstream.clientSecret);
-    expect((listed.json!.idps as { name: string }[]).map((i) => i.name)).toEqual(['corp', 'second', 'down', 'forged']);
+    expect((listed.json!.idps as { name: string }[]).map((i) => i.name)).toEqual(['corp', 'second', 'down', 'forged', 'slow']);
     expect((await api('PATCH', '/idps/second', { enabled: false, oidc: { useUserinfo: true } })).json).toMatchObject({ enabled: false, oidc: { useUserinfo: true, clientSecretSet: true } });
     expect((await api('POST', '/idps/second/test')).json).toMatchObject({ ok: true });
     expect((await api('DELETE', '/idps/second')).status).toBe(204);

@@ -11,6 +11,7 @@ import { FederatedAccounts, type LinkRecord } from '../../src/idps/federated-acc
 import { mapClaims, mapGroups } from '../../src/idps/identity-mapping.js';
 import { callbackUrlOf, displayNameIn, idpForLogin, idpInputSchema } from '../../src/idps/idp-record.js';
 import { Idps } from '../../src/idps/idps.js';
+import { OidcProtocol } from '../../src/idps/oidc-protocol.js';
 import { MemoryPending } from '../../src/idps/memory-pending.js';
 import { PENDING_PER_INTERACTION, PendingSignIns } from '../../src/idps/pending-sign-ins.js';
 import type { UpstreamIdentity } from '../../src/idps/upstream.js';
@@ -76,6 +77,16 @@ describe('mapping', () => {
     expect(mapClaims({ claimMap: { employee_id: 'oid' } }, upstream)).toEqual({ email: 'c@corp.example', email_verified: true, employee_id: 'abc' });
     expect(mapGroups({ groupsClaim: 'roles' }, upstream)).toEqual(['a', 'b']);
     expect(mapGroups({}, { groups: Array.from({ length: 500 }, (_, i) => `g${i}`) })).toHaveLength(200);
+  });
+});
+
+describe('the OpenID Connect answer', () => {
+  test('an upstream error is refused before any request: login_required stays login_required for the client', async () => {
+    const idp = idpInputSchema.parse({ name: 'corp', type: 'oidc', oidc: OIDC });
+    const record = { ...idp, createdAt: '', updatedAt: '' };
+    const protocol = new OidcProtocol();
+    await expect(protocol.finish(record, new URLSearchParams('error=login_required&state=s'), {}, { callbackUrl: 'https://op.example/cb' })).rejects.toMatchObject({ code: 'denied', oauthError: 'login_required' });
+    await expect(protocol.finish(record, new URLSearchParams('error=access_denied&error_description=no'), {}, { callbackUrl: 'https://op.example/cb' })).rejects.toMatchObject({ code: 'denied', oauthError: 'access_denied', message: 'idp corp answered access_denied: no' });
   });
 });
 
