@@ -2,6 +2,7 @@
  * Placeholder for the SAML 2.0 protocol (built on its own branch, idp-saml, which replaces this file): until then a
  * SAML IdP can neither be created nor used.
  */
+import { AppError } from '../../errors.js';
 import { UpstreamError } from '../upstream.js';
 import type { UpstreamProtocol } from '../protocol.js';
 
@@ -12,7 +13,7 @@ export interface IdpMetadata {
 }
 
 export function parseIdpMetadata(_xml: string): IdpMetadata {
-  throw new Error('SAML: not yet');
+  throw new AppError('unavailable', 'SAML: not yet (the SAML 2.0 protocol is not built into this version)', { field: 'saml' });
 }
 
 export const samlProtocol: UpstreamProtocol = {
