@@ -9,6 +9,8 @@ import type { InitialAccessTokens } from '../clients/initial-access-tokens.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import type { ClientUsage } from '../clients/usage.js';
 import type { Directories } from '../directories/directories.js';
+import type { Idps } from '../idps/idps.js';
+import type { FederatedAccounts } from '../idps/federated-accounts.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { Factors } from '../mfa/factors.js';
 import type { Scopes } from '../scopes/scopes.js';
@@ -33,6 +35,9 @@ export interface AdminServices {
   sessions: AccountSessions;
   /** LDAP and Active Directory directories. */
   directories: Directories;
+  /** Upstream identity providers, and the users' links to them. */
+  idps: Idps;
+  federatedAccounts: FederatedAccounts;
   /** Users' second factors. */
   mfa: Factors;
 }

@@ -16,9 +16,10 @@ import type { GroupRecord } from '../groups/groups.js';
 import type { DirectoryRecord } from '../directories/directory-record.js';
 import { isSealed, openPassword, sealPassword } from '../directories/bind-password-seal.js';
 import { DocumentError, type ExportedDirectory } from './backup-document.js';
+import { linkKey, type LinkRecord } from '../idps/federated-accounts.js';
 
 /** The collections stores.ts keeps the admin data in. */
-const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings', groups: 'groups', directories: 'directories' } as const;
+const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings', groups: 'groups', directories: 'directories', idpLinks: 'idp-links' } as const;
 
 export interface ImportSummary {
   replaced: boolean;
@@ -128,5 +129,10 @@ function contents(records: AdminRecords, directories: DirectoryRecord[]): Collec
     { name: NAMES.settings, entries: Object.keys(records.settings).length ? [{ id: SETTINGS_ID, value: records.settings }] : [] },
     { name: NAMES.groups, entries: records.groups.map((g) => ({ id: groupKey(g.name), value: g })) },
     { name: NAMES.directories, entries: directories.map((d) => ({ id: d.name, value: d })) },
+    // The upstream identities' index is the users' own link lists turned around: written in the same step as they are.
+    {
+      name: NAMES.idpLinks,
+      entries: records.users.flatMap((u) => (u.links ?? []).map((l) => ({ id: linkKey(l.idp, l.subject), value: { sub: u.sub, idp: l.idp, subject: l.subject, linkedAt: l.linkedAt } satisfies LinkRecord }))),
+    },
   ];
 }

@@ -10,6 +10,8 @@ export const AMR = {
   softwareKey: 'swk',
   /** The user was verified by the authenticator (PIN or biometrics). */
   userPresence: 'user',
+  /** Federated: an upstream identity provider authenticated the user. */
+  federated: 'fed',
   /** More than one factor. */
   mfa: 'mfa',
 } as const;

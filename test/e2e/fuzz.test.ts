@@ -79,6 +79,8 @@ function paths(live: Live): string[] {
     '/token/revocation', '/token/introspection', '/jwks', '/.well-known/openid-configuration', '/reg', '/request',
     `/interaction/${uid}`, `/interaction/${uid}/login`, `/interaction/${uid}/confirm`, `/interaction/${uid}/abort`,
     `/interaction/${uid}/continue`, `/interaction/${uid}/switch`, '/interaction/%zz/login', '/interaction/x/login',
+    `/interaction/${uid}/federation/nope`, `/interaction/${uid}/federation/done/%zz`, `/interaction/${uid}/federation/done/${'A'.repeat(43)}`,
+    '/federation/nope/callback', '/federation/%zz/callback', '/federation/x/saml/acs',
     '/admin/api/clients', '/admin/api/clients/spa-both', '/admin/api/clients/%zz', '/admin/api/clients/x/enable',
     '/admin/api/clients/x/rotate-secret', '/admin/api/users', '/admin/api/users/bob', '/admin/api/users/%C3%28',
     '/admin/api/users/bob/password', '/admin/api/users/bob/disable', '/admin/api/scopes', '/admin/api/scopes/%zz',

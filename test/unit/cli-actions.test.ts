@@ -8,7 +8,7 @@ const named = (name: string) => commandNamed(name)!;
 describe('actions of a command', () => {
   test('are read from the synopsis, prose excluded', () => {
     expect(actionsOf(named('client'))).toEqual(['create', 'update', 'list', 'show', 'enable', 'disable', 'rotate-secret', 'delete']);
-    expect(actionsOf(named('user'))).toEqual(['create', 'update', 'list', 'show', 'enable', 'disable', 'set-password', 'delete', 'sessions', 'sign-out', 'consents', 'revoke-consent', 'mfa']);
+    expect(actionsOf(named('user'))).toEqual(['create', 'update', 'list', 'show', 'enable', 'disable', 'set-password', 'delete', 'sessions', 'sign-out', 'consents', 'revoke-consent', 'unlink', 'mfa']);
     expect(actionsOf(named('settings'))).toEqual(['show', 'set']);
     // "(an import is validated…)" in its synopsis is prose; FILE is an argument.
     expect(actionsOf(named('import'))).toEqual([]);

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, ClientMetadata, Configuration, ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
-import { ACR_MFA, ACR_PASSWORD } from '../../src/oidc/acr.js';
+import { ACR_FEDERATED, ACR_MFA, ACR_PASSWORD } from '../../src/oidc/acr.js';
 import { buildConfiguration, interactionPath, type ProviderDeps } from '../../src/provider/configuration.js';
 import { clientOriginAllowed } from '../../src/provider/client-cors.js';
 import { staticClient } from '../../src/provider/static-clients.js';
@@ -142,9 +142,9 @@ describe('buildConfiguration', () => {
   test('scopes, claims and ACR', () => {
     expect(config.scopes).toEqual(['openid', 'profile', 'email', 'address', 'phone', 'contact']);
     expect(config.claims).toMatchObject({ email: ['email', 'email_verified'], openid: ['sub', 'acr', 'amr'] });
-    expect(config.acrValues).toEqual([ACR_PASSWORD, ACR_MFA]);
+    expect(config.acrValues).toEqual([ACR_PASSWORD, ACR_FEDERATED, ACR_MFA]);
     expect(config.conformIdTokenClaims).toBe(true);
-    expect(Object.keys(config.extraParams as object)).toEqual(['skip_confirm', 'state']);
+    expect(Object.keys(config.extraParams as object)).toEqual(['skip_confirm', 'idp_hint', 'state']);
   });
 
   test('only asymmetric signing algorithms', () => {

@@ -5,6 +5,7 @@ import { bearerScheme } from './auth.js';
 import { backupDoc } from './backup.js';
 import { clientsDoc } from './clients.js';
 import { directoriesDoc } from './directories.js';
+import { idpsDoc } from './idps.js';
 import { errorSchemas } from './errors.js';
 import { keysDoc } from './keys.js';
 import { ok } from './openapi-shapes.js';
@@ -32,6 +33,7 @@ export function openApiDocument() {
   ];
   const groups = groupsDoc();
   const directories = directoriesDoc();
+  const idps = idpsDoc();
   const userMfa = userMfaDoc();
   return {
     openapi: '3.1.0',
@@ -56,6 +58,7 @@ export function openApiDocument() {
         ...userSessions.schemas,
         ...directories.schemas,
         ...userMfa.schemas,
+        ...idps.schemas,
       },
     },
     paths: {
@@ -73,6 +76,7 @@ export function openApiDocument() {
       ...userSessions.paths,
       ...directories.paths,
       ...userMfa.paths,
+      ...idps.paths,
     },
   };
 }

@@ -12,6 +12,7 @@ import { adminAuth } from './auth.js';
 import { backupRoutes } from './backup.js';
 import { clientRoutes } from './clients.js';
 import { directoryRoutes } from './directories.js';
+import { idpRoutes } from './idps.js';
 import { jsonErrors } from './errors.js';
 import { keyRoutes } from './keys.js';
 import { openApiDocument } from './openapi.js';
@@ -26,7 +27,8 @@ import { userMfaRoutes } from './user-mfa.js';
 
 export { ADMIN_API } from './prefix.js';
 
-export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigured: boolean): Router {
+/** `issuer`: for the URLs an administrator registers at an upstream IdP. */
+export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigured: boolean, issuer = ''): Router {
   const router = new Router({ prefix: ADMIN_API });
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -51,5 +53,6 @@ export function adminApi(stores: AdminServices, tokens: AdminTokens, keysConfigu
   adminTokenRoutes(router, { adminTokens: tokens, audit: stores.audit });
   auditRoutes(router, stores);
   directoryRoutes(router, stores);
+  idpRoutes(router, stores, issuer);
   return router;
 }

@@ -11,6 +11,7 @@ import { auditRoutes } from './audit.js';
 import { clientRoutes } from './clients.js';
 import { CONSOLE_PATH } from './console-client.js';
 import { directoryRoutes } from './directories.js';
+import { idpRoutes } from './idps.js';
 import { keyRoutes } from './keys.js';
 import { migrationRoutes } from './migration.js';
 import type { ProviderSessions } from './provider-session.js';
@@ -57,5 +58,6 @@ export function adminConsole(deps: ConsoleDeps): Router {
   auditRoutes(mount, stores);
   migrationRoutes(mount, stores);
   directoryRoutes(mount, stores);
+  idpRoutes(mount, stores, deps.issuer);
   return router;
 }
