@@ -42,6 +42,9 @@ const KEY_OF: Record<UpstreamError['code'], string> = {
   no_pending: 'federation.saml.no_pending',
 };
 
+/** Every page string these routes name (views/locales/*.json), for the locale tests. */
+export const SAML_PAGE_KEYS = ['federation.saml.title', 'federation.saml.unknown_idp', ...Object.values(KEY_OF)];
+
 const cut = (value: string, max: number) => (value.length > max ? `${value.slice(0, max)}…` : value);
 
 export function samlRoutes(deps: SamlRouteDeps): Router {
