@@ -11,7 +11,7 @@ import Koa from 'koa';
 import { readForm } from '../../src/http/body.js';
 import type { AuditEvent } from '../../src/audit/audit.js';
 import type { PendingProtocolState, UpstreamIdentity } from '../../src/idps/upstream.js';
-import { MemoryAssertionReplay, parseIdpMetadata, SAML_PAGE_KEYS, samlProtocolWith, samlRoutes, type SamlIdp } from '../../src/idps/saml/index.js';
+import { MemoryAssertionReplay, parseIdpMetadata, SAML_PAGE_KEYS, samlProtocolWith, samlRoutes, type SamlFailure, type SamlIdp } from '../../src/idps/saml/index.js';
 import { VIEWS_DIR } from '../../src/pages/views.js';
 import { useBrowser } from '../support/browser.js';
 import { describeIf } from '../support/describe-if.js';
@@ -27,8 +27,11 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
   let server: Server;
   let origin: string;
   let idp: SamlIdp;
-  const pending = new Map<string, { idp: string; keep: PendingProtocolState }>();
+  type Pending = { id: string; idp: string; keep: PendingProtocolState };
+  const pending = new Map<string, Pending>();
   const completed: { pendingId: string; identity: UpstreamIdentity }[] = [];
+  const failed: { pendingId: string; failure: SamlFailure }[] = [];
+  let disabled = false;
   const audited: Omit<AuditEvent, 'time'>[] = [];
   const forms: URLSearchParams[] = [];
   const protocol = samlProtocolWith({ replay: new MemoryAssertionReplay() });
@@ -43,7 +46,7 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
     const app = new Koa();
     app.use(
       samlRoutes({
-        findIdp: async (name) => (name === idp.name ? idp : undefined),
+        findIdp: async (name) => (name === idp.name && !disabled ? idp : undefined),
         spUrls: urls,
         pending: {
           take: async (id) => {
@@ -51,12 +54,16 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
             pending.delete(id);
             return found;
           },
+          completeUpstreamAnswer: async (p, identity) => {
+            completed.push({ pendingId: p.id, identity });
+            return `/done?pending=${encodeURIComponent(p.id)}`;
+          },
+          failUpstreamAnswer: async (p, failure) => {
+            failed.push({ pendingId: p.id, failure });
+            return `/failed?pending=${encodeURIComponent(p.id)}&code=${failure.code}`;
+          },
         },
         protocol,
-        complete: async (pendingId, identity) => {
-          completed.push({ pendingId, identity });
-          return `/done?pending=${encodeURIComponent(pendingId)}`;
-        },
         audit: (event) => void audited.push(event),
         readForm: async (ctx, limit) => {
           const form = await readForm(ctx, limit);
@@ -81,7 +88,9 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
   });
   beforeEach(() => {
     completed.length = 0;
+    failed.length = 0;
     audited.length = 0;
+    disabled = false;
   });
 
   const post = (name: string, form: Record<string, string>) =>
@@ -90,7 +99,7 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
   async function signIn(user: keyof typeof SAML_USERS): Promise<{ pendingId: string; keep: PendingProtocolState; text: string; form: URLSearchParams }> {
     const pendingId = `p-${Math.random().toString(16).slice(2)}`;
     const start = await protocol.start(idp, { callbackUrl: urls(idp.name).acsUrl, pendingId });
-    pending.set(pendingId, { idp: idp.name, keep: start.keep });
+    pending.set(pendingId, { id: pendingId, idp: idp.name, keep: start.keep });
     const page = await browser.page();
     await page.goto(start.redirectTo);
     await page.fill('input[name=username]', user);
@@ -122,26 +131,28 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
     // The same answer posted again: its pending sign-in is gone.
     const again = await post('corp-saml', Object.fromEntries(done.form));
     expect({ status: again.status, body: await again.text() }).toEqual({ status: 400, body: 'error page: federation.saml.no_pending' });
-    // Even with the pending sign-in put back, the assertion is not accepted twice.
-    pending.set(done.pendingId, { idp: 'corp-saml', keep: done.keep });
+    // Even with the pending sign-in put back, the assertion is not accepted twice: the done step is told why.
+    pending.set(done.pendingId, { id: done.pendingId, idp: 'corp-saml', keep: done.keep });
     const replayed = await post('corp-saml', Object.fromEntries(done.form));
-    expect({ status: replayed.status, body: await replayed.text() }).toEqual({ status: 400, body: 'error page: federation.saml.replayed' });
+    expect({ status: replayed.status, location: replayed.headers.get('location') }).toEqual({ status: 303, location: `/failed?pending=${done.pendingId}&code=replayed` });
     expect(completed).toHaveLength(1);
+    expect(failed).toEqual([{ pendingId: done.pendingId, failure: { code: 'replayed', message: expect.stringMatching(/already used/), oauthError: 'access_denied' } }]);
     expect(audited).toEqual([
       expect.objectContaining({ type: 'login', outcome: 'failure', action: 'saml corp-saml: no pending sign-in for this answer', ip: expect.any(String) }),
       expect.objectContaining({ type: 'login', outcome: 'failure', action: expect.stringMatching(/^saml corp-saml: replayed: /) }),
     ]);
   });
 
-  test('a tampered answer, an answer for another IdP\'s pending sign-in, an oversized or missing one: error page and audit, nothing completed', async () => {
+  test('a tampered answer, an answer for another IdP\'s pending sign-in, an oversized one, an unknown or disabled IdP: audited, nothing completed', async () => {
     const done = await signIn('bob');
     completed.length = 0;
     const tampered = encode(decode(done.form.get('SAMLResponse')!).replace('bob@saml.example', 'boss@saml.example'));
-    pending.set('t1', { idp: 'corp-saml', keep: done.keep });
+    pending.set('t1', { id: 't1', idp: 'corp-saml', keep: done.keep });
     const bad = await post('corp-saml', { SAMLResponse: tampered, RelayState: 't1' });
-    expect({ status: bad.status, body: await bad.text() }).toEqual({ status: 400, body: 'error page: federation.saml.invalid_answer' });
+    expect({ status: bad.status, location: bad.headers.get('location') }).toEqual({ status: 303, location: '/failed?pending=t1&code=invalid_answer' });
+    expect(pending.has('t1')).toBe(false);
 
-    pending.set('t2', { idp: 'other-idp', keep: done.keep });
+    pending.set('t2', { id: 't2', idp: 'other-idp', keep: done.keep });
     const other = await post('corp-saml', { SAMLResponse: done.form.get('SAMLResponse')!, RelayState: 't2' });
     expect({ status: other.status, body: await other.text() }).toEqual({ status: 400, body: 'error page: federation.saml.no_pending' });
 
@@ -149,14 +160,22 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
     expect({ status: big.status, body: await big.text() }).toEqual({ status: 413, body: 'error page: federation.saml.invalid_answer' });
 
     const unknown = await post('nobody', { SAMLResponse: 'x', RelayState: 't4' });
-    expect(unknown.status).toBe(404);
+    expect({ status: unknown.status, body: await unknown.text() }).toEqual({ status: 404, body: 'error page: federation.saml.unknown_idp' });
+
+    // The IdP turned off while the person was at it: the done step is told, nothing verified.
+    pending.set('t5', { id: 't5', idp: 'corp-saml', keep: done.keep });
+    disabled = true;
+    const off = await post('corp-saml', { SAMLResponse: done.form.get('SAMLResponse')!, RelayState: 't5' });
+    expect({ status: off.status, location: off.headers.get('location') }).toEqual({ status: 303, location: '/failed?pending=t5&code=unavailable' });
 
     expect(completed).toEqual([]);
+    expect(failed.map((f) => f.failure.code)).toEqual(['invalid_answer', 'unavailable']);
     expect(audited.map((e) => e.action)).toEqual([
       expect.stringMatching(/^saml corp-saml: invalid_answer: .*signature/i),
-      'saml corp-saml: no pending sign-in for this answer',
+      'saml corp-saml: the pending sign-in belongs to other-idp',
       expect.stringMatching(/^saml corp-saml: unreadable answer: form too large/),
       'saml nobody: unknown identity provider',
+      'saml corp-saml: the identity provider was removed or disabled during the sign-in',
     ]);
     expect(audited.every((e) => e.type === 'login' && e.outcome === 'failure' && (e.action?.length ?? 0) <= 200)).toBe(true);
   });

@@ -5,5 +5,5 @@ export { SAML_ATTRIBUTE_DEFAULTS, mapAttributes } from './attributes.js';
 export type { AssertionReplay } from './replay.js';
 export { RedisAssertionReplay } from './redis-replay.js';
 export { MemoryAssertionReplay } from './memory-replay.js';
-export { samlRoutes, SAML_PAGE_KEYS, type SamlRouteDeps } from './routes.js';
+export { samlRoutes, SAML_PAGE_KEYS, type SamlRouteDeps, type SamlPending, type SamlFailure } from './routes.js';
 export type { SamlIdp, SamlSettings, UpstreamProtocol } from './types.js';

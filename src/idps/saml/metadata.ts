@@ -8,7 +8,7 @@ import { generateServiceProviderMetadata } from '@node-saml/node-saml';
 import { AppError } from '../../errors.js';
 
 /** Bytes of an IdP's metadata: one entity's document is a few KiB; a whole federation's aggregate is refused. */
-export const SAML_METADATA_MAX = 512 * 1024;
+export const SAML_METADATA_MAX = 256 * 1024;
 
 export const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';

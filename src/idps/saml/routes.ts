@@ -16,24 +16,40 @@ const RELAY_STATE_MAX = 256;
 /** The form around the SAMLResponse: its RelayState, the field names, the URL encoding of base64's `+/=`. */
 const ACS_FORM_MAX = Math.ceil(SAML_RESPONSE_MAX * 1.5) + 4096;
 
-export interface SamlRouteDeps {
+/** What the routes need of a pending sign-in (the core's PendingSignIn has more). */
+export interface SamlPending {
+  idp: string;
+  keep: PendingProtocolState;
+}
+
+/** Why an upstream answer was refused, as the done step shows it (the core's UpstreamFailure). */
+export interface SamlFailure {
+  code: UpstreamError['code'];
+  message: string;
+  oauthError: UpstreamError['oauthError'];
+}
+
+export interface SamlRouteDeps<P extends SamlPending = SamlPending> {
   /** The IdP of that name, if it exists, is enabled and speaks SAML. */
   findIdp(name: string): Promise<SamlIdp | undefined>;
   /** Our SP's entityID and ACS URL for an IdP (`{issuer}/federation/{name}/saml/metadata` and `…/acs`). */
   spUrls(name: string): { entityId: string; acsUrl: string };
-  /** The pending sign-in of that ID, removed as it is read (one answer per request). */
-  pending: { take(id: string): Promise<{ idp: string; keep: PendingProtocolState } | undefined> };
+  pending: {
+    /** The pending sign-in of that ID, removed as it is read (one answer per request). */
+    take(id: string): Promise<P | undefined>;
+    /** Keeps the verified identity for the browser that started the sign-in; answers where to send it (the done step). */
+    completeUpstreamAnswer(pending: P, identity: UpstreamIdentity): Promise<string>;
+    /** Keeps why the answer was refused for the done step (our page, or the client told); answers where to send the browser. */
+    failUpstreamAnswer(pending: P, failure: SamlFailure): Promise<string>;
+  };
   protocol: UpstreamProtocol;
-  /** Turns the verified identity into our account and the interaction's login; answers where to send the browser. */
-  complete(pendingId: string, identity: UpstreamIdentity): Promise<string>;
   audit(event: Omit<AuditEvent, 'time'>): void | Promise<void>;
   /** The form body of at most `limit` bytes (an AppError with its status for a larger or malformed one). */
   readForm(ctx: Context, limit: number): Promise<URLSearchParams>;
-  /** Our error page, with a message from the locale files (`federation.saml.*`). */
+  /** Our error page, with a message from the locale files (`federation.saml.*`): for answers that belong to no sign-in. */
   errorPage(ctx: Context, status: number, messageKey: string): void | Promise<void>;
 }
 
-const STATUS_OF: Record<UpstreamError['code'], number> = { denied: 403, invalid_answer: 400, unavailable: 503, replayed: 400, no_pending: 400 };
 const KEY_OF: Record<UpstreamError['code'], string> = {
   denied: 'federation.saml.denied',
   invalid_answer: 'federation.saml.invalid_answer',
@@ -47,7 +63,7 @@ export const SAML_PAGE_KEYS = ['federation.saml.title', 'federation.saml.unknown
 
 const cut = (value: string, max: number) => (value.length > max ? `${value.slice(0, max)}…` : value);
 
-export function samlRoutes(deps: SamlRouteDeps): Router {
+export function samlRoutes<P extends SamlPending>(deps: SamlRouteDeps<P>): Router {
   const router = new Router({ prefix: '/federation/:idp/saml' });
 
   router.get('/metadata', async (ctx) => {
@@ -60,13 +76,17 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
   });
 
   router.post('/acs', async (ctx) => {
-    const name = ctx.params.idp ?? '';
+    const name = (ctx.params.idp ?? '').slice(0, NAME_MAX + 1);
+    const audit = (reason: string) => deps.audit({ type: 'login', outcome: 'failure', action: cut(`saml ${cut(name, NAME_MAX)}: ${reason}`, 200), ip: ctx.ip });
     const refused = async (status: number, key: string, reason: string) => {
-      await deps.audit({ type: 'login', outcome: 'failure', action: cut(`saml ${cut(name, NAME_MAX)}: ${reason}`, 200), ip: ctx.ip });
+      await audit(reason);
       return deps.errorPage(ctx, status, key);
     };
-    const idp = name.length <= NAME_MAX ? await deps.findIdp(name) : undefined;
-    if (!idp?.saml) return refused(404, 'federation.saml.unknown_idp', 'unknown identity provider');
+    const onward = (url: string) => {
+      ctx.status = 303;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.redirect(url);
+    };
     let form: URLSearchParams;
     try {
       form = await deps.readForm(ctx, ACS_FORM_MAX);
@@ -74,18 +94,28 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       const status = (err as { status?: number }).status ?? 400;
       return refused(status, 'federation.saml.invalid_answer', `unreadable answer: ${err instanceof Error ? err.message : 'form'}`);
     }
+    // The RelayState names the pending sign-in, which is consumed here whatever the answer: one answer per request.
     const relayState = form.get('RelayState') ?? '';
     const pending = relayState && relayState.length <= RELAY_STATE_MAX ? await deps.pending.take(relayState) : undefined;
-    if (!pending || pending.idp !== idp.name) return refused(400, 'federation.saml.no_pending', 'no pending sign-in for this answer');
+    if (!pending) {
+      const known = name.length <= NAME_MAX && (await deps.findIdp(name))?.saml;
+      return known ? refused(400, 'federation.saml.no_pending', 'no pending sign-in for this answer') : refused(404, 'federation.saml.unknown_idp', 'unknown identity provider');
+    }
+    if (pending.idp !== name) return refused(400, 'federation.saml.no_pending', `the pending sign-in belongs to ${cut(pending.idp, NAME_MAX)}`);
+    const idp = await deps.findIdp(name);
+    if (!idp?.saml) {
+      await audit('the identity provider was removed or disabled during the sign-in');
+      return onward(await deps.pending.failUpstreamAnswer(pending, { code: 'unavailable', message: 'the identity provider was removed or disabled during the sign-in', oauthError: 'access_denied' }));
+    }
     let identity: UpstreamIdentity;
     try {
       identity = await deps.protocol.finish(idp, form, pending.keep, { callbackUrl: deps.spUrls(idp.name).acsUrl });
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
-      return refused(STATUS_OF[err.code], KEY_OF[err.code], `${err.code}: ${err.message}`);
+      await audit(`${err.code}: ${err.message}`);
+      return onward(await deps.pending.failUpstreamAnswer(pending, { code: err.code, message: err.message, oauthError: err.oauthError }));
     }
-    ctx.status = 303;
-    ctx.redirect(await deps.complete(relayState, identity));
+    onward(await deps.pending.completeUpstreamAnswer(pending, identity));
   });
 
   return router;
