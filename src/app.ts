@@ -47,7 +47,11 @@ import { auditRegistration } from './audit/registration-events.js';
 import { countAuthorizations } from './clients/usage.js';
 import { providerPages } from './pages/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
+import { federationCallback } from './interactions/federation-callback.js';
+import { OidcProtocol } from './idps/oidc-protocol.js';
+import { samlProtocol } from './idps/saml/index.js';
 import { relyingPartyOf } from './mfa/passkeys.js';
+import { renderer } from './interactions/render.js';
 import { loadViews, type Views } from './pages/views.js';
 import { keptCookieKeys, type OnRestored } from './keys/generated-keys.js';
 import { requireDefaultSigningAlg, signingAlgsOf } from './keys/signing-algs.js';
@@ -213,6 +217,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
   const csrf = csrfFollowing(() => cookieKeys.current[0]!);
+  const protocols = { oidc: new OidcProtocol(), saml: samlProtocol };
   const interactions = interactionRoutes({
     provider,
     audit: stores.audit,
@@ -228,6 +233,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
     mfaRequired: () => live.current['mfa.required'],
     issuerLabel: new URL(settings.issuer).host,
     relyingParty: relyingPartyOf(settings.issuer),
+    federation: { issuer: settings.issuer, idps: stores.idps, pending: stores.pendingSignIns, protocols, accounts: stores.federatedAccounts },
   });
 
   const documents = new PrebuiltDocuments(provider, () => live.current['paths.jwks'], () => live.current['implicit.enabled'], settings.proxy);
@@ -248,6 +254,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks)));
   app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
+  app.use(mountedRouter('/federation', federationCallback({ issuer: settings.issuer, render: renderer({ provider, users: stores.users, views, csrf }), idps: stores.idps, pending: stores.pendingSignIns, protocols, audit: stores.audit })));
   // The user's own second factors, with the sign-in's own factors, throttle and passkey binding.
   const accountSecurity = { factors: stores.mfa, throttle: stores.throttle, mfaRequired: () => live.current['mfa.required'], issuerLabel: new URL(settings.issuer).host, rp: relyingPartyOf(settings.issuer) };
   app.use(mountedRouter(ACCOUNT_PATH, accountRoutes({ provider, issuer: settings.issuer, authorizationPath: () => live.current['paths.authorization'], users: stores.users, consents: stores.consents, sessions: stores.sessions, audit: stores.audit, views, csrf, editableClaims: () => (live.current['account.editable_claims'] ?? 'name').split(',').filter(Boolean), security: accountSecurity })));

@@ -19,6 +19,12 @@ import { CachedCollection } from './storage/cached-collection.js';
 import { Directories } from './directories/directories.js';
 import type { DirectoryRecord } from './directories/directory-record.js';
 import { DirectorySignIn } from './directories/directory-sign-in.js';
+import { Idps } from './idps/idps.js';
+import type { IdpRecord } from './idps/idp-record.js';
+import { FederatedAccounts, type LinkRecord } from './idps/federated-accounts.js';
+import { PendingSignIns } from './idps/pending-sign-ins.js';
+import { MemoryPending } from './idps/memory-pending.js';
+import { RedisPending } from './idps/redis-pending.js';
 import type { ClientRecord } from './clients/client-record.js';
 import { ClientRegistry } from './clients/registry.js';
 import { DeclaredClients } from './clients/declared-clients.js';
@@ -83,6 +89,10 @@ export interface Stores {
   /** LDAP and Active Directory directories, and the sign-in through them (its connection pool). */
   directories: Directories;
   directorySignIn: DirectorySignIn;
+  /** Upstream OpenID Connect and SAML identity providers, their users' links, and the sign-ins under way at them. */
+  idps: Idps;
+  federatedAccounts: FederatedAccounts;
+  pendingSignIns: PendingSignIns;
   /** Second factors (authenticator apps, recovery codes), sealed at rest like the keys. */
   mfa: Factors;
   close(): Promise<void>;
@@ -167,6 +177,9 @@ export async function openStores(settings: Settings, connectionName?: string, on
     logouts,
     directories,
     directorySignIn,
+    idps: new Idps(collection<IdpRecord>('idps'), settings.keysEncryptionKey),
+    federatedAccounts: new FederatedAccounts(collection<LinkRecord>('idp-links'), users),
+    pendingSignIns: new PendingSignIns(redis ? new RedisPending(redis) : new MemoryPending()),
     async close() {
       // Back-channel notices still under way get a few seconds; what remains then is dropped and audited.
       await logouts.delivery.settle(LOGOUT_SETTLE_MS);

@@ -32,8 +32,17 @@ export interface UserRecord {
   source?: { kind: 'directory' | 'idp'; name: string; id: string };
   /** Group names the source gave at the last sign-in. */
   externalGroups?: string[];
+  /** The upstream identities (IdP, subject) that sign in as this user: created by, or linked to, it. */
+  links?: IdentityLink[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** An upstream identity that signs in as a user (idps/federated-accounts.ts keeps the index the other way). */
+export interface IdentityLink {
+  idp: string;
+  subject: string;
+  linkedAt: string;
 }
 
 /** What leaves the store for display: never the hash. */
@@ -214,6 +223,15 @@ export class Users {
         return groups.length ? { ...rest, groups } : rest;
       }),
     );
+  }
+
+  /** Changes the user's linked upstream identities by sub; the rest of the record stays. */
+  async changeLinks(sub: string, change: (links: readonly IdentityLink[]) => IdentityLink[]): Promise<UserRecord> {
+    return this.#change(sub, (current) => {
+      const links = change(current.links ?? []);
+      const { links: _old, ...rest } = current;
+      return links.length ? { ...rest, links } : rest;
+    });
   }
 
   /**

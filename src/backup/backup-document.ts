@@ -150,8 +150,10 @@ function documentSchema(rules: DocumentRules) {
     role: z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` }).default('user'),
     disabled: z.boolean().default(false),
     credentialsChangedAt: time.optional(),
-    source: z.strictObject({ kind: z.enum(['directory', 'idp']), name: z.string().min(1).max(64), id: subSchema }).optional(),
+    // An upstream IdP's subject is its own (any string up to 255), not one of our subs.
+    source: z.strictObject({ kind: z.enum(['directory', 'idp']), name: z.string().min(1).max(64), id: z.string().min(1).max(255) }).optional(),
     externalGroups: z.array(z.string().max(256)).max(200).optional(),
+    links: z.array(z.strictObject({ idp: z.string().min(1).max(64), subject: z.string().min(1).max(255), linkedAt: time })).max(16).optional(),
     createdAt: time,
     updatedAt: time,
   }).refine((u) => u.passwordHash !== '' || u.source !== undefined, { message: 'passwordHash: an argon2id hash (only an account with a source has none)', path: ['passwordHash'] });

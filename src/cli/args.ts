@@ -68,6 +68,20 @@ const OPTIONS = {
   'connect-timeout-ms': { type: 'string' },
   'timeout-ms': { type: 'string' },
   'password-max-age-seconds': { type: 'string' },
+  type: { type: 'string' },
+  issuer: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret-stdin': { type: 'boolean' },
+  'display-name': { type: 'string' },
+  'display-name-zh': { type: 'string' },
+  'logo-url': { type: 'string' },
+  'link-by-email': { type: 'boolean' },
+  'use-userinfo': { type: 'boolean' },
+  'groups-claim': { type: 'string' },
+  'metadata-url': { type: 'string' },
+  'metadata-file': { type: 'string' },
+  enabled: { type: 'boolean' },
+  idp: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 export type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; allowNegative: true }>>['values'];

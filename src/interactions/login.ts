@@ -20,6 +20,7 @@ import { finish } from './finish.js';
 import { StartAgain, type Loader } from './load.js';
 import type { Renderer } from './render.js';
 import type { SecondFactor } from './second-factor.js';
+import type { Federation } from './federation.js';
 
 export interface LoginDeps {
   load: Pick<Loader, 'loadForPost'>;
@@ -33,9 +34,11 @@ export interface LoginDeps {
   /** Directory accounts (LDAP, Active Directory): names no local account holds go there. */
   directories?: Pick<DirectorySignIn, 'handles' | 'signIn' | 'throttleName'>;
   secondFactor: Pick<SecondFactor, 'needed' | 'begin'>;
+  /** Home-realm discovery: a name in an upstream IdP's domain (and no local account) goes to that IdP. */
+  federation?: Pick<Federation, 'forLogin' | 'start'>;
 }
 
-export function login({ load, render, users, throttle, devices, audit, metrics, directories, secondFactor }: LoginDeps): RouterMiddleware {
+export function login({ load, render, users, throttle, devices, audit, metrics, directories, secondFactor, federation }: LoginDeps): RouterMiddleware {
   return async (ctx) => {
     const { interaction, form } = await load.loadForPost(ctx);
     if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
@@ -51,6 +54,14 @@ export function login({ load, render, users, throttle, devices, audit, metrics, 
       return;
     }
 
+    // JS-free home-realm discovery: the login POST itself answers with the redirect to the upstream.
+    if (federation && username.includes('@')) {
+      const idp = await federation.forLogin(username);
+      if (idp && !(await users.findByUsername(username))?.passwordHash) {
+        await federation.start(ctx, interaction, idp.name, { loginHint: username });
+        return;
+      }
+    }
     const client = String(interaction.params.client_id);
     const deviceCookie = ctx.cookies.get(DEVICE_COOKIE, { signed: false });
     // The slot is taken before the password is checked, so parallel guesses queue; a wrong password leaves it counted.

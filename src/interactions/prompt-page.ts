@@ -2,6 +2,7 @@
 import type { RouterMiddleware } from '@koa/router';
 import type { Chooser } from './chooser.js';
 import type { Consent } from './consent.js';
+import type { Federation } from './federation.js';
 import { StartAgain, type Loader } from './load.js';
 import type { Renderer } from './render.js';
 import type { SecondFactor } from './second-factor.js';
@@ -13,9 +14,11 @@ export interface PromptPageDeps {
   chooser: Pick<Chooser, 'show'>;
   consent: Pick<Consent, 'show'>;
   secondFactor: Pick<SecondFactor, 'show'>;
+  /** The client named an upstream IdP (idp_hint, or a login_hint in its domain): our page is skipped. */
+  federation?: Pick<Federation, 'forHint' | 'start'>;
 }
 
-export function promptPage({ load, render, chooser, consent, secondFactor }: PromptPageDeps): RouterMiddleware {
+export function promptPage({ load, render, chooser, consent, secondFactor, federation }: PromptPageDeps): RouterMiddleware {
   return async (ctx) => {
     const interaction = await load.load(ctx);
     // A first factor done (or a session asked to step up): the second factor's page, not the password again.
@@ -28,9 +31,16 @@ export function promptPage({ load, render, chooser, consent, secondFactor }: Pro
       case 'select_account':
         await chooser.show(ctx, interaction);
         return;
-      case 'login':
+      case 'login': {
+        const hinted = federation && (await federation.forHint(interaction));
+        if (hinted) {
+          const loginHint = interaction.params.login_hint;
+          await federation.start(ctx, interaction, hinted.name, { skippedPage: true, ...(typeof loginHint === 'string' ? { loginHint: loginHint.slice(0, 256) } : {}) });
+          return;
+        }
         await render.renderLogin(ctx, interaction);
         return;
+      }
       case 'consent':
         await consent.show(ctx, interaction);
         return;

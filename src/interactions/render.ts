@@ -16,11 +16,20 @@ export interface ClientView {
   tosUri?: string;
 }
 
+/** A login page button: "Continue with NAME" for an upstream identity provider. */
+export interface IdpButton {
+  name: string;
+  label: string;
+  logoUrl?: string | undefined;
+}
+
 export interface RenderDeps {
   provider: { readonly current: Provider };
   users: Pick<Users, 'findBySub'>;
   views: Views;
   csrf: Pick<Csrf, 'tokenFor'>;
+  /** The enabled upstream identity providers' buttons, in a language. */
+  idpButtons?: (lang: string) => Promise<IdpButton[]>;
 }
 
 export interface Renderer {
@@ -35,7 +44,7 @@ export interface Renderer {
   renderLogin(ctx: Context, interaction: Interaction, status?: number, error?: string, username?: string): Promise<void>;
 }
 
-export function renderer({ provider, users, views, csrf }: RenderDeps): Renderer {
+export function renderer({ provider, users, views, csrf, idpButtons }: RenderDeps): Renderer {
   const localeFor = (ctx: Context, interaction?: Interaction) => requestLocale(ctx, views, interaction?.params.ui_locales);
 
   function page(ctx: Context, status: number, name: PageName, locale: Locale, locals: Record<string, unknown> & { title: string }) {
@@ -72,6 +81,7 @@ export function renderer({ provider, users, views, csrf }: RenderDeps): Renderer
       client: await clientOf(interaction),
       username: username ?? (typeof hint === 'string' ? hint : ''),
       error,
+      idps: idpButtons ? await idpButtons(locale.lang) : [],
     });
   }
 

@@ -21,6 +21,12 @@ import { startAgainPage } from './expired.js';
 import { loader } from './load.js';
 import { login } from './login.js';
 import { promptPage } from './prompt-page.js';
+import { federation } from './federation.js';
+import type { Idps } from '../idps/idps.js';
+import type { PendingSignIns } from '../idps/pending-sign-ins.js';
+import type { UpstreamProtocol } from '../idps/protocol.js';
+import type { FederatedAccounts } from '../idps/federated-accounts.js';
+import type { IdpRecord } from '../idps/idp-record.js';
 import { renderer } from './render.js';
 import { secondFactor } from './second-factor.js';
 import { codeStep } from './second-factor-code.js';
@@ -53,19 +59,35 @@ export interface InteractionDeps {
   issuerLabel: string;
   /** Where passkeys are bound: the issuer's host and origin. */
   relyingParty: RelyingParty;
+  /** Upstream identity providers: the sign-ins through them (absent: no buttons, no home-realm discovery). */
+  federation?: {
+    issuer: string;
+    idps: Pick<Idps, 'list' | 'forSignIn'>;
+    pending: Pick<PendingSignIns, 'newId' | 'save' | 'takeAnswer'>;
+    protocols: Record<IdpRecord['type'], UpstreamProtocol>;
+    accounts: Pick<FederatedAccounts, 'resolve'>;
+  };
 }
 
-export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, directories, factors, mfaRequired, issuerLabel, relyingParty }: InteractionDeps): Router {
+export function interactionRoutes({ provider, audit, users, throttle, devices, views, csrf, scopes, metrics, directories, factors, mfaRequired, issuerLabel, relyingParty, federation: upstream }: InteractionDeps): Router {
   const load = loader({ provider, csrf });
-  const render = renderer({ provider, users, views, csrf });
+  // The login page's buttons are read through the federation's short-lived list, which needs the renderer itself.
+  let buttons: ((lang: string) => Promise<{ name: string; label: string; logoUrl?: string | undefined }[]>) | undefined;
+  const render = renderer({ provider, users, views, csrf, ...(upstream ? { idpButtons: (lang: string) => buttons!(lang) } : {}) });
   const accounts = chooser({ load, render, csrf });
   const consents = consent({ provider, load, render, csrf, scopes, audit });
   const second = secondFactor({ provider, render, csrf, factors, throttle, audit, mfaRequired, issuerLabel });
+  const federated = upstream && federation({ ...upstream, load, render, csrf, audit, secondFactor: second });
+  buttons = federated?.buttons;
 
   const router = new Router({ prefix: '/interaction/:uid' });
   router.use(startAgainPage(render));
-  router.get('/', promptPage({ load, render, chooser: accounts, consent: consents, secondFactor: second }));
-  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics, secondFactor: second, ...(directories ? { directories } : {}) }));
+  router.get('/', promptPage({ load, render, chooser: accounts, consent: consents, secondFactor: second, ...(federated ? { federation: federated } : {}) }));
+  router.post('/login', login({ load, render, users, throttle, devices, audit, metrics, secondFactor: second, ...(directories ? { directories } : {}), ...(federated ? { federation: federated } : {}) }));
+  if (federated) {
+    router.get('/federation/done/:pendingId', federated.doneRoute);
+    router.post('/federation/:idp', federated.startRoute);
+  }
   router.post('/mfa/totp', codeStep('totp', { load, render, factors, throttle, secondFactor: second, audit }));
   router.post('/mfa/recovery', codeStep('recovery', { load, render, factors, throttle, secondFactor: second, audit }));
   router.post('/mfa/enrol', enrolStep({ load, render, factors, throttle, secondFactor: second, audit }));

@@ -8,6 +8,8 @@ export const AMR = {
   hardwareKey: 'hwk',
   /** The user was verified by the authenticator (PIN or biometrics). */
   userPresence: 'user',
+  /** Federated: an upstream identity provider authenticated the user. */
+  federated: 'fed',
   /** More than one factor. */
   mfa: 'mfa',
 } as const;

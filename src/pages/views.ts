@@ -16,7 +16,7 @@ export const VIEWS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 /** @simplewebauthn/browser's self-contained bundle (a global SimpleWebAuthnBrowser), served from our origin. */
 const WEBAUTHN_BUNDLE = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
 
-const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'landing', 'demo-callback', 'frontchannel-logout', 'account', 'account-security', 'mfa-code', 'mfa-enrol', 'mfa-recovery-codes', 'passkey-sign-in'] as const;
+const PAGES = ['login', 'consent', 'select-account', 'error', 'logout', 'logged-out', 'landing', 'demo-callback', 'frontchannel-logout', 'account', 'account-security', 'mfa-code', 'mfa-enrol', 'mfa-recovery-codes', 'passkey-sign-in', 'federation-failed'] as const;
 /** The administrators' console (src/admin/console), in the same layout, stylesheet and languages. */
 const ADMIN_PAGES = ['admin/refused', 'admin/clients', 'admin/client', 'admin/secret', 'admin/users', 'admin/scopes', 'admin/scope', 'admin/keys', 'admin/settings', 'admin/audit', 'admin/migration', 'admin/groups', 'admin/directories', 'admin/directory', 'admin/user-sessions'] as const;
 const ALL_PAGES = [...PAGES, ...ADMIN_PAGES];

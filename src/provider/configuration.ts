@@ -145,6 +145,8 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
     // reaches the client in the fragment. `state` is a standard parameter, listed here for its check only.
     extraParams: {
       skip_confirm: null,
+      // The upstream identity provider a client names to skip our login page (interactions/federation.ts).
+      idp_hint: null,
       state(ctx: KoaContextWithOIDC, value: unknown) {
         if (ctx.oidc.route === 'authorization' && deps.runtime()['state.required'] && (typeof value !== 'string' || value === '')) {
           throw new errors.InvalidRequest("missing required parameter 'state' (this provider requires it)");

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import * as client from 'openid-client';
 import { Secret, TOTP } from 'otpauth';
-import { ACR_MFA, ACR_PASSWORD } from '../../src/oidc/acr.js';
+import { ACR_MFA, ACR_FEDERATED, ACR_PASSWORD } from '../../src/oidc/acr.js';
 import { useProvider } from '../support/provider.js';
 import { authorizeUrl, implicitParams, submitForm, submitLogin } from '../support/flows.js';
 import { rpConfiguration, verifyIdToken } from '../support/rp.js';
@@ -89,7 +89,7 @@ async function enrol(ua: UserAgent, who: { username: string; password: string })
 
 test('discovery names the password and the multi-factor ACRs', async () => {
   const discovery = (await (await fetch(`${fixture.op.issuer}/.well-known/openid-configuration`)).json()) as { acr_values_supported: string[] };
-  expect(discovery.acr_values_supported).toEqual([ACR_PASSWORD, ACR_MFA]);
+  expect(discovery.acr_values_supported).toEqual([ACR_PASSWORD, ACR_FEDERATED, ACR_MFA]);
 });
 
 test('a password alone, with nothing asking for more: acr at the password level, amr pwd', async () => {

@@ -78,6 +78,12 @@ async function userCommand({ stores, action, args, values }: Context): Promise<O
       const ended = await stores.sessions.end(user.sub, `signed out by ${cliActor()}`, args[1]);
       return { json: { user: user.username, ended }, text: ended.map((s) => `signed out ${sessionLine(s)}`).join('\n') || '(no sessions)' };
     }
+    case 'unlink': {
+      const name = positional(args, 0, 'username');
+      if (!values.idp) throw new UsageError('user unlink needs --idp NAME');
+      const user = toView(await stores.federatedAccounts.unlink(name, values.idp));
+      return { json: user, text: `unlinked ${printable(name)} from idp ${printable(values.idp)}` };
+    }
     case 'delete': {
       const removed = await stores.users.delete(positional(args, 0, 'username'));
       return { json: { deleted: removed.username, sub: removed.sub }, text: `deleted user ${printable(removed.username)}` };
@@ -99,6 +105,7 @@ export const user: Command = {
                                                       into that registered a back-channel URI is told)
   user consents NAME | user revoke-consent NAME CLIENT_ID   (revoking ends the grant and its tokens; the client's next
                                                              sign-in asks for consent again)
+  user unlink NAME --idp IDP   (its upstream identity at IDP no longer signs in as this user; 'user show' lists links)
   user mfa show NAME | user mfa reset NAME   (second factors: what is enrolled; reset for a lost phone)`,
   help: `The password is read from standard input with --password-stdin, never from the command line.
 A claim value is JSON when it parses as JSON (address={"country":"NL"}, 'cost_centers=["A1","B2"]'), a string otherwise.

@@ -1,0 +1,207 @@
+/**
+ * Sign-in through an upstream OpenID Connect provider: a plain oidc-provider (not our code) started here, defined
+ * with the command line; the relying party gets our own sub with the upstream's claims and groups; the upstream's
+ * refusal and outage give our page; a replayed answer, or one without its interaction, is refused and audited.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import * as client from 'openid-client';
+import { jsonOf, runCli } from '../support/cli.js';
+import { authorizeUrl, implicitParams, submitForm, submitLogin } from '../support/flows.js';
+import { RP, useProvider } from '../support/provider.js';
+import { rpConfiguration, verifyIdToken } from '../support/rp.js';
+import { startUpstreamOidc, UPSTREAM_USERS, type UpstreamOidc } from '../support/upstream-oidc.js';
+import { fragmentParams, inputValue, UserAgent, type Hop } from '../support/user-agent.js';
+
+const fixture = useProvider({ PROXY: 'true' });
+let upstream: UpstreamOidc;
+let address = 0;
+
+beforeAll(async () => {
+  upstream = await startUpstreamOidc([`${fixture.op.issuer}/federation/corp/callback`]);
+});
+afterAll(async () => {
+  await upstream?.close();
+});
+
+const cliEnv = () => ({ REDIS_URL: fixture.redis.url, REDIS_KEY_PREFIX: fixture.redis.prefix, NODE_ENV: 'test', ISSUER: fixture.op.issuer });
+
+function browser(): UserAgent {
+  const ua = new UserAgent(fixture.op.issuer);
+  const own = { 'x-forwarded-for': `198.51.100.${++address % 250}` };
+  const request = ua.request.bind(ua);
+  ua.request = (url, init = {}) => request(url, { ...init, headers: { ...own, ...(init.headers as Record<string, string>) } });
+  return ua;
+}
+
+/** The "Continue with" button's form on our login page, posted. */
+async function continueWith(ua: UserAgent, page: Hop, idp: string): Promise<Hop> {
+  expect(page.body).toContain(`action="/interaction/`);
+  const action = page.body.match(new RegExp(`action="(/interaction/[^"]+/federation/${idp})"`))?.[1];
+  if (!action) throw new Error(`no button for ${idp}: ${page.body.slice(0, 400)}`);
+  return ua.follow(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf: inputValue(page.body, 'csrf')! }).toString() });
+}
+
+/** At the upstream (its own browser cookies): its login page, then `username` (or a refusal); returns the redirect to our callback. */
+async function atUpstream(redirect: string, username: string | 'refuse'): Promise<string> {
+  expect(redirect.startsWith(`${upstream.issuer}/auth?`)).toBe(true);
+  const ua = new UserAgent(upstream.issuer);
+  const page = await ua.follow(redirect);
+  const action = username === 'refuse' ? page.body.match(/action="([^"]+\/abort)"/)![1]! : page.body.match(/action="([^"]+\/login)"/)![1]!;
+  const back = await ua.follow(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: username === 'refuse' ? '' : username }).toString() });
+  expect(back.location?.startsWith(`${fixture.op.issuer}/federation/corp/callback?`)).toBe(true);
+  return back.location!;
+}
+
+async function afterConsent(ua: UserAgent, hop: Hop): Promise<Hop> {
+  return hop.status === 200 && hop.body.includes('/confirm"') ? submitForm(ua, hop, 'confirm') : hop;
+}
+
+const SCOPE = 'openid profile email groups';
+
+describe('defined with the command line', () => {
+  test('create reads the client secret from standard input, prints the redirect_uri, and never shows the secret', async () => {
+    const created = await runCli(
+      ['idp', 'create', 'corp', '--type', 'oidc', '--issuer', upstream.issuer, '--client-id', upstream.clientId, '--client-secret-stdin', '--scope', 'openid', '--scope', 'email', '--scope', 'profile', '--scope', 'groups', '--scope', 'department', '--domain', 'corp.example', '--display-name', 'Corp SSO', '--display-name-zh', '公司单点登录', '--claim-map', 'department=department', '--json'],
+      cliEnv(),
+      `${upstream.clientSecret}\n`,
+    );
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(jsonOf(created)).toMatchObject({ name: 'corp', type: 'oidc', enabled: true, domains: ['corp.example'], redirect_uri: `${fixture.op.issuer}/federation/corp/callback`, oidc: { issuer: upstream.issuer, clientSecretSet: true } });
+    const shown = await runCli(['idp', 'show', 'corp', '--json'], cliEnv());
+    const listed = await runCli(['idp', 'list'], cliEnv());
+    for (const out of [created, shown, listed]) expect(out.stdout + out.stderr).not.toContain(upstream.clientSecret);
+    expect(listed.stdout).toContain('corp (oidc, order 100)');
+    const tested = await runCli(['idp', 'test', 'corp', '--json'], cliEnv());
+    expect(jsonOf(tested)).toMatchObject({ ok: true, steps: [{ step: 'discovery', ok: true }, { step: 'jwks', ok: true, detail: '1 key(s)' }] });
+    const refused = await runCli(['idp', 'create', 'bad', '--type', 'oidc', '--issuer', 'ftp://x', '--client-id', 'x', '--client-secret-stdin', '--claim-map', 'sub=id', '--json'], cliEnv(), 's\n');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('oidc.issuer: an http(s) URL');
+    expect(refused.stderr).toContain('claimMap.sub');
+    // An upstream that does not answer (nothing listens on port 9), for the outage test below.
+    const down = await runCli(['idp', 'create', 'down', '--type', 'oidc', '--issuer', 'http://127.0.0.1:9', '--client-id', 'x', '--client-secret-stdin', '--order', '200'], cliEnv(), 's\n');
+    expect(down.code).toBe(0);
+  });
+});
+
+describe('signing in through the upstream', () => {
+  let sub = '';
+  let session: UserAgent;
+
+  test('the login page offers "Continue with Corp SSO", in each language', async () => {
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
+    expect(page.body).toContain('Continue with Corp SSO');
+    const zh = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ ui_locales: 'zh-CN' })));
+    expect(zh.body).toContain('通过 公司单点登录 继续');
+  });
+
+  test('carol signs in: the relying party gets our own sub, her upstream claims and groups; she is created just in time', async () => {
+    session = browser();
+    const config = await rpConfiguration(fixture.op.issuer, 'spa-both');
+    const page = await session.follow(client.buildAuthorizationUrl(config, implicitParams({ scope: SCOPE })).href);
+    const away = await continueWith(session, page, 'corp');
+    expect(away.status).toBe(303);
+    const redirect = new URL(away.location!);
+    expect(redirect.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(redirect.searchParams.get('redirect_uri')).toBe(`${fixture.op.issuer}/federation/corp/callback`);
+    const final = await afterConsent(session, await session.follow(await atUpstream(away.location!, 'carol')));
+    expect(final.status).toBe(302);
+    expect(final.location!.startsWith(`${RP}#`)).toBe(true);
+    const params = fragmentParams(final.location);
+    const { payload } = await verifyIdToken(fixture.op.issuer, params.get('id_token')!, 'spa-both');
+    sub = String(payload.sub);
+    expect(sub).toMatch(/^[0-9a-f]{32}$/);
+    expect(sub).not.toBe(UPSTREAM_USERS.carol!.sub);
+    expect(payload).toMatchObject({ amr: ['fed'], acr: 'urn:oidc-op:acr:federated' });
+    const userinfo = await client.fetchUserInfo(config, params.get('access_token')!, sub);
+    expect(userinfo).toMatchObject({ sub, name: 'Carol Upstream', email: 'carol@corp.example', email_verified: true, groups: ['engineering', 'vpn-users'] });
+    const user = await fixture.op.stores.users.findBySub(sub);
+    expect(user).toMatchObject({ passwordHash: '', source: { kind: 'idp', name: 'corp', id: UPSTREAM_USERS.carol!.sub }, externalGroups: ['engineering', 'vpn-users'], claims: { department: 'R&D' }, links: [{ idp: 'corp', subject: UPSTREAM_USERS.carol!.sub }] });
+  });
+
+  test('silent SSO afterwards never asks the upstream; a second sign-in finds the same user', async () => {
+    const silent = await session.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none' })));
+    expect(silent.status).toBe(302);
+    expect((await verifyIdToken(fixture.op.issuer, fragmentParams(silent.location).get('id_token')!, 'spa-both')).payload.sub).toBe(sub);
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ scope: SCOPE })));
+    const final = await afterConsent(ua, await ua.follow(await atUpstream((await continueWith(ua, page, 'corp')).location!, 'carol')));
+    expect((await verifyIdToken(fixture.op.issuer, fragmentParams(final.location).get('id_token')!, 'spa-both')).payload.sub).toBe(sub);
+  });
+
+  test('home-realm discovery: carol@corp.example typed on the login form goes to the upstream, not to a password check', async () => {
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
+    const away = await submitLogin(ua, page, 'carol@corp.example', '');
+    expect(away.status).toBe(303);
+    expect(new URL(away.location!).searchParams.get('login_hint')).toBe('carol@corp.example');
+    expect(away.location!.startsWith(`${upstream.issuer}/auth?`)).toBe(true);
+  });
+
+  test('idp_hint skips our login page entirely', async () => {
+    const ua = browser();
+    const away = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ idp_hint: 'corp' })));
+    expect(away.status).toBe(303);
+    expect(away.location!.startsWith(`${upstream.issuer}/auth?`)).toBe(true);
+    const final = await afterConsent(ua, await ua.follow(await atUpstream(away.location!, 'carol')));
+    expect(final.location!.startsWith(`${RP}#`)).toBe(true);
+  });
+});
+
+describe('refused and failed answers', () => {
+  test('the upstream says access_denied: our page names the sign-in, offers another way; no user is created', async () => {
+    const before = (await fixture.op.stores.users.list()).length;
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
+    const failed = await ua.follow(await atUpstream((await continueWith(ua, page, 'corp')).location!, 'refuse'));
+    expect(failed.status).toBe(502);
+    expect(failed.body).toContain('Sign-in with Corp SSO failed');
+    expect(failed.body).toContain('Choose another way to sign in');
+    // Giving up: the relying party gets access_denied in its fragment.
+    const gaveUp = await submitForm(ua, failed, 'abort');
+    expect(fragmentParams(gaveUp.location).get('error')).toBe('access_denied');
+    expect((await fixture.op.stores.users.list()).length).toBe(before);
+  });
+
+  test('with idp_hint, an upstream refusal goes straight back to the relying party as access_denied', async () => {
+    const ua = browser();
+    const away = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ idp_hint: 'corp' })));
+    const back = await ua.follow(await atUpstream(away.location!, 'refuse'));
+    expect(back.status).toBe(302);
+    expect(fragmentParams(back.location).get('error')).toBe('access_denied');
+  });
+
+  test('a replayed callback, and a callback in another browser, are refused with our page and an audit entry', async () => {
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ scope: SCOPE })));
+    const callback = await atUpstream((await continueWith(ua, page, 'corp')).location!, 'carol');
+    // Another browser (no interaction cookie) brings the answer: the callback verifies it, the done step refuses it.
+    const attacker = browser();
+    const stolen = await attacker.follow(callback);
+    expect(stolen.status).toBe(400);
+    expect(stolen.body).toContain('This sign-in has expired');
+    // The state is consumed: the rightful browser's replay finds nothing.
+    const replayed = await ua.follow(callback);
+    expect(replayed.status).toBe(400);
+    expect(replayed.body).toContain('This sign-in cannot continue');
+    const events = await fixture.op.stores.audit.tail(50, { type: 'login' });
+    expect(events.some((e) => e.action?.includes('no pending sign-in for its state'))).toBe(true);
+  });
+
+  test('a callback with no pending sign-in, or a forged state, is refused without a 500', async () => {
+    const ua = browser();
+    for (const query of ['', '?state=forged-state-forged-state-forged&code=x', `?state=${'a'.repeat(43)}&code=x`]) {
+      const hop = await ua.get(`${fixture.op.issuer}/federation/corp/callback${query}`);
+      expect(hop.status).toBe(400);
+    }
+  });
+
+  test('the upstream down: our page says it is not answering, no hang', async () => {
+    const ua = browser();
+    const page = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams()));
+    const failed = await continueWith(ua, page, 'down');
+    expect(failed.status).toBe(502);
+    expect(failed.body).toContain('is not answering right now');
+  });
+});
