@@ -172,3 +172,10 @@ export function idpForLogin<T extends Pick<IdpRecord, 'domains' | 'enabled'>>(id
 
 /** The static redirect_uri registered at an upstream OpenID Connect provider. */
 export const callbackUrlOf = (issuer: string, idp: string) => `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp)}/callback`;
+/** A SAML IdP's side of us: our SP entityID (the metadata URL, stable) and the ACS the Response is posted to. */
+export const samlUrlsOf = (issuer: string, idp: string) => {
+  const base = `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp)}/saml`;
+  return { entityId: `${base}/metadata`, acsUrl: `${base}/acs` };
+};
+/** Where a protocol's answer comes back: the OIDC redirect_uri, or the SAML ACS. */
+export const answerUrlOf = (issuer: string, idp: Pick<IdpRecord, 'name' | 'type'>) => (idp.type === 'saml' ? samlUrlsOf(issuer, idp.name).acsUrl : callbackUrlOf(issuer, idp.name));

@@ -8,7 +8,7 @@ import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
 import type { AuditLog } from '../audit/audit.js';
 import type { FederatedAccounts } from '../idps/federated-accounts.js';
-import { callbackUrlOf, displayNameIn, idpForLogin, type IdpRecord, type IdpView } from '../idps/idp-record.js';
+import { answerUrlOf, displayNameIn, idpForLogin, type IdpRecord, type IdpView } from '../idps/idp-record.js';
 import type { Idps } from '../idps/idps.js';
 import type { PendingSignIns, UpstreamFailure } from '../idps/pending-sign-ins.js';
 import type { UpstreamProtocol } from '../idps/protocol.js';
@@ -111,7 +111,7 @@ export function federation({ issuer, load, render, csrf, idps, pending, protocol
     const skippedPage = options.skippedPage === true;
     try {
       const id = pending.newId();
-      const started = await protocols[idp.type].start(idp, { callbackUrl: callbackUrlOf(issuer, idp.name), pendingId: id, ...(options.loginHint ? { loginHint: options.loginHint } : {}) });
+      const started = await protocols[idp.type].start(idp, { callbackUrl: answerUrlOf(issuer, idp), pendingId: id, ...(options.loginHint ? { loginHint: options.loginHint } : {}) });
       await pending.save({ id, idp: idp.name, interactionUid: interaction.uid, keep: started.keep, expiresAt: interaction.exp, ...(skippedPage ? { skippedPage } : {}) });
       ctx.status = 303;
       ctx.set('Cache-Control', 'no-store');
