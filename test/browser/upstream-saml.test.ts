@@ -2,7 +2,8 @@
  * Sign-in through an upstream SAML 2.0 IdP, end to end in Chromium: a relying party's authorization request, our
  * login page's "Continue with" button, SimpleSAMLphp's own login page, the Response posted to our ACS, our consent,
  * and the relying party's tokens with our own sub and the IdP's attributes and groups as claims. A replayed Response
- * is refused with our page and an audit entry, and nothing is created.
+ * is refused with our page and an audit entry, and a Response changed on its way gives our page naming the failed
+ * sign-in; nothing is created either time.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Page, Response } from 'playwright-core';
@@ -120,5 +121,29 @@ describeIf(installed)(`upstream SAML sign-in${installed ? '' : ' (skipped: simpl
     expect((await fixture.op.stores.users.list()).length).toBe(before);
     const events = await fixture.op.stores.audit.tail(50, { type: 'login' });
     expect(events.some((e) => e.outcome === 'failure' && e.action === 'saml corp-saml: no pending sign-in for this answer')).toBe(true);
+  });
+
+  test('a Response changed on its way (bob\'s email) is refused: our page names the failed sign-in, audited, bob not created', async () => {
+    const page = await browser.page();
+    await page.route('**/saml/acs', async (route) => {
+      const form = new URLSearchParams(route.request().postData() ?? '');
+      const xml = Buffer.from(form.get('SAMLResponse')!, 'base64').toString('utf8').replace('bob@saml.example', 'boss@saml.example');
+      form.set('SAMLResponse', Buffer.from(xml).toString('base64'));
+      await route.continue({ postData: form.toString() });
+    });
+    const config = await rpConfiguration(fixture.op.issuer, 'spa-both');
+    const before = (await fixture.op.stores.users.list()).length;
+    await page.goto(client.buildAuthorizationUrl(config, implicitParams({ scope: SCOPE })).href);
+    await page.click('button.idp[data-idp="corp-saml"]');
+    await page.waitForURL(`${ssp.origin}/**`);
+    await page.fill('input[name=username]', 'bob');
+    await page.fill('input[name=password]', SAML_USERS.bob.password);
+    await page.click('#submit_button');
+    await page.waitForURL(`${fixture.op.issuer}/interaction/**/federation/done/**`);
+    expect(await page.textContent('body')).toContain('Corp SAML sent an answer we could not verify');
+    await browser.screenshot(page, 'upstream-saml-refused');
+    expect((await fixture.op.stores.users.list()).length).toBe(before);
+    const events = await fixture.op.stores.audit.tail(50, { type: 'login' });
+    expect(events.filter((e) => e.outcome === 'failure' && /^(saml|idp) corp-saml: invalid_answer: .*signature/i.test(e.action ?? '')).length).toBeGreaterThanOrEqual(1);
   });
 });
