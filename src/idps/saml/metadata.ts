@@ -87,16 +87,17 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
 }
 
 /**
- * Our SP metadata for one IdP: entityID, the ACS (HTTP-POST), persistent NameIDs, signed assertions wanted.
+ * Our SP metadata for one IdP: entityID, the ACS (HTTP-POST), persistent NameIDs (unless the IdP record asks for
+ * another format), signed assertions wanted.
  * Requests are not signed (AuthnRequestsSigned="false"). The document's ID is derived from the entityID so the same
  * IdP always gets the same bytes.
  */
-export function spMetadata(input: { entityId: string; acsUrl: string }): string {
+export function spMetadata(input: { entityId: string; acsUrl: string; nameIdFormat?: string | undefined }): string {
   const id = `_${createHash('sha256').update(input.entityId).digest('hex').slice(0, 40)}`;
   return generateServiceProviderMetadata({
     issuer: input.entityId,
     callbackUrl: input.acsUrl,
-    identifierFormat: NAMEID_PERSISTENT,
+    identifierFormat: input.nameIdFormat ?? NAMEID_PERSISTENT,
     wantAssertionsSigned: true,
     generateUniqueId: () => id,
   });

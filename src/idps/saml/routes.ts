@@ -72,7 +72,7 @@ export function samlRoutes<P extends SamlPending>(deps: SamlRouteDeps<P>): Route
     if (!idp?.saml) return deps.errorPage(ctx, 404, 'federation.saml.unknown_idp');
     ctx.type = 'application/samlmetadata+xml';
     ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.body = spMetadata(deps.spUrls(idp.name));
+    ctx.body = spMetadata({ ...deps.spUrls(idp.name), nameIdFormat: idp.saml.nameIdFormat });
   });
 
   router.post('/acs', async (ctx) => {
