@@ -49,7 +49,9 @@ import { providerPages } from './pages/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { federationCallback } from './interactions/federation-callback.js';
 import { OidcProtocol } from './idps/oidc-protocol.js';
-import { samlProtocol } from './idps/saml/index.js';
+import { samlProtocolWith, samlRoutes } from './idps/saml/index.js';
+import { samlUrlsOf } from './idps/idp-record.js';
+import { readForm } from './http/body.js';
 import { relyingPartyOf } from './mfa/passkeys.js';
 import { renderer } from './interactions/render.js';
 import { loadViews, type Views } from './pages/views.js';
@@ -217,7 +219,7 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
   const csrf = csrfFollowing(() => cookieKeys.current[0]!);
-  const protocols = { oidc: new OidcProtocol(), saml: samlProtocol };
+  const protocols = { oidc: new OidcProtocol(), saml: samlProtocolWith({ replay: stores.samlReplay }) };
   const interactions = interactionRoutes({
     provider,
     audit: stores.audit,
@@ -254,7 +256,28 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   app.use(mountedRouter(ADMIN_API, adminApi(stores, stores.adminTokens, !!settings.jwks, settings.issuer)));
   app.use(mountedRouter(CONSOLE_PATH, webConsole({ settings, stores, views, csrf, cookieKeys: () => cookieKeys.current, paths: () => live.current, jwks: () => jwks.current, provider: () => provider.current })));
   app.use(mountedRouter('/interaction', interactions));
-  app.use(mountedRouter('/federation', federationCallback({ issuer: settings.issuer, render: renderer({ provider, users: stores.users, views, csrf }), idps: stores.idps, pending: stores.pendingSignIns, protocols, audit: stores.audit })));
+  const federationRender = renderer({ provider, users: stores.users, views, csrf });
+  app.use(mountedRouter('/federation', federationCallback({ issuer: settings.issuer, render: federationRender, idps: stores.idps, pending: stores.pendingSignIns, protocols, audit: stores.audit })));
+  app.use(
+    mountedRouter(
+      '/federation',
+      samlRoutes({
+        findIdp: async (name) => {
+          const idp = await stores.idps.forSignIn(name);
+          return idp?.enabled && idp.type === 'saml' ? idp : undefined;
+        },
+        spUrls: (name) => samlUrlsOf(settings.issuer, name),
+        pending: stores.pendingSignIns,
+        protocol: protocols.saml,
+        audit: (event) => stores.audit.record(event),
+        readForm,
+        errorPage: (ctx, status, key) => {
+          const locale = federationRender.localeFor(ctx);
+          federationRender.page(ctx, status, 'error', locale, { title: locale.t('federation.saml.title'), message: locale.t(key), code: key.replace('federation.saml.', '') });
+        },
+      }),
+    ),
+  );
   // The user's own second factors, with the sign-in's own factors, throttle and passkey binding.
   const accountSecurity = { factors: stores.mfa, throttle: stores.throttle, mfaRequired: () => live.current['mfa.required'], issuerLabel: new URL(settings.issuer).host, rp: relyingPartyOf(settings.issuer) };
   app.use(mountedRouter(ACCOUNT_PATH, accountRoutes({ provider, issuer: settings.issuer, authorizationPath: () => live.current['paths.authorization'], users: stores.users, consents: stores.consents, sessions: stores.sessions, audit: stores.audit, views, csrf, editableClaims: () => (live.current['account.editable_claims'] ?? 'name').split(',').filter(Boolean), security: accountSecurity })));

@@ -23,6 +23,7 @@ import { Idps } from './idps/idps.js';
 import type { IdpRecord } from './idps/idp-record.js';
 import { FederatedAccounts, type LinkRecord } from './idps/federated-accounts.js';
 import { PendingSignIns } from './idps/pending-sign-ins.js';
+import { MemoryAssertionReplay, RedisAssertionReplay, type AssertionReplay } from './idps/saml/index.js';
 import { MemoryPending } from './idps/memory-pending.js';
 import { RedisPending } from './idps/redis-pending.js';
 import type { ClientRecord } from './clients/client-record.js';
@@ -93,6 +94,8 @@ export interface Stores {
   idps: Idps;
   federatedAccounts: FederatedAccounts;
   pendingSignIns: PendingSignIns;
+  /** SAML assertion IDs already accepted, until they expire. */
+  samlReplay: AssertionReplay;
   /** Second factors (authenticator apps, recovery codes), sealed at rest like the keys. */
   mfa: Factors;
   close(): Promise<void>;
@@ -180,6 +183,7 @@ export async function openStores(settings: Settings, connectionName?: string, on
     idps: new Idps(collection<IdpRecord>('idps'), settings.keysEncryptionKey),
     federatedAccounts: new FederatedAccounts(collection<LinkRecord>('idp-links'), users),
     pendingSignIns: new PendingSignIns(redis ? new RedisPending(redis) : new MemoryPending()),
+    samlReplay: redis ? new RedisAssertionReplay(redis) : new MemoryAssertionReplay(),
     async close() {
       // Back-channel notices still under way get a few seconds; what remains then is dropped and audited.
       await logouts.delivery.settle(LOGOUT_SETTLE_MS);

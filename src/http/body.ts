@@ -39,9 +39,10 @@ function readLimited(ctx: Context, limit = LIMIT): Promise<Buffer> {
   });
 }
 
-export async function readForm(ctx: Context): Promise<URLSearchParams> {
+/** A form body, at most 16 KiB unless a larger limit is given (a SAML ACS takes a signed response). */
+export async function readForm(ctx: Context, limit = LIMIT): Promise<URLSearchParams> {
   if (!ctx.is('application/x-www-form-urlencoded')) throw new BodyError('expected a form submission', 415);
-  const text = (await readLimited(ctx)).toString('utf8');
+  const text = (await readLimited(ctx, limit)).toString('utf8');
   try {
     // URLSearchParams tolerates stray '%'; decodeURIComponent tells us the encoding is malformed.
     decodeURIComponent(text.replace(/\+/g, ' '));

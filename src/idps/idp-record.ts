@@ -175,5 +175,7 @@ export const callbackUrlOf = (issuer: string, idp: string) => `${issuer.replace(
 /** Our SAML service provider's assertion consumer service and metadata for an IdP (served by idps/saml). */
 export const acsUrlOf = (issuer: string, idp: string) => `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp)}/saml/acs`;
 export const spMetadataUrlOf = (issuer: string, idp: string) => `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(idp)}/saml/metadata`;
-/** Where an IdP's answer comes back to us: the OIDC callback or the SAML ACS. */
+/** A SAML IdP's side of us: our SP entityID (the metadata URL, stable) and the ACS the Response is posted to. */
+export const samlUrlsOf = (issuer: string, idp: string) => ({ entityId: spMetadataUrlOf(issuer, idp), acsUrl: acsUrlOf(issuer, idp) });
+/** Where a protocol's answer comes back: the OIDC redirect_uri, or the SAML ACS. */
 export const answerUrlOf = (issuer: string, idp: Pick<IdpRecord, 'name' | 'type'>) => (idp.type === 'saml' ? acsUrlOf(issuer, idp.name) : callbackUrlOf(issuer, idp.name));

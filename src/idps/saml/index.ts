@@ -1,22 +1,9 @@
-/**
- * Placeholder for the SAML 2.0 protocol (built on its own branch, idp-saml, which replaces this file): until then a
- * SAML IdP can neither be created nor used.
- */
-import { AppError } from '../../errors.js';
-import { UpstreamError } from '../upstream.js';
-import type { UpstreamProtocol } from '../protocol.js';
-
-export interface IdpMetadata {
-  entityId: string;
-  ssoUrl: string;
-  certificates: string[];
-}
-
-export function parseIdpMetadata(_xml: string): IdpMetadata {
-  throw new AppError('unavailable', 'SAML: not yet (the SAML 2.0 protocol is not built into this version)', { field: 'saml' });
-}
-
-export const samlProtocol: UpstreamProtocol = {
-  start: () => Promise.reject(new UpstreamError('SAML: not yet', 'unavailable')),
-  finish: () => Promise.reject(new UpstreamError('SAML: not yet', 'unavailable')),
-};
+/** The SAML 2.0 upstream, as the core sees it: the one file it imports from this folder. */
+export { parseIdpMetadata, spMetadata, SAML_METADATA_MAX, NAMEID_PERSISTENT, NAMEID_TRANSIENT, type IdpMetadata } from './metadata.js';
+export { samlProtocolWith, spEntityIdFor, KEPT_REQUEST_ID, SAML_RESPONSE_MAX, SAML_CLOCK_SKEW_MS, type SamlProtocolDeps } from './protocol.js';
+export { SAML_ATTRIBUTE_DEFAULTS, mapAttributes } from './attributes.js';
+export type { AssertionReplay } from './replay.js';
+export { RedisAssertionReplay } from './redis-replay.js';
+export { MemoryAssertionReplay } from './memory-replay.js';
+export { samlRoutes, SAML_PAGE_KEYS, type SamlRouteDeps, type SamlPending, type SamlFailure } from './routes.js';
+export type { SamlIdp, SamlSettings, UpstreamProtocol } from './types.js';
