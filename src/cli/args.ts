@@ -76,6 +76,8 @@ const OPTIONS = {
   'display-name-zh': { type: 'string' },
   'logo-url': { type: 'string' },
   'link-by-email': { type: 'boolean' },
+  'trust-email': { type: 'boolean' },
+  'subject-attribute': { type: 'string' },
   'use-userinfo': { type: 'boolean' },
   'groups-claim': { type: 'string' },
   'metadata-url': { type: 'string' },

@@ -31,8 +31,8 @@ export interface SamlSettings {
   /** PEM certificates the IdP signs with. */
   certificates: string[];
   nameIdFormat?: string | undefined;
-  /** Accept assertions that are signed but not encrypted. */
-  allowUnencrypted: boolean;
+  /** The attribute that carries a stable subject, for an IdP that sends only a transient NameID. */
+  subjectAttribute?: string | undefined;
 }
 
 export interface IdpRecord {
@@ -45,6 +45,11 @@ export interface IdpRecord {
   domains: string[];
   /** Link a first sign-in to the local user with that e-mail, when the upstream says the e-mail is verified. */
   linkByVerifiedEmail: boolean;
+  /**
+   * SAML: the IdP vouches for its users' e-mail addresses, so `email_verified` is true (SAML has no such attribute).
+   * OIDC upstreams say `email_verified` themselves, so the field is refused there.
+   */
+  trustEmail: boolean;
   /** our claim → the upstream's claim (or SAML attribute) name. */
   claimMap: Record<string, string>;
   /** The upstream claim (or attribute) that lists the person's groups. */
@@ -111,7 +116,7 @@ const samlSchema = z
     ssoUrl: httpsUrl('saml.ssoUrl', 2048),
     certificates: z.array(pem).min(1, 'saml.certificates: at least one').max(8, 'saml.certificates: at most 8'),
     nameIdFormat: z.string().max(256).optional(),
-    allowUnencrypted: z.boolean().default(true),
+    subjectAttribute: upstreamName.optional(),
   })
   .strict();
 
@@ -127,6 +132,7 @@ export const idpInputSchema = z
       .max(16, 'domains: at most 16')
       .default([]),
     linkByVerifiedEmail: z.boolean({ error: 'linkByVerifiedEmail: true or false' }).default(false),
+    trustEmail: z.boolean({ error: 'trustEmail: true or false' }).default(false),
     claimMap: z
       .record(z.string(), upstreamName)
       .default({})
@@ -151,6 +157,7 @@ export const idpInputSchema = z
     if (d.type === 'oidc' && d.saml) ctx.addIssue({ code: 'custom', message: 'saml: only for type saml' });
     if (d.type === 'saml' && !d.saml) ctx.addIssue({ code: 'custom', message: 'saml: required for type saml (metadata)' });
     if (d.type === 'saml' && d.oidc) ctx.addIssue({ code: 'custom', message: 'oidc: only for type oidc' });
+    if (d.type === 'oidc' && d.trustEmail) ctx.addIssue({ code: 'custom', message: 'trustEmail: only for type saml (an OpenID Connect upstream says email_verified itself)' });
   })
   .transform((d) => ({ ...d, displayName: d.displayName ?? d.name }));
 

@@ -58,7 +58,12 @@ export class Idps {
     for (const [field, value] of Object.entries(change)) {
       if (value === undefined) continue;
       if (value === null && (CLEARABLE as readonly string[]).includes(field)) delete merged[field];
-      else if ((field === 'oidc' || field === 'saml') && typeof value === 'object' && value !== null && typeof merged[field] === 'object') merged[field] = { ...(merged[field] as object), ...value };
+      else if ((field === 'oidc' || field === 'saml') && typeof value === 'object' && value !== null && typeof merged[field] === 'object') {
+        // Field by field; null clears an optional one (saml.subjectAttribute, saml.nameIdFormat).
+        const inner: Record<string, unknown> = { ...(merged[field] as object), ...value };
+        for (const [k, v] of Object.entries(inner)) if (v === null) delete inner[k];
+        merged[field] = inner;
+      }
       else merged[field] = value;
     }
     const valid = parse(idpInputSchema, merged);

@@ -71,6 +71,7 @@ export function idpsDoc(): ApiDoc {
           enabled: { type: 'boolean', default: true },
           domains: { ...strings, description: 'e-mail domains this IdP owns (home-realm discovery)' },
           linkByVerifiedEmail: { type: 'boolean', default: false, description: 'a first sign-in joins the local user with the upstream\'s verified e-mail' },
+          trustEmail: { type: 'boolean', default: false, description: 'SAML only: the IdP vouches for its users\' e-mail addresses, so email_verified is true (linkByVerifiedEmail needs it)' },
           claimMap: { type: 'object', additionalProperties: { type: 'string' }, description: 'our claim → the upstream\'s claim or attribute name' },
           groupsClaim: { type: 'string', description: 'the upstream claim listing groups (default groups)' },
           order: { type: 'integer', default: 100 },
@@ -85,7 +86,19 @@ export function idpsDoc(): ApiDoc {
               useUserinfo: { type: 'boolean', default: false },
             },
           },
-          saml: { type: 'object', description: 'see docs/upstream-saml.md' },
+          saml: {
+            type: 'object',
+            description: 'see docs/upstream-saml.md; metadataXml (or the command line\'s --metadata-url) gives entityId, ssoUrl and certificates',
+            properties: {
+              metadataXml: { type: 'string', description: 'the IdP\'s metadata, at most 256 KiB' },
+              metadataUrl: { type: 'string' },
+              entityId: { type: 'string' },
+              ssoUrl: { type: 'string' },
+              certificates: { ...strings, description: 'PEM certificates the IdP signs with' },
+              nameIdFormat: { type: 'string', description: 'the NameID format asked for (persistent unless set); null clears it' },
+              subjectAttribute: { type: 'string', description: 'the attribute with the person\'s stable identifier, for an IdP that sends only a transient NameID; null clears it' },
+            },
+          },
           redirect_uri: { type: 'string', readOnly: true, description: 'OIDC: register it at the upstream' },
           sp_metadata_url: { type: 'string', readOnly: true },
           acs_url: { type: 'string', readOnly: true },
@@ -103,7 +116,7 @@ export function idpsDoc(): ApiDoc {
       '/idps/{name}': {
         parameters: name,
         get: { summary: 'show an IdP (without its client secret)', responses: { 200: ok('the idp', ref('Idp')), 404: error } },
-        patch: { summary: 'change an IdP; oidc and saml are merged field by field; null clears logoUrl, groupsClaim', requestBody: json(ref('Idp')), responses: { 200: ok('the idp', ref('Idp')), 400: error, 404: error } },
+        patch: { summary: 'change an IdP; oidc and saml are merged field by field; null clears logoUrl, groupsClaim, saml.nameIdFormat, saml.subjectAttribute', requestBody: json(ref('Idp')), responses: { 200: ok('the idp', ref('Idp')), 400: error, 404: error } },
         delete: { summary: 'delete an IdP and its users\' links (the users stay)', responses: { 204: ok('deleted'), 404: error } },
       },
       '/idps/{name}/test': {

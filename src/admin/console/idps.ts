@@ -1,7 +1,8 @@
 /**
  * The console's upstream identity provider pages: the list, creating and editing an OpenID Connect IdP (client
  * secret write-only), its redirect_uri to register upstream, a reachability test, deleting; and unlinking a user's
- * upstream identity. SAML IdPs are listed and deleted here; they are created with the command line or the API.
+ * upstream identity. SAML IdPs are listed, edited (everything but their metadata) and deleted here; they are created
+ * with the command line or the API, which read their metadata.
  */
 import type { Context } from 'koa';
 import { isRefusal } from '../../errors.js';
@@ -26,6 +27,9 @@ interface IdpForm {
   useUserinfo: boolean;
   domains: string;
   linkByVerifiedEmail: boolean;
+  /** SAML only. */
+  trustEmail: boolean;
+  subjectAttribute: string;
   claimMap: string;
   groupsClaim: string;
   order: string;
@@ -46,17 +50,19 @@ const formOf = (i: IdpView): IdpForm => ({
   useUserinfo: i.oidc?.useUserinfo ?? false,
   domains: i.domains.join('\n'),
   linkByVerifiedEmail: i.linkByVerifiedEmail,
+  trustEmail: i.trustEmail,
+  subjectAttribute: i.saml?.subjectAttribute ?? '',
   claimMap: Object.entries(i.claimMap).map(([c, a]) => `${c}=${a}`).join('\n'),
   groupsClaim: i.groupsClaim ?? '',
   order: String(i.order),
 });
 
-const EMPTY: IdpForm = { name: '', type: 'oidc', displayName: '', displayNameZh: '', logoUrl: '', enabled: true, issuer: '', clientId: '', scopes: 'openid email profile', useUserinfo: false, domains: '', linkByVerifiedEmail: false, claimMap: '', groupsClaim: '', order: '100' };
+const EMPTY: IdpForm = { name: '', type: 'oidc', displayName: '', displayNameZh: '', logoUrl: '', enabled: true, issuer: '', clientId: '', scopes: 'openid email profile', useUserinfo: false, domains: '', linkByVerifiedEmail: false, trustEmail: false, subjectAttribute: '', claimMap: '', groupsClaim: '', order: '100' };
 
 function posted(body: URLSearchParams): IdpForm {
   const get = (name: string) => (body.get(name) ?? '').trim();
   const yes = (name: string) => body.get(name) === 'yes';
-  return { name: get('name'), type: 'oidc', displayName: get('displayName'), displayNameZh: get('displayNameZh'), logoUrl: get('logoUrl'), enabled: yes('enabled'), issuer: get('issuer'), clientId: get('clientId'), scopes: get('scopes'), useUserinfo: yes('useUserinfo'), domains: get('domains'), linkByVerifiedEmail: yes('linkByVerifiedEmail'), claimMap: get('claimMap'), groupsClaim: get('groupsClaim'), order: get('order') };
+  return { name: get('name'), type: 'oidc', displayName: get('displayName'), displayNameZh: get('displayNameZh'), logoUrl: get('logoUrl'), enabled: yes('enabled'), issuer: get('issuer'), clientId: get('clientId'), scopes: get('scopes'), useUserinfo: yes('useUserinfo'), domains: get('domains'), linkByVerifiedEmail: yes('linkByVerifiedEmail'), trustEmail: yes('trustEmail'), subjectAttribute: get('subjectAttribute'), claimMap: get('claimMap'), groupsClaim: get('groupsClaim'), order: get('order') };
 }
 
 /** The form as the store's input: an empty optional field clears it, an empty client secret keeps the stored one. */
@@ -74,6 +80,8 @@ function inputOf(f: IdpForm, clientSecret: string, isNew: boolean, type: string)
     groupsClaim: optional(f.groupsClaim),
     order: f.order === '' || !Number.isInteger(order) ? f.order : order,
     ...(type === 'oidc' ? { oidc: { issuer: f.issuer, clientId: f.clientId, scopes: lines(f.scopes), useUserinfo: f.useUserinfo, ...(clientSecret || isNew ? { clientSecret } : {}) } } : {}),
+    // A SAML IdP is created with its metadata elsewhere; here only the fields of its answer are edited.
+    ...(type === 'saml' ? { trustEmail: f.trustEmail, saml: { subjectAttribute: optional(f.subjectAttribute) } } : {}),
   };
 }
 

@@ -40,10 +40,11 @@ async function samlFields(values: Values): Promise<Record<string, unknown> | und
     if (!response.ok) throw new UsageError(`--metadata-url ${values['metadata-url']}: HTTP ${response.status}`);
     xml = await response.text();
   }
-  if (xml === undefined) return undefined;
+  const subject = values['subject-attribute'] === undefined ? {} : { subjectAttribute: values['subject-attribute'] === '' ? null : values['subject-attribute'] };
+  if (xml === undefined) return Object.keys(subject).length ? subject : undefined;
   if (xml.length > SAML_METADATA_MAX) throw new UsageError(`metadata: at most ${SAML_METADATA_MAX / 1024} KiB`);
   const parsed = parseIdpMetadata(xml);
-  return { metadataXml: xml, ...parsed, ...(values['metadata-url'] ? { metadataUrl: values['metadata-url'] } : {}) };
+  return { metadataXml: xml, ...parsed, ...(values['metadata-url'] ? { metadataUrl: values['metadata-url'] } : {}), ...subject };
 }
 
 async function fields(values: Values, creating: boolean): Promise<IdpChange> {
@@ -60,6 +61,7 @@ async function fields(values: Values, creating: boolean): Promise<IdpChange> {
     enabled: values.enabled,
     domains: values.domain,
     linkByVerifiedEmail: values['link-by-email'],
+    trustEmail: values['trust-email'],
     claimMap: claimMap(values),
     groupsClaim: values['groups-claim'],
     order: number(values.order, 'order'),
@@ -117,7 +119,8 @@ export const idp: Command = {
   synopsis: `  idp create NAME --type oidc --issuer URL --client-id ID --client-secret-stdin [--scope S…] [--use-userinfo]
                    [--domain D…] [--display-name TEXT [--display-name-zh TEXT]] [--logo-url URL] [--link-by-email]
                    [--claim-map claim=upstream-name…] [--groups-claim NAME] [--order N] [--no-enabled]
-  idp create NAME --type saml --metadata-url URL | --metadata-file FILE [the same display and mapping options]
+  idp create NAME --type saml --metadata-url URL | --metadata-file FILE [--trust-email] [--subject-attribute NAME]
+                   [the same display and mapping options]
   idp update NAME [the same options]
   idp list | idp show NAME | idp delete NAME
   idp test NAME                        (OIDC: discovery and the JWKS reachable; SAML: the metadata parses)`,
@@ -126,7 +129,11 @@ name in one of its --domain values (home-realm discovery), or a client's idp_hin
 that --json prints at the upstream. --claim-map takes a claim from another upstream name (--claim-map
 email=mail); --groups-claim names the upstream claim that lists groups (default groups). --link-by-email lets a
 first sign-in join the local user with the same e-mail, when the upstream says it is verified. The client secret
-is read from standard input and never shown.`,
+is read from standard input and never shown.
+
+SAML: --trust-email says the IdP vouches for its users' e-mail addresses (email_verified true, which
+--link-by-email needs; only for an IdP that owns its mail domains). --subject-attribute NAME takes the person's
+stable identifier from that attribute, for an IdP that sends only a transient NameID ('' clears it).`,
   run: (context) => {
     const { stores, action, args } = context;
     const run = () => idpCommand(context);
