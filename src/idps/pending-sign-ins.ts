@@ -17,6 +17,8 @@ export interface PendingSignIn {
   expiresAt: number;
   /** Started without our login page (idp_hint, a login_hint's domain): a failure goes straight back to the client. */
   skippedPage?: boolean;
+  /** The relying party's client_id, so a refusal at the callback or the ACS is audited with it. */
+  client?: string;
 }
 
 /** A refused or failed upstream answer, as the done route shows it. */

@@ -3,13 +3,14 @@
  * registered there), and `acceptAnswer` for any protocol (the SAML ACS calls it with RelayState and the POST form).
  * The pending sign-in is found by its id and consumed, the answer verified by the IdP's protocol, and the browser
  * sent to the done step of its interaction, where its interaction cookie is checked. No pending sign-in: our page, audited.
+ * A refused answer is audited here, where the refusal is decided, with its reason; the done step only shows it.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AuditLog } from '../audit/audit.js';
 import { answerUrlOf, type IdpRecord } from '../idps/idp-record.js';
 import type { Idps } from '../idps/idps.js';
-import type { PendingSignIns } from '../idps/pending-sign-ins.js';
+import type { PendingSignIns, UpstreamFailure } from '../idps/pending-sign-ins.js';
 import type { UpstreamProtocol } from '../idps/protocol.js';
 import { UpstreamError } from '../idps/upstream.js';
 import type { Renderer } from './render.js';
@@ -41,16 +42,20 @@ export function answerAcceptor({ issuer, render, idps, pending, protocols, audit
     if (!signIn) return refuse('no pending sign-in for its state (replayed, expired or forged)');
     if (signIn.idp !== idpName) return refuse(`state belongs to idp ${signIn.idp}`);
     const idp = await idps.forSignIn(signIn.idp);
+    const fail = (failure: UpstreamFailure) => {
+      audit.record({ type: 'login', outcome: 'failure', ...(signIn.client ? { client: signIn.client } : {}), ip: ctx.ip, action: `idp ${name}: ${failure.code}: ${failure.message}` });
+      return pending.failUpstreamAnswer(signIn, failure);
+    };
     let next: string;
     if (!idp?.enabled) {
-      next = await pending.failUpstreamAnswer(signIn, { code: 'unavailable', message: 'the idp was removed or disabled during the sign-in', oauthError: 'access_denied' });
+      next = await fail({ code: 'unavailable', message: 'the idp was removed or disabled during the sign-in', oauthError: 'access_denied' });
     } else {
       try {
         const identity = await protocols[idp.type].finish(idp, answer, signIn.keep, { callbackUrl: answerUrlOf(issuer, idp) });
         next = await pending.completeUpstreamAnswer(signIn, identity);
       } catch (err) {
         if (!(err instanceof UpstreamError)) throw err;
-        next = await pending.failUpstreamAnswer(signIn, { code: err.code, message: err.message, oauthError: err.oauthError });
+        next = await fail({ code: err.code, message: err.message, oauthError: err.oauthError });
       }
     }
     ctx.status = 303;

@@ -81,9 +81,15 @@ export function federation({ issuer, load, render, csrf, idps, pending, protocol
 
   const clientOf = (interaction: Interaction) => String(interaction.params.client_id);
 
-  /** Our page naming the sign-in that failed, with the way back to the login page, or the client told at once. */
-  async function failed(ctx: Context, interaction: Interaction, idp: string, failure: UpstreamFailure, skippedPage: boolean, status = 502): Promise<void> {
+  /** The one audit entry of a failure decided here (at the start, or at the done step); the callback audits its own. */
+  const audited = (ctx: Context, interaction: Interaction, idp: string, failure: UpstreamFailure) =>
     audit.record({ type: 'login', outcome: 'failure', client: clientOf(interaction), ip: ctx.ip, action: `idp ${idp}: ${failure.code}: ${failure.message}` });
+
+  /**
+   * Our page naming the sign-in that failed, with the way back to the login page, or the client told at once. It
+   * only shows the failure: whoever decided it has audited it.
+   */
+  async function failed(ctx: Context, interaction: Interaction, idp: string, failure: UpstreamFailure, skippedPage: boolean, status = 502): Promise<void> {
     if (skippedPage) {
       await finish(ctx, interaction, { error: failure.oauthError, error_description: `sign-in through ${idp} failed` }, false);
       return;
@@ -112,14 +118,16 @@ export function federation({ issuer, load, render, csrf, idps, pending, protocol
     try {
       const id = pending.newId();
       const started = await protocols[idp.type].start(idp, { callbackUrl: answerUrlOf(issuer, idp), pendingId: id, ...(options.loginHint ? { loginHint: options.loginHint } : {}) });
-      await pending.save({ id, idp: idp.name, interactionUid: interaction.uid, keep: started.keep, expiresAt: interaction.exp, ...(skippedPage ? { skippedPage } : {}) });
+      await pending.save({ id, idp: idp.name, interactionUid: interaction.uid, keep: started.keep, expiresAt: interaction.exp, client: clientOf(interaction), ...(skippedPage ? { skippedPage } : {}) });
       ctx.status = 303;
       ctx.set('Cache-Control', 'no-store');
       ctx.redirect(started.redirectTo);
     } catch (err) {
-      if (err instanceof UpstreamError) return failed(ctx, interaction, idp.name, { code: err.code, message: err.message, oauthError: err.oauthError }, skippedPage);
-      if (err instanceof AppError) return failed(ctx, interaction, idp.name, { code: err.code, message: err.message, oauthError: 'access_denied' }, skippedPage, err.code === 'throttled' ? 429 : 400);
-      throw err;
+      const failure: UpstreamFailure | undefined =
+        err instanceof UpstreamError ? { code: err.code, message: err.message, oauthError: err.oauthError } : err instanceof AppError ? { code: err.code, message: err.message, oauthError: 'access_denied' } : undefined;
+      if (!failure) throw err;
+      audited(ctx, interaction, idp.name, failure);
+      return failed(ctx, interaction, idp.name, failure, skippedPage, err instanceof AppError ? (err.code === 'throttled' ? 429 : 400) : 502);
     }
   }
 
@@ -135,9 +143,14 @@ export function federation({ issuer, load, render, csrf, idps, pending, protocol
       audit.record({ type: 'login', outcome: 'failure', client: clientOf(interaction), ip: ctx.ip, action: 'idp: an answer for no pending sign-in of this browser (replayed or forged)' });
       throw new StartAgain('no upstream answer for this interaction');
     }
+    // Refused at the callback or the ACS, and audited there: this step only shows it.
     if (answer.failure) return failed(ctx, interaction, answer.idp, answer.failure, answer.skippedPage);
     const idp = await idps.forSignIn(answer.idp);
-    if (!idp || !idp.enabled) return failed(ctx, interaction, answer.idp, { code: 'unavailable', message: 'the idp was removed or disabled during the sign-in', oauthError: 'access_denied' }, answer.skippedPage);
+    if (!idp || !idp.enabled) {
+      const failure: UpstreamFailure = { code: 'unavailable', message: 'the idp was removed or disabled during the sign-in', oauthError: 'access_denied' };
+      audited(ctx, interaction, answer.idp, failure);
+      return failed(ctx, interaction, answer.idp, failure, answer.skippedPage);
+    }
     const resolution = await accounts.resolve(idp, answer.identity);
     if (resolution.kind === 'disabled') {
       audit.record({ type: 'login', outcome: 'failure', user: resolution.user.sub, actor: resolution.user.username, client: clientOf(interaction), ip: ctx.ip, action: `idp ${idp.name}: account disabled here` });

@@ -175,7 +175,7 @@ describeIf(installed)(`SAML routes${installed ? '' : ' (skipped: simplesamlphp w
       'saml corp-saml: the pending sign-in belongs to other-idp',
       expect.stringMatching(/^saml corp-saml: unreadable answer: form too large/),
       'saml nobody: unknown identity provider',
-      'saml corp-saml: the identity provider was removed or disabled during the sign-in',
+      'saml corp-saml: unavailable: the identity provider was removed or disabled during the sign-in',
     ]);
     expect(audited.every((e) => e.type === 'login' && e.outcome === 'failure' && (e.action?.length ?? 0) <= 200)).toBe(true);
   });

@@ -253,13 +253,17 @@ describe('forged ID tokens (a fake upstream token endpoint)', () => {
 
   test.each(FORGERIES.filter((f) => f !== 'honest'))('%s: refused, the relying party gets access_denied, the refusal is audited, no user created or changed', async (mode) => {
     const before = JSON.stringify(await fixture.op.stores.users.list());
+    const refusals = async () => (await fixture.op.stores.audit.tail(200, { type: 'login' })).filter((e) => e.action?.startsWith('idp forged'));
+    const earlier = (await refusals()).length;
     const back = await through(mode);
     expect(back.status).toBe(302);
     expect(fragmentParams(back.location).get('error')).toBe('access_denied');
     expect(JSON.stringify(await fixture.op.stores.users.list())).toBe(before);
-    const events = await fixture.op.stores.audit.tail(20, { type: 'login' });
-    // The newest event of this IdP is this refusal, with openid-client's reason.
-    expect(events.find((e) => e.action?.startsWith('idp forged'))?.action).toMatch(/^idp forged: invalid_answer: /);
+    const events = await refusals();
+    // One entry for this refusal, written at the callback that refused it, with openid-client's reason and the client.
+    expect(events).toHaveLength(earlier + 1);
+    expect(events[0]).toMatchObject({ outcome: 'failure', client: 'spa-both', action: expect.stringMatching(/^idp forged: invalid_answer: /) });
+    expect(events[0]!.count ?? 1).toBe(1); // not one event recorded twice and folded together
   });
 });
 

@@ -20,6 +20,8 @@ const ACS_FORM_MAX = Math.ceil(SAML_RESPONSE_MAX * 1.5) + 4096;
 export interface SamlPending {
   idp: string;
   keep: PendingProtocolState;
+  /** The relying party's client_id, for the audit entry of a refusal. */
+  client?: string | undefined;
 }
 
 /** Why an upstream answer was refused, as the done step shows it (the core's UpstreamFailure). */
@@ -77,7 +79,8 @@ export function samlRoutes<P extends SamlPending>(deps: SamlRouteDeps<P>): Route
 
   router.post('/acs', async (ctx) => {
     const name = (ctx.params.idp ?? '').slice(0, NAME_MAX + 1);
-    const audit = (reason: string) => deps.audit({ type: 'login', outcome: 'failure', action: cut(`saml ${cut(name, NAME_MAX)}: ${reason}`, 200), ip: ctx.ip });
+    // The one audit entry of a refused answer is written here, where it is refused; the done step only shows it.
+    const audit = (reason: string, client?: string) => deps.audit({ type: 'login', outcome: 'failure', action: cut(`saml ${cut(name, NAME_MAX)}: ${reason}`, 200), ip: ctx.ip, ...(client ? { client } : {}) });
     const refused = async (status: number, key: string, reason: string) => {
       await audit(reason);
       return deps.errorPage(ctx, status, key);
@@ -104,7 +107,7 @@ export function samlRoutes<P extends SamlPending>(deps: SamlRouteDeps<P>): Route
     if (pending.idp !== name) return refused(400, 'federation.saml.no_pending', `the pending sign-in belongs to ${cut(pending.idp, NAME_MAX)}`);
     const idp = await deps.findIdp(name);
     if (!idp?.saml) {
-      await audit('the identity provider was removed or disabled during the sign-in');
+      await audit('unavailable: the identity provider was removed or disabled during the sign-in', pending.client);
       return onward(await deps.pending.failUpstreamAnswer(pending, { code: 'unavailable', message: 'the identity provider was removed or disabled during the sign-in', oauthError: 'access_denied' }));
     }
     let identity: UpstreamIdentity;
@@ -112,7 +115,7 @@ export function samlRoutes<P extends SamlPending>(deps: SamlRouteDeps<P>): Route
       identity = await deps.protocol.finish(idp, form, pending.keep, { callbackUrl: deps.spUrls(idp.name).acsUrl });
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
-      await audit(`${err.code}: ${err.message}`);
+      await audit(`${err.code}: ${err.message}`, pending.client);
       return onward(await deps.pending.failUpstreamAnswer(pending, { code: err.code, message: err.message, oauthError: err.oauthError }));
     }
     onward(await deps.pending.completeUpstreamAnswer(pending, identity));
