@@ -1,7 +1,8 @@
 /**
  * The admin data as one JSON document (`oidc-op export`, `import`): the registry's clients with their secret
  * hashes, the users with their argon2id hashes and group memberships, the groups, the directories (their bind
- * password sealed or absent), and the scopes and runtime settings an administrator stored. No
+ * password sealed or absent), the upstream identity providers (an OIDC client secret sealed or absent, SAML metadata
+ * as it is), and the scopes and runtime settings an administrator stored. No
  * plain secret, no signing key, no admin token. Pure: `checkDocument` validates a whole document by the stores'
  * own rules before anything is written, and every refusal names its path (`clients[3].redirect_uris[0]`) and the rule.
  */
@@ -21,6 +22,7 @@ import { BUILT_IN_SCOPES } from '../scopes/built-in-scopes.js';
 import { groupKey, groupNameProblem } from '../groups/group-names.js';
 import type { GroupRecord } from '../groups/groups.js';
 import { directoryInputSchema, type DirectoryRecord } from '../directories/directory-record.js';
+import { idpInputSchema, type IdpRecord, type OidcSettings } from '../idps/idp-record.js';
 
 export const DOCUMENT_VERSION = 1;
 
@@ -37,6 +39,8 @@ export type ExportedClient = ClientMetadata & {
 export type ExportedUser = Omit<UserRecord, 'role' | 'disabled'> & { role: Role; disabled: boolean };
 /** A directory as exported: its bind password only sealed with KEYS_ENCRYPTION_KEY (`sealed:…`), or absent. */
 export type ExportedDirectory = Omit<DirectoryRecord, 'bindPassword'> & { bindPassword?: string };
+/** An upstream IdP as exported: an OIDC client secret only sealed with KEYS_ENCRYPTION_KEY, or absent. */
+export type ExportedIdp = Omit<IdpRecord, 'oidc'> & { oidc?: Omit<OidcSettings, 'clientSecret'> & { clientSecret?: string } };
 
 export interface AdminDocument {
   version: typeof DOCUMENT_VERSION;
@@ -47,9 +51,10 @@ export interface AdminDocument {
   /** Local groups; the memberships are on the users (`groups`). */
   groups: GroupRecord[];
   directories: ExportedDirectory[];
+  idps: ExportedIdp[];
 }
 
-/** What the stores hold, ready to be written; a directory's bind password as it travels (sealed or absent). */
+/** What the stores hold, ready to be written; a directory's bind password and an IdP's client secret as they travel. */
 export interface AdminRecords {
   clients: ClientRecord[];
   users: UserRecord[];
@@ -57,6 +62,7 @@ export interface AdminRecords {
   settings: Partial<ProviderSettings>;
   groups: GroupRecord[];
   directories: ExportedDirectory[];
+  idps: ExportedIdp[];
 }
 
 /** A document refused: every problem found, each `path: rule`. */
@@ -101,14 +107,19 @@ export function toDocument(records: AdminRecords): AdminDocument {
     settings,
     groups: [...records.groups].sort(byText((g) => groupKey(g.name))),
     directories: [...records.directories].sort(byText((d) => d.name)),
+    idps: [...records.idps].sort(byText((i) => i.name)),
   };
 }
 
-/** What an export leaves out for the reader to know: each directory whose bind password does not travel. */
-export const exportNotes = (doc: Pick<AdminDocument, 'directories'>): string[] =>
-  doc.directories
+/** What an export leaves out for the reader to know: each directory's bind password, each OIDC client secret, that does not travel. */
+export const exportNotes = (doc: Pick<AdminDocument, 'directories' | 'idps'>): string[] => [
+  ...doc.directories
     .filter((d) => !d.bindPassword)
-    .map((d) => `directory ${d.name}: its bind password is not in the document (it travels only sealed with KEYS_ENCRYPTION_KEY); after the import, set it with: oidc-op directory update ${d.name} --bind-password-stdin`);
+    .map((d) => `directory ${d.name}: its bind password is not in the document (it travels only sealed with KEYS_ENCRYPTION_KEY); after the import, set it with: oidc-op directory update ${d.name} --bind-password-stdin`),
+  ...doc.idps
+    .filter((i) => i.oidc && !i.oidc.clientSecret)
+    .map((i) => `idp ${i.name}: its client secret is not in the document (it travels only sealed with KEYS_ENCRYPTION_KEY); after the import, set it with: oidc-op idp update ${i.name} --client-secret-stdin`),
+];
 
 const SECRET_HASH = /^sha256:[A-Za-z0-9_-]{43}$/;
 const ARGON2ID = /^\$argon2id\$v=\d+\$[a-z]=\d+(,[a-z]=\d+)*\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
@@ -187,6 +198,22 @@ function documentSchema(rules: DocumentRules) {
         z.looseObject({
           name: z.string().max(64),
           bindPassword: z.string().max(8192).regex(SEALED, 'sealed with KEYS_ENCRYPTION_KEY (sealed:…) or absent: a bind password never travels in plain text').optional(),
+          createdAt: time,
+          updatedAt: time,
+        }),
+      )
+      .max(1000)
+      .default([]),
+    // Absent from documents written before IdPs were exported; each is checked by the IdPs' own rules.
+    idps: z
+      .array(
+        z.looseObject({
+          name: z.string().max(64),
+          oidc: z
+            .looseObject({
+              clientSecret: z.string().max(8192).regex(SEALED, 'sealed with KEYS_ENCRYPTION_KEY (sealed:…) or absent: a client secret never travels in plain text').optional(),
+            })
+            .optional(),
           createdAt: time,
           updatedAt: time,
         }),
@@ -296,7 +323,26 @@ export function checkDocument(input: unknown, rules: DocumentRules): AdminRecord
   });
   unique(doc.directories, (d) => d.name, 'directories', 'name', 'the same name');
 
+  const idps: ExportedIdp[] = [];
+  doc.idps.forEach(({ createdAt, updatedAt, ...fields }, i) => {
+    const clientSecret = fields.oidc?.clientSecret;
+    // The IdPs' own schema, with a stand-in for the client secret it requires: the real one is sealed or absent.
+    const parsed = idpInputSchema.safeParse(fields.oidc ? { ...fields, oidc: { ...fields.oidc, clientSecret: 'x' } } : fields);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) issues.push(`idps[${i}]${issue.path.length ? `.${pathText(issue.path)}: ${issue.message.replace(/^[A-Za-z.]+: /, '')}` : `: ${issue.message}`}`);
+      return;
+    }
+    const { oidc, ...valid } = parsed.data;
+    const exported: ExportedIdp = { ...valid, createdAt, updatedAt };
+    if (oidc) {
+      const { clientSecret: _standIn, ...settings } = oidc;
+      exported.oidc = { ...settings, ...(clientSecret ? { clientSecret } : {}) };
+    }
+    idps.push(exported);
+  });
+  unique(doc.idps, (d) => d.name, 'idps', 'name', 'the same name');
+
   if (issues.length) throw new DocumentError(issues.slice(0, 50));
   const groups = doc.groups.map(({ description, ...g }) => ({ ...g, ...(description?.trim() ? { description: description.trim() } : {}) }));
-  return { clients, users, scopes, settings, groups, directories };
+  return { clients, users, scopes, settings, groups, directories, idps };
 }

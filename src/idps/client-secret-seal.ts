@@ -7,6 +7,9 @@ import { AppError } from '../errors.js';
 
 const PREFIX = 'sealed:';
 
+/** Whether a stored or exported client secret is sealed (a JWE) rather than plain. */
+export const isSealed = (value: string): boolean => value.startsWith(PREFIX);
+
 export async function sealSecret(key: Uint8Array | undefined, idp: string, secret: string): Promise<string> {
   if (!key) return secret;
   const jwe = await new CompactEncrypt(new TextEncoder().encode(secret)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', rid: `idp:${idp}` }).encrypt(key);

@@ -21,6 +21,7 @@ export async function testIdp(idp: IdpRecord, protocol = new OidcProtocol()): Pr
     }
     return { ok: steps.every((s) => s.ok), steps };
   }
+  if (idp.oidc && !idp.oidc.clientSecret) steps.push({ step: 'secret', ok: false, detail: `no client secret is set: oidc-op idp update ${idp.name} --client-secret-stdin` });
   try {
     const config = await protocol.configuration(idp);
     const meta = config.serverMetadata();

@@ -52,6 +52,8 @@ export class OidcProtocol implements UpstreamProtocol {
   }
 
   async start(idp: IdpRecord, input: { callbackUrl: string; pendingId: string; loginHint?: string }) {
+    // Imported without its secret (an export without KEYS_ENCRYPTION_KEY): refused here, not at the token endpoint.
+    if (idp.oidc && !idp.oidc.clientSecret) throw new UpstreamError(`idp ${idp.name}: no client secret is set (oidc-op idp update ${idp.name} --client-secret-stdin)`, 'unavailable');
     let config: client.Configuration;
     try {
       config = await this.configuration(idp);

@@ -49,7 +49,7 @@ describe('export and import', () => {
     expect((await onSource(['group', 'add-member', 'movers', 'Mover'])).code).toBe(0);
 
     original = (await exported(onSource)) as Doc;
-    expect(Object.keys(original).sort()).toEqual(['clients', 'directories', 'groups', 'scopes', 'settings', 'users', 'version']);
+    expect(Object.keys(original).sort()).toEqual(['clients', 'directories', 'groups', 'idps', 'scopes', 'settings', 'users', 'version']);
     expect(original.groups).toEqual([{ name: 'Movers', description: 'On the move', createdAt: expect.any(String), updatedAt: expect.any(String) }]);
     expect(original.clients.find((c) => c.client_id === spa)).toMatchObject({ client_name: 'Moving SPA', description: 'goes along', redirect_uris: ['https://moved.example.test/cb'], disabled: false });
     expect(original.clients.find((c) => c.client_id === off)).toMatchObject({ disabled: true });
@@ -63,7 +63,7 @@ describe('export and import', () => {
 
     const imported = await onTarget(['import', fileWith(original), '--json']);
     expect(imported.stderr).toBe('');
-    expect(jsonOf(imported)).toEqual({ imported: { replaced: false, clients: original.clients.length, users: original.users.length, scopes: 1, settings: 1, groups: 1, directories: 0, bindPasswordsKept: [], bindPasswordsNeeded: [] } });
+    expect(jsonOf(imported)).toEqual({ imported: { replaced: false, clients: original.clients.length, users: original.users.length, scopes: 1, settings: 1, groups: 1, directories: 0, bindPasswordsKept: [], bindPasswordsNeeded: [], idps: 0, clientSecretsKept: [], clientSecretsNeeded: [] } });
     expect(await exported(onTarget)).toEqual(original);
 
     // Standard input works as well; a second import into what is no longer empty is refused and changes nothing.
@@ -130,11 +130,11 @@ describe('export and import', () => {
   test('--replace replaces every client, user, scope and setting with what the document holds', async () => {
     const client = original.clients.find((c) => c.client_id === spa)!;
     const user = original.users.find((u) => u.sub === moverSub)!;
-    const smaller = { version: 1, clients: [client], users: [user], scopes: [], settings: {}, groups: original.groups, directories: [] };
+    const smaller = { version: 1, clients: [client], users: [user], scopes: [], settings: {}, groups: original.groups, directories: [], idps: [] };
     // A membership must name a group of the document: without its group the document is refused.
     expect((await onTarget(['import', fileWith({ ...smaller, groups: [] }), '--replace', '--json'])).stderr).toMatch(/users\[0\]\.groups\[0\]: group Movers is not among the document's groups/);
     const replaced = await onTarget(['import', fileWith(smaller), '--replace', '--json']);
-    expect(jsonOf(replaced)).toEqual({ imported: { replaced: true, clients: 1, users: 1, scopes: 0, settings: 0, groups: 1, directories: 0, bindPasswordsKept: [], bindPasswordsNeeded: [] } });
+    expect(jsonOf(replaced)).toEqual({ imported: { replaced: true, clients: 1, users: 1, scopes: 0, settings: 0, groups: 1, directories: 0, bindPasswordsKept: [], bindPasswordsNeeded: [], idps: 0, clientSecretsKept: [], clientSecretsNeeded: [] } });
     expect(await exported(onTarget)).toEqual(smaller);
     expect((await onTarget(['user', 'show', 'alice', '--json'])).stderr).toMatch(/user alice: not found/);
     // The username index was replaced with the users: a removed username is free, the kept one still taken.

@@ -34,7 +34,16 @@ const corp = {
   name: 'corp', kind: 'openldap', urls: ['ldaps://ldap.corp.example'], bindDn: 'cn=reader,dc=corp', bindPassword: SEALED, userBase: 'ou=people,dc=corp',
   startTls: false, domains: ['corp.example'], claimMap: {}, order: 100, connectTimeoutMs: 3000, timeoutMs: 5000, createdAt: T, updatedAt: T,
 };
-const valid = { version: 1, clients: [spa, web], users: [user], scopes: [{ id: 'billing', name: 'Billing', description: 'Invoices', claims: ['email'] }], settings: { 'ttl.access_token': 600 }, groups: [{ name: 'Staff', createdAt: T, updatedAt: T }], directories: [corp] };
+const oidcIdp = {
+  name: 'corp-oidc', type: 'oidc', displayName: 'Corp', enabled: true, domains: ['corp.example'], linkByVerifiedEmail: false, trustEmail: false, claimMap: {}, order: 100,
+  oidc: { issuer: 'https://login.corp.example', clientId: 'broker', clientSecret: SEALED, scopes: ['openid', 'email'], useUserinfo: false }, createdAt: T, updatedAt: T,
+};
+const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const samlIdp = {
+  name: 'corp-saml', type: 'saml', displayName: { en: 'Corp SAML', 'zh-CN': '公司' }, enabled: true, domains: [], linkByVerifiedEmail: true, trustEmail: true, claimMap: {}, order: 5,
+  saml: { metadataXml: '<EntityDescriptor/>', entityId: 'https://idp.corp.example', ssoUrl: 'https://idp.corp.example/sso', certificates: [CERT], subjectAttribute: 'uid' }, createdAt: T, updatedAt: T,
+};
+const valid = { version: 1, clients: [spa, web], users: [user], scopes: [{ id: 'billing', name: 'Billing', description: 'Invoices', claims: ['email'] }], settings: { 'ttl.access_token': 600 }, groups: [{ name: 'Staff', createdAt: T, updatedAt: T }], directories: [corp], idps: [oidcIdp, samlIdp] };
 
 function issuesOf(document: unknown): string[] {
   try {
@@ -57,6 +66,10 @@ describe('checkDocument', () => {
     expect(checkDocument({ ...valid, directories: undefined }, rules).directories).toEqual([]);
     const { bindPassword: _sealed, ...unsealed } = corp;
     expect(checkDocument({ ...valid, directories: [unsealed] }, rules).directories).toEqual([unsealed]);
+    // The same for IdPs: none before they were exported, and an OIDC client secret may be absent.
+    expect(checkDocument({ ...valid, idps: undefined }, rules).idps).toEqual([]);
+    const { clientSecret: _secret, ...withoutSecret } = oidcIdp.oidc;
+    expect(checkDocument({ ...valid, idps: [{ ...oidcIdp, oidc: withoutSecret }] }, rules).idps).toEqual([{ ...oidcIdp, oidc: withoutSecret }]);
   });
 
   test.each([
@@ -92,6 +105,11 @@ describe('checkDocument', () => {
     [{ ...valid, directories: [{ ...corp, userFilter: '(uid=alice)' }] }, 'directories[0].userFilter: must contain {username}'],
     [{ ...valid, directories: [{ ...corp, colour: 'red' }] }, expect.stringMatching(/^directories\[0\]: Unrecognized key: "colour"/)],
     [{ ...valid, directories: [corp, corp] }, 'directories[1].name: the same name as directories[0]'],
+    [{ ...valid, idps: [{ ...oidcIdp, oidc: { ...oidcIdp.oidc, clientSecret: 'upstream-secret' } }] }, 'idps[0].oidc.clientSecret: sealed with KEYS_ENCRYPTION_KEY (sealed:…) or absent: a client secret never travels in plain text'],
+    [{ ...valid, idps: [{ ...oidcIdp, oidc: { ...oidcIdp.oidc, issuer: 'ftp://login.corp.example' } }] }, 'idps[0].oidc.issuer: an http(s) URL without credentials or fragment'],
+    [{ ...valid, idps: [{ ...oidcIdp, trustEmail: true }] }, 'idps[0]: trustEmail: only for type saml (an OpenID Connect upstream says email_verified itself)'],
+    [{ ...valid, idps: [{ ...samlIdp, saml: { ...samlIdp.saml, allowUnencrypted: true } }] }, expect.stringMatching(/^idps\[0\]\.saml: Unrecognized key: "allowUnencrypted"/)],
+    [{ ...valid, idps: [samlIdp, samlIdp] }, 'idps[1].name: the same name as idps[0]'],
   ])('refused: %#', (document, issue) => {
     expect(issuesOf(document)).toContainEqual(issue);
   });

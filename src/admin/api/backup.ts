@@ -42,15 +42,19 @@ export function backupDoc(): ApiDoc {
             type: 'array',
             items: { type: 'object', description: 'a directory (as in Directory) with createdAt, updatedAt; bindPassword only sealed with KEYS_ENCRYPTION_KEY (sealed:…), absent when the exporting side has no key' },
           },
+          idps: {
+            type: 'array',
+            items: { type: 'object', description: 'an upstream identity provider (as in Idp) with createdAt, updatedAt; an OIDC oidc.clientSecret only sealed with KEYS_ENCRYPTION_KEY (sealed:…), absent when the exporting side has no key; SAML metadata as it is' },
+          },
         },
       },
     },
     paths: {
-      '/export': { get: { summary: 'every client, user, group, directory, scope and setting as one document (no second factors: they stay in the store; a bind password only sealed, or left out without KEYS_ENCRYPTION_KEY)', responses: { 200: ok('the document', ref('AdminDocument')) } } },
+      '/export': { get: { summary: 'every client, user, group, directory, upstream IdP, scope and setting as one document (no second factors: they stay in the store; a bind password or an OIDC client secret only sealed, or left out without KEYS_ENCRYPTION_KEY)', responses: { 200: ok('the document', ref('AdminDocument')) } } },
       '/import': {
         post: {
-          summary: 'validate a whole document, then write it all or nothing (a sealed bind password must open with this side\'s KEYS_ENCRYPTION_KEY)',
-          parameters: [{ name: 'replace', in: 'query', schema: { type: 'boolean' }, description: 'true: replace every client, user, scope and setting (without it, a store holding any is refused with 409)' }],
+          summary: 'validate a whole document, then write it all or nothing (a sealed bind password or client secret must open with this side\'s KEYS_ENCRYPTION_KEY)',
+          parameters: [{ name: 'replace', in: 'query', schema: { type: 'boolean' }, description: 'true: replace every client, user, group, directory, upstream IdP, scope and setting (without it, a store holding any is refused with 409)' }],
           requestBody: json(ref('AdminDocument')),
           responses: {
             200: ok('imported', {
@@ -60,9 +64,11 @@ export function backupDoc(): ApiDoc {
                   type: 'object',
                   properties: {
                     replaced: { type: 'boolean' },
-                    ...Object.fromEntries(['clients', 'users', 'scopes', 'settings', 'groups', 'directories'].map((k) => [k, { type: 'integer' }])),
+                    ...Object.fromEntries(['clients', 'users', 'scopes', 'settings', 'groups', 'directories', 'idps'].map((k) => [k, { type: 'integer' }])),
                     bindPasswordsKept: { type: 'array', items: { type: 'string' }, description: 'directories that kept the bind password already set here' },
                     bindPasswordsNeeded: { type: 'array', items: { type: 'string' }, description: 'directories imported without a bind password: they refuse sign-ins until one is set' },
+                    clientSecretsKept: { type: 'array', items: { type: 'string' }, description: 'OIDC IdPs that kept the client secret already set here' },
+                    clientSecretsNeeded: { type: 'array', items: { type: 'string' }, description: 'OIDC IdPs imported without a client secret: they refuse sign-ins until one is set' },
                   },
                 },
                 notes: { type: 'array', items: { type: 'string' }, description: 'what to do after the import, in words' },

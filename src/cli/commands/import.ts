@@ -25,7 +25,7 @@ async function importCommand({ stores, action, args, values }: Context): Promise
   const summary = await audited(stores.audit, what, () => stores.adminData.import(document, replace));
   return {
     json: { imported: summary },
-    text: `imported ${summary.clients} clients, ${summary.users} users, ${summary.groups} groups, ${summary.directories} directories, ${summary.scopes} scopes, ${summary.settings} settings${replace ? ' (everything else removed)' : ''}`,
+    text: `imported ${summary.clients} clients, ${summary.users} users, ${summary.groups} groups, ${summary.directories} directories, ${summary.idps} idps, ${summary.scopes} scopes, ${summary.settings} settings${replace ? ' (everything else removed)' : ''}`,
     notes: importNotes(summary),
   };
 }
@@ -36,11 +36,12 @@ export const importData: Command = {
   synopsis: `  import FILE|- [--replace]
                                        (an import is validated whole and written all or nothing; into a store that
                                         holds admin data only with --replace, which replaces all its clients, users,
-                                        groups, directories, scopes, settings)`,
+                                        groups, directories, upstream IdPs, scopes, settings)`,
   help: `FILE is a document 'oidc-op export' wrote; - reads it from standard input.
 
-A directory's sealed bind password must open with this side's KEYS_ENCRYPTION_KEY, or the whole import is refused.
-A directory the document carries without one keeps the password of the directory of that name it replaces; else it
-is imported without one, refuses sign-ins, and a note names the command that sets it.`,
+A directory's sealed bind password, and an OpenID Connect IdP's sealed client secret, must open with this side's
+KEYS_ENCRYPTION_KEY, or the whole import is refused. One the document carries without it keeps the secret of the
+directory or IdP of that name it replaces; else it is imported without one, refuses sign-ins, and a note names the
+command that sets it.`,
   run: importCommand,
 };
