@@ -50,7 +50,7 @@ import { interactionRoutes } from './interactions/routes.js';
 import { federationCallback } from './interactions/federation-callback.js';
 import { OidcProtocol } from './idps/oidc-protocol.js';
 import { samlProtocolWith, samlRoutes } from './idps/saml/index.js';
-import { samlUrlsOf } from './idps/idp-record.js';
+import { idpForLogin, samlUrlsOf } from './idps/idp-record.js';
 import { readForm } from './http/body.js';
 import { relyingPartyOf } from './mfa/passkeys.js';
 import { renderer } from './interactions/render.js';
@@ -173,6 +173,11 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
       runtime: () => live.current,
       limits,
       backchannelLogout: (notice) => stores.logouts.notify([notice]),
+      upstreamHint: async ({ idp_hint: hint, login_hint: loginHint }) => {
+        const enabled = (await stores.idps.list()).filter((i) => i.enabled);
+        if (typeof hint === 'string' && hint) return enabled.some((i) => i.name === hint);
+        return typeof loginHint === 'string' && idpForLogin(enabled, loginHint) !== undefined;
+      },
     }, [requestLog.middleware(), securityHeaders, bounded], { served: rememberRoute, recover: recoverFromOutage(pages) });
     auditTokenIssuance(built, stores.audit);
     auditGrantRevocation(built, stores.audit);

@@ -51,7 +51,7 @@ export class OidcProtocol implements UpstreamProtocol {
     return value;
   }
 
-  async start(idp: IdpRecord, input: { callbackUrl: string; pendingId: string; loginHint?: string }) {
+  async start(idp: IdpRecord, input: { callbackUrl: string; pendingId: string; loginHint?: string; passive?: boolean }) {
     // Imported without its secret (an export without KEYS_ENCRYPTION_KEY): refused here, not at the token endpoint.
     if (idp.oidc && !idp.oidc.clientSecret) throw new UpstreamError(`idp ${idp.name}: no client secret is set (oidc-op idp update ${idp.name} --client-secret-stdin)`, 'unavailable');
     let config: client.Configuration;
@@ -72,6 +72,7 @@ export class OidcProtocol implements UpstreamProtocol {
       nonce,
     };
     if (input.loginHint) params.login_hint = input.loginHint;
+    if (input.passive) params.prompt = 'none';
     return { redirectTo: client.buildAuthorizationUrl(config, params).href, keep: { verifier, nonce, state: input.pendingId } };
   }
 

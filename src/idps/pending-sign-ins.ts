@@ -19,6 +19,8 @@ export interface PendingSignIn {
   skippedPage?: boolean;
   /** The relying party's client_id, so a refusal at the callback or the ACS is audited with it. */
   client?: string;
+  /** Asked of the upstream without interaction (the client's prompt=none): the done step shows nothing either. */
+  passive?: boolean;
 }
 
 /** A refused or failed upstream answer, as the done route shows it. */
@@ -29,7 +31,7 @@ export interface UpstreamFailure {
 }
 
 /** What the done route finds: the verified identity, or why there is none. */
-export type UpstreamAnswer = { idp: string; skippedPage: boolean; identity: UpstreamIdentity; failure?: undefined } | { idp: string; skippedPage: boolean; failure: UpstreamFailure; identity?: undefined };
+export type UpstreamAnswer = { idp: string; skippedPage: boolean; passive?: boolean } & ({ identity: UpstreamIdentity; failure?: undefined } | { failure: UpstreamFailure; identity?: undefined });
 
 /** Where pending sign-ins live (Redis, or memory for the embedded default): set with expiry, take once, count. */
 export interface PendingStore {
@@ -86,7 +88,7 @@ export class PendingSignIns {
 
   async #answer(pending: PendingSignIn, answer: { identity: UpstreamIdentity } | { failure: UpstreamFailure }): Promise<string> {
     const ttl = Math.max(1, pending.expiresAt - this.now());
-    await this.store.put(`idp:done:${pending.id}`, JSON.stringify({ interactionUid: pending.interactionUid, idp: pending.idp, skippedPage: pending.skippedPage === true, ...answer }), ttl);
+    await this.store.put(`idp:done:${pending.id}`, JSON.stringify({ interactionUid: pending.interactionUid, idp: pending.idp, skippedPage: pending.skippedPage === true, ...(pending.passive ? { passive: true } : {}), ...answer }), ttl);
     return doneUrl(pending.interactionUid, pending.id);
   }
 

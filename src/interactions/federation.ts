@@ -47,7 +47,7 @@ export interface Federation {
   forLogin(login: string): Promise<IdpView | undefined>;
   forHint(interaction: Interaction): Promise<IdpView | undefined>;
   /** Sends the browser to the upstream (or shows why not). */
-  start(ctx: Context, interaction: Interaction, idp: string, options?: { loginHint?: string; skippedPage?: boolean }): Promise<void>;
+  start(ctx: Context, interaction: Interaction, idp: string, options?: { loginHint?: string; skippedPage?: boolean; passive?: boolean }): Promise<void>;
   /** POST /interaction/:uid/federation/:idp */
   startRoute: RouterMiddleware;
   /** GET /interaction/:uid/federation/done/:pendingId */
@@ -105,20 +105,23 @@ export function federation({ issuer, load, render, csrf, idps, pending, protocol
     });
   }
 
-  async function start(ctx: Context, interaction: Interaction, name: string, options: { loginHint?: string; skippedPage?: boolean } = {}): Promise<void> {
+  async function start(ctx: Context, interaction: Interaction, name: string, options: { loginHint?: string; skippedPage?: boolean; passive?: boolean } = {}): Promise<void> {
     if (!['login', 'select_account'].includes(interaction.prompt.name)) throw new StartAgain('not a login step');
     const idp = await idps.forSignIn(name);
     if (!idp || !idp.enabled) {
       audit.record({ type: 'login', outcome: 'failure', client: clientOf(interaction), ip: ctx.ip, action: `idp ${name.slice(0, 64)}: not configured or disabled` });
+      if (options.passive) return finish(ctx, interaction, { error: 'login_required', error_description: 'no upstream identity provider to ask without interaction' }, false);
       const locale = render.localeFor(ctx, interaction);
       await render.renderLogin(ctx, interaction, 404, locale.t('federation.unknown'));
       return;
     }
-    const skippedPage = options.skippedPage === true;
+    // A passive sign-in never shows a page of ours: it is always one that skipped the login page.
+    const passive = options.passive === true;
+    const skippedPage = options.skippedPage === true || passive;
     try {
       const id = pending.newId();
-      const started = await protocols[idp.type].start(idp, { callbackUrl: answerUrlOf(issuer, idp), pendingId: id, ...(options.loginHint ? { loginHint: options.loginHint } : {}) });
-      await pending.save({ id, idp: idp.name, interactionUid: interaction.uid, keep: started.keep, expiresAt: interaction.exp, client: clientOf(interaction), ...(skippedPage ? { skippedPage } : {}) });
+      const started = await protocols[idp.type].start(idp, { callbackUrl: answerUrlOf(issuer, idp), pendingId: id, ...(options.loginHint ? { loginHint: options.loginHint } : {}), ...(passive ? { passive } : {}) });
+      await pending.save({ id, idp: idp.name, interactionUid: interaction.uid, keep: started.keep, expiresAt: interaction.exp, client: clientOf(interaction), ...(skippedPage ? { skippedPage } : {}), ...(passive ? { passive } : {}) });
       ctx.status = 303;
       ctx.set('Cache-Control', 'no-store');
       ctx.redirect(started.redirectTo);
@@ -154,13 +157,19 @@ export function federation({ issuer, load, render, csrf, idps, pending, protocol
     const resolution = await accounts.resolve(idp, answer.identity);
     if (resolution.kind === 'disabled') {
       audit.record({ type: 'login', outcome: 'failure', user: resolution.user.sub, actor: resolution.user.username, client: clientOf(interaction), ip: ctx.ip, action: `idp ${idp.name}: account disabled here` });
+      if (answer.passive) return finish(ctx, interaction, { error: 'login_required', error_description: `sign-in through ${idp.name} failed` }, false);
       const locale = render.localeFor(ctx, interaction);
       await render.renderLogin(ctx, interaction, 403, locale.t('directory.state.disabled_here'));
       return;
     }
     const { user } = resolution;
     audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client: clientOf(interaction), ip: ctx.ip, action: `idp ${idp.name}${resolution.created ? ': account created' : resolution.linked ? ': linked by verified e-mail' : ''}` });
-    if (await secondFactor.needed(interaction, user)) {
+    if (answer.passive) {
+      // The client's prompt=none goes back on the request before oidc-provider resumes it, so a consent it would
+      // need is consent_required, never our page; a second factor here would need the person, so it is login_required.
+      if (await secondFactor.needed(interaction, user)) return finish(ctx, interaction, { error: 'login_required', error_description: 'a second factor is required' }, false);
+      interaction.params.prompt = 'none';
+    } else if (await secondFactor.needed(interaction, user)) {
       await secondFactor.begin(ctx, interaction, { accountId: user.sub, amr: [AMR.federated], remember: true, ...(interaction.prompt.name === 'select_account' ? { selectAccount: true } : {}) });
       return;
     }

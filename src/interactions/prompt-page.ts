@@ -7,6 +7,8 @@ import { StartAgain, type Loader } from './load.js';
 import type { Renderer } from './render.js';
 import type { SecondFactor } from './second-factor.js';
 import { pendingOf } from './second-factor-pending.js';
+import { finish } from './finish.js';
+import { UPSTREAM_PASSIVE } from '../provider/interaction-policy.js';
 
 export interface PromptPageDeps {
   load: Pick<Loader, 'load'>;
@@ -32,12 +34,16 @@ export function promptPage({ load, render, chooser, consent, secondFactor, feder
         await chooser.show(ctx, interaction);
         return;
       case 'login': {
+        // The client's prompt=none, for an upstream IdP it named: asked of it silently, and never a page of ours.
+        const passive = interaction.prompt.reasons.includes(UPSTREAM_PASSIVE);
         const hinted = federation && (await federation.forHint(interaction));
         if (hinted) {
           const loginHint = interaction.params.login_hint;
-          await federation.start(ctx, interaction, hinted.name, { skippedPage: true, ...(typeof loginHint === 'string' ? { loginHint: loginHint.slice(0, 256) } : {}) });
+          await federation.start(ctx, interaction, hinted.name, { skippedPage: true, ...(passive ? { passive } : {}), ...(typeof loginHint === 'string' ? { loginHint: loginHint.slice(0, 256) } : {}) });
           return;
         }
+        // The IdP went away between the request and this page: what prompt=none answers without it.
+        if (passive) return finish(ctx, interaction, { error: 'login_required', error_description: 'no upstream identity provider to ask without interaction' }, false);
         await render.renderLogin(ctx, interaction);
         return;
       }

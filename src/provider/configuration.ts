@@ -17,7 +17,7 @@ import { CLIENT_CLAIM_SETTINGS, CLIENT_FLAGS, CLIENT_LIFETIMES, clientLifetime, 
 import { cookieSigner } from '../keys/cookie-signer.js';
 import { signingKeys, type SigningPlacement } from '../keys/local-signing-key.js';
 import { signingAlgsOf } from '../keys/signing-algs.js';
-import { interactionPrompts } from './interaction-policy.js';
+import { interactionPrompts, type UpstreamHint } from './interaction-policy.js';
 import type { ProviderLimits } from './limits.js';
 import { loadExistingGrant, type ConsentGrants } from './grants.js';
 import { registrationFeatures } from './registration.js';
@@ -54,6 +54,8 @@ export interface ProviderDeps {
   pages: Pages;
   /** Limits on what creates records; undefined: none (a configuration built without stores, in unit tests). */
   limits?: ProviderLimits;
+  /** Whether an upstream IdP takes a request's idp_hint or login_hint: a prompt=none request is then asked of it silently. */
+  upstreamHint?: UpstreamHint;
   /** Back-channel logout: told of each client to notify when a sign-out ends a session (delivery is not awaited). */
   backchannelLogout?: (notice: { clientId: string; accountId: string; sid: string; reason: string }) => void;
 }
@@ -119,7 +121,7 @@ export function buildConfiguration(settings: Settings, deps: ProviderDeps): Conf
       RegistrationAccessToken: settings.ttl.registrationAccessToken,
     },
     interactions: {
-      policy: interactionPrompts(() => deps.runtime()['mfa.required']),
+      policy: interactionPrompts(() => deps.runtime()['mfa.required'], deps.upstreamHint),
       url: (_ctx, interaction) => interactionPath(interaction.uid),
     },
     features: {

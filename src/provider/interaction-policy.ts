@@ -55,9 +55,34 @@ export function secondFactorCheck(setting: () => MfaRequired): interactionPolicy
   });
 }
 
-export function interactionPrompts(mfaRequired: () => MfaRequired = () => 'off'): interactionPolicy.DefaultPolicy {
+/** The reason (and the prompt detail) that marks a silent request sent on to its upstream IdP without our pages. */
+export const UPSTREAM_PASSIVE = 'upstream_passive';
+
+/** Whether an enabled upstream IdP takes a request's idp_hint, or its login_hint's domain. */
+export type UpstreamHint = (params: { idp_hint?: unknown; login_hint?: unknown }) => Promise<boolean>;
+
+/**
+ * prompt=none with no session here, for a request that names an upstream IdP: instead of login_required at once,
+ * the upstream is asked silently (OIDC prompt=none, SAML IsPassive) and its answer decides. oidc-provider refuses
+ * any prompt of a prompt=none request, so `none` is taken off the request for this one step; the interaction keeps
+ * the mark, and the done step puts `none` back before oidc-provider resumes, so consent is never shown either.
+ */
+export function upstreamPassiveCheck(hinted: UpstreamHint): interactionPolicy.Check {
+  return new Check(UPSTREAM_PASSIVE, 'the upstream identity provider is asked without interaction', 'login_required', async (ctx) => {
+    const { oidc } = ctx;
+    // Cheap tests first: the silent path (a session here) never reaches the lookup.
+    if (oidc.session?.accountId || !oidc.prompts.has('none') || oidc.prompts.size !== 1) return Check.NO_NEED_TO_PROMPT;
+    if (!oidc.params?.idp_hint && !oidc.params?.login_hint) return Check.NO_NEED_TO_PROMPT;
+    if (!(await hinted({ idp_hint: oidc.params.idp_hint, login_hint: oidc.params.login_hint }))) return Check.NO_NEED_TO_PROMPT;
+    oidc.params.prompt = undefined;
+    return Check.REQUEST_PROMPT;
+  });
+}
+
+export function interactionPrompts(mfaRequired: () => MfaRequired = () => 'off', hinted?: UpstreamHint): interactionPolicy.DefaultPolicy {
   const policy = base();
   policy.get('login')!.checks.add(accountGone, 0);
+  if (hinted) policy.get('login')!.checks.add(upstreamPassiveCheck(hinted), 0);
   policy.get('login')!.checks.add(secondFactorCheck(mfaRequired));
   policy.add(
     new Prompt(

@@ -236,6 +236,50 @@ describe('refused and failed answers', () => {
   });
 });
 
+describe('prompt=none sent on to the upstream', () => {
+  /** The relying party's silent request naming the upstream: our side answers with the upstream, never a page. */
+  async function silentlyThroughUpstream(ua: UserAgent, atUpstream: UserAgent): Promise<{ upstreamAnswer: URL; back: Hop }> {
+    const away = await ua.follow(authorizeUrl(fixture.op.issuer, implicitParams({ prompt: 'none', idp_hint: 'corp' })));
+    expect(away.status).toBe(303);
+    const sent = new URL(away.location!);
+    expect(sent.origin).toBe(upstream.issuer);
+    expect(sent.searchParams.get('prompt')).toBe('none');
+    const answer = await atUpstream.follow(away.location!);
+    expect(answer.location?.startsWith(`${fixture.op.issuer}/federation/corp/callback?`)).toBe(true);
+    return { upstreamAnswer: new URL(answer.location!), back: await ua.follow(answer.location!) };
+  }
+
+  test('no session here and none at the upstream: its login_required reaches the relying party, no page of ours', async () => {
+    const { upstreamAnswer, back } = await silentlyThroughUpstream(browser(), new UserAgent(upstream.issuer));
+    expect(upstreamAnswer.searchParams.get('error')).toBe('login_required');
+    expect(back.status).toBe(302);
+    expect(back.location!.startsWith(`${RP}#`)).toBe(true);
+    expect(fragmentParams(back.location).get('error')).toBe('login_required');
+    expect(fragmentParams(back.location).get('state')).toBe('state-xyz');
+  });
+
+  test('a session at the upstream: the same silent request signs carol in, still no page of ours', async () => {
+    // Carol signs in at the upstream once (its cookies kept in this user agent), through our consent.
+    const atUpstreamUa = new UserAgent(upstream.issuer);
+    const first = browser();
+    const away = await first.follow(authorizeUrl(fixture.op.issuer, implicitParams({ scope: SCOPE, idp_hint: 'corp' })));
+    const login = await atUpstreamUa.follow(away.location!);
+    const action = login.body.match(/action="([^"]+\/login)"/)![1]!;
+    const callback = await atUpstreamUa.follow(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'carol' }).toString() });
+    expect((await afterConsent(first, await first.follow(callback.location!))).location!.startsWith(`${RP}#`)).toBe(true);
+
+    // Another browser here (no session of ours), the same one at the upstream.
+    const { upstreamAnswer, back } = await silentlyThroughUpstream(browser(), atUpstreamUa);
+    expect(upstreamAnswer.searchParams.get('code')).toBeTruthy();
+    expect(back.status).toBe(302);
+    const params = fragmentParams(back.location);
+    expect(params.get('error')).toBeNull();
+    const { payload } = await verifyIdToken(fixture.op.issuer, params.get('id_token')!, 'spa-both');
+    const carol = (await fixture.op.stores.users.list()).find((u) => u.source?.kind === 'idp' && u.source.id === UPSTREAM_USERS.carol!.sub);
+    expect(payload.sub).toBe(carol?.sub);
+  });
+});
+
 describe('forged ID tokens (a fake upstream token endpoint)', () => {
   async function through(mode: Forgery): Promise<Hop> {
     forged.mode = mode;

@@ -90,6 +90,8 @@ async function validated(saml: SAML, samlResponse: string): Promise<Profile> {
     result = await saml.validatePostResponseAsync({ SAMLResponse: samlResponse });
   } catch (err) {
     if (err instanceof SamlStatusError) {
+      // IsPassive asked, and the IdP could not sign the person in without them: what prompt=none calls login_required.
+      if (/status:NoPassive/.test(err.xmlStatus)) throw new UpstreamError(`the identity provider could not sign the person in without interaction: ${err.message}`.slice(0, 300), 'denied', 'login_required');
       if (DENIED_STATUS.test(err.xmlStatus)) throw new UpstreamError(`the identity provider refused the sign-in: ${err.message}`.slice(0, 300), 'denied');
       throw refuse(err.message);
     }
@@ -144,7 +146,7 @@ export function samlProtocolWith(deps: SamlProtocolDeps): UpstreamProtocol {
   return {
     async start(idp, input): Promise<UpstreamStart> {
       const requestId = `_${randomBytes(20).toString('hex')}`;
-      const saml = samlFor(idp, input.callbackUrl, { generateUniqueId: () => requestId, cacheProvider: onlyRequest(requestId) });
+      const saml = samlFor(idp, input.callbackUrl, { generateUniqueId: () => requestId, cacheProvider: onlyRequest(requestId), ...(input.passive ? { passive: true } : {}) });
       // Entra ID and some others read login_hint from the redirect; the rest ignore it.
       const hint = input.loginHint && input.loginHint.length <= 256 ? { additionalParams: { login_hint: input.loginHint } } : {};
       const redirectTo = await saml.getAuthorizeUrlAsync(input.pendingId, undefined, hint);

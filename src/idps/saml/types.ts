@@ -32,6 +32,6 @@ export interface SamlIdp {
 
 /** The core's protocol interface (src/idps/protocol.ts on the core's branch), for an IdP record with a SAML side. */
 export interface UpstreamProtocol<Idp = SamlIdp> {
-  start(idp: Idp, input: { callbackUrl: string; pendingId: string; loginHint?: string }): Promise<UpstreamStart>;
+  start(idp: Idp, input: { callbackUrl: string; pendingId: string; loginHint?: string; passive?: boolean }): Promise<UpstreamStart>;
   finish(idp: Idp, answer: URLSearchParams, kept: PendingProtocolState, input: { callbackUrl: string }): Promise<UpstreamIdentity>;
 }
