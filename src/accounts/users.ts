@@ -186,6 +186,11 @@ export class Users {
     return (await this.records.list()).map(toView).sort((a, b) => a.username.localeCompare(b.username));
   }
 
+  /** How many users there are, without reading them. */
+  count(): Promise<number> {
+    return this.records.size();
+  }
+
   async setPassword(username: string, password: string): Promise<void> {
     const valid = parse(passwordSchema, password);
     const user = await this.require(username);
@@ -223,6 +228,19 @@ export class Users {
         return groups.length ? { ...rest, groups } : rest;
       }),
     );
+  }
+
+  /**
+   * The groups an upstream gave a local user linked to it, at its sign-in; its claims, role and local groups stay the
+   * administrator's. Nothing changed: no write.
+   */
+  async setExternalGroups(sub: string, externalGroups: string[]): Promise<UserRecord> {
+    const current = await this.records.get(sub);
+    if (current && JSON.stringify(current.externalGroups ?? []) === JSON.stringify(externalGroups)) return current;
+    return this.#change(sub, (record) => {
+      const { externalGroups: _old, ...rest } = record;
+      return externalGroups.length ? { ...rest, externalGroups } : rest;
+    });
   }
 
   /** Changes the user's linked upstream identities by sub; the rest of the record stays. */

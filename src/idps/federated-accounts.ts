@@ -2,7 +2,8 @@
  * Our account for a verified upstream identity: found by its link (IdP, upstream subject), never by e-mail alone;
  * else linked to the local user with that e-mail when the IdP allows it and the upstream says the e-mail is verified;
  * else created just in time under a new random `sub` of ours. Claims and groups of a created user are refreshed at
- * each sign-in; a disabled user stays disabled.
+ * each sign-in; a linked local user's upstream groups (externalGroups) are, its claims stay the administrator's; a
+ * disabled user stays disabled.
  */
 import { createHash } from 'node:crypto';
 import { newSub, UserError, type UserRecord, type Users } from '../accounts/users.js';
@@ -19,7 +20,13 @@ export interface LinkRecord {
   linkedAt: string;
 }
 
-export type Resolution = { kind: 'success'; user: UserRecord; created: boolean; linked: boolean } | { kind: 'disabled'; user: UserRecord };
+export type Resolution = { kind: 'success'; user: UserRecord; created: boolean; linked: boolean; note?: string } | { kind: 'disabled'; user: UserRecord };
+
+/**
+ * Beyond this many users, a first sign-in is linked by e-mail only to a local user whose username is that e-mail:
+ * finding one by its e-mail claim reads every user, and no e-mail index is kept for this rare step.
+ */
+export const LINK_BY_EMAIL_SCAN_MAX = 10_000;
 
 /** The index key: the IdP's name and a digest of the subject, so an upstream's long or odd subject stays a short key. */
 export const linkKey = (idp: string, subject: string) => `${idp}:${createHash('sha256').update(subject).digest('base64url')}`;
@@ -27,7 +34,7 @@ export const linkKey = (idp: string, subject: string) => `${idp}:${createHash('s
 export class FederatedAccounts {
   constructor(
     private readonly links: Collection<LinkRecord>,
-    private readonly users: Pick<Users, 'findBySub' | 'findByUsername' | 'list' | 'mirror' | 'changeLinks' | 'require'>,
+    private readonly users: Pick<Users, 'findBySub' | 'findByUsername' | 'list' | 'count' | 'mirror' | 'changeLinks' | 'require' | 'setExternalGroups'>,
   ) {}
 
   async resolve(idp: Pick<IdpRecord, 'name' | 'linkByVerifiedEmail'>, identity: UpstreamIdentity): Promise<Resolution> {
@@ -43,14 +50,17 @@ export class FederatedAccounts {
           continue;
         }
         if (user.disabled) return { kind: 'disabled', user };
-        const mirrored = this.#mirroredBy(user, idp.name, identity.subject) ? await this.users.mirror(this.#account(user.sub, identity)) : user;
-        return { kind: 'success', user: mirrored, created: false, linked: false };
+        // Created by this identity: claims and groups mirrored. Linked to a local user: its upstream groups only.
+        const refreshed = this.#mirroredBy(user, idp.name, identity.subject) ? await this.users.mirror(this.#account(user.sub, identity)) : user.source ? user : await this.users.setExternalGroups(user.sub, identity.groups);
+        return { kind: 'success', user: refreshed, created: false, linked: false };
       }
-      const local = idp.linkByVerifiedEmail ? await this.#localByVerifiedEmail(identity) : undefined;
+      const found = idp.linkByVerifiedEmail ? await this.#localByVerifiedEmail(identity) : {};
+      const local = found.user;
       if (local) {
         if (local.disabled) return { kind: 'disabled', user: local };
         if (!(await this.links.insert(key, { sub: local.sub, idp: idp.name, subject: identity.subject, linkedAt: new Date().toISOString() }))) continue;
-        const user = await this.users.changeLinks(local.sub, (links) => [...links.filter((l) => l.idp !== idp.name), { idp: idp.name, subject: identity.subject, linkedAt: new Date().toISOString() }]);
+        await this.users.changeLinks(local.sub, (links) => [...links.filter((l) => l.idp !== idp.name), { idp: idp.name, subject: identity.subject, linkedAt: new Date().toISOString() }]);
+        const user = await this.users.setExternalGroups(local.sub, identity.groups);
         return { kind: 'success', user, created: false, linked: true };
       }
       const sub = newSub();
@@ -58,7 +68,7 @@ export class FederatedAccounts {
       try {
         await this.users.mirror(this.#account(sub, identity));
         const user = await this.users.changeLinks(sub, () => [{ idp: idp.name, subject: identity.subject, linkedAt: new Date().toISOString() }]);
-        return { kind: 'success', user, created: true, linked: false };
+        return { kind: 'success', user, created: true, linked: false, ...(found.note ? { note: found.note } : {}) };
       } catch (err) {
         await this.links.remove(key);
         throw err;
@@ -103,18 +113,21 @@ export class FederatedAccounts {
   }
 
   /**
-   * The one local (not mirrored) user whose username or e-mail is the upstream's verified e-mail. A first sign-in
-   * only reads the user list: no index of e-mails is kept for this rare step.
+   * The one local (not mirrored) user whose username or e-mail is the upstream's verified e-mail. The username is
+   * one indexed read; the e-mail claim needs the user list, read only up to LINK_BY_EMAIL_SCAN_MAX users (beyond
+   * that, `note` says why nobody was linked).
    */
-  async #localByVerifiedEmail(identity: UpstreamIdentity): Promise<UserRecord | undefined> {
+  async #localByVerifiedEmail(identity: UpstreamIdentity): Promise<{ user?: UserRecord; note?: string }> {
     const email = identity.claims.email;
-    if (identity.claims.email_verified !== true || typeof email !== 'string' || !email.includes('@')) return undefined;
+    if (identity.claims.email_verified !== true || typeof email !== 'string' || !email.includes('@')) return {};
     const wanted = email.normalize('NFKC').toLowerCase();
     const byName = await this.users.findByUsername(email);
-    if (byName && !byName.source && typeof byName.claims.email === 'string' && byName.claims.email.normalize('NFKC').toLowerCase() === wanted) return byName;
+    if (byName && !byName.source && typeof byName.claims.email === 'string' && byName.claims.email.normalize('NFKC').toLowerCase() === wanted) return { user: byName };
+    if ((await this.users.count()) > LINK_BY_EMAIL_SCAN_MAX) return { note: `not linked by e-mail: more than ${LINK_BY_EMAIL_SCAN_MAX} users, only a username equal to the e-mail is looked up` };
     const matches = (await this.users.list()).filter((u) => !u.source && typeof u.claims.email === 'string' && u.claims.email.normalize('NFKC').toLowerCase() === wanted);
     // Two local users with one e-mail: no one to link to.
-    if (matches.length !== 1) return undefined;
-    return this.users.findBySub(matches[0]!.sub);
+    if (matches.length !== 1) return matches.length > 1 ? { note: 'not linked by e-mail: more than one local user has it' } : {};
+    const user = await this.users.findBySub(matches[0]!.sub);
+    return user ? { user } : {};
   }
 }

@@ -163,7 +163,7 @@ export function federation({ issuer, load, render, csrf, idps, pending, protocol
       return;
     }
     const { user } = resolution;
-    audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client: clientOf(interaction), ip: ctx.ip, action: `idp ${idp.name}${resolution.created ? ': account created' : resolution.linked ? ': linked by verified e-mail' : ''}` });
+    audit.record({ type: 'login', outcome: 'success', user: user.sub, actor: user.username, client: clientOf(interaction), ip: ctx.ip, action: `idp ${idp.name}${resolution.created ? ': account created' : resolution.linked ? ': linked by verified e-mail' : ''}${resolution.kind === 'success' && resolution.note ? ` (${resolution.note})` : ''}` });
     if (answer.passive) {
       // The client's prompt=none goes back on the request before oidc-provider resumes it, so a consent it would
       // need is consent_required, never our page; a second factor here would need the person, so it is login_required.

@@ -46,6 +46,10 @@ export class SealedKeyStore<T extends object> implements Collection<T> {
     throw new Error('the key store is read by id only');
   }
 
+  size(): Promise<number> {
+    return this.inner.size();
+  }
+
   async entries(): Promise<[string, T][]> {
     throw new Error('the key store is read by id only');
   }

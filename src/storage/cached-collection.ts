@@ -53,6 +53,10 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
     return this.inner.list();
   }
 
+  size(): Promise<number> {
+    return this.inner.size();
+  }
+
   entries(): Promise<[string, T][]> {
     return this.inner.entries();
   }

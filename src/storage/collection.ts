@@ -8,6 +8,8 @@ export interface Collection<T> {
   get(id: string): Promise<T | undefined>;
   getByAlias(alias: string): Promise<T | undefined>;
   list(): Promise<T[]>;
+  /** How many records there are, without reading them. */
+  size(): Promise<number>;
   /** Every record with its id. */
   entries(): Promise<[string, T][]>;
   /** false when the id or the alias is taken; nothing is written then. */

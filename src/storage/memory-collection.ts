@@ -81,6 +81,10 @@ export class MemoryCollection<T> implements Collection<T> {
     return [...this.#records.values()].map((e) => structuredClone(e.value));
   }
 
+  async size(): Promise<number> {
+    return this.#records.size;
+  }
+
   async entries(): Promise<[string, T][]> {
     return [...this.#records].map(([id, e]) => [id, structuredClone(e.value)]);
   }

@@ -230,6 +230,10 @@ export class RedisCollection<T> implements Collection<T> {
     return (await this.#redis.hvals(this.#records)).map((v) => JSON.parse(v) as T);
   }
 
+  size(): Promise<number> {
+    return this.#redis.hlen(this.#records);
+  }
+
   async entries(): Promise<[string, T][]> {
     return Object.entries(await this.#redis.hgetall(this.#records)).map(([id, v]) => [id, JSON.parse(v) as T]);
   }

@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { passwordHasher } from '../../src/accounts/passwords.js';
 import { Users, type UserRecord } from '../../src/accounts/users.js';
-import { FederatedAccounts, type LinkRecord } from '../../src/idps/federated-accounts.js';
+import { FederatedAccounts, LINK_BY_EMAIL_SCAN_MAX, type LinkRecord } from '../../src/idps/federated-accounts.js';
 import { mapClaims, mapGroups } from '../../src/idps/identity-mapping.js';
 import { callbackUrlOf, displayNameIn, idpForLogin, idpInputSchema } from '../../src/idps/idp-record.js';
 import { Idps } from '../../src/idps/idps.js';
@@ -149,6 +149,44 @@ describe('account resolution', () => {
     const unlinked = await accounts.unlink('carol', 'corp');
     expect(unlinked.links).toBeUndefined();
     await expect(accounts.unlink('carol', 'corp')).rejects.toThrow('no identity linked from idp corp');
+  });
+
+  test('a linked local user: its upstream groups refreshed at each sign-in, its claims, role and local groups never', async () => {
+    const { accounts, users, local } = await setup();
+    await users.update('carol', { role: 'admin', claims: { email: 'carol@corp.example', department: 'Ops' } });
+    const linked = await accounts.resolve({ name: 'corp', linkByVerifiedEmail: true }, carol());
+    expect(linked).toMatchObject({ kind: 'success', linked: true, user: { sub: local.sub, externalGroups: ['eng'] } });
+    const next = await accounts.resolve({ name: 'corp', linkByVerifiedEmail: true }, { ...carol({ name: 'Somebody Else', department: 'R&D' }), groups: ['eng', 'vpn'] });
+    expect(next).toMatchObject({ kind: 'success', linked: false, user: { sub: local.sub, externalGroups: ['eng', 'vpn'] } });
+    const stored = (await users.findBySub(local.sub))!;
+    expect(stored).toMatchObject({ role: 'admin', claims: { email: 'carol@corp.example', department: 'Ops' }, externalGroups: ['eng', 'vpn'] });
+    expect(stored.source).toBeUndefined();
+    // The upstream dropping every group drops them here too.
+    await accounts.resolve({ name: 'corp', linkByVerifiedEmail: true }, { ...carol(), groups: [] });
+    expect((await users.findBySub(local.sub))!.externalGroups).toBeUndefined();
+  });
+
+  test('the e-mail search is bounded: beyond LINK_BY_EMAIL_SCAN_MAX users only a username equal to the e-mail links, and the note says why', async () => {
+    const { users, local } = await setup();
+    // The same users, counted as a store larger than the bound.
+    const many: ConstructorParameters<typeof FederatedAccounts>[1] = {
+      findBySub: (sub) => users.findBySub(sub),
+      findByUsername: (name) => users.findByUsername(name),
+      list: () => users.list(),
+      count: async () => LINK_BY_EMAIL_SCAN_MAX + 1,
+      mirror: (account) => users.mirror(account),
+      changeLinks: (sub, change) => users.changeLinks(sub, change),
+      require: (name) => users.require(name),
+      setExternalGroups: (sub, groups) => users.setExternalGroups(sub, groups),
+    };
+    const bounded = new FederatedAccounts(new MemoryCollection<LinkRecord>(), many);
+    const created = await bounded.resolve({ name: 'corp', linkByVerifiedEmail: true }, carol());
+    expect(created).toMatchObject({ kind: 'success', created: true, note: expect.stringContaining(`more than ${LINK_BY_EMAIL_SCAN_MAX} users`) });
+    // A local user whose username is the e-mail is one indexed read, whatever the count.
+    const named = await users.create({ username: 'dan@corp.example', password: 'a long password', claims: { email: 'dan@corp.example' } });
+    const dan = await bounded.resolve({ name: 'corp', linkByVerifiedEmail: true }, { idp: 'corp', subject: 'up-dan', claims: { email: 'dan@corp.example', email_verified: true }, groups: [] });
+    expect(dan).toMatchObject({ kind: 'success', linked: true, user: { sub: named.sub } });
+    expect(local.sub).not.toBe(named.sub);
   });
 
   test('a disabled user stays disabled; a deleted user\'s link starts afresh', async () => {
