@@ -49,6 +49,7 @@ import { providerPages } from './pages/provider-pages.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { federationCallback } from './interactions/federation-callback.js';
 import { OidcProtocol } from './idps/oidc-protocol.js';
+import { observedProtocol } from './idps/observed-protocol.js';
 import { samlProtocolWith, samlRoutes } from './idps/saml/index.js';
 import { idpForLogin, samlUrlsOf } from './idps/idp-record.js';
 import { readForm } from './http/body.js';
@@ -224,7 +225,8 @@ export async function createApp(settings: Settings, stores: Stores, logger: Logg
   const app = new Koa({ proxy: settings.proxy });
   app.silent = true; // errorPages logs what matters; Koa's default handler would print stacks to stderr
   const csrf = csrfFollowing(() => cookieKeys.current[0]!);
-  const protocols = { oidc: new OidcProtocol(), saml: samlProtocolWith({ replay: stores.samlReplay }) };
+  // Each answer's outcome and time on /metrics, for the OIDC callback and the SAML ACS alike.
+  const protocols = { oidc: observedProtocol(new OidcProtocol(), metrics), saml: observedProtocol(samlProtocolWith({ replay: stores.samlReplay }), metrics) };
   const interactions = interactionRoutes({
     provider,
     audit: stores.audit,

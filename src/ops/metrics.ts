@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DirectoryObserver } from '../directories/directory-sign-in.js';
+import type { UpstreamObserver, UpstreamOutcome } from '../idps/observed-protocol.js';
 
 /**
  * A histogram's series for one label set, looked up by a key its caller builds: prom-client hashes the label
@@ -54,7 +55,7 @@ export function responseTypeLabel(value: unknown): string {
 }
 export const methodLabel = (method: string) => (METHODS.has(method) ? method : 'other');
 
-export class Metrics implements LoginMetrics, DirectoryObserver {
+export class Metrics implements LoginMetrics, DirectoryObserver, UpstreamObserver {
   readonly registry = new Registry();
   readonly directoryUp = new Gauge({
     name: 'oidc_op_directory_up',
@@ -67,6 +68,13 @@ export class Metrics implements LoginMetrics, DirectoryObserver {
     help: 'Directory sign-in time (service bind, search, user bind), by configured directory name and outcome',
     labelNames: ['directory', 'outcome'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly upstreamSignIns = new Histogram({
+    name: 'oidc_op_upstream_sign_in_duration_seconds',
+    help: 'Upstream identity provider answers (OIDC callback, SAML ACS) and failed starts: the time our side spent on each, by configured IdP name and outcome',
+    labelNames: ['idp', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
   readonly authorizations = new Counter({
@@ -128,6 +136,10 @@ export class Metrics implements LoginMetrics, DirectoryObserver {
 
   health(directory: string, up: boolean): void {
     this.directoryUp.set({ directory }, up ? 1 : 0);
+  }
+
+  upstreamSignIn(idp: string, seconds: number, outcome: UpstreamOutcome): void {
+    this.upstreamSignIns.observe({ idp, outcome }, seconds);
   }
 }
 
