@@ -311,6 +311,18 @@ describe('forged ID tokens (a fake upstream token endpoint)', () => {
   });
 });
 
+describe('/metrics', () => {
+  test('upstream answers by IdP and outcome, with their duration: the sign-ins, the refusals and the outage above', async () => {
+    const text = await (await fetch(`${fixture.op.issuer}/metrics`)).text();
+    const count = (idp: string, outcome: string) => Number(text.match(new RegExp(`^oidc_op_upstream_sign_in_duration_seconds_count\\{idp="${idp}",outcome="${outcome}"\\} (\\d+)`, 'm'))?.[1] ?? 0);
+    expect(count('corp', 'success')).toBeGreaterThan(0);
+    expect(count('corp', 'denied')).toBeGreaterThan(0);
+    expect(count('forged', 'invalid_answer')).toBeGreaterThanOrEqual(FORGERIES.length - 1);
+    expect(count('down', 'unavailable')).toBeGreaterThan(0);
+    expect(text).toMatch(/^oidc_op_upstream_sign_in_duration_seconds_sum\{idp="corp",outcome="success"\} [0-9.e-]+$/m);
+  });
+});
+
 describe('the admin API and the command line on users\' links', () => {
   let token = '';
   beforeAll(async () => {
