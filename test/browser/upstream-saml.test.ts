@@ -27,7 +27,9 @@ describeIf(installed)(`upstream SAML sign-in${installed ? '' : ' (skipped: simpl
   const SCOPE = 'openid profile email groups';
 
   beforeAll(async () => {
-    ssp = await startSimpleSamlPhp({ sps: [samlUrlsOf(fixture.op.issuer, 'corp-saml')] });
+    // The IdP at localhost, we at 127.0.0.1: two sites, so its Response reaches our ACS by a cross-site POST.
+    expect(new URL(fixture.op.issuer).hostname).toBe('127.0.0.1');
+    ssp = await startSimpleSamlPhp({ sps: [samlUrlsOf(fixture.op.issuer, 'corp-saml')], host: 'localhost' });
   }, 60_000);
   afterAll(async () => {
     await ssp?.close();
@@ -89,7 +91,18 @@ describeIf(installed)(`upstream SAML sign-in${installed ? '' : ' (skipped: simpl
   test('alice signs in at SimpleSAMLphp: the relying party gets our own sub, her attributes and groups', async () => {
     const page = await browser.page();
     const config = await rpConfiguration(fixture.op.issuer, 'spa-both');
+    // What Chromium sends: the cross-site POST to the ACS carries no interaction cookie (SameSite=Lax), and the 303
+    // GET to the done step, a top-level navigation, does: that is what binds the answer to this browser.
+    const cookiesSent = new Map<string, string>();
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      const step = request.method() === 'POST' && path.endsWith('/saml/acs') ? 'acs' : request.method() === 'GET' && path.includes('/federation/done/') ? 'done' : undefined;
+      if (step) void request.allHeaders().then((headers) => cookiesSent.set(step, headers.cookie ?? ''));
+    });
     const params = await signInThroughSaml(page, 'alice');
+    expect(ssp.origin.startsWith('http://localhost:')).toBe(true);
+    expect(cookiesSent.get('acs')).not.toMatch(/(^|; )_interaction=/);
+    expect(cookiesSent.get('done')).toMatch(/(^|; )_interaction=/);
     expect(Object.fromEntries(params)).toMatchObject({ token_type: 'Bearer', state: 'state-xyz' });
     const { payload } = await verifyIdToken(fixture.op.issuer, params.get('id_token')!, 'spa-both');
     sub = String(payload.sub);

@@ -75,7 +75,11 @@ async function answering(url: string, until: number, output: () => string): Prom
   throw new Error(`SimpleSAMLphp did not answer at ${url}:\n${output()}`);
 }
 
-export async function startSimpleSamlPhp({ sps = [] }: { sps?: SamlSp[] } = {}): Promise<TestSimpleSamlPhp> {
+/**
+ * `host`: the name the IdP is reached by (it listens on 127.0.0.1 either way). `localhost` puts it on another site
+ * than a provider at 127.0.0.1, so the Response's POST to our ACS is cross-site, as with a real corporate IdP.
+ */
+export async function startSimpleSamlPhp({ sps = [], host = '127.0.0.1' }: { sps?: SamlSp[]; host?: '127.0.0.1' | 'localhost' } = {}): Promise<TestSimpleSamlPhp> {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-op-simplesamlphp-'));
   for (const sub of ['config', 'metadata', 'cert', 'log', 'data', 'tmp', 'sessions']) mkdirSync(join(dir, sub));
   execFileSync(
@@ -84,7 +88,7 @@ export async function startSimpleSamlPhp({ sps = [] }: { sps?: SamlSp[] } = {}):
     { stdio: 'ignore' },
   );
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://${host}:${port}`;
   const entityId = `${origin}/saml2/idp/metadata.php`;
 
   const config = {
@@ -109,7 +113,7 @@ export async function startSimpleSamlPhp({ sps = [] }: { sps?: SamlSp[] } = {}):
     'logging.handler': 'stderr',
     'logging.level': 4,
     showerrors: true,
-    'trusted.url.domains': ['127.0.0.1'],
+    'trusted.url.domains': ['127.0.0.1', 'localhost'],
     'language.default': 'en',
   };
   writeFileSync(join(dir, 'config', 'config.php'), `<?php\n$config = ${php(config)};\n`);
