@@ -94,12 +94,14 @@ describeIf(installed)(`upstream SAML sign-in${installed ? '' : ' (skipped: simpl
     // What Chromium sends: the cross-site POST to the ACS carries no interaction cookie (SameSite=Lax), and the 303
     // GET to the done step, a top-level navigation, does: that is what binds the answer to this browser.
     const cookiesSent = new Map<string, string>();
+    const read: Promise<void>[] = [];
     page.on('request', (request) => {
       const path = new URL(request.url()).pathname;
       const step = request.method() === 'POST' && path.endsWith('/saml/acs') ? 'acs' : request.method() === 'GET' && path.includes('/federation/done/') ? 'done' : undefined;
-      if (step) void request.allHeaders().then((headers) => cookiesSent.set(step, headers.cookie ?? ''));
+      if (step) read.push(request.allHeaders().then((headers) => void cookiesSent.set(step, headers.cookie ?? '')));
     });
     const params = await signInThroughSaml(page, 'alice');
+    await Promise.all(read);
     expect(ssp.origin.startsWith('http://localhost:')).toBe(true);
     expect(cookiesSent.get('acs')).not.toMatch(/(^|; )_interaction=/);
     expect(cookiesSent.get('done')).toMatch(/(^|; )_interaction=/);
