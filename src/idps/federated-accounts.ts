@@ -54,7 +54,7 @@ export class FederatedAccounts {
         const refreshed = this.#mirroredBy(user, idp.name, identity.subject) ? await this.users.mirror(this.#account(user.sub, identity)) : user.source ? user : await this.users.setExternalGroups(user.sub, identity.groups);
         return { kind: 'success', user: refreshed, created: false, linked: false };
       }
-      const found = idp.linkByVerifiedEmail ? await this.#localByVerifiedEmail(identity) : {};
+      const found: { user?: UserRecord; note?: string } = idp.linkByVerifiedEmail ? await this.#localByVerifiedEmail(identity) : {};
       const local = found.user;
       if (local) {
         if (local.disabled) return { kind: 'disabled', user: local };

@@ -72,9 +72,10 @@ export function upstreamPassiveCheck(hinted: UpstreamHint): interactionPolicy.Ch
     const { oidc } = ctx;
     // Cheap tests first: the silent path (a session here) never reaches the lookup.
     if (oidc.session?.accountId || !oidc.prompts.has('none') || oidc.prompts.size !== 1) return Check.NO_NEED_TO_PROMPT;
-    if (!oidc.params?.idp_hint && !oidc.params?.login_hint) return Check.NO_NEED_TO_PROMPT;
-    if (!(await hinted({ idp_hint: oidc.params.idp_hint, login_hint: oidc.params.login_hint }))) return Check.NO_NEED_TO_PROMPT;
-    oidc.params.prompt = undefined;
+    const params = oidc.params;
+    if (!params || (!params.idp_hint && !params.login_hint)) return Check.NO_NEED_TO_PROMPT;
+    if (!(await hinted({ idp_hint: params.idp_hint, login_hint: params.login_hint }))) return Check.NO_NEED_TO_PROMPT;
+    params.prompt = undefined;
     return Check.REQUEST_PROMPT;
   });
 }
