@@ -20,7 +20,10 @@ let clientId = '';
 beforeAll(async () => {
   redis = await startTestRedis();
   op = await startTestProvider(redis, { PROXY: 'true' });
-  upstream = await startUpstreamOidc([`${op.issuer}/federation/corp/callback`]);
+  // The upstream at localhost, we at 127.0.0.1: two sites, so its answer reaches our callback by a cross-site
+  // navigation, and the interaction cookie (SameSite=Lax) must still reach the done step.
+  expect(new URL(op.issuer).hostname).toBe('127.0.0.1');
+  upstream = await startUpstreamOidc([`${op.issuer}/federation/corp/callback`], undefined, 'localhost');
   await op.stores.idps.create({ name: 'corp', type: 'oidc', displayName: { en: 'Corp SSO', 'zh-CN': '公司单点登录' }, oidc: { issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, scopes: ['openid', 'email', 'profile', 'groups'] } });
   clientId = (await op.stores.clients.create({ name: 'Federated RP', redirectUris: [`${sink.origin}/cb`], responseTypes: ['id_token'], firstParty: true })).client_id;
 });

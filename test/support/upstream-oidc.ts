@@ -31,9 +31,13 @@ async function form(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(body);
 }
 
-export async function startUpstreamOidc(redirectUris: string[], users: Record<string, UpstreamUser> = UPSTREAM_USERS): Promise<UpstreamOidc> {
+/**
+ * `host`: the name the upstream is reached by (it listens on 127.0.0.1 either way); `localhost` puts it on another
+ * site than a provider at 127.0.0.1, as a corporate IdP is.
+ */
+export async function startUpstreamOidc(redirectUris: string[], users: Record<string, UpstreamUser> = UPSTREAM_USERS, host: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<UpstreamOidc> {
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `http://${host}:${port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const clientId = 'our-broker';
   const clientSecret = 'upstream-client-secret-0123456789abcdef';
