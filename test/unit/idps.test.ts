@@ -18,6 +18,7 @@ import type { UpstreamIdentity } from '../../src/idps/upstream.js';
 import { MemoryCollection } from '../../src/storage/memory-collection.js';
 
 const OIDC = { issuer: 'https://login.corp.example', clientId: 'broker', clientSecret: 'shh-upstream-secret' };
+const SAML = { metadataXml: '<md:EntityDescriptor/>', entityId: 'https://idp.corp.example', ssoUrl: 'https://idp.corp.example/sso', certificates: ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'] };
 
 describe('the record', () => {
   const problems = (input: unknown) => {
@@ -40,6 +41,9 @@ describe('the record', () => {
     ['claimMap.iss', { name: 'corp', type: 'oidc', oidc: OIDC, claimMap: { iss: 'x' } }],
     ['domains: DNS names', { name: 'corp', type: 'oidc', oidc: OIDC, domains: ['not a domain'] }],
     ['Unrecognized key', { name: 'corp', type: 'oidc', oidc: OIDC, extra: 1 }],
+    ['trustEmail: only for type saml', { name: 'corp', type: 'oidc', oidc: OIDC, trustEmail: true }],
+    ['Unrecognized key: "allowUnencrypted"', { name: 'corp', type: 'saml', saml: { ...SAML, allowUnencrypted: true } }],
+    ['no control characters', { name: 'corp', type: 'saml', saml: { ...SAML, subjectAttribute: 'uid\n' } }],
   ])('refused, saying %s', (message, input) => {
     expect(problems(input).join('; ')).toContain(message);
   });
@@ -68,6 +72,17 @@ describe('the store', () => {
     expect((await idps.forSignIn('corp'))!.oidc).toMatchObject({ clientSecret: OIDC.clientSecret, scopes: ['openid', 'groups'] });
     await expect(idps.update('corp', { type: 'saml' })).rejects.toThrow('type: an idp cannot change protocol');
     await expect(idps.create({ name: 'corp', type: 'oidc', oidc: OIDC })).rejects.toThrow('already exists');
+  });
+
+  test('a SAML IdP: trustEmail and saml.subjectAttribute kept, changed and cleared like any field', async () => {
+    const idps = new Idps(new MemoryCollection<never>() as never, undefined);
+    expect(await idps.create({ name: 'corp-saml', type: 'saml', trustEmail: true, saml: { ...SAML, subjectAttribute: 'uid' } })).toMatchObject({ trustEmail: true, saml: { subjectAttribute: 'uid' } });
+    expect(await idps.update('corp-saml', { saml: { subjectAttribute: 'employeeNumber' } })).toMatchObject({ saml: { subjectAttribute: 'employeeNumber', entityId: SAML.entityId } });
+    const cleared = await idps.update('corp-saml', { trustEmail: false, saml: { subjectAttribute: null } });
+    expect(cleared).toMatchObject({ trustEmail: false, saml: { entityId: SAML.entityId } });
+    expect(cleared.saml).not.toHaveProperty('subjectAttribute');
+    expect((await idps.create({ name: 'corp', type: 'oidc', oidc: OIDC })).trustEmail).toBe(false);
+    await expect(idps.update('corp', { trustEmail: true })).rejects.toThrow('trustEmail: only for type saml');
   });
 });
 
