@@ -101,6 +101,26 @@ describeIf(installed)(`SAML upstream against SimpleSAMLphp${installed ? '' : ' (
       expect(request).toContain('Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"');
     });
 
+    test('IsPassive for a relying party\'s prompt=none: SimpleSAMLphp with no session answers NoPassive, which is login_required', async () => {
+      const protocol = samlProtocolWith({ replay: new MemoryAssertionReplay() });
+      const { inflateRawSync } = await import('node:zlib');
+      const requestOf = (redirectTo: string) => inflateRawSync(Buffer.from(new URL(redirectTo).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+      expect(requestOf((await protocol.start(idp, { callbackUrl: ACS, pendingId: 'p0' })).redirectTo)).not.toContain('IsPassive="true"');
+      const start = await protocol.start(idp, { callbackUrl: ACS, pendingId: 'passive-1', passive: true });
+      expect(requestOf(start.redirectTo)).toContain('IsPassive="true"');
+      // A browser with no session at the IdP: it answers at once, without its login page.
+      const page = await browser.page();
+      const posted = caughtPost(page);
+      await page.goto(start.redirectTo);
+      const form = await posted;
+      const err = await protocol.finish(idp, form, start.keep, { callbackUrl: ACS }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect(err).toMatchObject({ code: 'denied', oauthError: 'login_required', message: expect.stringMatching(/without interaction/) });
+    });
+
     test('alice signs in at SimpleSAMLphp: a persistent subject, her attributes as claims, her groups', async () => {
       alice = await signIn('alice');
       expect(alice.form.get('RelayState')).toBe(alice.pendingId);
