@@ -95,6 +95,8 @@ async function validated(saml: SAML, samlResponse: string): Promise<Profile> {
       if (DENIED_STATUS.test(err.xmlStatus)) throw new UpstreamError(`the identity provider refused the sign-in: ${err.message}`.slice(0, 300), 'denied');
       throw refuse(err.message);
     }
+    // An unsigned NoPassive (node-saml wants it signed): only ever a failure either way, so it is told as one.
+    if (err instanceof Error && /NoPassive/.test(err.message)) throw new UpstreamError(`the identity provider could not sign the person in without interaction (${err.message})`.slice(0, 300), 'denied', 'login_required');
     throw refuse(`the SAML response was refused: ${err instanceof Error ? err.message : String(err)}`);
   }
   // A signed NoPassive answer: the person would have had to interact.
