@@ -188,7 +188,7 @@ export class Users {
 
   /** How many users there are, without reading them. */
   count(): Promise<number> {
-    return this.records.size();
+    return this.records.count();
   }
 
   async setPassword(username: string, password: string): Promise<void> {

@@ -46,8 +46,8 @@ export class SealedKeyStore<T extends object> implements Collection<T> {
     throw new Error('the key store is read by id only');
   }
 
-  size(): Promise<number> {
-    return this.inner.size();
+  count(): Promise<number> {
+    return this.inner.count();
   }
 
   async entries(): Promise<[string, T][]> {

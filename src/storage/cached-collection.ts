@@ -53,8 +53,8 @@ export class CachedCollection<T> extends EventEmitter implements Collection<T> {
     return this.inner.list();
   }
 
-  size(): Promise<number> {
-    return this.inner.size();
+  count(): Promise<number> {
+    return this.inner.count();
   }
 
   entries(): Promise<[string, T][]> {

@@ -9,7 +9,7 @@ export interface Collection<T> {
   getByAlias(alias: string): Promise<T | undefined>;
   list(): Promise<T[]>;
   /** How many records there are, without reading them. */
-  size(): Promise<number>;
+  count(): Promise<number>;
   /** Every record with its id. */
   entries(): Promise<[string, T][]>;
   /** false when the id or the alias is taken; nothing is written then. */

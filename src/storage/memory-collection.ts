@@ -81,7 +81,7 @@ export class MemoryCollection<T> implements Collection<T> {
     return [...this.#records.values()].map((e) => structuredClone(e.value));
   }
 
-  async size(): Promise<number> {
+  async count(): Promise<number> {
     return this.#records.size;
   }
 

@@ -230,7 +230,7 @@ export class RedisCollection<T> implements Collection<T> {
     return (await this.#redis.hvals(this.#records)).map((v) => JSON.parse(v) as T);
   }
 
-  size(): Promise<number> {
+  count(): Promise<number> {
     return this.#redis.hlen(this.#records);
   }
 
