@@ -143,7 +143,7 @@ describe('export and import', () => {
     const document = { version: 1, clients: [client], users: [], scopes: [], settings: {} };
     const records = checkDocument(document, rules);
     expect(records.clients[0]!.metadata).toMatchObject({ backchannel_logout_uri: 'https://spa.example/bc', frontchannel_logout_uri: 'https://spa.example/fc' });
-    expect(toDocument(records)).toEqual({ ...document, groups: [] });
+    expect(toDocument(records)).toEqual({ ...document, groups: [], directories: [], idps: [] });
     expect(() => checkDocument({ ...document, clients: [{ ...client, frontchannel_logout_uri: 'https://evil.example/fc' }] }, rules)).toThrow(DocumentError);
   });
 });
