@@ -23,8 +23,9 @@ const kinds: [string, () => Collection<Rec>][] = [
 ];
 
 describe.each(kinds)('%s collection', (_kind, make) => {
-  test('insert, get, getByAlias, list, replace, remove', async () => {
+  test('insert, get, getByAlias, list, count, replace, remove', async () => {
     const c = make();
+    expect(await c.count()).toBe(0);
     expect(await c.insert('1', { name: 'one' }, 'uno')).toBe(true);
     expect(await c.insert('2', { name: 'two' })).toBe(true);
     expect(await c.get('1')).toEqual({ name: 'one' });
@@ -32,6 +33,7 @@ describe.each(kinds)('%s collection', (_kind, make) => {
     expect(await c.getByAlias('nope')).toBeUndefined();
     expect((await c.list()).map((r) => r.name).sort()).toEqual(['one', 'two']);
     expect((await c.entries()).sort()).toEqual([['1', { name: 'one' }], ['2', { name: 'two' }]]);
+    expect(await c.count()).toBe(2);
     expect(await c.replace('1', { name: 'uno', n: 1 })).toBe(true);
     expect(await c.getByAlias('uno')).toEqual({ name: 'uno', n: 1 });
     expect(await c.replace('missing', { name: 'x' })).toBe(false);
