@@ -424,4 +424,23 @@ describe('the web console', () => {
     expect((await post(ua, `/admin/users/${encodeURIComponent(forgedUser.username)}/unlink/forged`, csrf, {})).status).toBe(303);
     expect((await fixture.op.stores.users.findBySub(forgedUser.sub))!.links).toBeUndefined();
   });
+
+  test('a SAML IdP (defined with its metadata elsewhere): its trustEmail and subject attribute edited, and cleared', async () => {
+    const cert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    await fixture.op.stores.idps.create({ name: 'console-saml', type: 'saml', order: 600, saml: { metadataXml: '<md:EntityDescriptor/>', entityId: 'https://idp.console.example', ssoUrl: 'https://idp.console.example/sso', certificates: [cert] } });
+    const ua = browser();
+    const shown = await submitLogin(ua, await ua.follow('/admin/idps/console-saml'), ADMIN.username, ADMIN.password);
+    expect(shown.body).toContain('name="trustEmail"');
+    expect(shown.body).toContain('name="subjectAttribute"');
+    expect(shown.body).not.toContain('name="clientSecret"');
+    const csrf = inputValue(shown.body, 'csrf')!;
+    const fields = { displayName: 'Console SAML', enabled: 'yes', order: '600' };
+    expect((await post(ua, '/admin/idps/console-saml', csrf, { ...fields, trustEmail: 'yes', subjectAttribute: 'uid' })).status).toBe(303);
+    expect(await fixture.op.stores.idps.require('console-saml')).toMatchObject({ trustEmail: true, saml: { subjectAttribute: 'uid', entityId: 'https://idp.console.example' } });
+    expect((await post(ua, '/admin/idps/console-saml', csrf, { ...fields, subjectAttribute: '' })).status).toBe(303);
+    const cleared = await fixture.op.stores.idps.require('console-saml');
+    expect(cleared.trustEmail).toBe(false);
+    expect(cleared.saml).not.toHaveProperty('subjectAttribute');
+    await fixture.op.stores.idps.delete('console-saml');
+  });
 });
