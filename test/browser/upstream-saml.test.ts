@@ -6,6 +6,7 @@
  * sign-in; nothing is created either time.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { inflateRawSync } from 'node:zlib';
 import type { Page, Response } from 'playwright-core';
 import * as client from 'openid-client';
 import { samlUrlsOf } from '../../src/idps/idp-record.js';
@@ -114,6 +115,33 @@ describeIf(installed)(`upstream SAML sign-in${installed ? '' : ' (skipped: simpl
     expect(userinfo).toMatchObject({ sub, name: 'Alice Liddell', given_name: 'Alice', family_name: 'Liddell', email: 'alice@saml.example', email_verified: false, groups: ['staff', 'engineers', 'saml-admins'] });
     const user = await fixture.op.stores.users.findBySub(sub);
     expect(user).toMatchObject({ source: { kind: 'idp', name: 'corp-saml', id: expect.stringMatching(/^[0-9a-f]{40}$/) } });
+  });
+
+  test('prompt=none naming the IdP, no session at either: IsPassive sent, its NoPassive reaches the relying party as login_required, no page', async () => {
+    const page = await browser.page();
+    await page.context().route(`${RP}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'relying party' }));
+    const pages: string[] = [];
+    const requests: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 200 && r.request().resourceType() === 'document') pages.push(r.url());
+    });
+    page.on('request', (r) => {
+      const samlRequest = new URL(r.url()).searchParams.get('SAMLRequest');
+      if (samlRequest) requests.push(inflateRawSync(Buffer.from(samlRequest, 'base64')).toString('utf8'));
+    });
+    const config = await rpConfiguration(fixture.op.issuer, 'spa-both');
+    const back = nextStop(page);
+    // The navigation ends at the relying party's address, which nextStop reads from the Location header.
+    await page.goto(client.buildAuthorizationUrl(config, implicitParams({ prompt: 'none', idp_hint: 'corp-saml' })).href).catch(() => undefined);
+    const params = await back;
+    if (params === 'consent') throw new Error('a page of ours was shown');
+    expect(Object.fromEntries(params)).toMatchObject({ error: 'login_required', state: 'state-xyz' });
+    expect(requests).toEqual([expect.stringContaining('IsPassive="true"')]);
+    // Nothing asked of the person on the way: no page of ours, no login page at SimpleSAMLphp (only its
+    // self-submitting form that carries the Response).
+    expect(pages.filter((url) => url.startsWith(fixture.op.issuer))).toEqual([]);
+    expect(pages.filter((url) => /loginuserpass/.test(url))).toEqual([]);
+    expect(pages.every((url) => url.startsWith(ssp.origin))).toBe(true);
   });
 
   test('a Response posted again (a replay) is refused with our page and an audit entry; no user is created', async () => {
