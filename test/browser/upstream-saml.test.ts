@@ -3,7 +3,8 @@
  * login page's "Continue with" button, SimpleSAMLphp's own login page, the Response posted to our ACS, our consent,
  * and the relying party's tokens with our own sub and the IdP's attributes and groups as claims. A replayed Response
  * is refused with our page and an audit entry, and a Response changed on its way gives our page naming the failed
- * sign-in; nothing is created either time.
+ * sign-in; nothing is created either time. The IdP is at localhost, we at 127.0.0.1 (two sites, as in production);
+ * a silent request naming the IdP is asked of it with IsPassive.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { inflateRawSync } from 'node:zlib';

@@ -1,7 +1,8 @@
 /**
  * Sign-in through an upstream OpenID Connect provider: a plain oidc-provider (not our code) started here, defined
  * with the command line; the relying party gets our own sub with the upstream's claims and groups; the upstream's
- * refusal and outage give our page; a replayed answer, or one without its interaction, is refused and audited.
+ * refusal and outage give our page; a replayed answer, or one without its interaction, is refused and audited once;
+ * a silent request naming the upstream is asked of it with prompt=none; its answers are on /metrics.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
