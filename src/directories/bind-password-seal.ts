@@ -1,29 +1,9 @@
-/**
- * The service account's password at rest: with KEYS_ENCRYPTION_KEY set, kept as a JWE (jose, `dir` + A256GCM)
- * whose header names the directory, so Redis and an export never hold it in plain text.
- */
-import { CompactEncrypt, compactDecrypt } from 'jose';
-import { AppError } from '../errors.js';
+/** A directory's service-account password at rest: sealed with KEYS_ENCRYPTION_KEY (keys/sealed-secret.ts), named for its directory. */
+import { openSecret, sealSecret, type SecretOwner } from '../keys/sealed-secret.js';
 
-const PREFIX = 'sealed:';
+export { isSealed } from '../keys/sealed-secret.js';
 
-/** Whether a stored or exported bind password is sealed (a JWE) rather than plain. */
-export const isSealed = (value: string): boolean => value.startsWith(PREFIX);
+const owner = (directory: string): SecretOwner => ({ rid: `directory:${directory}`, label: `directory ${directory}`, what: 'bind password', field: 'bindPassword' });
 
-export async function sealPassword(key: Uint8Array | undefined, directory: string, password: string): Promise<string> {
-  if (!key) return password;
-  const jwe = await new CompactEncrypt(new TextEncoder().encode(password)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', rid: `directory:${directory}` }).encrypt(key);
-  return `${PREFIX}${jwe}`;
-}
-
-export async function openPassword(key: Uint8Array | undefined, directory: string, stored: string): Promise<string> {
-  if (!stored.startsWith(PREFIX)) return stored;
-  if (!key) throw new AppError('unavailable', `directory ${directory}: its bind password is encrypted; set KEYS_ENCRYPTION_KEY to the key it was encrypted with`, { field: 'bindPassword' });
-  try {
-    const { plaintext, protectedHeader } = await compactDecrypt(stored.slice(PREFIX.length), key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
-    if (protectedHeader.rid !== `directory:${directory}`) throw new Error('sealed for another directory');
-    return new TextDecoder().decode(plaintext);
-  } catch {
-    throw new AppError('unavailable', `directory ${directory}: KEYS_ENCRYPTION_KEY does not open its bind password`, { field: 'bindPassword' });
-  }
-}
+export const sealPassword = (key: Uint8Array | undefined, directory: string, password: string) => sealSecret(key, owner(directory), password);
+export const openPassword = (key: Uint8Array | undefined, directory: string, stored: string) => openSecret(key, owner(directory), stored);
