@@ -194,13 +194,15 @@ test('the authenticator app pages by keyboard alone, in Simplified Chinese: the 
   await op!.stores.users.create({ username: 'keyboard-user', password: 'keyboard-user long password' });
   const page = await browser.page();
   await page.goto(authUrl({ acr_values: ACR_MFA, ui_locales: 'zh-CN' }));
+  // Chromium moves focus to an autofocus field at its next rendering update, which may come after the load event.
+  await page.waitForFunction(() => document.activeElement?.id === 'username');
   await page.keyboard.type('keyboard-user');
   await page.keyboard.press('Tab');
   await page.keyboard.type('keyboard-user long password');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: '设置身份验证器应用' }).waitFor();
   expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('code');
+  await page.waitForFunction(() => document.activeElement?.id === 'code');
   await browser.screenshot(page, 'mfa-enrol-zh-CN');
 
   await page.keyboard.type('000000');
