@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import * as client from 'openid-client';
+import { adminApi } from '../support/admin-api.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { authorizeUrl, implicitParams, signIn, submitLogin } from '../support/flows.js';
 import { ALICE, RP, useProvider } from '../support/provider.js';
@@ -196,15 +197,7 @@ describe('the admin API', () => {
   beforeAll(async () => {
     token = String(jsonOf(await runCli(['admin-token', 'create', '--name', 'directory-admin', '--json'], cliEnv())).token);
   });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${fixture.op.issuer}/admin/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-  };
+  const api = adminApi(() => fixture.op.issuer, () => token);
 
   test('create, list, change, test and delete; the bind password is write-only', async () => {
     const input = { name: 'second', urls: [ldap.url], bindDn: ldap.bindDn, bindPassword: SERVICE_PASSWORD, userBase: `ou=people,${ldap.baseDn}`, order: 200 };

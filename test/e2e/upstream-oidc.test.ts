@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { UPSTREAM_TIMEOUT_SECONDS } from '../../src/idps/oidc-protocol.js';
 import { freePort } from '../support/ports.js';
 import * as client from 'openid-client';
+import { adminApi } from '../support/admin-api.js';
 import { jsonOf, runCli } from '../support/cli.js';
 import { authorizeUrl, implicitParams, submitForm, submitLogin } from '../support/flows.js';
 import { RP, useProvider } from '../support/provider.js';
@@ -329,15 +330,7 @@ describe('the admin API and the command line on users\' links', () => {
   beforeAll(async () => {
     token = String(jsonOf(await runCli(['admin-token', 'create', '--name', 'idp-admin', '--json'], cliEnv())).token);
   });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${fixture.op.issuer}/admin/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-  };
+  const api = adminApi(() => fixture.op.issuer, () => token);
 
   test('create, list, change, test and delete; the client secret is write-only; every change audited with its actor', async () => {
     const input = { name: 'second', type: 'oidc', displayName: { en: 'Second', 'zh-CN': '第二' }, oidc: { issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret } };
