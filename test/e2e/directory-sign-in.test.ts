@@ -230,8 +230,6 @@ describe('the web console', () => {
   beforeAll(async () => {
     await fixture.op.stores.users.create({ ...ADMIN, role: 'admin' });
   });
-  const post = (ua: UserAgent, path: string, csrf: string, fields: Record<string, string>) =>
-    ua.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, ...fields }).toString() });
 
   test('lists, shows (never the bind password), refuses with the field named, creates, tests and deletes', async () => {
     const ua = browser();
@@ -245,22 +243,22 @@ describe('the web console', () => {
     const csrf = inputValue(shown.body, 'csrf')!;
 
     const fields = { name: 'console-dir', kind: 'openldap', urls: ldap.url, bindDn: ldap.bindDn, bindPassword: SERVICE_PASSWORD, userBase: `ou=people,${ldap.baseDn}`, order: '300' };
-    const refused = await post(ua, '/admin/directories', csrf, { ...fields, urls: 'http://nope' });
+    const refused = await ua.post('/admin/directories', { csrf, ...fields, urls: 'http://nope' });
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('url: ldap://host[:port] or ldaps://host[:port]');
     expect(refused.body).not.toContain(SERVICE_PASSWORD);
-    const created = await post(ua, '/admin/directories', csrf, fields);
+    const created = await ua.post('/admin/directories', { csrf, ...fields });
     expect(created.status).toBe(303);
     expect(await fixture.op.stores.directories.require('console-dir')).toMatchObject({ order: 300, bindPasswordSet: true });
     // Saved again without a bind password: the stored one stays.
-    expect((await post(ua, '/admin/directories/console-dir', csrf, { ...fields, bindPassword: '', claimMap: 'name=cn', passwordMaxAgeSeconds: '7776000' })).status).toBe(303);
+    expect((await ua.post('/admin/directories/console-dir', { csrf, ...fields, bindPassword: '', claimMap: 'name=cn', passwordMaxAgeSeconds: '7776000' })).status).toBe(303);
     expect(await fixture.op.stores.directories.require('console-dir')).toMatchObject({ passwordMaxAgeSeconds: 7776000 });
     expect((await ua.follow('/admin/directories/console-dir')).body).toContain('value="7776000"');
-    const tested = await post(ua, '/admin/directories/console-dir/test', csrf, { username: 'alice', password: USER_PASSWORD });
+    const tested = await ua.post('/admin/directories/console-dir/test', { csrf, username: 'alice', password: USER_PASSWORD });
     expect(tested.status).toBe(200);
     expect(tested.body).toContain('success');
     expect(tested.body).toContain('Alice Liddell');
-    expect((await post(ua, '/admin/directories/console-dir/delete', csrf, {})).status).toBe(303);
+    expect((await ua.post('/admin/directories/console-dir/delete', { csrf })).status).toBe(303);
     await expect(fixture.op.stores.directories.require('console-dir')).rejects.toThrow('not found');
   });
 });

@@ -386,8 +386,6 @@ describe('the web console', () => {
   beforeAll(async () => {
     await fixture.op.stores.users.create({ ...ADMIN, role: 'admin' });
   });
-  const post = (ua: UserAgent, path: string, csrf: string, fields: Record<string, string>) =>
-    ua.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, ...fields }).toString() });
 
   test('lists, shows the redirect_uri (never the client secret), refuses with the rule named, creates, tests, deletes; unlinks a user', async () => {
     const ua = browser();
@@ -400,22 +398,22 @@ describe('the web console', () => {
     expect(shown.body).not.toContain(upstream.clientSecret);
     const csrf = inputValue(shown.body, 'csrf')!;
     const fields = { name: 'console-idp', displayName: 'Console IdP', issuer: upstream.issuer, clientId: upstream.clientId, clientSecret: upstream.clientSecret, scopes: 'openid email', enabled: 'yes', order: '400' };
-    const refused = await post(ua, '/admin/idps', csrf, { ...fields, issuer: 'ftp://nope' });
+    const refused = await ua.post('/admin/idps', { csrf, ...fields, issuer: 'ftp://nope' });
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('oidc.issuer: an http(s) URL');
     expect(refused.body).not.toContain(upstream.clientSecret);
-    expect((await post(ua, '/admin/idps', csrf, fields)).status).toBe(303);
+    expect((await ua.post('/admin/idps', { csrf, ...fields })).status).toBe(303);
     // Saved again without a client secret: the stored one stays.
-    expect((await post(ua, '/admin/idps/console-idp', csrf, { ...fields, clientSecret: '', domains: 'console.example' })).status).toBe(303);
+    expect((await ua.post('/admin/idps/console-idp', { csrf, ...fields, clientSecret: '', domains: 'console.example' })).status).toBe(303);
     expect((await fixture.op.stores.idps.forSignIn('console-idp'))!).toMatchObject({ domains: ['console.example'], oidc: { clientSecret: upstream.clientSecret } });
-    const tested = await post(ua, '/admin/idps/console-idp/test', csrf, {});
+    const tested = await ua.post('/admin/idps/console-idp/test', { csrf });
     expect(tested.body).toContain('✓ jwks: 1 key(s)');
-    expect((await post(ua, '/admin/idps/console-idp/delete', csrf, {})).status).toBe(303);
+    expect((await ua.post('/admin/idps/console-idp/delete', { csrf })).status).toBe(303);
     await expect(fixture.op.stores.idps.require('console-idp')).rejects.toThrow('not found');
     const forgedUser = (await fixture.op.stores.users.list()).find((u) => u.links?.some((l) => l.idp === 'forged'))!;
     const users = await ua.follow('/admin/users');
     expect(users.body).toContain('Signs in through forged');
-    expect((await post(ua, `/admin/users/${encodeURIComponent(forgedUser.username)}/unlink/forged`, csrf, {})).status).toBe(303);
+    expect((await ua.post(`/admin/users/${encodeURIComponent(forgedUser.username)}/unlink/forged`, { csrf })).status).toBe(303);
     expect((await fixture.op.stores.users.findBySub(forgedUser.sub))!.links).toBeUndefined();
   });
 
@@ -429,9 +427,9 @@ describe('the web console', () => {
     expect(shown.body).not.toContain('name="clientSecret"');
     const csrf = inputValue(shown.body, 'csrf')!;
     const fields = { displayName: 'Console SAML', enabled: 'yes', order: '600' };
-    expect((await post(ua, '/admin/idps/console-saml', csrf, { ...fields, trustEmail: 'yes', subjectAttribute: 'uid' })).status).toBe(303);
+    expect((await ua.post('/admin/idps/console-saml', { csrf, ...fields, trustEmail: 'yes', subjectAttribute: 'uid' })).status).toBe(303);
     expect(await fixture.op.stores.idps.require('console-saml')).toMatchObject({ trustEmail: true, saml: { subjectAttribute: 'uid', entityId: 'https://idp.console.example' } });
-    expect((await post(ua, '/admin/idps/console-saml', csrf, { ...fields, subjectAttribute: '' })).status).toBe(303);
+    expect((await ua.post('/admin/idps/console-saml', { csrf, ...fields, subjectAttribute: '' })).status).toBe(303);
     const cleared = await fixture.op.stores.idps.require('console-saml');
     expect(cleared.trustEmail).toBe(false);
     expect(cleared.saml).not.toHaveProperty('subjectAttribute');
