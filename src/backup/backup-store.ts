@@ -15,11 +15,12 @@ import type { ScopeRecord } from '../scopes/scopes.js';
 import { groupKey } from '../groups/group-names.js';
 import type { GroupRecord } from '../groups/groups.js';
 import type { DirectoryRecord } from '../directories/directory-record.js';
-import { isSealed, openPassword, sealPassword } from '../directories/bind-password-seal.js';
+import { bindPasswordOwner } from '../directories/bind-password-seal.js';
 import { DocumentError, type ExportedDirectory, type ExportedIdp } from './backup-document.js';
 import { linkKey, type LinkRecord } from '../idps/federated-accounts.js';
 import type { IdpRecord } from '../idps/idp-record.js';
-import { isSealed as isSealedSecret, openSecret, sealSecret } from '../idps/client-secret-seal.js';
+import { clientSecretOwner } from '../idps/client-secret-seal.js';
+import { isSealed, openSecret, sealSecret, type SecretOwner } from '../keys/sealed-secret.js';
 
 /** The collections stores.ts keeps the admin data in. */
 const NAMES = { clients: 'clients', users: 'users', scopes: 'scopes', settings: 'settings', groups: 'groups', directories: 'directories', idps: 'idps', idpLinks: 'idp-links' } as const;
@@ -74,77 +75,45 @@ export class AdminData {
     });
   }
 
-  /** An IdP as it leaves: an OIDC client secret sealed (as stored, or sealed now), or left out; SAML as it is. */
+  /** An IdP as it leaves: an OIDC client secret sealed, or left out (see leaving); SAML as it is. */
   async #exportedIdp({ oidc, ...rest }: IdpRecord): Promise<ExportedIdp> {
     if (!oidc) return rest;
     const { clientSecret, ...settings } = oidc;
-    if (!this.key || !clientSecret) return { ...rest, oidc: settings };
-    if (!isSealedSecret(clientSecret)) return { ...rest, oidc: { ...settings, clientSecret: await sealSecret(this.key, rest.name, clientSecret) } };
-    // Sealed under an earlier key: no side could open it, so it is left out and the export's note asks for it.
-    const opens = await openSecret(this.key, rest.name, clientSecret).then(() => true, () => false);
-    return { ...rest, oidc: opens ? { ...settings, clientSecret } : settings };
+    const sealed = await leaving(this.key, clientSecretOwner(rest.name), clientSecret);
+    return { ...rest, oidc: sealed ? { ...settings, clientSecret: sealed } : settings };
   }
 
-  /**
-   * Each OIDC IdP's client secret as it will be stored: a sealed one must open with this side's key (refused
-   * otherwise, nothing written); an absent one is kept from the IdP of that name being replaced, or left unset.
-   */
+  /** Each OIDC IdP's client secret as it will be stored (see arriving); SAML IdPs have none. */
   async #idps(given: ExportedIdp[], replace: boolean) {
     const existing = new Map(replace ? (await this.sets.collection<IdpRecord>(NAMES.idps).list()).map((i) => [i.name, i.oidc?.clientSecret]) : []);
-    const issues: string[] = [];
-    const kept: string[] = [];
-    const needed: string[] = [];
-    const records = await Promise.all(
-      given.map(async ({ oidc, ...idp }, i): Promise<IdpRecord> => {
-        if (!oidc) return idp;
-        const { clientSecret, ...settings } = oidc;
-        if (clientSecret) {
-          if (!this.key) issues.push(`idps[${i}].oidc.clientSecret: sealed with KEYS_ENCRYPTION_KEY where it was exported; set KEYS_ENCRYPTION_KEY here to the same key`);
-          else await openSecret(this.key, idp.name, clientSecret).catch(() => issues.push(`idps[${i}].oidc.clientSecret: KEYS_ENCRYPTION_KEY here does not open it (it was exported under another key); use the same key, or export without a key and set the secret after the import`));
-          return { ...idp, oidc: { ...settings, clientSecret } };
-        }
-        const old = existing.get(idp.name);
-        (old ? kept : needed).push(idp.name);
-        return { ...idp, oidc: { ...settings, clientSecret: old ?? '' } };
-      }),
-    );
-    if (issues.length) throw new DocumentError(issues.slice(0, 50));
-    return { records, kept: kept.sort(), needed: needed.sort() };
+    const withSecret = given.flatMap((idp, i) => (idp.oidc ? [{ name: idp.name, secret: idp.oidc.clientSecret, path: `idps[${i}].oidc.clientSecret` }] : []));
+    const { secrets, kept, needed } = await arriving(this.key, withSecret, existing, clientSecretOwner, 'secret');
+    const records = given.map(({ oidc, ...idp }): IdpRecord => {
+      if (!oidc) return idp;
+      const { clientSecret: _, ...settings } = oidc;
+      return { ...idp, oidc: { ...settings, clientSecret: secrets.get(idp.name) ?? '' } };
+    });
+    return { records, kept, needed };
   }
 
-  /** A directory as it leaves: its stored seal as it is (so an unchanged store exports the same document), else none. */
+  /** A directory as it leaves: its bind password sealed, or left out (see leaving). */
   async #exported({ bindPassword, ...rest }: DirectoryRecord): Promise<ExportedDirectory> {
-    if (!this.key || !bindPassword) return rest;
-    if (!isSealed(bindPassword)) return { ...rest, bindPassword: await sealPassword(this.key, rest.name, bindPassword) };
-    // Sealed under an earlier key (KEYS_ENCRYPTION_KEY changed since): no side could open it, so it is left out
-    // like an unsealed one, and the export's note asks for it after the import.
-    const opens = await openPassword(this.key, rest.name, bindPassword).then(() => true, () => false);
-    return opens ? { ...rest, bindPassword } : rest;
+    const sealed = await leaving(this.key, bindPasswordOwner(rest.name), bindPassword);
+    return sealed ? { ...rest, bindPassword: sealed } : rest;
   }
 
-  /**
-   * Each directory's bind password as it will be stored: a sealed one must open with this side's key (refused
-   * otherwise, nothing written); an absent one is kept from the directory of that name being replaced, or left unset.
-   */
+  /** Each directory's bind password as it will be stored (see arriving). */
   async #directories(given: ExportedDirectory[], replace: boolean) {
     const existing = new Map(replace ? (await this.sets.collection<DirectoryRecord>(NAMES.directories).list()).map((d) => [d.name, d.bindPassword]) : []);
-    const issues: string[] = [];
-    const kept: string[] = [];
-    const needed: string[] = [];
-    const records = await Promise.all(
-      given.map(async ({ bindPassword, ...d }, i): Promise<DirectoryRecord> => {
-        if (bindPassword) {
-          if (!this.key) issues.push(`directories[${i}].bindPassword: sealed with KEYS_ENCRYPTION_KEY where it was exported; set KEYS_ENCRYPTION_KEY here to the same key`);
-          else await openPassword(this.key, d.name, bindPassword).catch(() => issues.push(`directories[${i}].bindPassword: KEYS_ENCRYPTION_KEY here does not open it (it was exported under another key); use the same key, or export without a key and set the password after the import`));
-          return { ...d, bindPassword };
-        }
-        const old = existing.get(d.name);
-        (old ? kept : needed).push(d.name);
-        return { ...d, bindPassword: old ?? '' };
-      }),
+    const { secrets, kept, needed } = await arriving(
+      this.key,
+      given.map((d, i) => ({ name: d.name, secret: d.bindPassword, path: `directories[${i}].bindPassword` })),
+      existing,
+      bindPasswordOwner,
+      'password',
     );
-    if (issues.length) throw new DocumentError(issues.slice(0, 50));
-    return { records, kept: kept.sort(), needed: needed.sort() };
+    const records = given.map(({ bindPassword: _, ...d }): DirectoryRecord => ({ ...d, bindPassword: secrets.get(d.name) ?? '' }));
+    return { records, kept, needed };
   }
 
   /** Validates the whole document, then writes it in one step; refuses (nothing written) what it cannot take. */
@@ -172,6 +141,49 @@ export class AdminData {
       clientSecretsNeeded: idps.needed,
     };
   }
+}
+
+/**
+ * A stored secret (a bind password, a client secret) as it leaves in a document: its stored seal as it is (so an
+ * unchanged store exports the same document), sealed now when stored plain, or left out: without a key, or when
+ * sealed under an earlier key that no side could open (the export's note asks for it after the import).
+ */
+async function leaving(key: Uint8Array | undefined, owner: SecretOwner, secret: string | undefined): Promise<string | undefined> {
+  if (!key || !secret) return undefined;
+  if (!isSealed(secret)) return sealSecret(key, owner, secret);
+  return (await openSecret(key, owner, secret).then(() => true, () => false)) ? secret : undefined;
+}
+
+/**
+ * The secrets of a document's records as they will be stored: a sealed one must open with this side's key (refused
+ * otherwise, nothing written); an absent one is kept from the record of that name being replaced, or left unset.
+ */
+async function arriving(
+  key: Uint8Array | undefined,
+  given: { name: string; secret: string | undefined; path: string }[],
+  existing: Map<string, string | undefined>,
+  owner: (name: string) => SecretOwner,
+  what: 'password' | 'secret',
+): Promise<{ secrets: Map<string, string>; kept: string[]; needed: string[] }> {
+  const issues: string[] = [];
+  const secrets = new Map<string, string>();
+  const kept: string[] = [];
+  const needed: string[] = [];
+  await Promise.all(
+    given.map(async ({ name, secret, path }) => {
+      if (secret) {
+        if (!key) issues.push(`${path}: sealed with KEYS_ENCRYPTION_KEY where it was exported; set KEYS_ENCRYPTION_KEY here to the same key`);
+        else await openSecret(key, owner(name), secret).catch(() => issues.push(`${path}: KEYS_ENCRYPTION_KEY here does not open it (it was exported under another key); use the same key, or export without a key and set the ${what} after the import`));
+        secrets.set(name, secret);
+        return;
+      }
+      const old = existing.get(name);
+      if (old) secrets.set(name, old);
+      (old ? kept : needed).push(name);
+    }),
+  );
+  if (issues.length) throw new DocumentError(issues.slice(0, 50));
+  return { secrets, kept: kept.sort(), needed: needed.sort() };
 }
 
 /** What an import reports beside its counts: each directory and IdP that kept or lacks its secret. */
